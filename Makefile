@@ -1,0 +1,57 @@
+# `make demo` and `make test` work on a fresh machine with only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/jaring
+export JARING_HOME := $(CURDIR)
+
+.PHONY: install demo serve migrate test test-sqlite test-postgres lint format bench messages clean
+
+$(BIN)/jaring: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/jaring
+
+migrate: install
+	mkdir -p var
+	$(BIN)/jaring migrate --no-input
+
+demo: migrate
+	$(BIN)/jaring collectstatic --no-input --verbosity 0
+	$(BIN)/jaring demo
+	$(BIN)/jaring runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest
+
+# CI=true: an unreachable PostgreSQL fails the run; elsewhere it is skipped with a warning.
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "ERROR: PostgreSQL at $(PG_URL) is not reachable (CI=true)"; exit 1; \
+	else \
+		echo "WARNING: PostgreSQL at $(PG_URL) is not reachable: PostgreSQL pass SKIPPED"; \
+	fi
+
+bench: install
+	$(BIN)/python bench/registry_bench.py
+
+messages: install
+	cd src/jaring && ../../$(BIN)/jaring makemessages -l id --no-location && ../../$(BIN)/jaring compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""Jaring: social-security protection for vulnerable informal workers."""

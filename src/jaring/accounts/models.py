@@ -1,0 +1,73 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
+    ENUMERATOR = "enumerator", _("Enumerator")
+    BPJS_OFFICER = "bpjs_officer", _("BPJS officer")
+    COMPLIANCE_OFFICER = "compliance_officer", _("Compliance officer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    # The region this user works in; empty means the whole country (administrators only).
+    scope = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AuditEvent(models.Model):
+    """One change to one record: who, when, what it was before and after, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=40)
+    target_type = models.CharField(max_length=40)
+    target_id = models.CharField(max_length=40)
+    # The village of the record, so the history is scoped like the record itself.
+    region_code = models.CharField(max_length=13, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}#{self.target_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        return [
+            (k, before.get(k), after.get(k))
+            for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)
+        ]

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Ecosystem(models.TextChoices):
+    VILLAGE = "village", _("Village")
+    MARKET = "market", _("Market")
+    ECOMMERCE_UMKM = "ecommerce_umkm", _("E-commerce / UMKM")
+    VULNERABLE = "vulnerable", _("Vulnerable workers")
+
+
+class OccupationCategory(models.Model):
+    code = models.SlugField(max_length=40, primary_key=True)
+    name_id = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    ecosystem = models.CharField(max_length=20, choices=Ecosystem.choices)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort", "code"]
+        verbose_name_plural = "occupation categories"
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class DisabilityKind(models.TextChoices):
+    # The four kinds of UU 8/2016 on persons with disabilities, plus multiple.
+    PHYSICAL = "physical", _("Physical")
+    INTELLECTUAL = "intellectual", _("Intellectual")
+    MENTAL = "mental", _("Mental")
+    SENSORY = "sensory", _("Sensory")
+    MULTIPLE = "multiple", _("Multiple")
+
+
+class Worker(models.Model):
+    nik = models.CharField("NIK", max_length=16, unique=True)
+    full_name = models.CharField(max_length=150)
+    # Lower-case, single-spaced: what name search and sorting use, so both can use an index.
+    name_key = models.CharField(max_length=150, editable=False)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # Derived from the village code; scoping filters on them (see accounts.scope).
+    province_code = models.CharField(max_length=2, editable=False)
+    regency_code = models.CharField(max_length=5, editable=False)
+    district_code = models.CharField(max_length=8, editable=False)
+    rt = models.CharField("RT", max_length=3, blank=True)
+    rw = models.CharField("RW", max_length=3, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=16, blank=True)
+    category = models.ForeignKey(OccupationCategory, on_delete=models.PROTECT)
+    has_disability = models.BooleanField(default=False)
+    disability_kind = models.CharField(max_length=20, choices=DisabilityKind.choices, blank=True)
+    declared_income = models.PositiveBigIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=100)
+    consent_date = models.DateField(null=True, blank=True)
+    # Why an officer accepted a birth date or sex that disagrees with the NIK.
+    nik_override_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name_key", "id"]
+        indexes = [
+            models.Index(fields=["name_key", "id"]),
+            models.Index(fields=["regency_code", "name_key"]),
+            models.Index(fields=["district_code", "name_key"]),
+            models.Index(fields=["village", "name_key"]),
+            models.Index(fields=["province_code", "name_key"]),
+            models.Index(fields=["category", "name_key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik[:4]}…)"

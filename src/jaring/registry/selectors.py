@@ -1,0 +1,63 @@
+"""Reads from the registry. Every query starts from `workers_for`, which applies the scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from jaring.accounts.models import User
+from jaring.accounts.scope import scope_q, sees_full_nik
+from jaring.registry.models import Worker
+from jaring.registry.names import name_key
+from jaring.rules.nik import mask, normalise
+
+
+@dataclass
+class WorkerFilter:
+    q: str = ""
+    district: str = ""
+    village: str = ""
+    category: str = ""
+    disability: str = ""  # "", "yes" or "no"
+
+
+def workers_for(user: User) -> QuerySet[Worker]:
+    return Worker.objects.filter(scope_q(user))
+
+
+def _prefix_range(field: str, prefix: str) -> dict[str, str]:
+    # A range instead of LIKE so that SQLite and PostgreSQL both use the plain B-tree index.
+    return {f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"}
+
+
+def search_workers(user: User, f: WorkerFilter) -> QuerySet[Worker]:
+    qs = workers_for(user)
+    q = f.q.strip()
+    if q:
+        digits = normalise(q)
+        if digits.isdigit():
+            # Viewers see masked NIKs, so they may look one up only whole, never by prefix.
+            if len(digits) == 16 or not sees_full_nik(user):
+                qs = qs.filter(nik=digits)
+            else:
+                qs = qs.filter(**_prefix_range("nik", digits))
+        else:
+            qs = qs.filter(**_prefix_range("name_key", name_key(q)))
+    if f.district:
+        qs = qs.filter(district_code=f.district)
+    if f.village:
+        qs = qs.filter(village_id=f.village)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.disability in ("yes", "no"):
+        qs = qs.filter(has_disability=f.disability == "yes")
+    return qs.select_related("village", "category").order_by("name_key", "id")
+
+
+def get_worker(user: User, pk: int) -> Worker | None:
+    return workers_for(user).select_related("village__parent", "category").filter(pk=pk).first()
+
+
+def display_nik(user: User, nik: str) -> str:
+    return nik if sees_full_nik(user) else mask(nik)

@@ -1,0 +1,228 @@
+"""Writes to the registry: one function per use case, each in its own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from jaring.accounts import audit
+from jaring.accounts.models import User
+from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
+from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.regions.models import Level, Region
+from jaring.registry.models import OccupationCategory, Worker
+from jaring.registry.names import name_key, tidy_name
+from jaring.registry.validation import WorkerInput, check_fields, normalised_phone, problem
+from jaring.rules.nik import normalise
+
+AUDITED_FIELDS = [
+    "nik",
+    "full_name",
+    "birth_date",
+    "sex",
+    "village_id",
+    "rt",
+    "rw",
+    "address",
+    "phone",
+    "category_id",
+    "has_disability",
+    "disability_kind",
+    "declared_income",
+    "consent_date",
+    "nik_override_reason",
+]
+
+
+def snapshot(worker: Worker) -> dict[str, object]:
+    out = {}
+    for f in AUDITED_FIELDS:
+        value = getattr(worker, f)
+        out[f] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_editor(actor: User) -> None:
+    if not can_edit_workers(actor):
+        raise PermissionDenied(
+            Problem(
+                "forbidden",
+                "Peran Anda tidak boleh mengubah data pekerja.",
+                "Your role may not change worker records.",
+            )
+        )
+
+
+def _check_database(actor: User, data: WorkerInput) -> list[Problem]:
+    out = []
+    village = Region.objects.filter(code=data.village_code.strip(), level=Level.VILLAGE).first()
+    if village is None:
+        out.append(
+            problem(
+                "village",
+                "village_unknown",
+                f"Kode kelurahan/desa '{data.village_code}' tidak dikenal.",
+                f"Village code '{data.village_code}' does not exist.",
+            )
+        )
+    elif not in_scope(actor, village.code):
+        out.append(
+            problem(
+                "village",
+                "village_out_of_scope",
+                "Kelurahan/desa ini di luar wilayah kerja Anda.",
+                "This village is outside your region.",
+            )
+        )
+    if not OccupationCategory.objects.filter(code=data.category_code).exists():
+        out.append(
+            problem(
+                "category",
+                "category_unknown",
+                f"Kategori pekerjaan '{data.category_code}' tidak dikenal.",
+                f"Occupation category '{data.category_code}' does not exist.",
+            )
+        )
+    return out
+
+
+def _duplicate_nik(nik: str, exclude_pk: int | None) -> Problem | None:
+    existing = Worker.objects.filter(nik=nik).exclude(pk=exclude_pk).first()
+    if existing is None:
+        return None
+    return problem(
+        "nik",
+        "nik_registered",
+        "NIK ini sudah terdaftar.",
+        "This NIK is already registered.",
+        worker_id=existing.pk,
+        worker_url=reverse("worker-detail", args=[existing.pk]),
+    )
+
+
+def _apply(worker: Worker, data: WorkerInput, nik: str) -> None:
+    worker.nik = nik
+    worker.full_name = tidy_name(data.full_name)
+    worker.name_key = name_key(data.full_name)
+    worker.birth_date = data.birth_date
+    worker.sex = data.sex
+    worker.village_id = data.village_code.strip()
+    for field, code in codes_of(worker.village_id).items():
+        setattr(worker, field, code)
+    # Officers write RT/RW as 001/002: keep that form whatever was typed.
+    worker.rt = data.rt.strip().zfill(3) if data.rt.strip() else ""
+    worker.rw = data.rw.strip().zfill(3) if data.rw.strip() else ""
+    worker.address = data.address.strip()
+    worker.phone = normalised_phone(data.phone)
+    worker.category_id = data.category_code
+    worker.has_disability = data.has_disability
+    worker.disability_kind = data.disability_kind if data.has_disability else ""
+    worker.declared_income = data.declared_income
+    worker.consent_date = data.consent_date
+    worker.nik_override_reason = data.nik_override_reason.strip()
+
+
+def _validate(actor: User, data: WorkerInput, exclude_pk: int | None) -> str:
+    """Raises ValidationFailed with every problem; returns the 16-digit NIK."""
+    problems = check_fields(data, _today()) + _check_database(actor, data)
+    nik = normalise(data.nik)
+    if not any(p.field == "nik" for p in problems):
+        duplicate = _duplicate_nik(nik, exclude_pk)
+        if duplicate:
+            raise Conflict(duplicate, *problems)
+    if problems:
+        raise ValidationFailed(*problems)
+    return nik
+
+
+@transaction.atomic
+def create_worker(*, actor: User, data: WorkerInput, source: str) -> Worker:
+    _check_editor(actor)
+    nik = _validate(actor, data, exclude_pk=None)
+    worker = Worker(source=source, created_by=actor)
+    _apply(worker, data, nik)
+    worker.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        target=worker,
+        region_code=worker.village_id,
+        before=None,
+        after=snapshot(worker),
+        reason=data.nik_override_reason,
+    )
+    return worker
+
+
+def worker_input(worker: Worker) -> WorkerInput:
+    """The current record as input, so an update can change only some fields."""
+    return WorkerInput(
+        nik=worker.nik,
+        full_name=worker.full_name,
+        birth_date=worker.birth_date,
+        sex=worker.sex,
+        village_code=worker.village_id,
+        category_code=worker.category_id,
+        rt=worker.rt,
+        rw=worker.rw,
+        address=worker.address,
+        phone=worker.phone,
+        has_disability=worker.has_disability,
+        disability_kind=worker.disability_kind,
+        declared_income=worker.declared_income,
+        consent_date=worker.consent_date,
+        nik_override_reason=worker.nik_override_reason,
+    )
+
+
+@transaction.atomic
+def update_worker(
+    *, actor: User, worker: Worker, changes: dict[str, object], reason: str = ""
+) -> Worker:
+    """Applies `changes` (WorkerInput field names) to a worker the actor can see."""
+    _check_editor(actor)
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if not in_scope(actor, worker.village_id):
+        raise PermissionDenied(
+            Problem(
+                "forbidden",
+                "Pekerja ini di luar wilayah kerja Anda.",
+                "This worker is outside your region.",
+            )
+        )
+    data = worker_input(worker)
+    unknown = set(changes) - set(asdict(data))
+    if unknown:
+        raise ValidationFailed(
+            *(
+                problem(f, "unknown_field", f"Kolom '{f}' tidak dikenal.", f"Unknown field '{f}'.")
+                for f in sorted(unknown)
+            )
+        )
+    for field, value in changes.items():
+        setattr(data, field, value)
+    nik = _validate(actor, data, exclude_pk=worker.pk)
+    before = snapshot(worker)
+    _apply(worker, data, nik)
+    after = snapshot(worker)
+    if after == before:
+        return worker
+    worker.save()
+    audit.record(
+        actor=actor,
+        action="update",
+        target=worker,
+        region_code=worker.village_id,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+        reason=reason or data.nik_override_reason,
+    )
+    return worker

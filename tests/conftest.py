@@ -1,0 +1,30 @@
+import pytest
+
+from jaring.accounts.models import Role
+from tests.factories import PASIRAN, PONTIANAK_VILLAGE, ROBAN, make_user, make_worker
+
+
+@pytest.fixture
+def admin(db):
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def enumerator(db):
+    """An enumerator of one village (Pasiran, Singkawang Barat)."""
+    return make_user(Role.ENUMERATOR, PASIRAN)
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user(Role.VIEWER, "61.72")
+
+
+@pytest.fixture
+def three_workers(admin):
+    """One worker in the enumerator's village, one elsewhere in Singkawang, one in Pontianak."""
+    return {
+        "own": make_worker(admin, PASIRAN, full_name="Siti Aminah", sex="F"),
+        "other_district": make_worker(admin, ROBAN, full_name="Ahmad Yani"),
+        "other_city": make_worker(admin, PONTIANAK_VILLAGE, full_name="Lim Ah Kiong"),
+    }
