@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "jaring.regions",
     "jaring.accounts",
     "jaring.registry",
+    "jaring.imports",
+    "jaring.dedupe",
     "jaring.web",
     "jaring.api",
     "jaring.demo",

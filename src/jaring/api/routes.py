@@ -1,3 +1,10 @@
+"""The REST API: one NinjaAPI, one router per domain app, token auth on everything."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Jaring API", version="1")
+from jaring.dedupe.api import router as dedupe_router
+from jaring.imports.api import router as imports_router
+
+api = NinjaAPI(title="Jaring API", version="1", urls_namespace="api")
+api.add_router("/imports/", imports_router)
+api.add_router("/duplicates/", dedupe_router)
