@@ -14,7 +14,7 @@ from jaring.rules.nik import compose
 # Two villages in two districts of Kota Singkawang, one in Kota Pontianak.
 PASIRAN = "61.72.02.1001"  # Singkawang Barat
 ROBAN = "61.72.01.1001"  # Singkawang Tengah
-PONTIANAK_VILLAGE = "61.71.01.1001"
+PONTIANAK_VILLAGE = "61.71.01.1002"  # Benuamelayu Laut, Pontianak Selatan
 
 _serials = itertools.count(1)
 _users = itertools.count(1)
