@@ -63,6 +63,8 @@ class Worker(models.Model):
     declared_income = models.PositiveBigIntegerField(null=True, blank=True)
     source = models.CharField(max_length=100)
     consent_date = models.DateField(null=True, blank=True)
+    # Set when a death is recorded (a claim or a BPJS report); ends eligibility for programmes.
+    died_on = models.DateField(null=True, blank=True)
     # Why an officer accepted a birth date or sex that disagrees with the NIK.
     nik_override_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
