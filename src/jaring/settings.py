@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "jaring.registry",
     "jaring.imports",
     "jaring.dedupe",
+    "jaring.programs",
+    "jaring.enrolment",
     "jaring.web",
     "jaring.api",
     "jaring.demo",

@@ -9,5 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("imports/", include("jaring.imports.urls")),
     path("duplicates/", include("jaring.dedupe.urls")),
+    path("programmes/", include("jaring.programs.urls")),
+    path("enrolment/", include("jaring.enrolment.urls")),
+    path("cek/", include("jaring.enrolment.public_urls")),
     path("", include("jaring.web.urls")),
 ]
