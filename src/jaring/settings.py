@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Serves the interactive API docs' scripts locally instead of from a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "jaring.core",

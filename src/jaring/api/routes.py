@@ -1,14 +1,40 @@
-"""The REST API: one NinjaAPI, one router per domain app, token auth on everything."""
+"""The REST API: one NinjaAPI, one router per domain app, token auth on everything.
+
+Every router added here is protected by the API's auth (a bearer token, or the browser session
+with CSRF); the user is in `request.auth` (and `request.user`). Routers raise
+`jaring.core.errors.DomainError`s; `jaring.api.errors` renders them and every other error in
+one format.
+"""
 
 from ninja import NinjaAPI
 
+from jaring.api import errors
+from jaring.api.auth import SessionAuth, TokenAuth
+from jaring.api.reference import categories_router, nik_router, regions_router
+from jaring.api.workers import router as workers_router
 from jaring.dedupe.api import router as dedupe_router
 from jaring.enrolment.api import router as enrolment_router
 from jaring.enrolment.exchange_api import router as exchange_router
 from jaring.imports.api import router as imports_router
 from jaring.programs.api import router as programs_router
 
-api = NinjaAPI(title="Jaring API", version="1", urls_namespace="api")
+DESCRIPTION = """
+The Jaring registry of informal workers: the same rules, region scope and audit history as the
+web pages. Field names are English; messages come in Bahasa Indonesia and English.
+"""
+
+api = NinjaAPI(
+    title="Jaring API",
+    version="1",
+    urls_namespace="api",
+    description=DESCRIPTION + errors.ERROR_FORMAT,
+    auth=[TokenAuth(), SessionAuth()],
+)
+errors.install(api)
+api.add_router("/workers/", workers_router)
+api.add_router("/regions/", regions_router)
+api.add_router("/categories/", categories_router)
+api.add_router("/nik/", nik_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/duplicates/", dedupe_router)
 api.add_router("/programmes/", programs_router)

@@ -1,0 +1,59 @@
+"""Who is calling the API: a bearer token (scripts, integrations) or a browser session (the docs).
+
+Both leave the user in `request.auth` and `request.user`, so routers read either.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from jaring.accounts.models import User
+from jaring.accounts.services import use_token
+from jaring.core.errors import PermissionDenied, Problem
+
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = use_token(key=token.strip())
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """Django's login session, with Django's CSRF check for requests that change data.
+
+    Ninja's own SessionAuth checks CSRF before it knows whether anyone is logged in, which would
+    answer a script with a wrong token "403 CSRF" instead of "401"; this one checks only sessions.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        # `csrf=True` also tells the interactive docs to send the CSRF token with each request.
+        super().__init__(csrf=True)
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        if request.headers.get("Authorization"):
+            # A caller that sent a token is judged by that token alone.
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if request.method not in _SAFE_METHODS and check_csrf(request) is not None:
+            raise PermissionDenied(
+                Problem(
+                    "csrf_failed",
+                    "Pemeriksaan CSRF gagal: muat ulang halaman lalu coba lagi.",
+                    "CSRF check failed: reload the page and try again.",
+                )
+            )
+        return user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        return self(request)

@@ -1,0 +1,152 @@
+"""Workers over the API: the same selectors (scope) and services (validation, audit) as the web."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Query, Router
+
+from jaring.accounts import audit
+from jaring.accounts.models import AuditEvent, User
+from jaring.api.schemas import (
+    HistoryOut,
+    WorkerCreate,
+    WorkerOut,
+    WorkerPage,
+    WorkerPatch,
+    WorkerQuery,
+    errors,
+)
+from jaring.core.errors import NotFound, Problem
+from jaring.registry import selectors, services
+from jaring.registry.models import Worker
+from jaring.registry.validation import WorkerInput
+
+router = Router(tags=["workers"])
+
+# API field name → WorkerInput field name, where they differ.
+_INPUT_NAMES = {"village": "village_code", "category": "category_code"}
+
+
+def _input_name(field: str) -> str:
+    return _INPUT_NAMES.get(field, field)
+
+
+def _worker_or_404(user: User, worker_id: int) -> Worker:
+    worker = selectors.get_worker(user, worker_id)
+    if worker is None:
+        # Outside the region and nonexistent look the same, so the API cannot be used to probe.
+        raise NotFound(Problem("worker_not_found", "Pekerja tidak ditemukan.", "Worker not found."))
+    return worker
+
+
+def worker_out(user: User, worker: Worker) -> dict[str, object]:
+    return {
+        "id": worker.pk,
+        "nik": selectors.display_nik(user, worker.nik),
+        "full_name": worker.full_name,
+        "birth_date": worker.birth_date,
+        "sex": worker.sex,
+        "village": worker.village_id,
+        "village_name": worker.village.name,
+        "district": worker.district_code,
+        "regency": worker.regency_code,
+        "province": worker.province_code,
+        "rt": worker.rt,
+        "rw": worker.rw,
+        "address": worker.address,
+        "phone": worker.phone,
+        "category": worker.category_id,
+        "category_name": str(worker.category),
+        "has_disability": worker.has_disability,
+        "disability_kind": worker.disability_kind,
+        "declared_income": worker.declared_income,
+        "consent_date": worker.consent_date,
+        "nik_override_reason": worker.nik_override_reason,
+        "source": worker.source,
+        "created_at": worker.created_at,
+        "updated_at": worker.updated_at,
+        "url": reverse("api:worker", args=[worker.pk]),
+        "web_url": reverse("worker-detail", args=[worker.pk]),
+    }
+
+
+def _history_out(user: User, event: AuditEvent) -> dict[str, object]:
+    def shown(field: str, value: object) -> object:
+        return selectors.display_nik(user, value) if field == "nik" and value else value
+
+    return {
+        "at": event.at,
+        "action": event.action,
+        "actor": event.actor.username if event.actor else None,
+        "reason": event.reason,
+        "changes": [
+            {"field": field, "before": shown(field, before), "after": shown(field, after)}
+            for field, before, after in event.changes()
+        ],
+    }
+
+
+@router.get("/", response={200: WorkerPage, **errors(401, 422)}, summary="List workers")
+def list_workers(request: HttpRequest, filters: Query[WorkerQuery]):
+    """Workers in your region, by name; the same filters as the worker list page."""
+    user = request.auth
+    qs = selectors.search_workers(
+        user,
+        selectors.WorkerFilter(
+            q=filters.q,
+            district=filters.district,
+            village=filters.village,
+            category=filters.category,
+            disability=filters.disability,
+        ),
+    )
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [worker_out(user, w) for w in page],
+    }
+
+
+@router.post("/", response={201: WorkerOut, **errors(401, 403, 409, 422)}, summary="Register")
+def create_worker(request: HttpRequest, payload: WorkerCreate):
+    """Registers a worker. A NIK already registered gives 409 with `worker_id` and `worker_url`."""
+    data = payload.model_dump()
+    source = data.pop("source")
+    worker = services.create_worker(
+        actor=request.auth,
+        data=WorkerInput(**{_input_name(k): v for k, v in data.items()}),
+        source=source,
+    )
+    return 201, worker_out(request.auth, selectors.get_worker(request.auth, worker.pk))
+
+
+@router.get(
+    "/{worker_id}", response={200: WorkerOut, **errors(401, 404)}, url_name="worker", summary="Get"
+)
+def get_worker(request: HttpRequest, worker_id: int):
+    return worker_out(request.auth, _worker_or_404(request.auth, worker_id))
+
+
+@router.patch("/{worker_id}", response={200: WorkerOut, **errors(401, 403, 404, 409, 422)})
+def update_worker(request: HttpRequest, worker_id: int, payload: WorkerPatch):
+    """Changes only the fields sent; `reason` is kept in the history."""
+    worker = _worker_or_404(request.auth, worker_id)
+    changes = payload.model_dump(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    services.update_worker(
+        actor=request.auth,
+        worker=worker,
+        changes={_input_name(k): v for k, v in changes.items()},
+        reason=reason,
+    )
+    return worker_out(request.auth, _worker_or_404(request.auth, worker_id))
+
+
+@router.get("/{worker_id}/history", response={200: list[HistoryOut], **errors(401, 404)})
+def worker_history(request: HttpRequest, worker_id: int):
+    """Every change to the worker, newest first: who, when, before and after, why."""
+    worker = _worker_or_404(request.auth, worker_id)
+    return [_history_out(request.auth, e) for e in audit.history(worker)]
