@@ -34,8 +34,10 @@ class Membership(models.Model):
     status = models.CharField(
         max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.CANDIDATE
     )
-    # Membership number BPJS gives back (Kartu Peserta Jamsostek).
-    kpj = models.CharField("KPJ", max_length=20, null=True, blank=True, unique=True)
+    # Membership number BPJS gives back (Kartu Peserta Jamsostek). It belongs to the person:
+    # a renewal keeps the same KPJ, so it is unique per programme here, and the services refuse
+    # a KPJ already held by another worker.
+    kpj = models.CharField("KPJ", max_length=20, blank=True, db_index=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     # Cover length and income base copied from the programme category at enrolment, so a
@@ -61,6 +63,11 @@ class Membership(models.Model):
     class Meta:
         ordering = ["programme", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "kpj"],
+                condition=~models.Q(kpj=""),
+                name="membership_kpj_unique_per_programme",
+            ),
             # One live membership per worker and programme; an ended one may be followed by another.
             models.UniqueConstraint(
                 fields=["worker", "programme"],
