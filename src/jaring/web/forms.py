@@ -1,0 +1,231 @@
+"""Forms only convert what the browser sends; the registry's services decide what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts.models import User
+from jaring.regions.models import Level
+from jaring.registry.models import DisabilityKind, OccupationCategory, Sex
+from jaring.registry.selectors import WorkerFilter
+from jaring.registry.validation import WorkerInput
+from jaring.web import region_choices
+
+DISABILITY_CHOICES = [("", _("All")), ("yes", _("With disability")), ("no", _("Without"))]
+
+
+# The empty choice of each region select, as a filter ("all") or as a form field ("choose").
+EMPTY_LABELS = {
+    "filter": {
+        "province": _("All provinces"),
+        "district": _("All districts"),
+        "village": _("All villages"),
+    },
+    "form": {
+        "province": _("Choose a province"),
+        "district": _("Choose a district"),
+        "village": _("Choose a village"),
+    },
+}
+
+
+def region_options(regions, empty_label) -> list:
+    """Choices for a region select; districts of several cities are grouped by city."""
+    found = list(regions)
+    parents = {r.parent_id for r in found}
+    if len(parents) <= 1 or found[0].level != Level.DISTRICT:
+        return [("", empty_label)] + [(r.code, r.name) for r in found]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for r in found:
+        groups.setdefault(r.parent.name, []).append((r.code, r.name))
+    return [("", empty_label), *groups.items()]
+
+
+def village_options(user: User, district: str, purpose: str) -> list:
+    if not district:
+        return [("", _("Choose a district first"))]
+    return region_options(region_choices.villages(user, district), EMPTY_LABELS[purpose]["village"])
+
+
+class _RegionForm(forms.Form):
+    """Province (national users only) → district → village, limited to the user's scope."""
+
+    purpose = "form"
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    village = forms.ChoiceField(label=_("Village"), required=False)
+
+    def _set_region_choices(self, user: User) -> None:
+        data = self.data if self.is_bound else self.initial
+        labels = EMPTY_LABELS[self.purpose]
+        if region_choices.needs_province(user):
+            self.fields["province"].choices = region_options(
+                region_choices.provinces(), labels["province"]
+            )
+        else:
+            del self.fields["province"]
+        self.fields["district"].choices = region_options(
+            region_choices.districts(user, data.get("province", "")), labels["district"]
+        )
+        self.fields["village"].choices = village_options(
+            user, data.get("district", ""), self.purpose
+        )
+        # htmx reloads the select below the one that changed; without JS the form still submits.
+        for field, below, target in (
+            ("province", "district", "#id_district"),
+            ("district", "village", "#id_village"),
+        ):
+            if field in self.fields:
+                self.fields[field].widget.attrs.update(
+                    {
+                        "hx-get": reverse("region-select", args=[below]) + f"?for={self.purpose}",
+                        "hx-target": target,
+                        "hx-swap": "outerHTML",
+                        "hx-include": "#id_province, #id_district",
+                    }
+                )
+
+
+class WorkerFilterForm(_RegionForm):
+    purpose = "filter"
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("NIK or name"), "autocomplete": "off"}
+        ),
+    )
+    category = forms.ChoiceField(label=_("Occupation"), required=False)
+    disability = forms.ChoiceField(
+        label=_("Disability"), required=False, choices=DISABILITY_CHOICES
+    )
+
+    def __init__(self, data, *, user: User):
+        super().__init__(data)
+        self._set_region_choices(user)
+        self.fields["category"].choices = [("", _("All occupations"))] + [
+            (c.code, str(c)) for c in OccupationCategory.objects.all()
+        ]
+
+    def worker_filter(self) -> WorkerFilter:
+        # A choice outside the lists (another scope, a village of another district) is
+        # dropped on its own; the other filters still apply.
+        self.is_valid()
+        data = self.cleaned_data
+        return WorkerFilter(
+            q=data.get("q", ""),
+            district=data.get("district", ""),
+            village=data.get("village", ""),
+            category=data.get("category", ""),
+            disability=data.get("disability", ""),
+        )
+
+    def province(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("province", "")
+
+
+class WorkerForm(_RegionForm):
+    """Every field is optional here: required-ness and all other rules live in the services."""
+
+    # Set when the NIK is already registered, so the page can link to that worker.
+    existing_worker_url = ""
+
+    nik = forms.CharField(
+        label="NIK", required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    full_name = forms.CharField(label=_("Full name"), required=False, max_length=150)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
+    rt = forms.CharField(label="RT", required=False, max_length=3)
+    rw = forms.CharField(label="RW", required=False, max_length=3)
+    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    category = forms.ChoiceField(label=_("Occupation"), required=False)
+    has_disability = forms.BooleanField(label=_("Has a disability"), required=False)
+    disability_kind = forms.ChoiceField(
+        label=_("Kind of disability"), required=False, choices=[("", "—"), *DisabilityKind.choices]
+    )
+    declared_income = forms.IntegerField(
+        label=_("Declared monthly income (Rp)"), required=False, min_value=0
+    )
+    consent_date = forms.DateField(
+        label=_("Consent date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nik_override_reason = forms.CharField(
+        label=_("Reason for accepting a birth date or sex that disagrees with the NIK"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, data=None, *, user: User, initial=None):
+        super().__init__(data, initial=initial)
+        self._set_region_choices(user)
+        self.fields["category"].choices = [("", "—")] + [
+            (c.code, str(c)) for c in OccupationCategory.objects.all()
+        ]
+
+    def worker_input(self) -> WorkerInput:
+        d = self.cleaned_data
+        return WorkerInput(
+            nik=d["nik"],
+            full_name=d["full_name"],
+            birth_date=d["birth_date"],
+            sex=d["sex"],
+            village_code=d["village"],
+            category_code=d["category"],
+            rt=d["rt"],
+            rw=d["rw"],
+            address=d["address"],
+            phone=d["phone"],
+            has_disability=d["has_disability"],
+            disability_kind=d["disability_kind"],
+            declared_income=d["declared_income"],
+            consent_date=d["consent_date"],
+            nik_override_reason=d["nik_override_reason"],
+        )
+
+    def add_problems(self, problems) -> None:
+        """Puts each domain problem on its field, in the user's language."""
+        for p in problems:
+            self.add_error(p.field if p.field in self.fields else None, p.message)
+            if p.params.get("worker_url"):
+                self.existing_worker_url = p.params["worker_url"]
+
+
+class EditWorkerForm(WorkerForm):
+    reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def initial_from(worker) -> dict[str, object]:
+    return {
+        "nik": worker.nik,
+        "full_name": worker.full_name,
+        "birth_date": worker.birth_date,
+        "sex": worker.sex,
+        "district": worker.district_code,
+        "village": worker.village_id,
+        "rt": worker.rt,
+        "rw": worker.rw,
+        "address": worker.address,
+        "phone": worker.phone,
+        "category": worker.category_id,
+        "has_disability": worker.has_disability,
+        "disability_kind": worker.disability_kind,
+        "declared_income": worker.declared_income,
+        "consent_date": worker.consent_date,
+        "nik_override_reason": worker.nik_override_reason,
+    }

@@ -1,0 +1,104 @@
+"""A worker's audit history as an officer reads it: labelled fields, names instead of codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts import audit
+from jaring.accounts.models import AuditEvent, User
+from jaring.regions.models import Region
+from jaring.registry.models import DisabilityKind, OccupationCategory, Sex, Worker
+from jaring.registry.selectors import display_nik
+
+LABELS = {
+    "nik": "NIK",
+    "full_name": _("Full name"),
+    "birth_date": _("Birth date"),
+    "sex": _("Sex"),
+    "village_id": _("Village"),
+    "rt": "RT",
+    "rw": "RW",
+    "address": _("Address"),
+    "phone": _("Phone"),
+    "category_id": _("Occupation"),
+    "has_disability": _("Has a disability"),
+    "disability_kind": _("Kind of disability"),
+    "declared_income": _("Declared monthly income (Rp)"),
+    "consent_date": _("Consent date"),
+    "nik_override_reason": _("NIK exception reason"),
+}
+ACTIONS = {"create": _("Registered"), "update": _("Changed")}
+_DATES = {"birth_date", "consent_date"}
+_CHOICES = {"sex": dict(Sex.choices), "disability_kind": dict(DisabilityKind.choices)}
+
+
+@dataclass
+class Change:
+    label: str
+    before: object
+    after: object
+
+
+@dataclass
+class Entry:
+    event: AuditEvent
+    action: str
+    changes: list[Change]
+
+
+def _names(events: list[AuditEvent]) -> dict[str, dict[str, str]]:
+    """Region and category names for every code the events mention, in two queries."""
+    codes: dict[str, set] = {"village_id": set(), "category_id": set()}
+    for e in events:
+        for side in (e.before or {}, e.after or {}):
+            for field, found in codes.items():
+                if side.get(field):
+                    found.add(side[field])
+    return {
+        "village_id": {
+            r.code: f"{r.name} ({r.code})"
+            for r in Region.objects.filter(code__in=codes["village_id"])
+        },
+        "category_id": {
+            c.code: str(c) for c in OccupationCategory.objects.filter(code__in=codes["category_id"])
+        },
+    }
+
+
+def _shown(user: User, field: str, value, names: dict[str, dict[str, str]]):
+    if value is None or value == "":
+        return None
+    if field == "nik":
+        return display_nik(user, value)
+    if field in _DATES:
+        return dt.date.fromisoformat(value)
+    if field in names:
+        return names[field].get(value, value)
+    if field in _CHOICES:
+        return _CHOICES[field].get(value, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def worker_history(user: User, worker: Worker) -> list[Entry]:
+    events = audit.history(worker)
+    names = _names(events)
+    return [
+        Entry(
+            event=e,
+            action=ACTIONS.get(e.action, e.action),
+            changes=[
+                Change(
+                    label=LABELS.get(field, field),
+                    before=_shown(user, field, before, names),
+                    after=_shown(user, field, after, names),
+                )
+                for field, before, after in e.changes()
+            ],
+        )
+        for e in events
+    ]

@@ -1,0 +1,149 @@
+import pytest
+
+from jaring.accounts.models import Role
+from jaring.rules.nik import mask
+from tests.factories import PASIRAN, ROBAN, make_user, make_worker
+from tests.web.conftest import client_for
+
+
+def names(response) -> list[str]:
+    return [w.full_name for w in response.context["page"].rows]
+
+
+@pytest.fixture
+def city_workers(admin):
+    return [
+        make_worker(admin, PASIRAN, full_name="Siti Aminah", sex="F", category_code="trader"),
+        make_worker(admin, PASIRAN, full_name="Sutrisno", category_code="fisher"),
+        make_worker(
+            admin,
+            ROBAN,
+            full_name="Ahmad Yani",
+            has_disability=True,
+            disability_kind="physical",
+        ),
+    ]
+
+
+def test_root_redirects_to_the_list_and_the_list_needs_a_login(db, client):
+    assert client.get("/").url == "/workers/"
+    response = client.get("/workers/")
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_list_shows_the_workers_in_scope_sorted_by_name(officer, city_workers):
+    response = client_for(officer).get("/workers/")
+    assert response.status_code == 200
+    assert names(response) == ["Ahmad Yani", "Siti Aminah", "Sutrisno"]
+    assert city_workers[0].nik.encode() in response.content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=siti", ["Siti Aminah"]),
+        ("q=SU", ["Sutrisno"]),
+        ("district=61.72.01", ["Ahmad Yani"]),
+        ("district=61.72.02&village=61.72.02.1001", ["Siti Aminah", "Sutrisno"]),
+        ("category=trader", ["Siti Aminah"]),
+        ("disability=yes", ["Ahmad Yani"]),
+        ("disability=no", ["Siti Aminah", "Sutrisno"]),
+        # A village left over from another district is dropped, not an empty list.
+        ("district=61.72.01&village=61.72.02.1001", ["Ahmad Yani"]),
+    ],
+)
+def test_search_and_filters(officer, city_workers, query, expected):
+    assert names(client_for(officer).get(f"/workers/?{query}")) == expected
+
+
+def test_search_by_nik_whole_and_by_prefix(officer, city_workers):
+    client = client_for(officer)
+    nik = city_workers[2].nik
+    assert names(client.get(f"/workers/?q={nik}")) == ["Ahmad Yani"]
+    assert "Ahmad Yani" in names(client.get(f"/workers/?q={nik[:10]}"))
+    dotted = f"{nik[:6]}.{nik[6:12]}.{nik[12:]}"
+    assert names(client.get(f"/workers/?q={dotted}")) == ["Ahmad Yani"]
+
+
+def test_htmx_request_gets_only_the_table(officer, city_workers):
+    response = client_for(officer).get(
+        "/workers/?q=siti", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    body = response.content.decode()
+    assert "Siti Aminah" in body
+    assert "<html" not in body
+    assert 'name="district"' not in body
+
+
+def test_pagination_50_per_page_with_plain_get_links(officer, admin):
+    for i in range(53):
+        make_worker(admin, PASIRAN, full_name=f"Pekerja {i:02d}")
+    client = client_for(officer)
+    first = client.get("/workers/?q=pekerja")
+    assert len(first.context["page"].rows) == 50
+    assert first.context["page"].has_next
+    assert b'href="?q=pekerja&amp;page=2"' in first.content
+    second = client.get("/workers/?q=pekerja&page=2")
+    assert names(second) == ["Pekerja 50", "Pekerja 51", "Pekerja 52"]
+    assert not second.context["page"].has_next
+    assert second.context["page"].total == 53
+    assert client.get("/workers/?page=abc").status_code == 200
+
+
+def test_district_and_village_choices_stay_inside_the_scope(enumerator, officer):
+    form = client_for(enumerator).get("/workers/?district=61.72.02").context["form"]
+    assert [c for c, _ in form.fields["district"].choices] == ["", "61.72.02"]
+    assert [c for c, _ in form.fields["village"].choices] == ["", PASIRAN]
+    city = client_for(officer).get("/workers/").context["form"]
+    districts = [c for c, _ in city.fields["district"].choices if c]
+    assert districts == ["61.72.01", "61.72.02", "61.72.03", "61.72.04", "61.72.05"]
+
+
+def test_village_select_follows_the_district_within_scope(officer, enumerator):
+    body = client_for(officer).get("/regions/village-select/?district=61.72.02").content.decode()
+    assert body.startswith("<select") and 'id="id_village"' in body
+    assert PASIRAN in body and ROBAN not in body
+    # Another city's district gives an empty list, not its villages.
+    other = client_for(officer).get("/regions/village-select/?district=61.71.01").content
+    assert b"61.71.01.1001" not in other
+    # An enumerator of one village is offered that village only.
+    own = client_for(enumerator).get("/regions/village-select/?district=61.72.02").content
+    assert own.count(b"<option") == 2
+
+
+def test_national_user_picks_a_province_first(admin):
+    body = client_for(admin).get("/regions/district-select/?province=61").content.decode()
+    assert '<optgroup label="Kota Singkawang">' in body
+    assert "61.72.02" in body
+    assert 'hx-swap-oob="true"' in body  # the village select is emptied too
+
+
+def test_list_query_count_does_not_grow_with_rows(officer, admin, django_assert_max_num_queries):
+    for i in range(60):
+        make_worker(admin, PASIRAN if i % 2 else ROBAN, full_name=f"Pekerja {i:02d}")
+    client = client_for(officer)
+    # session, user, scope region, districts, villages, categories, rows, capped count
+    with django_assert_max_num_queries(9):
+        response = client.get("/workers/?district=61.72.02&page=1")
+    assert len(response.context["page"].rows) == 30
+    with django_assert_max_num_queries(9):
+        client.get("/workers/?page=2")
+
+
+def test_viewer_sees_masked_niks_and_cannot_search_by_prefix(viewer, city_workers):
+    client = client_for(viewer)
+    response = client.get("/workers/")
+    for w in city_workers:
+        assert w.nik.encode() not in response.content
+        assert mask(w.nik).encode() in response.content
+    nik = city_workers[0].nik
+    assert names(client.get(f"/workers/?q={nik[:8]}")) == []
+    assert names(client.get(f"/workers/?q={nik}")) == ["Siti Aminah"]
+
+
+def test_register_button_only_for_editors(viewer, officer):
+    assert b"/workers/new/" not in client_for(viewer).get("/workers/").content
+    assert b"/workers/new/" in client_for(officer).get("/workers/").content
+    bpjs = make_user(Role.BPJS_OFFICER, "61.72")
+    assert b"/workers/new/" not in client_for(bpjs).get("/workers/").content
