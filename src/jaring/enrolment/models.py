@@ -86,3 +86,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} in {self.programme_id} ({self.status})"
+
+
+# The BPJS exchange, cards and public-check models live in their own module (same app).
+from jaring.enrolment.exchange_models import *  # noqa: E402, F403

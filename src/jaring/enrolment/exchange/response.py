@@ -1,0 +1,211 @@
+"""The BPJS branch's response to a submission batch: per NIK, accepted with a KPJ number or
+rejected with a reason.
+
+Required columns: nik, kpj, status; optional: reason, start_date, batch. Indonesian headers
+(no_kpj, alasan, tgl_mulai, ...) and statuses (diterima/ditolak) are understood too. A row with
+an empty status has not been answered yet. Any problem in the file refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from jaring.core.errors import Conflict, Problem, ValidationFailed
+from jaring.enrolment.exchange.table import read_table
+from jaring.rules.nik import normalise
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+UNANSWERED = ""
+
+_ALIASES = {
+    "nik": "nik",
+    "no_nik": "nik",
+    "kpj": "kpj",
+    "no_kpj": "kpj",
+    "nomor_kpj": "kpj",
+    "kpj_number": "kpj",
+    "status": "status",
+    "hasil": "status",
+    "reason": "reason",
+    "alasan": "reason",
+    "keterangan": "reason",
+    "start_date": "start_date",
+    "start": "start_date",
+    "tgl_mulai": "start_date",
+    "tanggal_mulai": "start_date",
+    "batch": "batch",
+    "no_batch": "batch",
+}
+REQUIRED = ("nik", "kpj", "status")
+_STATUSES = {
+    "accepted": ACCEPTED,
+    "diterima": ACCEPTED,
+    "terima": ACCEPTED,
+    "rejected": REJECTED,
+    "ditolak": REJECTED,
+    "tolak": REJECTED,
+    "": UNANSWERED,
+}
+_KPJ = re.compile(r"^[0-9A-Z]{6,20}$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRow:
+    line: int
+    nik: str
+    status: str  # ACCEPTED, REJECTED or UNANSWERED
+    kpj: str
+    reason: str
+    start_date: dt.date | None
+    batch: str
+
+
+def _problem(line: int, column: str, code: str, text_id: str, text_en: str, **params) -> Problem:
+    return Problem(
+        code,
+        f"Baris {line}, kolom {column}: {text_id}",
+        f"Row {line}, column {column}: {text_en}",
+        field=f"rows.{line}.{column}",
+        params={"row": line, **params},
+    )
+
+
+def _date(text: str) -> dt.date | None:
+    # xlsx dates arrive as "2026-04-01 00:00:00".
+    text = text.split(" ")[0].split("T")[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _number_text(text: str) -> str:
+    """'23012345678.0' (a number cell read as text) → '23012345678'; separators dropped."""
+    text = normalise(text).upper()
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+
+
+def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseRow:
+    nik = _number_text(cells["nik"])
+    if not (len(nik) == 16 and nik.isdigit()):
+        problems.append(
+            _problem(
+                line, "nik", "nik_invalid", "NIK harus 16 angka.", "a NIK has 16 digits.", nik=nik
+            )
+        )
+    raw_status = cells["status"].strip().lower()
+    status = _STATUSES.get(raw_status)
+    if status is None:
+        problems.append(
+            _problem(
+                line,
+                "status",
+                "status_unknown",
+                f"status '{cells['status']}' tidak dikenal (accepted/diterima atau "
+                "rejected/ditolak).",
+                f"unknown status '{cells['status']}' (accepted/diterima or rejected/ditolak).",
+            )
+        )
+    kpj = _number_text(cells["kpj"])
+    reason = cells.get("reason", "")
+    if status == ACCEPTED and not _KPJ.match(kpj):
+        problems.append(
+            _problem(
+                line,
+                "kpj",
+                "kpj_invalid" if kpj else "kpj_missing",
+                "peserta diterima wajib punya nomor KPJ (6–20 huruf/angka).",
+                "an accepted worker needs a KPJ number (6–20 letters/digits).",
+            )
+        )
+    if status == REJECTED and not reason:
+        problems.append(
+            _problem(
+                line,
+                "reason",
+                "reason_missing",
+                "peserta ditolak wajib disertai alasan.",
+                "a rejected worker needs a reason.",
+            )
+        )
+    start = None
+    if cells.get("start_date"):
+        try:
+            start = _date(cells["start_date"])
+        except ValueError:
+            problems.append(
+                _problem(
+                    line,
+                    "start_date",
+                    "date_invalid",
+                    f"tanggal '{cells['start_date']}' tidak sah (YYYY-MM-DD atau DD/MM/YYYY).",
+                    f"'{cells['start_date']}' is not a date (YYYY-MM-DD or DD/MM/YYYY).",
+                )
+            )
+    return ResponseRow(
+        line=line,
+        nik=nik,
+        status=status or UNANSWERED,
+        kpj=kpj if status == ACCEPTED else "",
+        reason=reason if status == REJECTED else "",
+        start_date=start,
+        batch=cells.get("batch", "").lstrip("'"),
+    )
+
+
+def _repeats(rows: list[ResponseRow], key: str, code: str, what_id: str, what_en: str):
+    lines: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        value = getattr(row, key)
+        if value:
+            lines[value].append(row.line)
+    return [
+        Problem(
+            code,
+            f"{what_id} {value} muncul lebih dari sekali (baris {', '.join(map(str, found))}).",
+            f"{what_en} {value} appears more than once (rows {', '.join(map(str, found))}).",
+            field=f"rows.{found[1]}.{key}",
+            params={"rows": found, key: value},
+        )
+        for value, found in lines.items()
+        if len(found) > 1
+    ]
+
+
+def read_response(data: bytes, file_name: str) -> list[ResponseRow]:
+    table = read_table(data, file_name)
+    rename = {c: _ALIASES[c] for c in table.columns if c in _ALIASES}
+    missing = [c for c in REQUIRED if c not in rename.values()]
+    if missing:
+        raise ValidationFailed(
+            Problem(
+                "columns_missing",
+                f"Kolom wajib tidak ada: {', '.join(missing)}.",
+                f"Required columns are missing: {', '.join(missing)}.",
+                field="file",
+                params={"columns": missing},
+            )
+        )
+    problems: list[Problem] = []
+    rows = [
+        _row(line, {rename[k]: v for k, v in cells.items() if k in rename}, problems)
+        for line, cells in table.rows
+    ]
+    if not rows:
+        problems.append(
+            Problem("file_empty", "Berkas tidak berisi baris.", "The file has no rows.", "file")
+        )
+    problems += _repeats(rows, "nik", "nik_repeated", "NIK", "NIK")
+    if problems:
+        raise ValidationFailed(*problems)
+    repeated_kpj = _repeats(rows, "kpj", "kpj_repeated", "Nomor KPJ", "KPJ number")
+    if repeated_kpj:
+        raise Conflict(*repeated_kpj)
+    return rows

@@ -1,0 +1,134 @@
+"""The submission batch Jaring sends to the BPJS branch, as xlsx or csv.
+
+One row per worker. The last three columns (kpj, status, reason) are left empty: the branch may
+fill them in and send the same file back as its response (see `response`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from jaring.enrolment.exchange.cells import safe_cell
+
+FORMATS = ("xlsx", "csv")
+
+COLUMNS = (
+    "batch",
+    "nik",
+    "name",
+    "birth_date",
+    "sex",
+    "address",
+    "occupation",
+    "income_base",
+    "programmes",
+    "start_date",
+    "months",
+    "participation_code",
+    "kpj",
+    "status",
+    "reason",
+)
+_WIDTHS = (16, 19, 28, 12, 5, 40, 22, 12, 14, 12, 7, 8, 14, 10, 30)
+_TEXT = "@"
+_DATE = "yyyy-mm-dd"
+
+# BPJS forms write sex as L (laki-laki) / P (perempuan).
+SEX_CODES = {"M": "L", "F": "P"}
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRow:
+    batch: str
+    nik: str
+    name: str
+    birth_date: dt.date
+    sex: str  # "M" or "F", as the registry keeps it
+    address: str
+    occupation: str
+    income_base: int
+    programmes: tuple[str, ...]  # ("JKK", "JKM") or with "JHT"
+    start_date: dt.date | None  # None: cover starts when BPJS accepts the worker
+    months: int
+    participation_code: str
+
+    def cells(self) -> tuple[object, ...]:
+        """The row's values in COLUMNS order (the three response columns empty)."""
+        return (
+            self.batch,
+            self.nik,
+            self.name,
+            self.birth_date,
+            SEX_CODES[self.sex],
+            self.address,
+            self.occupation,
+            self.income_base,
+            "+".join(self.programmes),
+            self.start_date,
+            self.months,
+            self.participation_code,
+            "",
+            "",
+            "",
+        )
+
+
+def _text(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, int) else safe_cell(value)
+
+
+def write_csv(rows: Iterable[SubmissionRow], out: BinaryIO) -> None:
+    # UTF-8 with a BOM: Excel then shows names with accents correctly.
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(_text(v) for v in row.cells())
+    text.detach()
+
+
+def _xlsx_cell(ws, value: object) -> WriteOnlyCell:
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = _DATE
+    elif isinstance(value, int):
+        cell = WriteOnlyCell(ws, value)
+    else:
+        cell = WriteOnlyCell(ws, safe_cell(value))
+        # A string cell, never a formula, and shown as text (a NIK must not become 6.17E+15).
+        cell.data_type = "s"
+        cell.number_format = _TEXT
+    return cell
+
+
+def write_xlsx(rows: Iterable[SubmissionRow], out: BinaryIO) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("batch")
+    for letter, width in zip("ABCDEFGHIJKLMNO", _WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(ws, name)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        ws.append([_xlsx_cell(ws, v) for v in row.cells()])
+    wb.save(out)
+
+
+def write(rows: Iterable[SubmissionRow], out: BinaryIO, file_format: str) -> None:
+    {"xlsx": write_xlsx, "csv": write_csv}[file_format](rows, out)
