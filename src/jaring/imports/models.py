@@ -1,0 +1,116 @@
+"""An uploaded list (`ImportBatch`) and what the import decided for each of its rows.
+
+`ImportRow` is also the staging table a commit reads from: its columns hold the normalised
+values, in the registry's stored form. The probable-duplicate detector reads the rows of a batch
+whose outcome is `new` (nik, full_name, birth_date, sex, village_code).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEEDS_MAPPING = "needs_mapping", _("Needs column mapping")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Checking")
+    READY = "ready", _("Ready to commit")
+    COMMITTING = "committing", _("Committing")
+    COMMITTED = "committed", _("Committed")
+    FAILED = "failed", _("Failed")
+
+
+class Outcome(models.TextChoices):
+    NEW = "new", _("New worker")
+    UPDATED = "updated", _("Updates a worker")
+    UNCHANGED = "unchanged", _("Already registered, unchanged")
+    DUPLICATE_IN_FILE = "duplicate_in_file", _("Same NIK earlier in the file")
+    DUPLICATE_IN_REGISTRY = "duplicate_in_registry", _("NIK registered to someone else")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Outcomes whose rows go back to the sender in the rejected-rows file.
+NOT_IMPORTED = (Outcome.REJECTED, Outcome.DUPLICATE_IN_FILE, Outcome.DUPLICATE_IN_REGISTRY)
+
+
+class ImportBatch(models.Model):
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The region the rows must lie in: the importer's scope or a narrower one they chose.
+    # Empty means the whole country. Who may see the batch is decided on it (see selectors).
+    region_code = models.CharField(max_length=13, blank=True, db_index=True)
+    original_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    file_format = models.CharField(max_length=4)
+    headers = models.JSONField(default=list)
+    # Spreadsheet row (1-based) holding the headers: lists often start with a title block.
+    header_row = models.PositiveIntegerField(default=1)
+    # Field name -> header, as recognised or as the officer corrected it.
+    mapping = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=40, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    # File-level problems (unreadable file, no NIK column): Problem.as_dict() each.
+    problems = models.JSONField(default=list)
+    task_id = models.CharField(max_length=64, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (Status.QUEUED, Status.RUNNING, Status.COMMITTING)
+
+
+class ImportRow(models.Model):
+    # No index of its own: the unique (batch, row_number) constraint serves batch lookups.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
+    # The row number the officer sees in the spreadsheet (the header row is counted).
+    row_number = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=24, choices=Outcome.choices)
+    nik = models.CharField(max_length=64, blank=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    village_code = models.CharField(max_length=13, blank=True)
+    rt = models.CharField(max_length=3, blank=True)
+    rw = models.CharField(max_length=3, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=16, blank=True)
+    category_code = models.CharField(max_length=40, blank=True)
+    has_disability = models.BooleanField(default=False)
+    disability_kind = models.CharField(max_length=20, blank=True)
+    declared_income = models.PositiveBigIntegerField(null=True, blank=True)
+    consent_date = models.DateField(null=True, blank=True)
+    # The registered worker with this NIK, if any (no constraint: rows are loaded in bulk).
+    worker_id = models.BigIntegerField(null=True, blank=True)
+    # For `updated`: {field: [registered value, value from the file]}.
+    changes = models.JSONField(null=True, blank=True)
+    reasons = models.JSONField(null=True, blank=True)
+    # The cells as read (header -> text), kept for rows that go back to the sender.
+    original = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row_number"], name="import_row_unique")
+        ]
+        indexes = [models.Index(fields=["batch", "outcome", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number} of batch {self.batch_id}: {self.outcome}"

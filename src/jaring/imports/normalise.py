@@ -1,0 +1,346 @@
+"""Turning text cells into values, a whole column at a time.
+
+Each function takes the text column and returns the value and, where a cell can be unreadable,
+whether it was. What a value must satisfy is decided later, by the registry's rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+from lokal import normalize_phone
+
+from jaring.imports.columns import FIELDS
+
+_MONTHS = {
+    "jan": 1,
+    "januari": 1,
+    "january": 1,
+    "feb": 2,
+    "februari": 2,
+    "february": 2,
+    "peb": 2,
+    "pebruari": 2,
+    "mar": 3,
+    "maret": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "mei": 5,
+    "may": 5,
+    "jun": 6,
+    "juni": 6,
+    "june": 6,
+    "jul": 7,
+    "juli": 7,
+    "july": 7,
+    "agu": 8,
+    "agt": 8,
+    "agus": 8,
+    "agustus": 8,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "okt": 10,
+    "oktober": 10,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "nop": 11,
+    "november": 11,
+    "nopember": 11,
+    "des": 12,
+    "desember": 12,
+    "dec": 12,
+    "december": 12,
+}
+# Excel's day 0 in the 1900 date system (it counts a 29 February 1900 that never was).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_SEX = {
+    "l": "M",
+    "lk": "M",
+    "laki": "M",
+    "lakilaki": "M",
+    "pria": "M",
+    "m": "M",
+    "male": "M",
+    "p": "F",
+    "pr": "F",
+    "perempuan": "F",
+    "wanita": "F",
+    "w": "F",
+    "f": "F",
+    "female": "F",
+}
+
+DISABILITY_KINDS = {
+    "fisik": "physical",
+    "daksa": "physical",
+    "tunadaksa": "physical",
+    "physical": "physical",
+    "intelektual": "intellectual",
+    "grahita": "intellectual",
+    "tunagrahita": "intellectual",
+    "intellectual": "intellectual",
+    "mental": "mental",
+    "psikososial": "mental",
+    "sensorik": "sensory",
+    "netra": "sensory",
+    "tunanetra": "sensory",
+    "rungu": "sensory",
+    "tunarungu": "sensory",
+    "tuli": "sensory",
+    "wicara": "sensory",
+    "tunawicara": "sensory",
+    "sensory": "sensory",
+    "ganda": "multiple",
+    "multi": "multiple",
+    "multiple": "multiple",
+}
+_YES = {"ya", "y", "yes", "ada", "1", "true", "benar"}
+_NO = {"tidak", "t", "tdk", "no", "n", "tidakada", "0", "false", "bukan", "salah"}
+
+
+def text(column: pl.Expr) -> pl.Expr:
+    """Trimmed, with blank cells as null."""
+    trimmed = column.str.strip_chars()
+    return pl.when(trimmed == "").then(None).otherwise(trimmed)
+
+
+def _letters(column: pl.Expr) -> pl.Expr:
+    return column.str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+
+
+def nik(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(NIK digits or the cleaned text, whether Excel destroyed digits).
+
+    A NIK Excel wrote as a number keeps its digits when they are all still there
+    ("6172021708850001.0", "6.172021708850001E+15"); "6.17205E+15" has lost ten of them.
+    """
+    cleaned = raw.str.strip_chars().str.strip_chars_start("'")
+    as_float = cleaned.str.extract(r"^(\d{16})[.,]0+$")
+    sci = cleaned.str.extract_groups(r"^(\d)[.,](\d+)[eE]\+?(\d+)$")
+    is_sci = sci.struct.field("1").is_not_null()
+    whole = (
+        is_sci
+        & (sci.struct.field("3").cast(pl.Int32, strict=False) == 15)
+        & (sci.struct.field("2").str.len_chars() == 15)
+    )
+    value = (
+        pl.when(whole)
+        .then(pl.concat_str(sci.struct.field("1"), sci.struct.field("2")))
+        .when(is_sci)
+        .then(cleaned)
+        .when(as_float.is_not_null())
+        .then(as_float)
+        # What rules.nik.normalise strips: spaces, dots and dashes typed between the groups.
+        .otherwise(cleaned.str.replace_all(r"[\s.\-]", ""))
+    )
+    return value, is_sci & ~whole
+
+
+def name(raw: pl.Expr) -> pl.Expr:
+    """Single-spaced, in title case: "BUDI  SANTOSO" and "budi santoso" become one name."""
+    titled = raw.str.replace_all(r"\s+", " ").str.strip_chars().str.to_titlecase()
+    # Title case capitalises after an apostrophe: Ma'ruf, not Ma'Ruf.
+    return titled.map_batches(_apostrophes, return_dtype=pl.String)
+
+
+def _apostrophes(series: pl.Series) -> pl.Series:
+    if not series.str.contains("'").any():
+        return series
+    fix = re.compile(r"(?<=\w)'(\w)")
+    return series.map_elements(
+        lambda s: fix.sub(lambda m: "'" + m.group(1).lower(), s), return_dtype=pl.String
+    )
+
+
+def date(raw: pl.Expr, today: dt.date) -> pl.Expr:
+    """17/08/1985, 17-08-85, 17.08.1985, 1985-08-17, 17 Agustus 1985, 17081985, Excel serials.
+
+    Day first: Indonesian lists never put the month first. A two-digit year is the latest
+    century that does not put the date in the future.
+    """
+    s = raw.str.strip_chars()
+    iso = s.str.extract_groups(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+    dmy = s.str.extract_groups(r"(?:^|\D)(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4}|\d{2})(?:\D|$)")
+    named = s.str.to_lowercase().str.extract_groups(
+        r"(?:^|\D)(\d{1,2})[\s\-]+([a-z]+)\.?[\s\-]+(\d{4}|\d{2})(?:\D|$)"
+    )
+    compact = s.str.extract_groups(r"^(\d{2})(\d{2})(\d{4})$")
+    serial = s.str.extract(r"^(\d{3,5})(?:[.,]0+)?$").cast(pl.Int32, strict=False)
+
+    def build(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+        y = year.cast(pl.Int32, strict=False)
+        short = year.str.len_chars() == 2
+        this_century = ymd(y + 2000, month, day)
+        return (
+            pl.when(~short)
+            .then(ymd(y, month, day))
+            .when(this_century <= pl.lit(today))
+            .then(this_century)
+            .otherwise(ymd(y + 1900, month, day))
+        )
+
+    month_name = named.struct.field("2").replace_strict(
+        _MONTHS, default=None, return_dtype=pl.Int32
+    )
+    return (
+        pl.when(iso.struct.field("1").is_not_null())
+        .then(
+            ymd(iso.struct.field("1").cast(pl.Int32), iso.struct.field("2"), iso.struct.field("3"))
+        )
+        .when(dmy.struct.field("1").is_not_null())
+        .then(build(dmy.struct.field("3"), dmy.struct.field("2"), dmy.struct.field("1")))
+        .when(month_name.is_not_null())
+        .then(build(named.struct.field("3"), month_name.cast(pl.String), named.struct.field("1")))
+        .when(compact.struct.field("1").is_not_null())
+        .then(
+            ymd(
+                compact.struct.field("3").cast(pl.Int32),
+                compact.struct.field("2"),
+                compact.struct.field("1"),
+            )
+        )
+        .when(serial.is_between(1, 2_958_465))
+        .then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial))
+        .otherwise(None)
+    )
+
+
+def ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """The date, or null when the parts make no date (31 February)."""
+    return pl.concat_str(
+        year.cast(pl.String).str.zfill(4),
+        month.cast(pl.String).str.zfill(2),
+        day.cast(pl.String).str.zfill(2),
+        separator="-",
+    ).str.to_date("%Y-%m-%d", strict=False)
+
+
+def sex(raw: pl.Expr) -> pl.Expr:
+    return _letters(raw).replace_strict(_SEX, default=None, return_dtype=pl.String)
+
+
+def rt_rw(raw: pl.Expr) -> pl.Expr:
+    """ "1", "01", "RT 01", "1.0" → "001"; anything else is kept for the rules to refuse."""
+    s = raw.str.strip_chars().str.replace(r"(?i)^r[tw]\.?\s*", "").str.replace(r"[.,]0+$", "")
+    return pl.when(s.str.contains(r"^\d{1,3}$")).then(s.str.zfill(3)).otherwise(s)
+
+
+def split_rt_rw(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """ "001/002" or "1-2" → ("001", "002")."""
+    parts = raw.str.extract_groups(r"^\D*(\d{1,3})\s*[/\-\\. ]\s*\D*(\d{1,3})\s*$")
+    return parts.struct.field("1").str.zfill(3), parts.struct.field("2").str.zfill(3)
+
+
+_FAST_PHONE = r"^(?:\+62|62|0)?(8\d{8,11})$"
+
+
+def phone(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(+62… or the text as typed, whether lokal's normaliser accepts it).
+
+    The common mobile shape is rewritten in the column; any other shape goes through
+    `lokal.normalize_phone` once per distinct value.
+    """
+    cleaned = raw.str.strip_chars().str.strip_chars_start("'").str.replace(r"[.,]0+$", "")
+    compact = cleaned.str.replace_all(r"[\s().\-]", "")
+    fast = compact.str.extract(_FAST_PHONE)
+    normalised = (
+        pl.when(fast.is_not_null())
+        .then(pl.lit("+62") + fast)
+        .otherwise(cleaned.map_batches(_slow_phones, return_dtype=pl.String))
+    )
+    return pl.coalesce(normalised, cleaned), cleaned.is_null() | normalised.is_not_null()
+
+
+def _slow_phones(series: pl.Series) -> pl.Series:
+    """Each value normalised by lokal, null where it is not a phone number."""
+    odd = series.drop_nulls().unique()
+    odd = odd.filter(~odd.str.replace_all(r"[\s().\-]", "").str.contains(_FAST_PHONE))
+    table = {v: normalize_phone(v) for v in odd.to_list()}
+    return series.replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def disability(flag: pl.Expr, kind: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(has a disability, kind, whether a cell was unreadable), from one or two columns.
+
+    The flag column may hold yes/no or the kind itself ("Netra").
+    """
+    flag_key = _letters(flag)
+    flag_kind = flag_key.replace_strict(DISABILITY_KINDS, default=None, return_dtype=pl.String)
+    kind_key = _letters(kind)
+    kind_value = kind_key.replace_strict(DISABILITY_KINDS, default=None, return_dtype=pl.String)
+    yes = flag_key.is_in(list(_YES)) | flag_kind.is_not_null()
+    no = flag_key.is_in(list(_NO)) | flag_key.is_null() | (flag_key == "")
+    has = yes | (flag_key.is_null() & kind_value.is_not_null())
+    unreadable = (flag_key.is_not_null() & ~yes & ~no) | (
+        kind_key.is_not_null() & kind_value.is_null()
+    )
+    return has, pl.coalesce(kind_value, flag_kind), unreadable
+
+
+def income(raw: pl.Expr) -> pl.Expr:
+    """Rupiah as a whole number: "Rp 1.500.000", "1,500,000", "1500000,00" → 1500000."""
+    s = (
+        raw.str.to_lowercase()
+        .str.replace(r"^rp\.?\s*", "")
+        .str.replace_all(r"\s", "")
+        .str.replace(r"[.,]\d{1,2}$", "")
+        .str.replace_all(r"[.,]", "")
+    )
+    return pl.when(s.str.contains(r"^\d{1,15}$")).then(s.cast(pl.Int64, strict=False))
+
+
+def normalise(frame: pl.DataFrame, mapping: dict[str, str], *, today: dt.date) -> pl.DataFrame:
+    """One row per non-blank row of the file, with the registry's field names.
+
+    `row` is the spreadsheet row the officer sees; `*_raw` keep the text of cells that can be
+    unreadable, for the reasons.
+    """
+    columns = {f.name: _cell(frame, mapping.get(f.name)) for f in FIELDS}
+    has, kind, disability_bad = disability(columns["disability"], columns["disability_kind"])
+    nik_value, nik_mangled = nik(columns["nik"])
+    rt_combined, rw_combined = split_rt_rw(columns["rt_rw"])
+    phone_value, phone_ok = phone(columns["phone"])
+    out = frame.select(
+        nik_raw=columns["nik"],
+        nik=nik_value,
+        nik_mangled=nik_mangled.fill_null(False),
+        full_name=name(columns["full_name"]),
+        birth_date_raw=columns["birth_date"],
+        birth_date=date(columns["birth_date"], today),
+        sex_raw=columns["sex"],
+        sex=sex(columns["sex"]),
+        village_raw=columns["village"],
+        district_raw=columns["district"],
+        rt=pl.coalesce(rt_rw(columns["rt"]), rt_combined),
+        rw=pl.coalesce(rt_rw(columns["rw"]), rw_combined),
+        rt_rw_raw=columns["rt_rw"],
+        address=columns["address"].str.replace_all(r"\s+", " "),
+        phone=phone_value,
+        phone_ok=phone_ok,
+        category_raw=columns["category"],
+        disability_raw=pl.concat_str(
+            columns["disability"], columns["disability_kind"], separator=" / ", ignore_nulls=True
+        ),
+        has_disability=has.fill_null(False),
+        disability_kind=kind,
+        disability_bad=disability_bad.fill_null(False),
+        income_raw=columns["declared_income"],
+        declared_income=income(columns["declared_income"]),
+        consent_raw=columns["consent_date"],
+        consent_date=date(columns["consent_date"], today),
+    )
+    return out
+
+
+def _cell(frame: pl.DataFrame, header: str | None) -> pl.Expr:
+    if header is None or header not in frame.columns:
+        return pl.lit(None, dtype=pl.String)
+    return text(pl.col(header))

@@ -1,0 +1,219 @@
+"""Reading an uploaded list into a frame of text cells, whatever shape it came in.
+
+Every cell is read as text so that nothing is converted twice: the normaliser decides what a
+cell means. The header row is found by looking for the row with the most recognised headers,
+since lists often start with a title block ("DAFTAR PEKERJA RENTAN KELURAHAN ...").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+from django.conf import settings
+
+from jaring.core.errors import ValidationFailed
+from jaring.imports.columns import score
+from jaring.imports.reasons import file_problem
+
+_SCAN_ROWS = 20
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted .xlsx is an OLE container with these streams instead of a zip.
+_ENCRYPTED_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
+_SEPARATORS = (",", ";", "\t", "|")
+_UNNAMED = "Kolom "
+
+
+@dataclass
+class Sheet:
+    frame: pl.DataFrame  # one String column per header, in file order
+    headers: list[str]
+    header_row: int  # 1-based spreadsheet row of the headers
+    file_format: str
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "JARING_IMPORT_MAX_BYTES", 150 * 1024 * 1024))
+
+
+def check_size(size: int) -> None:
+    """Called before anything is read, so a huge upload costs nothing but the upload."""
+    if size == 0:
+        raise ValidationFailed(file_problem("file_empty"))
+    if size > max_bytes():
+        raise ValidationFailed(
+            file_problem(
+                "file_too_large",
+                size_mb=round(size / 1_000_000),
+                limit_mb=round(max_bytes() / 1_000_000),
+            )
+        )
+
+
+def sniff(path: Path) -> str:
+    """ "xlsx", "xls", "ods" or "csv", from the content rather than the name."""
+    with path.open("rb") as f:
+        head = f.read(8)
+        if head.startswith(_OLE_MAGIC):
+            f.seek(0)
+            # The directory of a small OLE file sits near its start or its end.
+            body = f.read(4 << 20)
+            if any(marker in body for marker in _ENCRYPTED_MARKERS):
+                raise ValidationFailed(file_problem("file_encrypted"))
+            return "xls"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            raise ValidationFailed(file_problem("file_not_spreadsheet")) from None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names and b"spreadsheet" in _zip_member(path, "mimetype"):
+            return "ods"
+        raise ValidationFailed(file_problem("file_not_spreadsheet"))
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in path.open("rb").read(64 << 10):
+        raise ValidationFailed(file_problem("file_not_spreadsheet"))
+    return "csv"
+
+
+def _zip_member(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name) if name in z.namelist() else b""
+
+
+def read(path: Path, *, header_row: int | None = None) -> Sheet:
+    """The first sheet that has recognisable headers, as text cells.
+
+    `header_row` (1-based) overrides the guess when the officer corrects it.
+    """
+    check_size(path.stat().st_size)
+    file_format = sniff(path)
+    if file_format == "csv":
+        text = _decode(path.read_bytes())
+        if not text.strip():
+            raise ValidationFailed(file_problem("file_empty"))
+        separator = _separator(text)
+        index = _header_index(_csv_sample(text, separator), header_row)
+        raw = _read_csv(text, separator, index)
+        offset = index
+        index = 0
+    else:
+        raw = _read_workbook(path)
+        index = _header_index(raw.head(_SCAN_ROWS).rows(), header_row)
+        offset = 0
+    if raw.height <= index:
+        raise ValidationFailed(file_problem("file_no_rows"))
+    headers = _names(list(raw.row(index)))
+    body = raw.slice(index + 1)
+    # Columns with neither a header nor data are padding (merged cells, stray formatting).
+    keep = [
+        (column, header)
+        for column, header in zip(raw.columns, headers, strict=True)
+        if not header.startswith(_UNNAMED) or body[column].drop_nulls().len()
+    ]
+    frame = body.select([pl.col(c).alias(h) for c, h in keep])
+    if frame.height == 0:
+        raise ValidationFailed(file_problem("file_no_rows"))
+    return Sheet(
+        frame=frame,
+        headers=[h for _, h in keep],
+        header_row=offset + index + 1,
+        file_format=file_format,
+    )
+
+
+def _header_index(rows: list[tuple | list], header_row: int | None) -> int:
+    if header_row is not None:
+        return header_row - 1
+    scores = [score(list(row)) for row in rows[:_SCAN_ROWS]]
+    return max(range(len(scores)), key=lambda i: (scores[i], -i)) if scores else 0
+
+
+def _names(cells: list[object]) -> list[str]:
+    """Header texts made unique; an empty header (a merged cell) is named by its position."""
+    out: list[str] = []
+    for i, cell in enumerate(cells):
+        name = " ".join(str(cell).split()) if cell is not None else ""
+        if not name:
+            name = f"{_UNNAMED}{_column_letter(i)}"
+        base, n = name, 2
+        while name in out:
+            name, n = f"{base} ({n})", n + 1
+        out.append(name)
+    return out
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _read_workbook(path: Path) -> pl.DataFrame:
+    try:
+        reader = fastexcel.read_excel(path)
+        best, best_score = None, -1
+        # A workbook may hold a cover or instructions sheet: take the sheet that looks like data.
+        for name in reader.sheet_names[:5]:
+            sample = reader.load_sheet(name, header_row=None, n_rows=_SCAN_ROWS, dtypes="string")
+            top = sample.to_polars().rows()
+            found = max((score(list(r)) for r in top), default=0)
+            if found > best_score:
+                best, best_score = name, found
+        sheet = reader.load_sheet(
+            best, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
+        )
+        return sheet.to_polars()
+    except (fastexcel.FastExcelError, OSError, ValueError) as exc:
+        raise ValidationFailed(file_problem("file_unreadable", detail=_short(exc))) from None
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page; cp1252 leaves 5 bytes undefined.
+        return data.decode("cp1252", errors="replace")
+
+
+def _separator(text: str) -> str:
+    sample = text[: 64 << 10].splitlines()[:_SCAN_ROWS]
+    counts = {s: sum(line.count(s) for line in sample) for s in _SEPARATORS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _csv_sample(text: str, separator: str) -> list[list[str]]:
+    lines = text[: 64 << 10].splitlines()[:_SCAN_ROWS]
+    return list(csv.reader(lines, delimiter=separator))
+
+
+def _read_csv(text: str, separator: str, skip_lines: int) -> pl.DataFrame:
+    try:
+        return pl.read_csv(
+            io.BytesIO(text.encode()),
+            separator=separator,
+            has_header=False,
+            skip_lines=skip_lines,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            missing_columns="insert",
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ValidationFailed(file_problem("file_unreadable", detail=_short(exc))) from None

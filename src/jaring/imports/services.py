@@ -1,0 +1,340 @@
+"""Writes of the import: accept a file, check it (in the background), commit it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from jaring.accounts.models import AuditEvent, User
+from jaring.accounts.scope import can_edit_workers, codes_of, in_scope, scope_code
+from jaring.core.errors import (
+    Conflict,
+    DomainError,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
+from jaring.imports import columns, pipeline, staging
+from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
+from jaring.imports.reading import check_size, sniff
+from jaring.imports.reasons import file_problem
+from jaring.regions.models import Region
+from jaring.registry import bulk
+from jaring.registry.models import Worker
+from jaring.registry.services import snapshot
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+
+# Share of the progress bar each stage ends at.
+_STAGE_END = {"reading": 0.2, "checking": 0.6, "registry": 0.8, "saving": 0.95, "duplicates": 1.0}
+
+
+def _check_importer(actor: User) -> None:
+    if not can_edit_workers(actor):
+        raise PermissionDenied(
+            Problem(
+                "forbidden",
+                "Peran Anda tidak boleh mengimpor data pekerja.",
+                "Your role may not import worker records.",
+            )
+        )
+
+
+def import_region(actor: User, region_code: str | None) -> str:
+    """The region an import's rows must lie in: the one asked for, within the actor's scope."""
+    own = scope_code(actor)
+    if not region_code:
+        if own == "":
+            raise PermissionDenied(file_problem("region_out_of_scope", code="-"))
+        return own or ""
+    region_code = region_code.strip()
+    if not Region.objects.filter(code=region_code).exists():
+        raise ValidationFailed(file_problem("region_unknown", code=region_code))
+    if not in_scope(actor, region_code):
+        raise PermissionDenied(file_problem("region_out_of_scope", code=region_code))
+    return region_code
+
+
+def create_batch(
+    *,
+    actor: User,
+    upload: File,
+    name: str,
+    region_code: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ImportBatch:
+    """Keeps the file and its hash and queues the check. Refuses, before reading anything,
+    a file that is empty or too large, and one that is not a spreadsheet."""
+    _check_importer(actor)
+    region = import_region(actor, region_code)
+    check_size(upload.size)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    batch = ImportBatch(
+        created_by=actor,
+        region_code=region,
+        original_name=Path(name).name[:255],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        mapping=mapping or {},
+        status=Status.QUEUED,
+    )
+    batch.file.save(Path(name).name, upload, save=False)
+    try:
+        batch.file_format = sniff(Path(batch.file.path))
+    except DomainError:
+        batch.file.delete(save=False)
+        raise
+    earlier = (
+        ImportBatch.objects.filter(sha256=batch.sha256, status=Status.COMMITTED)
+        .order_by("committed_at")
+        .first()
+    )
+    if earlier:
+        batch.counts = {"same_file_as": earlier.pk}
+    batch.save()
+    return batch
+
+
+def enqueue(batch: ImportBatch) -> None:
+    from jaring.imports.tasks import check_batch
+
+    result = check_batch.enqueue(batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id))
+
+
+def _reporter(batch_id: int, progress: Progress | None) -> Progress:
+    """Stores the stage and the share done (for the page) and passes them on (for the CLI)."""
+
+    def report(stage: str, fraction: float) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(stage=stage, progress=round(100 * fraction))
+        if progress:
+            progress(stage, fraction)
+
+    return report
+
+
+def check_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBatch:
+    """Reads, checks and stores every row's outcome; the batch ends ready, or says why not.
+
+    A problem with the file never escapes as an exception: it is stored on the batch.
+    """
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status in (Status.COMMITTED, Status.COMMITTING):
+        raise Conflict(_already_committed())
+    report = _reporter(batch.pk, progress)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.RUNNING, problems=[])
+    try:
+        analysis = pipeline.analyse(
+            Path(batch.file.path),
+            region_code=batch.region_code,
+            mapping=batch.mapping or None,
+            header_row=batch.header_row if batch.mapping else None,
+            today=timezone.localdate(),
+            progress=report,
+        )
+    except pipeline.MappingNeeded as exc:
+        return _finish(
+            batch,
+            Status.NEEDS_MAPPING,
+            problems=exc.problems,
+            headers=exc.sheet.headers,
+            header_row=exc.sheet.header_row,
+            mapping=exc.mapping,
+        )
+    except DomainError as exc:
+        return _finish(batch, Status.FAILED, problems=exc.problems)
+    except Exception as exc:  # a bug must not kill the worker process or hide the batch
+        log.exception("import batch %s failed", batch.pk)
+        problem = file_problem("file_unreadable", detail=type(exc).__name__)
+        return _finish(batch, Status.FAILED, problems=[problem])
+    report("saving", _STAGE_END["registry"])
+    with transaction.atomic():
+        ImportRow.objects.filter(batch_id=batch.pk).delete()
+        staging.save_rows(
+            analysis.rows,
+            batch_id=batch.pk,
+            originals=originals(analysis),
+            progress=lambda f: report("saving", 0.8 + 0.15 * f),
+        )
+    report("duplicates", _STAGE_END["saving"])
+    counts = dict(analysis.counts)
+    counts["probable_duplicates"] = probable_duplicates(batch.pk)
+    if "same_file_as" in batch.counts:
+        counts["same_file_as"] = batch.counts["same_file_as"]
+    return _finish(
+        batch,
+        Status.READY,
+        counts=counts,
+        headers=analysis.sheet.headers,
+        header_row=analysis.sheet.header_row,
+        mapping=analysis.mapping,
+        file_format=analysis.sheet.file_format,
+    )
+
+
+def originals(analysis: pipeline.Analysis) -> dict[int, str]:
+    """The cells as read, for the rows that go back to the sender."""
+    wanted = analysis.not_imported()["row"]
+    cells = analysis.sheet.frame.with_row_index("row", offset=analysis.sheet.header_row + 1)
+    picked = cells.filter(pl.col("row").cast(pl.Int64).is_in(wanted.implode()))
+    return {
+        row.pop("row"): json.dumps(row, ensure_ascii=False) for row in picked.iter_rows(named=True)
+    }
+
+
+def probable_duplicates(batch_id: int) -> int | None:
+    """How many new rows the probable-duplicate detector flags; None when it is not installed."""
+    try:
+        from jaring.dedupe.services import find_probable_duplicates_for_batch
+    except ImportError:
+        return None
+    return find_probable_duplicates_for_batch(batch_id=batch_id)
+
+
+def _finish(batch: ImportBatch, status: str, problems=(), **fields) -> ImportBatch:
+    fields["problems"] = [p.as_dict() if isinstance(p, Problem) else p for p in problems]
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status, finished_at=timezone.now(), stage="", progress=100, **fields
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def remap(
+    *, actor: User, batch: ImportBatch, mapping: dict[str, str], header_row: int | None = None
+) -> ImportBatch:
+    """The officer's mapping replaces the guess; the batch is checked again."""
+    _check_importer(actor)
+    if batch.status in (Status.COMMITTED, Status.COMMITTING, Status.RUNNING):
+        raise Conflict(_already_committed())
+    if batch.headers:
+        mapping = columns.check_mapping(mapping, batch.headers)
+    batch.mapping = mapping
+    batch.header_row = header_row or batch.header_row
+    batch.status = Status.QUEUED
+    batch.save(update_fields=["mapping", "header_row", "status"])
+    return batch
+
+
+def _already_committed() -> Problem:
+    return Problem(
+        "batch_committed",
+        "Impor ini sudah disimpan ke registri atau sedang diproses.",
+        "This import is already committed or is being processed.",
+    )
+
+
+def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Adds the new workers and applies the updates: all of them in one transaction, or none."""
+    _check_importer(actor)
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.READY).update(
+        status=Status.COMMITTING, stage="committing", progress=0
+    )
+    if not claimed:
+        raise Conflict(
+            Problem(
+                "batch_not_ready",
+                "Impor ini belum siap disimpan (belum diperiksa, atau sudah disimpan).",
+                "This import is not ready to commit (not checked yet, or already committed).",
+            )
+        )
+    try:
+        with transaction.atomic():
+            added = bulk.insert_workers(
+                staging.rows_with(batch.pk, Outcome.NEW),
+                source=f"impor #{batch.pk}: {batch.original_name}"[:100],
+                actor=actor,
+            )
+            updated = _apply_updates(actor, batch)
+    except DomainError as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, stage="")
+        raise Conflict(
+            Problem(
+                "registry_changed",
+                "Registri berubah sejak berkas diperiksa; periksa ulang berkas ini lalu simpan.",
+                "The registry changed since the file was checked; check it again, then commit.",
+            ),
+            *exc.problems,
+        ) from exc
+    except BaseException:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, stage="")
+        raise
+    counts = dict(batch.counts) | {"committed_new": added, "committed_updated": updated}
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=Status.COMMITTED,
+        committed_at=timezone.now(),
+        committed_by=actor,
+        counts=counts,
+        stage="",
+        progress=100,
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def _apply_updates(actor: User, batch: ImportBatch) -> int:
+    """The changes a later list brings to registered workers, each with its audit event."""
+    rows = list(
+        ImportRow.objects.filter(batch=batch, outcome=Outcome.UPDATED).values_list(
+            "worker_id", "changes"
+        )
+    )
+    if not rows:
+        return 0
+    changes = {worker_id: staging.decode_json(c) for worker_id, c in rows}
+    attribute = {row: worker for row, worker in pipeline.UPDATABLE}
+    workers, events = [], []
+    now = timezone.now()
+    ids = list(changes)
+    for start in range(0, len(ids), 2000):
+        for worker in Worker.objects.filter(pk__in=ids[start : start + 2000]):
+            if not in_scope(actor, worker.village_id):
+                raise PermissionDenied(
+                    Problem(
+                        "forbidden",
+                        "Pekerja ini di luar wilayah kerja Anda.",
+                        "This worker is outside your region.",
+                    )
+                )
+            before = snapshot(worker)
+            for column, (_, new) in changes[worker.pk].items():
+                setattr(worker, attribute[column], new)
+            for field, code in codes_of(worker.village_id).items():
+                setattr(worker, field, code)
+            if not worker.has_disability:
+                worker.disability_kind = ""
+            worker.updated_at = now
+            after = snapshot(worker)
+            workers.append(worker)
+            events.append(
+                AuditEvent(
+                    actor=actor,
+                    action="update",
+                    target_type=Worker._meta.label_lower,
+                    target_id=str(worker.pk),
+                    region_code=worker.village_id,
+                    before={k: v for k, v in before.items() if after[k] != v},
+                    after={k: v for k, v in after.items() if before[k] != v},
+                    reason=f"impor #{batch.pk}: {batch.original_name}",
+                )
+            )
+    fields = sorted({attribute[c] for per in changes.values() for c in per})
+    fields += ["province_code", "regency_code", "district_code", "updated_at"]
+    if "has_disability" in fields:
+        fields.append("disability_kind")
+    Worker.objects.bulk_update(workers, sorted(set(fields)), batch_size=1000)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(workers)

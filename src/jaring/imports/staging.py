@@ -1,0 +1,128 @@
+"""Moving an analysis' rows into `ImportRow` and back, with the engine's bulk path.
+
+COPY on PostgreSQL, one `executemany` on SQLite: a million rows in seconds, where the ORM's
+bulk_create manages ~20k rows a second.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import polars as pl
+from django.db import connection
+
+from jaring.imports.models import ImportRow
+
+# ImportRow column -> analysis column, and how long the text may be.
+_TEXT = {
+    "nik": 64,
+    "full_name": 150,
+    "sex": 1,
+    "village_code": 13,
+    "rt": 3,
+    "rw": 3,
+    "address": 255,
+    "phone": 16,
+    "category_code": 40,
+    "disability_kind": 20,
+}
+_COLUMNS = (
+    "batch_id",
+    "row_number",
+    "outcome",
+    *_TEXT,
+    "birth_date",
+    "has_disability",
+    "declared_income",
+    "consent_date",
+    "worker_id",
+    "changes",
+    "reasons",
+    "original",
+)
+_CHUNK = 100_000
+
+
+def _stored(rows: pl.DataFrame, batch_id: int, originals: dict[int, str]) -> pl.DataFrame:
+    original = pl.DataFrame(
+        {"row": list(originals), "original": list(originals.values())},
+        schema={"row": pl.Int64, "original": pl.String},
+    )
+    return (
+        rows.join(original, on="row", how="left", maintain_order="left")
+        .with_columns(
+            batch_id=pl.lit(batch_id, dtype=pl.Int64),
+            row_number=pl.col("row"),
+            **{c: pl.col(c).fill_null("").str.slice(0, n) for c, n in _TEXT.items()},
+        )
+        .select(_COLUMNS)
+    )
+
+
+def save_rows(
+    rows: pl.DataFrame,
+    *,
+    batch_id: int,
+    originals: dict[int, str],
+    progress: Callable[[float], None],
+) -> None:
+    """Stores the rows of a batch (which must have none yet), reporting the share done."""
+    stored = _stored(rows, batch_id, originals)
+    table = ImportRow._meta.db_table
+    names = ", ".join(_COLUMNS)
+    with connection.cursor() as cursor:
+        for start in range(0, stored.height, _CHUNK):
+            chunk = stored.slice(start, _CHUNK)
+            if connection.vendor == "postgresql":
+                data = io.BytesIO()
+                chunk.write_csv(data, include_header=False, null_value=r"\N")
+                sql = f"COPY {table} ({names}) FROM STDIN (FORMAT csv, NULL '\\N')"
+                with cursor.cursor.copy(sql) as copy:
+                    copy.write(data.getbuffer())
+            else:
+                values = chunk.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).iter_rows()
+                marks = ", ".join(["%s"] * len(_COLUMNS))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+            progress(min(1.0, (start + _CHUNK) / stored.height))
+
+
+_NEW_SCHEMA = {
+    "nik": pl.String,
+    "full_name": pl.String,
+    "birth_date": pl.String,
+    "sex": pl.String,
+    "village_code": pl.String,
+    "rt": pl.String,
+    "rw": pl.String,
+    "address": pl.String,
+    "phone": pl.String,
+    "category_code": pl.String,
+    "has_disability": pl.Int8,
+    "disability_kind": pl.String,
+    "declared_income": pl.Int64,
+    "consent_date": pl.String,
+}
+# Both engines give these back in one form: ISO dates as text, booleans as 0/1.
+_PORTABLE = {
+    "birth_date": "CAST(birth_date AS TEXT)",
+    "consent_date": "CAST(consent_date AS TEXT)",
+    "has_disability": "CASE WHEN has_disability THEN 1 ELSE 0 END",
+}
+
+
+def rows_with(batch_id: int, outcome: str) -> pl.DataFrame:
+    """The rows of a batch with `outcome`, as the frame `registry.bulk.insert_workers` takes."""
+    selected = ", ".join(_PORTABLE.get(c, c) for c in _NEW_SCHEMA)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected} FROM {ImportRow._meta.db_table} "
+            "WHERE batch_id = %s AND outcome = %s ORDER BY row_number",
+            [batch_id, outcome],
+        )
+        found = cursor.fetchall()
+    frame = pl.DataFrame(found, schema=_NEW_SCHEMA, orient="row")
+    return frame.with_columns(
+        pl.col("birth_date", "consent_date").str.to_date("%Y-%m-%d"),
+        pl.col("has_disability").cast(pl.Boolean),
+    )
