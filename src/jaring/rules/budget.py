@@ -100,7 +100,9 @@ class BudgetCost:
 
     @property
     def rule_version(self) -> str:
-        return ";".join(dict.fromkeys(c.rule_version for c in self.contributions()))
+        """Every version id used in any month, once, in order of first use."""
+        ids = (part for c in self.contributions() for part in c.rule_version.split("+"))
+        return "+".join(dict.fromkeys(ids))
 
     def as_dict(self) -> dict[str, object]:
         discounts = {d.id: d for c in self.contributions() for d in c.discounts}

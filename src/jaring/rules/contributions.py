@@ -50,7 +50,8 @@ class Contribution:
     sector: str
     gross: Mapping[str, int]  # per chosen benefit, before discounts
     amounts: Mapping[str, int]  # per chosen benefit, payable
-    formulas: Mapping[str, str]
+    formulas: Mapping[str, str]  # per chosen benefit, with the figures, before discounts
+    regulations: Mapping[str, str]
     discounts: tuple[AppliedDiscount, ...]
     versions: tuple[Meta, ...]
 
@@ -90,6 +91,7 @@ class Contribution:
             "gross": dict(self.gross),
             "gross_total": sum(self.gross.values()),
             "formulas": dict(self.formulas),
+            "regulations": dict(self.regulations),
             "discounts": [d.as_dict() for d in self.discounts],
             "rule_version": self.rule_version,
             "sources": [m.as_dict() | {"table": m.table} for m in self.versions],
@@ -123,19 +125,17 @@ def contribution(
 
     gross: dict[str, int] = {}
     formulas: dict[str, str] = {}
+    regulations: dict[str, str] = {}
     for benefit in chosen:
         row = rates.rows[benefit]
         gross[benefit] = row.amount(base)
-        formulas[benefit] = f"{row.formula} ({row.cited.source})"
-        if (
-            benefit == "JKK"
-            and base_table.max_jkk is not None
-            and gross[benefit] > (base_table.max_jkk)
-        ):
-            gross[benefit] = base_table.max_jkk
-            formulas[benefit] += (
-                f"; at most {rupiah(base_table.max_jkk)} ({base_table.meta.source})"
-            )
+        formulas[benefit] = row.formula(base)
+        regulations[benefit] = row.cited.source
+        cap = base_table.max_jkk
+        if benefit == "JKK" and cap is not None and gross[benefit] > cap:
+            gross[benefit] = cap
+            formulas[benefit] = f"min({formulas[benefit]}, {rupiah(cap)})"
+            regulations[benefit] += f"; maximum JKK: {base_table.meta.source}"
 
     amounts = dict(gross)
     applied = []
@@ -170,6 +170,7 @@ def contribution(
         gross=gross,
         amounts=amounts,
         formulas=formulas,
+        regulations=regulations,
         discounts=tuple(applied),
         versions=(base_table.meta, rates.meta),
     )

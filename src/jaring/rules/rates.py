@@ -226,11 +226,10 @@ class RateRow:
             return self.flat
         return percent_of(base, self.percent_of_base)
 
-    @property
-    def formula(self) -> str:
+    def formula(self, base: int) -> str:
         if self.flat is not None:
-            return f"{rupiah(self.flat)} flat"
-        return f"{percent_text(self.percent_of_base)} % × base"
+            return rupiah(self.flat)
+        return f"{percent_text(self.percent_of_base)} % × {rupiah(base)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,307 @@
+"""`jaring calc`: the regulation calculators, without any database record.
+
+    jaring calc contribution --income 1000000 --month 2026-05 --funder self --json
+    jaring calc benefit --kind jkk-death --wage 1000000 --event-date 2026-03-01 --json
+    jaring calc budget --workers 7737 --months 5 --start 2025-01 --json
+    jaring calc capacity --budget 1000000000 --months 5 --json
+
+Without --json the result is a table in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from jaring.rules import benefits, budget, contributions
+from jaring.rules.errors import RuleError
+from jaring.rules.rates import BENEFITS, FUNDERS, SECTORS
+from jaring.rules.tables import parse_month, rupiah
+
+_RUPIAH = re.compile(r"^(?:Rp\.?\s*)?(\d{1,3}(?:[._,]\d{3})+|\d+)$", re.IGNORECASE)
+
+# Calculator fields whose argument name differs from --field-name.
+_ARGUMENTS = {"base": "--income-base", "groups": "--workers", "claimed_on": "--claim-date"}
+
+
+def rupiah_arg(text: str) -> int:
+    match = _RUPIAH.match(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a rupiah amount: {text!r}")
+    return int(re.sub(r"[._,]", "", match[1]))
+
+
+def count_arg(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(text)
+
+
+def month_arg(text: str) -> dt.date:
+    month = parse_month(text)
+    if month is None:
+        raise argparse.ArgumentTypeError(f"not a month YYYY-MM: {text!r}")
+    return month
+
+
+def date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def benefits_arg(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip().upper() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in BENEFITS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown benefit(s) {', '.join(unknown) or '(none)'}; choose from {','.join(BENEFITS)}"
+        )
+    return names
+
+
+def children_arg(text: str) -> list[benefits.Child]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not valid JSON: {exc}") from None
+    try:
+        return benefits.children_from(data)
+    except RuleError as err:
+        raise argparse.ArgumentTypeError(err.message_en) from None
+
+
+def _table(rows: list[tuple[str, ...]], *, right: tuple[int, ...] = ()) -> str:
+    """Columns padded to their widest cell; the `right` columns (amounts) aligned right."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    )
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _runs(monthly: tuple[contributions.Contribution, ...]) -> list[str]:
+    """Consecutive months with the same contribution: "2026-01–2026-03 Rp16.800"."""
+    runs: list[list] = []
+    for c in monthly:
+        if runs and runs[-1][2] == c.total:
+            runs[-1][1] = c.month
+        else:
+            runs.append([c.month, c.month, c.total])
+    return [f"{a:%Y-%m}–{b:%Y-%m} {rupiah(total)}" for a, b, total in runs]
+
+
+class Command(BaseCommand):
+    help = "Regulation calculators: contribution, benefit, budget, capacity."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="calculator", required=True, metavar="CALCULATOR")
+
+        def common(p, *, month_flag):
+            p.add_argument(
+                "--benefits",
+                type=benefits_arg,
+                default=contributions.DEFAULT_BENEFITS,
+                help="comma-separated, e.g. JKK,JKM,JHT (default JKK,JKM)",
+            )
+            p.add_argument(month_flag, type=month_arg, help="YYYY-MM (default: this month)")
+            p.add_argument(
+                "--funder",
+                choices=FUNDERS,
+                default="apbd",
+                help="who pays (default apbd: PP 50/2025's discount does not apply)",
+            )
+            p.add_argument("--sector", choices=SECTORS, default="other")
+            p.add_argument("--json", action="store_true", help="print JSON")
+
+        p = sub.add_parser("contribution", help="one worker's monthly contribution")
+        amount = p.add_mutually_exclusive_group(required=True)
+        amount.add_argument("--income", type=rupiah_arg, help="declared monthly income, rupiah")
+        amount.add_argument("--income-base", type=rupiah_arg, help="an income base of the table")
+        common(p, month_flag="--month")
+
+        p = sub.add_parser("benefit", help="JKK/JKM entitlements of one claim")
+        p.add_argument("--kind", required=True, choices=benefits.KINDS)
+        p.add_argument("--wage", type=rupiah_arg, help="declared income base, rupiah")
+        p.add_argument("--event-date", type=date_arg, help="YYYY-MM-DD (default: today)")
+        p.add_argument("--claim-date", type=date_arg, help="YYYY-MM-DD (default: today)")
+        p.add_argument("--months-contributed", type=count_arg)
+        p.add_argument("--months-incapacity", type=count_arg)
+        p.add_argument(
+            "--children",
+            type=children_arg,
+            default=[],
+            help='JSON list: [{"birth_date": "2015-04-01", "level": "sd", "grade": 1, '
+            '"married": false, "working": false}]; levels tk, sd, smp, sma, university',
+        )
+        p.add_argument("--cause", choices=benefits.CAUSES, help="for --kind scholarship")
+        p.add_argument("--disability-percent", help="from the official table, e.g. 10 or 2.5")
+        p.add_argument("--body-part", help="a code of the loaded disability percentage table")
+        p.add_argument("--function-lost-percent", help="partial functional disability")
+        p.add_argument("--mode", choices=benefits.TRANSPORT_MODES, help="for --kind transport")
+        p.add_argument("--cost", type=rupiah_arg, help="for --kind transport or home-care")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+        for name, first in (("budget", "--workers"), ("capacity", "--budget")):
+            what = "the cost of workers × months" if name == "budget" else "workers a budget covers"
+            p = sub.add_parser(name, help=what)
+            p.add_argument(first, required=True, type=count_arg if name == "budget" else rupiah_arg)
+            p.add_argument("--months", required=True, type=count_arg)
+            p.add_argument("--income-base", type=rupiah_arg, help="default: the lowest base")
+            common(p, month_flag="--start")
+
+    def handle(self, *args, **options):
+        calculator = options["calculator"]
+        today = timezone.localdate()
+        try:
+            result = getattr(self, f"_{calculator}")(options, today)
+        except RuleError as err:
+            argument = _ARGUMENTS.get(err.field or "", "--" + (err.field or "").split("[")[0])
+            argument = argument.replace("_", "-")
+            english = (get_language() or "id").startswith("en")
+            message = err.message_en if english else err.message_id
+            if options["json"]:
+                self.stdout.write(json.dumps({"errors": [err.as_dict() | {"argument": argument}]}))
+            raise CommandError(f"{argument}: {message}", returncode=1) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(getattr(self, f"_show_{calculator}")(result))
+
+    # --- calculators -------------------------------------------------------------------------
+
+    def _contribution(self, o, today):
+        return contributions.contribution(
+            income=o["income"],
+            base=o["income_base"],
+            benefits=o["benefits"],
+            month=o["month"] or today.replace(day=1),
+            funder=o["funder"],
+            sector=o["sector"],
+        )
+
+    def _benefit(self, o, today):
+        return benefits.calculate(
+            o["kind"],
+            event_date=o["event_date"] or today,
+            claimed_on=o["claim_date"] or today,
+            wage=o["wage"],
+            months_incapacity=o["months_incapacity"],
+            months_contributed=o["months_contributed"],
+            disability_percent=o["disability_percent"],
+            body_part=o["body_part"],
+            function_lost_percent=o["function_lost_percent"],
+            mode=o["mode"],
+            cost=o["cost"],
+            cause=o["cause"],
+            children=o["children"],
+        )
+
+    def _budget(self, o, today):
+        return budget.cost(
+            [budget.Group(workers=o["workers"], months=o["months"], base=o["income_base"])],
+            start=o["start"] or today.replace(day=1),
+            funder=o["funder"],
+            sector=o["sector"],
+            benefits=o["benefits"],
+        )
+
+    def _capacity(self, o, today):
+        return budget.capacity(
+            o["budget"],
+            months=o["months"],
+            base=o["income_base"],
+            start=o["start"] or today.replace(day=1),
+            funder=o["funder"],
+            sector=o["sector"],
+            benefits=o["benefits"],
+        )
+
+    # --- tables in Bahasa Indonesia ----------------------------------------------------------
+
+    def _show_contribution(self, c: contributions.Contribution) -> str:
+        income = f"penghasilan {rupiah(c.income)}, " if c.income is not None else ""
+        head = (
+            f"Iuran BPU bulan {c.month:%Y-%m} ({income}dasar {rupiah(c.base)}, "
+            f"dana: {c.funder}, sektor: {c.sector})"
+        )
+        rows = [("Program", "Tarif", "Sebelum potongan", "Dibayar")]
+        rows += [(b, c.formulas[b], rupiah(c.gross[b]), rupiah(c.amounts[b])) for b in c.benefits]
+        rows.append(("Jumlah", "", rupiah(sum(c.gross.values())), rupiah(c.total)))
+        lines = [head, _table(rows, right=(2, 3))]
+        lines += [
+            f"Potongan {d.regulation} {d.percent} % atas {', '.join(d.benefits)}: "
+            f"-{rupiah(d.amount)}" + (" [NC: belum dikonfirmasi]" if d.status == "NC" else "")
+            for d in c.discounts
+        ]
+        lines.append(f"Versi aturan: {c.rule_version}")
+        return "\n".join(lines)
+
+    def _show_benefit(self, r: benefits.BenefitResult) -> str:
+        wage = f", upah {rupiah(r.wage)}" if r.wage is not None else ""
+        head = f"Manfaat {r.kind}, kejadian {r.event_date}, klaim {r.claimed_on}{wage}"
+        rows = [("Manfaat", "Jumlah", "Rumus")]
+        rows += [(i.name, rupiah(i.amount), i.formula) for i in r.items]
+        rows.append(("Jumlah", rupiah(r.total), ""))
+        lines = [head, _table(rows, right=(1,))]
+        lines += [f"Tidak dibayar ({x.subject}): {x.message_id}" for x in r.refusals]
+        lines += [f"Dasar: {s}" for s in dict.fromkeys(i.regulation for i in r.items)]
+        lines.append(f"Versi aturan: {r.rule_version}")
+        return "\n".join(lines)
+
+    def _show_budget(self, b: budget.BudgetCost) -> str:
+        head = (
+            f"Anggaran mulai {b.start:%Y-%m}, {', '.join(b.benefits)}, dana: {b.funder}, "
+            f"sektor: {b.sector}"
+        )
+        rows = [("Pekerja", "Bulan", "Dasar", "Iuran/bulan", "Per pekerja", "Jumlah")]
+        rows += [
+            (
+                _count(g.group.workers),
+                str(g.group.months),
+                rupiah(g.base),
+                rupiah(g.monthly[0].total),
+                rupiah(g.per_worker),
+                rupiah(g.total),
+            )
+            for g in b.groups
+        ]
+        lines = [head, _table(rows, right=(0, 1, 2, 3, 4, 5))]
+        for g in b.groups:
+            changes = _runs(g.monthly)
+            if len(changes) > 1:
+                lines.append("Iuran per pekerja berubah: " + "; ".join(changes))
+        lines += [f"  {name}: {rupiah(amount)}" for name, amount in b.per_benefit().items()]
+        lines.append(f"Jumlah: {rupiah(b.total)}")
+        discounts = {d.id: d for c in b.contributions() for d in c.discounts}
+        lines += [f"Termasuk potongan {d.regulation} {d.percent} %" for d in discounts.values()]
+        lines.append(f"Versi aturan: {b.rule_version}")
+        return "\n".join(lines)
+
+    def _show_capacity(self, k: budget.Capacity) -> str:
+        d = k.as_dict()
+        rows = [
+            ("Anggaran", rupiah(k.budget)),
+            ("Bulan", str(d["months"])),
+            ("Iuran per pekerja", rupiah(d["per_worker"])),
+            ("Pekerja yang tertanggung", _count(k.workers)),
+            ("Terpakai", rupiah(k.cost)),
+            ("Sisa", rupiah(d["remaining"])),
+        ]
+        head = f"Kapasitas mulai {d['start']}, {', '.join(d['benefits'])}, dana: {d['funder']}"
+        return "\n".join([head, _table(rows, right=(1,)), f"Versi aturan: {d['rule_version']}"])
