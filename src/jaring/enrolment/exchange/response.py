@@ -9,7 +9,6 @@ an empty status has not been answered yet. Any problem in the file refuses the w
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -50,7 +49,6 @@ _STATUSES = {
     "tolak": REJECTED,
     "": UNANSWERED,
 }
-_KPJ = re.compile(r"^[0-9A-Z]{6,20}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
 
@@ -115,14 +113,15 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
         )
     kpj = _number_text(cells["kpj"])
     reason = cells.get("reason", "")
-    if status == ACCEPTED and not _KPJ.match(kpj):
+    # Only presence here: the enrolment service judges the number itself.
+    if status == ACCEPTED and not kpj:
         problems.append(
             _problem(
                 line,
                 "kpj",
-                "kpj_invalid" if kpj else "kpj_missing",
-                "peserta diterima wajib punya nomor KPJ (6–20 huruf/angka).",
-                "an accepted worker needs a KPJ number (6–20 letters/digits).",
+                "kpj_missing",
+                "peserta diterima wajib punya nomor KPJ.",
+                "an accepted worker needs a KPJ number.",
             )
         )
     if status == REJECTED and not reason:

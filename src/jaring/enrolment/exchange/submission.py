@@ -81,6 +81,27 @@ class SubmissionRow:
             "",
         )
 
+    def as_json(self) -> dict[str, object]:
+        """The row as stored with the batch, to write the same file again later."""
+        return {
+            **{name: getattr(self, name) for name in self.__slots__},
+            "birth_date": self.birth_date.isoformat(),
+            "programmes": list(self.programmes),
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> SubmissionRow:
+        start = data["start_date"]
+        return cls(
+            **{
+                **data,
+                "birth_date": dt.date.fromisoformat(str(data["birth_date"])),
+                "programmes": tuple(data["programmes"]),
+                "start_date": dt.date.fromisoformat(str(start)) if start else None,
+            }
+        )
+
 
 def _text(value: object) -> object:
     if isinstance(value, dt.date):
