@@ -7,6 +7,7 @@ bulk_create manages ~20k rows a second.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 
 import polars as pl
@@ -126,3 +127,8 @@ def rows_with(batch_id: int, outcome: str) -> pl.DataFrame:
         pl.col("birth_date", "consent_date").str.to_date("%Y-%m-%d"),
         pl.col("has_disability").cast(pl.Boolean),
     )
+
+
+def decode_json(value: object) -> object:
+    """JSON columns come back as text from SQLite's raw cursor, decoded from PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value

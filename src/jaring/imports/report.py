@@ -1,0 +1,50 @@
+"""The summary of an import that the CLI prints and the API returns."""
+
+from __future__ import annotations
+
+import json
+
+from jaring.imports.models import ImportBatch, Outcome
+from jaring.imports.pipeline import Analysis
+from jaring.imports.selectors import rejected_rows
+from jaring.imports.staging import decode_json
+
+COUNTED = ("rows", *(o.value for o in Outcome), "probable_duplicates")
+
+
+def _summary(counts: dict, rejections: list[dict]) -> dict[str, object]:
+    out: dict[str, object] = {key: counts.get(key, 0) for key in COUNTED}
+    # None: the probable-duplicate check did not run (dry run, or detector not installed).
+    out["probable_duplicates"] = counts.get("probable_duplicates")
+    out["same_file_as"] = counts.get("same_file_as")
+    out["rejections"] = rejections
+    return out
+
+
+def of_analysis(analysis: Analysis) -> dict[str, object]:
+    rejections = [
+        {"row": row, "nik": nik, "outcome": outcome, "reasons": json.loads(reasons)}
+        for row, nik, outcome, reasons in analysis.not_imported()
+        .select("row", "nik", "outcome", "reasons")
+        .iter_rows()
+    ]
+    counts = dict(analysis.counts) | {"probable_duplicates": None}
+    return {"batch": None, "status": "dry_run", **_summary(counts, rejections)}
+
+
+def of_batch(batch: ImportBatch) -> dict[str, object]:
+    rejections = [
+        {"row": row, "nik": nik, "outcome": outcome, "reasons": decode_json(reasons)}
+        for row, nik, outcome, reasons in rejected_rows(batch).values_list(
+            "row_number", "nik", "outcome", "reasons"
+        )
+    ]
+    return {
+        "batch": batch.pk,
+        "status": batch.status,
+        "file": batch.original_name,
+        "sha256": batch.sha256,
+        "mapping": batch.mapping,
+        "errors": batch.problems,
+        **_summary(batch.counts, rejections),
+    }
