@@ -172,7 +172,7 @@ def test_a_wage_the_base_table_does_not_define_is_refused():
     with pytest.raises(RuleError) as caught:
         calc("jkk-death", wage=3_000_000)
     assert caught.value.code == "base_undefined"
-    assert caught.value.field == "base"
+    assert caught.value.field == "wage"
 
 
 def test_an_event_before_pp82_2019_has_no_table():

@@ -177,3 +177,10 @@ def test_rule_refusals_name_the_argument(args, argument):
     with pytest.raises(CommandError) as caught:
         calc(*args)
     assert str(caught.value).startswith(f"{argument}:")
+
+
+def test_a_month_without_tables_is_refused_with_the_reason():
+    with pytest.raises(CommandError) as caught:
+        calc("contribution", "--income", "1000000", "--month", "2014-01")
+    assert "2014-01-01" in str(caught.value)
+    assert not str(caught.value).startswith("None")

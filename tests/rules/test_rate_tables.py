@@ -15,6 +15,7 @@ from jaring.rules.rates import (
     parse_toml,
     shipped_documents,
 )
+from jaring.rules.tables import with_new_version
 
 RATES_V1 = """
 [[bpu_rates]]
@@ -168,3 +169,26 @@ def test_versions_stored_as_json_load_the_same():
     docs = json.loads(json.dumps(shipped_documents(), default=str))
     t = build_tables(*docs)
     assert t.bpu_rates.in_force(dt.date(2026, 1, 1)).rows["JKM"].flat == 6_800
+
+
+def test_adding_a_version_closes_the_one_in_force_the_day_before():
+    docs = shipped_documents()
+    official = {
+        "id": "BPU-BASE-OFFICIAL",
+        "effective_from": dt.date(2027, 1, 1),
+        "source": "the official table, loaded by an admin",
+        "rows": [
+            {"income_from": 1, "income_to": 1_099_999, "base": 1_000_000},
+            {"income_from": 1_100_000, "income_to": 1_199_999, "base": 1_100_000},
+        ],
+    }
+    docs[0]["bpu_income_base"] = with_new_version(docs[0]["bpu_income_base"], official)
+    t = build_tables(*docs)
+    old = t.bpu_income_base.in_force(dt.date(2026, 12, 31))
+    assert old.meta.effective_to == dt.date(2026, 12, 31)
+    assert t.bpu_income_base.in_force(dt.date(2027, 1, 1)).row_for_income(1_150_000).base == (
+        1_100_000
+    )
+    # The shipped version keeps refusing what it does not define, for months before.
+    with pytest.raises(RuleError):
+        old.row_for_income(1_150_000)

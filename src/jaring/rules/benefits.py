@@ -498,7 +498,7 @@ def calculate(
     claim.versions.append(amounts.meta)
     if wage is not None:
         base_table = tables.bpu_income_base.in_force(event_date)
-        base_table.row_for_base(inputs.positive("wage", wage))
+        base_table.row_for_base(inputs.positive("wage", wage), field="wage")
         claim.versions.append(base_table.meta)
     children = list(children)
     if kind == "scholarship" and cause is None:

@@ -169,13 +169,13 @@ class IncomeBaseTable:
         key = "income_undefined_incomplete" if self.meta.incomplete else "income_undefined"
         raise RuleError(REASONS[key], field="income", income=rupiah(income), version=self.meta.id)
 
-    def row_for_base(self, base: int) -> BaseRow:
+    def row_for_base(self, base: int, *, field: str = "base") -> BaseRow:
         for row in self.rows:
             if row.base == base:
                 return row
         raise RuleError(
             REASONS["base_undefined"],
-            field="base",
+            field=field,
             base=rupiah(base),
             version=self.meta.id,
             known=", ".join(rupiah(b) for b in self.bases),

@@ -83,7 +83,6 @@ REASONS = {
 
 _EXPECTED = {
     "text": ("teks", "text"),
-    "integer": ("bilangan bulat", "a whole number"),
     "non_negative": ("bilangan bulat 0 atau lebih", "a whole number, 0 or more"),
     "percent": (
         'persentase sebagai teks atau bilangan bulat, mis. "0.24" (bukan pecahan desimal '
@@ -117,9 +116,6 @@ class Fields:
     def _type_error(where: str, key: str, expected: str) -> TableError:
         ex_id, ex_en = _EXPECTED[expected]
         return table_error("type", where=where, key=key, expected_id=ex_id, expected_en=ex_en)
-
-    def has(self, key: str) -> bool:
-        return key in self.data
 
     def _get(self, key: str, required: bool) -> object:
         self._read.add(key)
@@ -305,9 +301,6 @@ class Versions(Generic[V]):
     def __iter__(self) -> Iterator[V]:
         return iter(self._versions)
 
-    def __len__(self) -> int:
-        return len(self._versions)
-
     def in_force(self, day: dt.date) -> V:
         for v in self._versions:
             if v.meta.covers(day):
@@ -367,3 +360,21 @@ def percent_text(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
     return format(Decimal(value.numerator) / Decimal(value.denominator), "f").rstrip("0")
+
+
+def with_new_version(versions: list[Mapping], new: Mapping) -> list[dict]:
+    """Raw versions of one table with `new` added, closing the version open on its start date.
+
+    How an admin adds a regulation: the version in force until then ends the day before.
+    Anything else that overlaps is left for the loader to refuse.
+    """
+    start = Fields(new, "new").date("effective_from")
+    out = []
+    for raw in versions:
+        version = dict(raw)
+        f = Fields(version, "version")
+        begins, ends = f.date("effective_from"), f.date("effective_to", required=False)
+        if begins < start and (ends is None or ends >= start):
+            version["effective_to"] = start - dt.timedelta(days=1)
+        out.append(version)
+    return [*out, dict(new)]

@@ -171,13 +171,17 @@ class Command(BaseCommand):
         try:
             result = getattr(self, f"_{calculator}")(options, today)
         except RuleError as err:
-            argument = _ARGUMENTS.get(err.field or "", "--" + (err.field or "").split("[")[0])
-            argument = argument.replace("_", "-")
+            argument = None
+            if err.field:
+                name = err.field.split("[")[0]
+                argument = _ARGUMENTS.get(name, "--" + name.replace("_", "-"))
             english = (get_language() or "id").startswith("en")
             message = err.message_en if english else err.message_id
             if options["json"]:
                 self.stdout.write(json.dumps({"errors": [err.as_dict() | {"argument": argument}]}))
-            raise CommandError(f"{argument}: {message}", returncode=1) from None
+            raise CommandError(
+                f"{argument}: {message}" if argument else message, returncode=1
+            ) from None
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         else:
