@@ -181,6 +181,9 @@ def test_an_event_before_pp82_2019_has_no_table():
     assert caught.value.code == "rule_no_version"
 
 
+KID = [Child(dt.date(2020, 1, 1), "sd")]
+
+
 @pytest.mark.parametrize(
     ("kind", "kwargs", "field"),
     [
@@ -197,6 +200,7 @@ def test_an_event_before_pp82_2019_has_no_table():
             "disability_percent",
         ),
         ("flood", {}, "kind"),
+        ("jkk-stmb", {"wage": WAGE, "months_incapacity": 2, "children": KID}, "children"),
         ("jkm-death", {"claimed_on": dt.date(2026, 3, 1)}, "claimed_on"),
     ],
 )

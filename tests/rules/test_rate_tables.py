@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from importlib import resources
 
 import pytest
@@ -192,3 +194,11 @@ def test_adding_a_version_closes_the_one_in_force_the_day_before():
     # The shipped version keeps refusing what it does not define, for months before.
     with pytest.raises(RuleError):
         old.row_for_income(1_150_000)
+
+
+def test_the_rules_package_does_not_import_django():
+    code = (
+        "import sys; import jaring.rules.benefits, jaring.rules.budget, jaring.rules.due_dates; "
+        "sys.exit('django' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -35,6 +35,8 @@ KINDS = (
 WAGE_KINDS = ("jkk-death", "jkk-total-disability", "jkk-partial-disability", "jkk-stmb")
 TRANSPORT_MODES = ("land", "sea", "air")
 CAUSES = ("jkk", "jkm")
+# The claims that carry children's scholarships, and under which programme.
+SCHOLARSHIP_CAUSE = {"jkm-death": "jkm", "jkk-death": "jkk", "jkk-total-disability": "jkk"}
 
 REASONS = {
     "needs": Reason(
@@ -53,6 +55,11 @@ REASONS = {
         "claim_before_event",
         "Tanggal klaim {claimed} sebelum tanggal kejadian {event}.",
         "The claim date {claimed} is before the event date {event}.",
+    ),
+    "no_scholarship": Reason(
+        "children_not_for_kind",
+        "Beasiswa anak hanya untuk klaim {kinds}, bukan {kind}.",
+        "Children's scholarships come only with {kinds} claims, not {kind}.",
     ),
     "children": Reason(
         "input_children",
@@ -492,31 +499,31 @@ def calculate(
             event=event_date.isoformat(),
         )
     amounts = tables.benefit_amounts.in_force(event_date)
-    claim = _Claim(
-        kind, event_date, wage, amounts, tables.scholarship.in_force(event_date), versions=[]
-    )
+    claim = _Claim(kind, event_date, wage, amounts, tables.scholarship.in_force(event_date))
     claim.versions.append(amounts.meta)
     if wage is not None:
         base_table = tables.bpu_income_base.in_force(event_date)
         base_table.row_for_base(inputs.positive("wage", wage), field="wage")
         claim.versions.append(base_table.meta)
     children = list(children)
-    if kind == "scholarship" and cause is None:
-        raise RuleError(REASONS["needs"], field="cause", kind=kind)
-    cause = inputs.choice("cause", cause, CAUSES) if cause else None
-    jkk_claim = kind.startswith("jkk-") or kind in ("transport", "home-care") or cause == "jkk"
-    if jkk_claim:
+    if kind == "scholarship":
+        if cause is None:
+            raise RuleError(REASONS["needs"], field="cause", kind=kind)
+        cause = inputs.choice("cause", cause, CAUSES)
+    else:
+        cause = SCHOLARSHIP_CAUSE.get(kind)
+        if children and cause is None:
+            kinds = ", ".join(SCHOLARSHIP_CAUSE)
+            raise RuleError(REASONS["no_scholarship"], field="children", kind=kind, kinds=kinds)
+    if kind.startswith("jkk-") or kind in ("transport", "home-care") or cause == "jkk":
         _check_lapse(amounts, event_date, claimed_on)
 
     if kind == "jkm-death":
         _jkm_death(claim)
-        cause = "jkm"
     elif kind == "jkk-death":
         _jkk_death(claim)
-        cause = "jkk"
     elif kind == "jkk-total-disability":
         _jkk_total_disability(claim)
-        cause = "jkk"
     elif kind == "jkk-partial-disability":
         percent = _disability_percent(claim, tables, disability_percent, body_part)
         lost = None
