@@ -12,5 +12,8 @@ urlpatterns = [
     path("programmes/", include("jaring.programs.urls")),
     path("enrolment/", include("jaring.enrolment.urls")),
     path("cek/", include("jaring.enrolment.public_urls")),
+    path("contributions/", include("jaring.contributions.urls")),
+    path("claims/", include("jaring.claims.urls")),
+    path("coverage/", include("jaring.coverage.urls")),
     path("", include("jaring.web.urls")),
 ]

@@ -12,6 +12,9 @@ from jaring.api import errors
 from jaring.api.auth import SessionAuth, TokenAuth
 from jaring.api.reference import categories_router, nik_router, regions_router
 from jaring.api.workers import router as workers_router
+from jaring.claims.api import router as claims_router
+from jaring.contributions.api import router as contributions_router
+from jaring.coverage.api import router as coverage_router
 from jaring.dedupe.api import router as dedupe_router
 from jaring.enrolment.api import router as enrolment_router
 from jaring.enrolment.exchange_api import router as exchange_router
@@ -40,3 +43,6 @@ api.add_router("/duplicates/", dedupe_router)
 api.add_router("/programmes/", programs_router)
 api.add_router("/enrolment/", enrolment_router)
 api.add_router("/bpjs/", exchange_router)
+api.add_router("/contributions/", contributions_router)
+api.add_router("/claims/", claims_router)
+api.add_router("/coverage/", coverage_router)
