@@ -95,6 +95,7 @@ class WorkerOut(Schema):
     disability_kind: str
     declared_income: int | None
     consent_date: dt.date | None
+    died_on: dt.date | None
     nik_override_reason: str
     source: str
     created_at: dt.datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from jaring.accounts import audit
 from jaring.accounts.models import AuditEvent, User
@@ -62,6 +62,7 @@ def worker_out(user: User, worker: Worker) -> dict[str, object]:
         "disability_kind": worker.disability_kind,
         "declared_income": worker.declared_income,
         "consent_date": worker.consent_date,
+        "died_on": worker.died_on,
         "nik_override_reason": worker.nik_override_reason,
         "source": worker.source,
         "created_at": worker.created_at,
@@ -120,7 +121,7 @@ def create_worker(request: HttpRequest, payload: WorkerCreate):
         data=WorkerInput(**{_input_name(k): v for k, v in data.items()}),
         source=source,
     )
-    return 201, worker_out(request.auth, selectors.get_worker(request.auth, worker.pk))
+    return Status(201, worker_out(request.auth, selectors.get_worker(request.auth, worker.pk)))
 
 
 @router.get(
