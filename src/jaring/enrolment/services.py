@@ -1,0 +1,565 @@
+"""Writes to memberships: enrol, verify, submit, activate, reject, end, expire, renew.
+
+Each function is one use case in one transaction: a bulk action on a filtered list either
+changes every membership it selected or none, and every membership changed gets its own audit
+event with the actor and the reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from jaring.accounts import audit
+from jaring.accounts.models import User
+from jaring.accounts.scope import in_scope, scope_code, scope_q
+from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.enrolment import bulk
+from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, check_may, sources_of
+from jaring.enrolment.models import EndReason, Membership
+from jaring.enrolment.models import MembershipStatus as S
+from jaring.programs import budget, eligibility
+from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
+from jaring.programs.selectors import programmes_for
+from jaring.registry.models import Worker
+
+_KPJ = re.compile(r"^\d{8,16}$")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def cover_end(start: dt.date, months: int) -> dt.date:
+    """The last covered day: 15 Jan + 5 months → 14 Jun."""
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+def _nothing_selected() -> ValidationFailed:
+    return ValidationFailed(
+        Problem(
+            "nothing_selected",
+            "Tidak ada yang dipilih.",
+            "Nothing is selected.",
+        )
+    )
+
+
+def _check_programme(actor: User, programme: Programme) -> Programme:
+    """The programme, locked: enrolments into it wait for each other (quota, budget)."""
+    if not programmes_for(actor).filter(pk=programme.pk).exists():
+        raise PermissionDenied(
+            Problem(
+                "programme_out_of_scope",
+                "Program ini di luar wilayah kerja Anda.",
+                "This programme is outside your region.",
+            )
+        )
+    programme = Programme.objects.select_for_update().select_related("region").get(pk=programme.pk)
+    if programme.status == ProgrammeStatus.CLOSED:
+        raise Conflict(
+            Problem(
+                "programme_closed",
+                "Program sudah ditutup; tidak bisa menerima peserta.",
+                "The programme is closed; it takes no members.",
+            )
+        )
+    return programme
+
+
+def _check_in_scope(actor: User, qs: QuerySet, what_id: str, what_en: str) -> None:
+    if scope_code(actor) is None:  # national: nothing is outside
+        return
+    outside = qs.exclude(scope_q(actor)).count()
+    if outside:
+        raise PermissionDenied(
+            Problem(
+                "out_of_scope",
+                f"{outside} {what_id} di luar wilayah kerja Anda.",
+                f"{outside} {what_en} outside your region.",
+                params={"count": outside},
+            )
+        )
+
+
+def _ineligible(counts: dict[str, int], programme: Programme) -> Conflict:
+    problems = [
+        Problem(
+            f"ineligible_{r.code}",
+            f"{counts[r.code]} pekerja: {r.problem(programme).message_id}",
+            f"{counts[r.code]} worker(s): {r.problem(programme).message_en}",
+            params={"reason": r.code, "count": counts[r.code]},
+        )
+        for r in eligibility.REASONS
+        if counts[r.code]
+    ]
+    return Conflict(*problems)
+
+
+def check_capacity(programme: Programme, new: dict[str, int], *, on: dt.date) -> None:
+    """Refuses, with the numbers, an enrolment that would pass a quota or the ceiling."""
+    problems = []
+    used = eligibility.used_places(programme)
+    quotas = {c.category_id: c for c in programme.categories.select_related("category")}
+    for code, n in sorted(new.items()):
+        taken, quota = used.get(code, 0), quotas[code].quota
+        if taken + n > quota:
+            problems.append(
+                Problem(
+                    "quota_exceeded",
+                    f"Kuota {quotas[code].category} {quota}: sudah terisi {taken}, tambah {n} "
+                    f"menjadi {taken + n} (lebih {taken + n - quota}).",
+                    f"Quota of {code} is {quota}: {taken} taken, adding {n} makes "
+                    f"{taken + n} ({taken + n - quota} too many).",
+                    field="quota",
+                    params={"category": code, "quota": quota, "taken": taken, "adding": n},
+                )
+            )
+    enrolled = budget.programme_budget(programme, on=on).enrolled
+    adding = budget.cost_of_new(programme, new, start=eligibility.cover_from(programme, on))
+    if enrolled + adding > programme.budget_ceiling:
+        over = enrolled + adding - programme.budget_ceiling
+        problems.append(
+            Problem(
+                "budget_exceeded",
+                f"Pagu Rp{programme.budget_ceiling:,}: terpakai Rp{enrolled:,}, tambahan "
+                f"Rp{adding:,} melebihi pagu Rp{over:,}.",
+                f"Ceiling Rp{programme.budget_ceiling:,}: Rp{enrolled:,} committed, adding "
+                f"Rp{adding:,} passes it by Rp{over:,}.",
+                field="budget_ceiling",
+                params={
+                    "ceiling": programme.budget_ceiling,
+                    "committed": enrolled,
+                    "adding": adding,
+                },
+            )
+        )
+    if problems:
+        raise Conflict(*problems)
+
+
+def _by_category(workers: QuerySet) -> dict[str, int]:
+    rows = workers.order_by().values("category_id").annotate(n=Count("pk"))
+    return {r["category_id"]: r["n"] for r in rows}
+
+
+@transaction.atomic
+def enrol(
+    *,
+    actor: User,
+    programme: Programme,
+    workers: QuerySet[Worker],
+    reason: str = "",
+    only_eligible: bool = False,
+    on: dt.date | None = None,
+) -> int:
+    """Makes every selected worker a candidate of `programme`; returns how many.
+
+    A selection with ineligible workers is refused whole (with the count per reason) unless
+    `only_eligible`, which enrols the eligible part. Quota and budget are checked first.
+    """
+    check_may(actor, "enrol")
+    on = on or timezone.localdate()
+    programme = _check_programme(actor, programme)
+    _check_in_scope(actor, workers, "pekerja", "worker(s)")
+    rules = eligibility.judge(programme, on=on)
+    counts = rules.counts(workers)
+    if counts["total"] == 0:
+        raise _nothing_selected()
+    if counts["eligible"] < counts["total"] and not only_eligible:
+        raise _ineligible(counts, programme)
+    chosen = rules.eligible(workers)
+    new = _by_category(chosen)
+    if not new:
+        raise _ineligible(counts, programme)
+    check_capacity(programme, new, on=on)
+    now = timezone.now()
+    # The eligibility subquery must be evaluated before the new rows exist: materialise the
+    # selection's ids inside the INSERT … SELECT, then find the new rows by their stamp.
+    inserted = bulk.insert_memberships(
+        programme_id=programme.pk, workers=chosen, status=S.CANDIDATE, now=now
+    )
+    bulk.audit_memberships(
+        actor=actor,
+        memberships=Membership.objects.filter(programme=programme, created_at=now),
+        action="membership.enrol",
+        after={"status": S.CANDIDATE, "programme": programme.pk},
+        reason=reason,
+        now=now,
+        before_status=False,
+    )
+    return inserted
+
+
+def enrol_worker(
+    *, actor: User, programme: Programme, worker: Worker, reason: str = ""
+) -> Membership:
+    enrol(
+        actor=actor, programme=programme, workers=Worker.objects.filter(pk=worker.pk), reason=reason
+    )
+    return Membership.objects.exclude(status=S.ENDED).get(programme=programme, worker=worker)
+
+
+def _transition(
+    *,
+    actor: User,
+    memberships: QuerySet[Membership],
+    target: str,
+    reason: str,
+    now: dt.datetime,
+    after: dict[str, object] | None = None,
+    **updates: object,
+) -> int:
+    """Moves every selected membership to `target`, or none (IllegalTransition, out of scope)."""
+    by_status = dict(
+        memberships.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    if not by_status:
+        raise _nothing_selected()
+    illegal = {s: n for s, n in by_status.items() if target not in ALLOWED[s]}
+    if illegal:
+        raise IllegalTransition(target, illegal)
+    _check_in_scope(actor, memberships, "keanggotaan", "membership(s)")
+    selected = Membership.objects.filter(pk__in=memberships.order_by().values("pk"))
+    bulk.audit_memberships(
+        actor=actor,
+        memberships=selected,
+        action=f"membership.{target}",
+        after={"status": target, **(after or {})},
+        reason=reason,
+        now=now,
+    )
+    changed = selected.filter(status__in=sources_of(target)).update(
+        status=target, status_changed_at=now, updated_at=now, **updates
+    )
+    total = sum(by_status.values())
+    if changed != total:  # another officer moved some of them meanwhile
+        raise Conflict(
+            Problem(
+                "changed_meanwhile",
+                "Sebagian data berubah saat diproses; tidak ada yang diubah. Coba lagi.",
+                "Some memberships changed meanwhile; nothing was changed. Try again.",
+            )
+        )
+    return changed
+
+
+@transaction.atomic
+def verify(*, actor: User, memberships: QuerySet[Membership], reason: str = "") -> int:
+    check_may(actor, "verify")
+    return _transition(
+        actor=actor, memberships=memberships, target=S.VERIFIED, reason=reason, now=timezone.now()
+    )
+
+
+@transaction.atomic
+def mark_submitted(
+    *, actor: User, memberships: QuerySet[Membership], batch, reason: str = ""
+) -> int:
+    """Called by the BPJS exchange when a batch file is made; `batch` is stored on each row."""
+    check_may(actor, "submit")
+    updates = {} if batch is None else {"submitted_batch": batch}
+    return _transition(
+        actor=actor,
+        memberships=memberships,
+        target=S.SUBMITTED,
+        reason=reason or (f"batch {batch}" if batch is not None else ""),
+        now=timezone.now(),
+        after={"batch": getattr(batch, "pk", None)},
+        **updates,
+    )
+
+
+@transaction.atomic
+def end(*, actor: User, memberships: QuerySet[Membership], end_reason: str, note: str = "") -> int:
+    check_may(actor, "end")
+    if end_reason not in EndReason.values:
+        raise ValidationFailed(
+            Problem(
+                "end_reason_unknown",
+                f"Alasan berakhir '{end_reason}' tidak dikenal; yang sah: "
+                f"{', '.join(EndReason.values)}.",
+                f"Unknown end reason '{end_reason}'; choose from: {', '.join(EndReason.values)}.",
+                field="end_reason",
+            )
+        )
+    return _transition(
+        actor=actor,
+        memberships=memberships,
+        target=S.ENDED,
+        reason=note or end_reason,
+        now=timezone.now(),
+        after={"end_reason": end_reason},
+        end_reason=end_reason,
+        end_note=note.strip(),
+    )
+
+
+@transaction.atomic
+def expire_lapsed(
+    *, actor: User, on: dt.date | None = None, programme: Programme | None = None
+) -> int:
+    """Active memberships whose cover ended before `on` become expired; returns how many."""
+    check_may(actor, "expire")
+    on = on or timezone.localdate()
+    lapsed = Membership.objects.filter(scope_q(actor), status=S.ACTIVE, end_date__lt=on)
+    if programme is not None:
+        lapsed = lapsed.filter(programme=programme)
+    if not lapsed.exists():
+        return 0
+    return _transition(
+        actor=actor,
+        memberships=lapsed,
+        target=S.EXPIRED,
+        reason=f"cover ended before {on.isoformat()}",
+        now=timezone.now(),
+    )
+
+
+def _locked(actor: User, membership: Membership) -> Membership:
+    m = (
+        Membership.objects.select_for_update()
+        .select_related("programme", "worker")
+        .get(pk=membership.pk)
+    )
+    if not in_scope(actor, m.village_id):
+        raise PermissionDenied(
+            Problem(
+                "out_of_scope",
+                "Keanggotaan ini di luar wilayah kerja Anda.",
+                "This membership is outside your region.",
+            )
+        )
+    return m
+
+
+def _audit_one(actor: User, m: Membership, action: str, before: dict, reason: str) -> None:
+    after = {
+        "status": m.status,
+        "kpj": m.kpj,
+        "start_date": m.start_date.isoformat() if m.start_date else None,
+        "end_date": m.end_date.isoformat() if m.end_date else None,
+        "rejection_reason": m.rejection_reason,
+    }
+    audit.record(
+        actor=actor,
+        action=action,
+        target=m,
+        region_code=m.village_id,
+        before={k: v for k, v in before.items() if after.get(k) != v},
+        after={k: v for k, v in after.items() if before.get(k) != v},
+        reason=reason,
+    )
+
+
+def _kpj_problems(m: Membership, kpj: str) -> list[Problem]:
+    if not _KPJ.match(kpj):
+        return [
+            Problem(
+                "kpj_invalid",
+                "Nomor KPJ harus 8–16 digit angka.",
+                "A KPJ number has 8 to 16 digits.",
+                field="kpj",
+            )
+        ]
+    holder = (
+        Membership.objects.filter(kpj=kpj)
+        .exclude(worker_id=m.worker_id)
+        .values("worker_id")
+        .first()
+    )
+    if holder:
+        return [
+            Problem(
+                "kpj_taken",
+                f"Nomor KPJ {kpj} sudah dipakai pekerja lain.",
+                f"KPJ {kpj} already belongs to another worker.",
+                field="kpj",
+                params={"worker_id": holder["worker_id"]},
+            )
+        ]
+    if Membership.objects.filter(programme_id=m.programme_id, kpj=kpj).exclude(pk=m.pk).exists():
+        return [
+            Problem(
+                "kpj_taken",
+                f"Nomor KPJ {kpj} sudah dipakai di program ini.",
+                f"KPJ {kpj} is already used in this programme.",
+                field="kpj",
+            )
+        ]
+    return []
+
+
+def _start_of_cover(m: Membership, accepted_on: dt.date | None) -> dt.date:
+    programme = m.programme
+    if programme.cover_start_rule == CoverStartRule.PKS_DATE and programme.pks_date:
+        start = programme.pks_date
+    elif accepted_on is None:
+        raise ValidationFailed(
+            Problem(
+                "start_date_required",
+                "Tanggal diterima BPJS wajib diisi: perlindungan program ini mulai saat diterima.",
+                "The acceptance date is required: this programme's cover starts on acceptance.",
+                field="start_date",
+            )
+        )
+    else:
+        start = accepted_on
+    previous = Membership.objects.filter(renewed_to=m).values_list("end_date", flat=True).first()
+    if previous and previous >= start:
+        # A renewal continues the old cover without a gap and without paying a day twice.
+        start = previous + dt.timedelta(days=1)
+    return start
+
+
+@transaction.atomic
+def activate(
+    *, actor: User, membership: Membership, kpj: str, start_date: dt.date | None
+) -> Membership:
+    """BPJS accepted the worker: record the KPJ and the cover period.
+
+    `start_date` is the acceptance date; a programme whose cover follows the PKS starts there.
+    """
+    check_may(actor, "activate")
+    m = _locked(actor, membership)
+    if S.ACTIVE not in ALLOWED[m.status]:
+        raise IllegalTransition(S.ACTIVE, {m.status: 1})
+    kpj = (kpj or "").strip()
+    problems = _kpj_problems(m, kpj)
+    if problems:
+        raise (
+            Conflict(*problems) if problems[0].code == "kpj_taken" else ValidationFailed(*problems)
+        )
+    start = _start_of_cover(m, start_date)
+    end_date = cover_end(start, m.months)
+    overlap = (
+        Membership.objects.filter(
+            worker_id=m.worker_id, status=S.ACTIVE, start_date__lte=end_date, end_date__gte=start
+        )
+        .exclude(pk=m.pk)
+        .select_related("programme")
+        .first()
+    )
+    if overlap:
+        raise Conflict(
+            Problem(
+                "cover_overlap",
+                f"Pekerja ini sudah dilindungi {overlap.programme} sampai "
+                f"{overlap.end_date:%d-%m-%Y}; masa perlindungan tidak boleh tumpang tindih.",
+                f"This worker is already covered by {overlap.programme} until "
+                f"{overlap.end_date:%Y-%m-%d}; cover periods cannot overlap.",
+                params={"membership_id": overlap.pk},
+            )
+        )
+    before = {"status": m.status, "kpj": m.kpj, "start_date": None, "end_date": None}
+    m.status, m.kpj, m.start_date, m.end_date = S.ACTIVE, kpj, start, end_date
+    m.rejection_reason = ""
+    m.status_changed_at = timezone.now()
+    m.save()
+    _audit_one(actor, m, "membership.active", before, f"BPJS accepted, KPJ {kpj}")
+    return m
+
+
+@transaction.atomic
+def reject_submission(*, actor: User, membership: Membership, reason: str) -> Membership:
+    """BPJS refused the worker: back to candidate with the reason, to fix and verify again."""
+    check_may(actor, "reject")
+    if not reason.strip():
+        raise ValidationFailed(
+            Problem(
+                "reason_required",
+                "Alasan penolakan wajib diisi.",
+                "The reason for the rejection is required.",
+                field="reason",
+            )
+        )
+    m = _locked(actor, membership)
+    if m.status != S.SUBMITTED:
+        raise IllegalTransition(S.CANDIDATE, {m.status: 1})
+    before = {"status": m.status, "rejection_reason": m.rejection_reason}
+    m.status, m.rejection_reason = S.CANDIDATE, reason.strip()
+    m.status_changed_at = timezone.now()
+    m.save()
+    _audit_one(actor, m, "membership.rejected", before, reason.strip())
+    return m
+
+
+@transaction.atomic
+def renew(
+    *,
+    actor: User,
+    memberships: QuerySet[Membership],
+    into: Programme,
+    reason: str = "",
+    on: dt.date | None = None,
+) -> int:
+    """Each active or expired membership continues in `into` (next year's programme).
+
+    The new memberships start verified (the worker was checked last year and is judged again
+    now); the old ones become renewed and point to them. All or nothing, like enrolment.
+    """
+    check_may(actor, "renew")
+    on = on or timezone.localdate()
+    into = _check_programme(actor, into)
+    by_status = dict(
+        memberships.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    if not by_status:
+        raise _nothing_selected()
+    illegal = {s: n for s, n in by_status.items() if S.RENEWED not in ALLOWED[s]}
+    if illegal:
+        raise IllegalTransition(S.RENEWED, illegal)
+    if memberships.filter(programme=into).exists():
+        raise Conflict(
+            Problem(
+                "renew_into_same",
+                "Keanggotaan tidak bisa diperpanjang ke program yang sama.",
+                "A membership cannot be renewed into its own programme.",
+            )
+        )
+    _check_in_scope(actor, memberships, "keanggotaan", "membership(s)")
+    sources = Membership.objects.filter(pk__in=memberships.order_by().values("pk"))
+    workers = Worker.objects.filter(pk__in=sources.values("worker_id"))
+    if workers.count() != sum(by_status.values()):
+        raise Conflict(
+            Problem(
+                "renew_worker_twice",
+                "Satu pekerja terpilih lebih dari sekali.",
+                "A worker is selected more than once.",
+            )
+        )
+    counts = eligibility.judge(into, on=on, ignore_memberships=sources).counts(workers)
+    if counts["eligible"] < counts["total"]:
+        raise _ineligible(counts, into)
+    check_capacity(into, _by_category(workers), on=on)
+    now = timezone.now()
+    bulk.insert_memberships(programme_id=into.pk, workers=workers, status=S.VERIFIED, now=now)
+    bulk.audit_memberships(
+        actor=actor,
+        memberships=Membership.objects.filter(programme=into, created_at=now),
+        action="membership.enrol",
+        after={"status": S.VERIFIED, "programme": into.pk, "renewal": True},
+        reason=reason or "renewal",
+        now=now,
+        before_status=False,
+    )
+    successor = Membership.objects.filter(
+        programme=into, worker_id=OuterRef("worker_id"), created_at=now
+    ).values("pk")[:1]
+    return _transition(
+        actor=actor,
+        memberships=sources,
+        target=S.RENEWED,
+        reason=reason or f"renewed into {into}",
+        now=now,
+        after={"renewed_into": into.pk},
+        renewed_to=Subquery(successor),
+    )

@@ -1,0 +1,206 @@
+"""Who may join a programme, and every reason why not, computed in the database.
+
+Each reason is one boolean column annotated on a worker queryset, so a city of 100,000 workers
+is judged in one query, the officer can filter on any reason, and the counts per reason are one
+aggregate. A worker is eligible when no reason column is true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+
+from jaring.core.errors import Problem
+from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs.models import CoverStartRule, Programme
+from jaring.regions.models import Level
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    message_id: str
+    message_en: str
+
+    def problem(self, programme: Programme) -> Problem:
+        params = {"min_age": programme.min_age, "max_age": programme.max_age}
+        return Problem(
+            self.code, self.message_id.format(**params), self.message_en.format(**params)
+        )
+
+
+REASONS: tuple[Reason, ...] = (
+    Reason("too_young", "Umur di bawah {min_age} tahun.", "Younger than {min_age}."),
+    Reason("too_old", "Umur di atas {max_age} tahun.", "Older than {max_age}."),
+    Reason(
+        "outside_region",
+        "Tidak tinggal di wilayah program.",
+        "Does not live in the programme's region.",
+    ),
+    Reason(
+        "category_not_covered",
+        "Kategori pekerjaannya tidak termasuk program ini.",
+        "The programme does not cover this occupation category.",
+    ),
+    Reason("deceased", "Tercatat meninggal dunia.", "Recorded as deceased."),
+    Reason(
+        "already_enrolled",
+        "Sudah terdaftar di program ini.",
+        "Already enrolled in this programme.",
+    ),
+    Reason(
+        "covered_elsewhere",
+        "Sudah dilindungi program lain pada masa yang tumpang tindih.",
+        "Already covered by another programme in an overlapping period.",
+    ),
+    Reason(
+        "quota_full",
+        "Kuota kategori pekerjaannya di program ini sudah habis.",
+        "The quota for this occupation category is used up.",
+    ),
+)
+REASON_BY_CODE = {r.code: r for r in REASONS}
+
+# Memberships that will be or are covering someone; the others no longer protect anyone.
+PENDING = (MembershipStatus.CANDIDATE, MembershipStatus.VERIFIED, MembershipStatus.SUBMITTED)
+# A membership that ended before BPJS accepted it never cost anything nor took a place.
+COUNTS_FOR_QUOTA = ~Q(status=MembershipStatus.ENDED) | Q(start_date__isnull=False)
+
+_REGION_FIELD = {
+    Level.PROVINCE: "province_code",
+    Level.REGENCY: "regency_code",
+    Level.DISTRICT: "district_code",
+    Level.VILLAGE: "village_id",
+}
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def cover_from(programme: Programme, on: dt.date) -> dt.date:
+    """The first day new cover could start: the PKS date, or acceptance no earlier than today."""
+    if programme.cover_start_rule == CoverStartRule.PKS_DATE and programme.pks_date:
+        return programme.pks_date
+    return max(on, dt.date(programme.fiscal_year, 1, 1))
+
+
+def used_places(programme: Programme) -> dict[str, int]:
+    """Places taken per category code."""
+    rows = (
+        Membership.objects.filter(COUNTS_FOR_QUOTA, programme=programme)
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["category_id"]: r["n"] for r in rows}
+
+
+def full_categories(programme: Programme) -> list[str]:
+    used = used_places(programme)
+    return [
+        c.category_id for c in programme.categories.all() if used.get(c.category_id, 0) >= c.quota
+    ]
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The reasons as filter expressions for one programme on one day.
+
+    Aggregates and filters use the expressions themselves (not annotations), so that counting,
+    filtering by reason and the INSERT … SELECT of an enrolment are each one plain query.
+    """
+
+    programme: Programme
+    conditions: dict[str, Q | Exists]
+
+    def annotate(self, workers: QuerySet) -> QuerySet:
+        """`workers` with one boolean column per reason, `r_<code>`, for display."""
+        return workers.annotate(
+            **{
+                f"r_{code}": ExpressionWrapper(cond, output_field=BooleanField())
+                for code, cond in self.conditions.items()
+            }
+        )
+
+    def eligible(self, workers: QuerySet) -> QuerySet:
+        return workers.filter(*(~cond for cond in self.conditions.values()))
+
+    def ineligible(self, workers: QuerySet) -> QuerySet:
+        any_reason = Q()
+        for cond in self.conditions.values():
+            any_reason |= Q(cond)
+        return workers.filter(any_reason)
+
+    def with_reason(self, workers: QuerySet, code: str) -> QuerySet:
+        return workers.filter(self.conditions[code])
+
+    def counts(self, workers: QuerySet) -> dict[str, int]:
+        """total, eligible, and the number of workers with each reason, in one query."""
+        none = Q()
+        for cond in self.conditions.values():
+            none &= ~Q(cond)
+        return workers.order_by().aggregate(
+            total=Count("pk"),
+            eligible=Count("pk", filter=none),
+            **{code: Count("pk", filter=Q(cond)) for code, cond in self.conditions.items()},
+        )
+
+    def reasons_of(self, row) -> list[Problem]:
+        """The reasons of a worker from `annotate`; empty when eligible."""
+        return [r.problem(self.programme) for r in REASONS if getattr(row, f"r_{r.code}")]
+
+
+# Constant conditions that every database can evaluate inside FILTER/CASE.
+_NEVER = Q(pk__isnull=True)
+_ALWAYS = Q(pk__isnull=False)
+
+
+def judge(
+    programme: Programme, *, on: dt.date, ignore_memberships: QuerySet | None = None
+) -> Judge:
+    """The eligibility rules of `programme` on day `on`.
+
+    `ignore_memberships`: memberships not to count as other cover (the ones being renewed).
+    """
+    allowed = [c.category_id for c in programme.categories.all()]
+    full = full_categories(programme)
+    start = cover_from(programme, on)
+    other_cover = Membership.objects.filter(worker=OuterRef("pk")).exclude(programme=programme)
+    if ignore_memberships is not None:
+        other_cover = other_cover.exclude(pk__in=ignore_memberships.values("pk"))
+    # Every BPU membership carries JKK and JKM, so any two memberships share a benefit: cover
+    # overlaps when the periods do. Pending ones count within the same fiscal year.
+    other_cover = other_cover.filter(
+        Q(status__in=PENDING, programme__fiscal_year=programme.fiscal_year)
+        | Q(status=MembershipStatus.ACTIVE, end_date__gte=start)
+    )
+    region_field = _REGION_FIELD[programme.region.level]
+    conditions: dict[str, Q | Exists] = {
+        "too_young": Q(birth_date__gt=years_before(on, programme.min_age)),
+        "too_old": Q(birth_date__lte=years_before(on, programme.max_age + 1)),
+        "outside_region": ~Q(**{region_field: programme.region_id}),
+        "category_not_covered": ~Q(category_id__in=allowed) if allowed else _ALWAYS,
+        "deceased": Q(died_on__isnull=False),
+        "already_enrolled": Exists(
+            Membership.objects.filter(worker=OuterRef("pk"), programme=programme).exclude(
+                status=MembershipStatus.ENDED
+            )
+        ),
+        "covered_elsewhere": Exists(other_cover),
+        "quota_full": Q(category_id__in=full) if full else _NEVER,
+    }
+    return Judge(programme, conditions)

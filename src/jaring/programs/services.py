@@ -1,0 +1,494 @@
+"""Writes to programmes: create, update, copy to the next year. Each audited, in a transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field, replace
+
+from django.db import transaction
+from django.utils import timezone
+
+from jaring.accounts import audit
+from jaring.accounts.models import Role, User
+from jaring.accounts.scope import in_scope
+from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.programs import budget
+from jaring.programs.eligibility import cover_from, used_places
+from jaring.programs.models import (
+    Benefits,
+    CoverStartRule,
+    Funder,
+    ParticipationCode,
+    Programme,
+    ProgrammeCategory,
+    ProgrammeStatus,
+)
+from jaring.regions.models import Region
+from jaring.registry.models import OccupationCategory
+from jaring.rules.errors import RuleError
+
+MANAGERS = {Role.ADMIN, Role.PROGRAMME_OFFICER}
+MAX_COVER_MONTHS = 60
+
+
+@dataclass
+class CategoryTerms:
+    category_code: str
+    cover_months: int
+    quota: int
+    income_base: int
+
+
+@dataclass
+class ProgrammeInput:
+    name: str
+    funder: str
+    participation_code: str
+    region_code: str
+    fiscal_year: int
+    budget_ceiling: int
+    min_age: int
+    max_age: int
+    categories: list[CategoryTerms] = field(default_factory=list)
+    benefits: str = Benefits.JKK_JKM
+    cover_start_rule: str = CoverStartRule.ACCEPTANCE
+    legal_basis: str = ""
+    pks_number: str = ""
+    pks_date: dt.date | None = None
+    status: str = ProgrammeStatus.DRAFT
+
+
+def _p(field_name: str | None, code: str, message_id: str, message_en: str) -> Problem:
+    return Problem(code, message_id, message_en, field=field_name)
+
+
+def check_manager(actor: User, region_code: str | None = None) -> None:
+    if not actor.is_authenticated or actor.role not in MANAGERS:
+        raise PermissionDenied(
+            _p(
+                None,
+                "forbidden",
+                "Peran Anda tidak boleh mengelola program.",
+                "Your role may not manage programmes.",
+            )
+        )
+    if region_code is not None and not in_scope(actor, region_code):
+        raise PermissionDenied(
+            _p(
+                "region",
+                "region_out_of_scope",
+                "Wilayah program di luar wilayah kerja Anda.",
+                "The programme's region is outside your region.",
+            )
+        )
+
+
+def _choice(value: str, choices, field_name: str) -> list[Problem]:
+    if value in choices.values:
+        return []
+    allowed = ", ".join(choices.values)
+    return [
+        _p(
+            field_name,
+            "invalid_choice",
+            f"Pilihan '{value}' tidak dikenal; yang sah: {allowed}.",
+            f"'{value}' is not a valid choice; choose from: {allowed}.",
+        )
+    ]
+
+
+def _check_categories(data: ProgrammeInput) -> list[Problem]:
+    out: list[Problem] = []
+    if not data.categories:
+        out.append(
+            _p(
+                "categories",
+                "categories_empty",
+                "Pilih paling sedikit satu kategori pekerjaan.",
+                "Choose at least one occupation category.",
+            )
+        )
+    known = set(OccupationCategory.objects.values_list("code", flat=True))
+    seen: set[str] = set()
+    for i, terms in enumerate(data.categories):
+        where = f"categories.{i}"
+        if terms.category_code not in known:
+            out.append(
+                _p(
+                    f"{where}.category",
+                    "category_unknown",
+                    f"Kategori pekerjaan '{terms.category_code}' tidak dikenal.",
+                    f"Occupation category '{terms.category_code}' does not exist.",
+                )
+            )
+        elif terms.category_code in seen:
+            out.append(
+                _p(
+                    f"{where}.category",
+                    "category_twice",
+                    "Kategori ini disebut dua kali.",
+                    "This category is listed twice.",
+                )
+            )
+        seen.add(terms.category_code)
+        if not 1 <= terms.cover_months <= MAX_COVER_MONTHS:
+            out.append(
+                _p(
+                    f"{where}.cover_months",
+                    "cover_months_range",
+                    f"Lama perlindungan harus 1 sampai {MAX_COVER_MONTHS} bulan.",
+                    f"Cover length must be 1 to {MAX_COVER_MONTHS} months.",
+                )
+            )
+        if terms.quota < 1:
+            out.append(
+                _p(
+                    f"{where}.quota",
+                    "quota_not_positive",
+                    "Kuota harus lebih dari 0.",
+                    "The quota must be more than 0.",
+                )
+            )
+    return out
+
+
+def _check_income_bases(data: ProgrammeInput, probe: Programme) -> list[Problem]:
+    """Each income base must be one the rate table defines: refused, never guessed."""
+    out = []
+    start = cover_from(probe, timezone.localdate())
+    for i, terms in enumerate(data.categories):
+        if terms.cover_months < 1 or terms.income_base < 1:
+            if terms.income_base < 1:
+                out.append(
+                    _p(
+                        f"categories.{i}.income_base",
+                        "income_base_not_positive",
+                        "Dasar upah harus lebih dari 0.",
+                        "The income base must be more than 0.",
+                    )
+                )
+            continue
+        try:
+            budget.per_worker(
+                probe,
+                category_code=terms.category_code,
+                base=terms.income_base,
+                months=1,
+                start=start,
+            )
+        except RuleError as err:
+            out.append(budget.rule_problem(err, f"categories.{i}.income_base"))
+    return out
+
+
+def _validate(actor: User, data: ProgrammeInput) -> Region:
+    problems: list[Problem] = []
+    if not data.name.strip():
+        problems.append(_p("name", "required", "Nama program wajib diisi.", "Name is required."))
+    problems += _choice(data.funder, Funder, "funder")
+    problems += _choice(data.participation_code, ParticipationCode, "participation_code")
+    problems += _choice(data.benefits, Benefits, "benefits")
+    problems += _choice(data.cover_start_rule, CoverStartRule, "cover_start_rule")
+    problems += _choice(data.status, ProgrammeStatus, "status")
+    region = Region.objects.filter(code=data.region_code.strip()).first()
+    if region is None:
+        problems.append(
+            _p(
+                "region",
+                "region_unknown",
+                f"Kode wilayah '{data.region_code}' tidak dikenal.",
+                f"Region code '{data.region_code}' does not exist.",
+            )
+        )
+    elif not in_scope(actor, region.code):
+        problems.append(
+            _p(
+                "region",
+                "region_out_of_scope",
+                "Wilayah program di luar wilayah kerja Anda.",
+                "The programme's region is outside your region.",
+            )
+        )
+    if not 2000 <= data.fiscal_year <= 2100:
+        problems.append(
+            _p(
+                "fiscal_year",
+                "fiscal_year_range",
+                "Tahun anggaran harus antara 2000 dan 2100.",
+                "The fiscal year must be between 2000 and 2100.",
+            )
+        )
+    if data.budget_ceiling < 1:
+        problems.append(
+            _p(
+                "budget_ceiling",
+                "budget_not_positive",
+                "Pagu anggaran harus lebih dari 0.",
+                "The budget ceiling must be more than 0.",
+            )
+        )
+    if data.cover_start_rule == CoverStartRule.PKS_DATE and data.pks_date is None:
+        problems.append(
+            _p(
+                "pks_date",
+                "pks_date_required",
+                "Tanggal PKS wajib diisi bila perlindungan dimulai dari tanggal PKS.",
+                "The PKS date is required when cover starts on the PKS date.",
+            )
+        )
+    if not 0 <= data.min_age <= data.max_age <= 120:
+        problems.append(
+            _p(
+                "max_age",
+                "age_range",
+                "Batas umur tidak sah: umur minimal harus ≤ umur maksimal (0–120).",
+                "Invalid age range: the minimum must not exceed the maximum (0–120).",
+            )
+        )
+    problems += _check_categories(data)
+    if not problems:
+        probe = Programme(
+            funder=data.funder,
+            benefits=data.benefits,
+            fiscal_year=data.fiscal_year,
+            cover_start_rule=data.cover_start_rule,
+            pks_date=data.pks_date,
+        )
+        problems += _check_income_bases(data, probe)
+    if problems:
+        raise ValidationFailed(*problems)
+    return region
+
+
+def snapshot(programme: Programme) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for f in (
+        "name",
+        "funder",
+        "participation_code",
+        "legal_basis",
+        "pks_number",
+        "pks_date",
+        "region_id",
+        "fiscal_year",
+        "benefits",
+        "budget_ceiling",
+        "cover_start_rule",
+        "min_age",
+        "max_age",
+        "status",
+    ):
+        value = getattr(programme, f)
+        out[f] = value.isoformat() if isinstance(value, dt.date) else value
+    out["categories"] = {
+        c.category_id: [c.cover_months, c.quota, c.income_base]
+        for c in programme.categories.order_by("category_id")
+    }
+    return out
+
+
+def _apply(programme: Programme, data: ProgrammeInput, region: Region) -> None:
+    programme.name = data.name.strip()
+    programme.funder = data.funder
+    programme.participation_code = data.participation_code
+    programme.legal_basis = data.legal_basis.strip()
+    programme.pks_number = data.pks_number.strip()
+    programme.pks_date = data.pks_date
+    programme.region = region
+    programme.fiscal_year = data.fiscal_year
+    programme.benefits = data.benefits
+    programme.budget_ceiling = data.budget_ceiling
+    programme.cover_start_rule = data.cover_start_rule
+    programme.min_age = data.min_age
+    programme.max_age = data.max_age
+    programme.status = data.status
+
+
+def _duplicate_name(data: ProgrammeInput, exclude_pk: int | None) -> None:
+    clash = Programme.objects.filter(
+        region_id=data.region_code.strip(), fiscal_year=data.fiscal_year, name=data.name.strip()
+    ).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise Conflict(
+            _p(
+                "name",
+                "programme_name_taken",
+                "Sudah ada program dengan nama ini di wilayah dan tahun yang sama.",
+                "A programme with this name already exists for this region and year.",
+            )
+        )
+
+
+def _save_categories(programme: Programme, categories: list[CategoryTerms]) -> None:
+    programme.categories.exclude(category_id__in=[c.category_code for c in categories]).delete()
+    for terms in categories:
+        ProgrammeCategory.objects.update_or_create(
+            programme=programme,
+            category_id=terms.category_code,
+            defaults={
+                "cover_months": terms.cover_months,
+                "quota": terms.quota,
+                "income_base": terms.income_base,
+            },
+        )
+
+
+@transaction.atomic
+def create_programme(*, actor: User, data: ProgrammeInput) -> Programme:
+    check_manager(actor)
+    region = _validate(actor, data)
+    _duplicate_name(data, None)
+    programme = Programme(created_by=actor)
+    _apply(programme, data, region)
+    programme.save()
+    _save_categories(programme, data.categories)
+    audit.record(
+        actor=actor,
+        action="programme.create",
+        target=programme,
+        region_code=programme.region_id,
+        before=None,
+        after=snapshot(programme),
+    )
+    return programme
+
+
+def programme_input(programme: Programme) -> ProgrammeInput:
+    """The current programme as input, so an update can change only some fields."""
+    return ProgrammeInput(
+        name=programme.name,
+        funder=programme.funder,
+        participation_code=programme.participation_code,
+        region_code=programme.region_id,
+        fiscal_year=programme.fiscal_year,
+        budget_ceiling=programme.budget_ceiling,
+        min_age=programme.min_age,
+        max_age=programme.max_age,
+        categories=[
+            CategoryTerms(c.category_id, c.cover_months, c.quota, c.income_base)
+            for c in programme.categories.all()
+        ],
+        benefits=programme.benefits,
+        cover_start_rule=programme.cover_start_rule,
+        legal_basis=programme.legal_basis,
+        pks_number=programme.pks_number,
+        pks_date=programme.pks_date,
+        status=programme.status,
+    )
+
+
+def _check_commitments(programme: Programme) -> None:
+    """Places and money already taken by memberships cannot be taken away by an edit."""
+    problems = []
+    used = used_places(programme)
+    quotas = {c.category_id: c.quota for c in programme.categories.all()}
+    for code, n in sorted(used.items()):
+        if code not in quotas:
+            problems.append(
+                _p(
+                    "categories",
+                    "category_in_use",
+                    f"Kategori '{code}' tidak bisa dihapus: {n} peserta sudah terdaftar.",
+                    f"Category '{code}' cannot be removed: {n} members are enrolled in it.",
+                )
+            )
+        elif quotas[code] < n:
+            problems.append(
+                _p(
+                    "categories",
+                    "quota_below_enrolled",
+                    f"Kuota '{code}' ({quotas[code]}) lebih kecil dari peserta terdaftar ({n}).",
+                    f"The quota of '{code}' ({quotas[code]}) is below the {n} enrolled.",
+                )
+            )
+    if not problems:
+        enrolled = budget.programme_budget(programme).enrolled
+        if enrolled > programme.budget_ceiling:
+            problems.append(
+                _p(
+                    "budget_ceiling",
+                    "ceiling_below_enrolled",
+                    f"Pagu Rp{programme.budget_ceiling:,} lebih kecil dari biaya peserta "
+                    f"terdaftar Rp{enrolled:,}.",
+                    f"The ceiling Rp{programme.budget_ceiling:,} is below the cost of those "
+                    f"enrolled, Rp{enrolled:,}.",
+                )
+            )
+    if problems:
+        raise Conflict(*problems)
+
+
+@transaction.atomic
+def update_programme(
+    *, actor: User, programme: Programme, changes: dict[str, object], reason: str = ""
+) -> Programme:
+    """Applies `changes` (ProgrammeInput field names) to a programme the actor may manage."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    check_manager(actor, programme.region_id)
+    data = programme_input(programme)
+    unknown = set(changes) - set(asdict(data))
+    if unknown:
+        raise ValidationFailed(
+            *(
+                _p(f, "unknown_field", f"Kolom '{f}' tidak dikenal.", f"Unknown field '{f}'.")
+                for f in sorted(unknown)
+            )
+        )
+    data = replace(data, **changes)
+    region = _validate(actor, data)
+    _duplicate_name(data, programme.pk)
+    before = snapshot(programme)
+    _apply(programme, data, region)
+    programme.save()
+    _save_categories(programme, data.categories)
+    _check_commitments(programme)
+    after = snapshot(programme)
+    if after != before:
+        audit.record(
+            actor=actor,
+            action="programme.update",
+            target=programme,
+            region_code=programme.region_id,
+            before={k: v for k, v in before.items() if after.get(k) != v},
+            after={k: v for k, v in after.items() if before.get(k) != v},
+            reason=reason,
+        )
+    return programme
+
+
+def _next_name(name: str, year: int) -> str:
+    # "Perlindungan Pekerja Rentan 2025" → "... 2026"; a name without the year is kept.
+    return re.sub(rf"\b{year}\b", str(year + 1), name)
+
+
+@transaction.atomic
+def copy_to_next_year(
+    *, actor: User, programme: Programme, name: str = "", budget_ceiling: int | None = None
+) -> Programme:
+    """A draft for the next fiscal year with the same terms; the new PKS date is left empty."""
+    check_manager(actor, programme.region_id)
+    data = programme_input(programme)
+    data.fiscal_year = programme.fiscal_year + 1
+    data.name = name.strip() or _next_name(programme.name, programme.fiscal_year)
+    data.status = ProgrammeStatus.DRAFT
+    data.pks_date = None
+    if data.cover_start_rule == CoverStartRule.PKS_DATE:
+        # Without next year's agreement cover can only start on acceptance; the officer sets
+        # the rule back when the new PKS is signed.
+        data.cover_start_rule = CoverStartRule.ACCEPTANCE
+    if budget_ceiling is not None:
+        data.budget_ceiling = budget_ceiling
+    copy = create_programme(actor=actor, data=data)
+    copy.previous = programme
+    copy.save(update_fields=["previous"])
+    audit.record(
+        actor=actor,
+        action="programme.copy",
+        target=copy,
+        region_code=copy.region_id,
+        before=None,
+        after={"previous": programme.pk},
+        reason=f"copied from {programme}",
+    )
+    return copy
