@@ -1,3 +1,187 @@
-from ninja import Router
+"""Imports over the API: upload, progress, preview, mapping, commit, rejected rows, template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jaring.api.schemas import errors
+from jaring.imports import exports, selectors, services
+from jaring.imports.models import ImportBatch, ImportRow
+from jaring.imports.staging import decode_json
 
 router = Router(tags=["imports"])
+
+
+class BatchOut(Schema):
+    id: int
+    file: str
+    sha256: str
+    size: int
+    file_format: str
+    region_code: str
+    status: str
+    stage: str
+    progress: int
+    headers: list[str]
+    header_row: int
+    mapping: dict[str, str]
+    counts: dict
+    errors: list[dict]
+    created_at: dt.datetime
+    created_by: str
+    committed_at: dt.datetime | None
+
+
+class RowOut(Schema):
+    row: int
+    outcome: str
+    nik: str
+    full_name: str
+    birth_date: dt.date | None
+    sex: str
+    village_code: str
+    category_code: str
+    worker_id: int | None
+    changes: dict | None
+    reasons: list[dict]
+
+
+class RowPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[RowOut]
+
+
+class MappingIn(Schema):
+    mapping: dict[str, str]
+    header_row: int | None = None
+
+
+class RowQuery(Schema):
+    outcome: str | None = None
+    page: int = 1
+    page_size: int = 100
+
+
+def batch_out(batch: ImportBatch) -> BatchOut:
+    return BatchOut(
+        id=batch.pk,
+        file=batch.original_name,
+        sha256=batch.sha256,
+        size=batch.size,
+        file_format=batch.file_format,
+        region_code=batch.region_code,
+        status=batch.status,
+        stage=batch.stage,
+        progress=batch.progress,
+        headers=batch.headers,
+        header_row=batch.header_row,
+        mapping=batch.mapping,
+        counts=batch.counts,
+        errors=batch.problems,
+        created_at=batch.created_at,
+        created_by=batch.created_by.username,
+        committed_at=batch.committed_at,
+    )
+
+
+def row_out(row: ImportRow) -> RowOut:
+    return RowOut(
+        row=row.row_number,
+        outcome=row.outcome,
+        nik=row.nik,
+        full_name=row.full_name,
+        birth_date=row.birth_date,
+        sex=row.sex,
+        village_code=row.village_code,
+        category_code=row.category_code,
+        worker_id=row.worker_id,
+        changes=decode_json(row.changes),
+        reasons=decode_json(row.reasons) or [],
+    )
+
+
+@router.get("/template.{kind}", auth=None, summary="Empty import template (xlsx or csv)")
+def template(request: HttpRequest, kind: str):
+    if kind == "csv":
+        response = HttpResponse(exports.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.template_xlsx(), content_type=exports.XLSX)
+        kind = "xlsx"
+    response["Content-Disposition"] = f'attachment; filename="template-impor-jaring.{kind}"'
+    return response
+
+
+@router.get("/", response=list[BatchOut], summary="Imports you may see, newest first")
+def list_batches(request: HttpRequest):
+    return [batch_out(b) for b in selectors.batches_for(request.auth).select_related("created_by")]
+
+
+@router.post(
+    "/", response={201: BatchOut, **errors(401, 403, 422)}, summary="Upload a list to check"
+)
+def upload(request: HttpRequest, file: File[UploadedFile], region: Form[str | None] = None):
+    batch = services.create_batch(
+        actor=request.auth, upload=file, name=file.name or "upload", region_code=region
+    )
+    services.enqueue(batch)
+    return Status(201, batch_out(selectors.get_batch(request.auth, batch.pk)))
+
+
+@router.get("/{batch_id}", response={200: BatchOut, **errors(401, 404)}, summary="Progress")
+def status(request: HttpRequest, batch_id: int):
+    return batch_out(selectors.get_batch(request.auth, batch_id))
+
+
+@router.get("/{batch_id}/rows", response={200: RowPage, **errors(401, 404)}, summary="Preview rows")
+def rows(request: HttpRequest, batch_id: int, query: Query[RowQuery]):
+    batch = selectors.get_batch(request.auth, batch_id)
+    found = selectors.batch_rows(batch, outcome=query.outcome)
+    size = max(1, min(query.page_size, 1000))
+    count = found.count()
+    page = max(1, query.page)
+    chosen = found[(page - 1) * size : page * size]
+    return RowPage(
+        count=count, page=page, pages=-(-count // size), results=[row_out(r) for r in chosen]
+    )
+
+
+@router.post(
+    "/{batch_id}/mapping",
+    response={202: BatchOut, **errors(401, 403, 404, 409, 422)},
+    summary="Correct the column mapping and check again",
+)
+def remap(request: HttpRequest, batch_id: int, body: MappingIn):
+    batch = selectors.get_batch(request.auth, batch_id)
+    batch = services.remap(
+        actor=request.auth, batch=batch, mapping=body.mapping, header_row=body.header_row
+    )
+    services.enqueue(batch)
+    return Status(202, batch_out(selectors.get_batch(request.auth, batch_id)))
+
+
+@router.post(
+    "/{batch_id}/commit",
+    response={200: BatchOut, **errors(401, 403, 404, 409)},
+    summary="Save the approved rows to the registry (all or nothing)",
+)
+def commit(request: HttpRequest, batch_id: int):
+    batch = selectors.get_batch(request.auth, batch_id)
+    return batch_out(services.commit_batch(actor=request.auth, batch=batch))
+
+
+@router.get(
+    "/{batch_id}/rejected.xlsx",
+    response={200: None, **errors(401, 404)},
+    summary="Rows not imported, with the reasons (xlsx)",
+)
+def rejected(request: HttpRequest, batch_id: int):
+    batch = selectors.get_batch(request.auth, batch_id)
+    response = HttpResponse(exports.rejected_xlsx(batch), content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ditolak-impor-{batch.pk}.xlsx"'
+    return response

@@ -229,7 +229,11 @@ def sex(raw: pl.Expr) -> pl.Expr:
 
 def rt_rw(raw: pl.Expr) -> pl.Expr:
     """ "1", "01", "RT 01", "1.0" → "001"; anything else is kept for the rules to refuse."""
-    s = raw.str.strip_chars().str.replace(r"(?i)^r[tw]\.?\s*", "").str.replace(r"[.,]0+$", "")
+    s = (
+        raw.str.strip_chars()
+        .str.replace(r"(?i)^r[tw]\.?\s*", "")
+        .str.replace(r"^(\d+)[.,]0+$", "$1")
+    )
     return pl.when(s.str.contains(r"^\d{1,3}$")).then(s.str.zfill(3)).otherwise(s)
 
 
@@ -248,7 +252,7 @@ def phone(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     The common mobile shape is rewritten in the column; any other shape goes through
     `lokal.normalize_phone` once per distinct value.
     """
-    cleaned = raw.str.strip_chars().str.strip_chars_start("'").str.replace(r"[.,]0+$", "")
+    cleaned = raw.str.strip_chars().str.strip_chars_start("'").str.replace(r"^(\d+)[.,]0+$", "$1")
     compact = cleaned.str.replace_all(r"[\s().\-]", "")
     fast = compact.str.extract(_FAST_PHONE)
     normalised = (
@@ -277,7 +281,8 @@ def disability(flag: pl.Expr, kind: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]
     kind_key = _letters(kind)
     kind_value = kind_key.replace_strict(DISABILITY_KINDS, default=None, return_dtype=pl.String)
     yes = flag_key.is_in(list(_YES)) | flag_kind.is_not_null()
-    no = flag_key.is_in(list(_NO)) | flag_key.is_null() | (flag_key == "")
+    # "-" is how lists say "none".
+    no = flag_key.is_in(list(_NO)) | flag_key.is_null() | flag.str.contains(r"^[\s\-–—]+$")
     has = yes | (flag_key.is_null() & kind_value.is_not_null())
     unreadable = (flag_key.is_not_null() & ~yes & ~no) | (
         kind_key.is_not_null() & kind_value.is_null()
@@ -342,5 +347,6 @@ def normalise(frame: pl.DataFrame, mapping: dict[str, str], *, today: dt.date) -
 
 def _cell(frame: pl.DataFrame, header: str | None) -> pl.Expr:
     if header is None or header not in frame.columns:
-        return pl.lit(None, dtype=pl.String)
+        # A full-length column, so that per-batch functions see every row.
+        return pl.repeat(None, pl.len(), dtype=pl.String)
     return text(pl.col(header))

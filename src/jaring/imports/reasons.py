@@ -132,16 +132,16 @@ ROW = {
 }
 
 
-def file_problem(code: str, **params: object) -> Problem:
-    reason = FILE[code]
-    return Problem(code, reason.id.format(**params), reason.en.format(**params), params=params)
+def file_problem(key: str, **params: object) -> Problem:
+    reason = FILE[key]
+    return Problem(key, reason.id.format(**params), reason.en.format(**params), params=params)
 
 
-def row_reason(code: str, field: str, **params: object) -> dict[str, object]:
+def row_reason(key: str, field: str, **params: object) -> dict[str, object]:
     """A row's reason as stored in `ImportRow.reasons` (the shape of Problem.as_dict)."""
-    reason = ROW[code]
+    reason = ROW[key]
     return {
-        "code": code,
+        "code": key,
         "field": field,
         "message_id": reason.id.format(**params),
         "message_en": reason.en.format(**params),

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from jaring.imports import views
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.batch_list, name="list"),
+    path("template/", views.template, name="template"),
+    path("<int:pk>/", views.batch_detail, name="detail"),
+    path("<int:pk>/mapping/", views.batch_remap, name="remap"),
+    path("<int:pk>/commit/", views.batch_commit, name="commit"),
+    path("<int:pk>/rejected.xlsx", views.batch_rejected, name="rejected"),
+]

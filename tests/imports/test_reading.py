@@ -1,0 +1,156 @@
+"""Every file shape an officer sends, and every bad file, read or refused with a clear reason."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import polars as pl
+import pytest
+import xlwt
+
+from jaring.core.errors import ValidationFailed
+from jaring.imports import reading
+from jaring.imports.columns import guess_mapping
+
+from .conftest import people_cells, write_csv, write_xlsx
+
+
+def codes(exc: pytest.ExceptionInfo) -> list[str]:
+    return [p.code for p in exc.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("separator", "encoding", "bom"),
+    [(",", "utf-8", False), (",", "utf-8", True), (";", "utf-8", False), (";", "cp1252", False)],
+)
+def test_csv_encodings_and_separators(tmp_path, separator, encoding, bom):
+    cells = people_cells(20).with_columns(pl.lit("Ségolène Çağ").alias("Nama Lengkap"))
+    if encoding == "cp1252":
+        cells = cells.with_columns(pl.lit("Séverine Zoë").alias("Nama Lengkap"))
+    path = write_csv(cells, tmp_path / "list.csv", separator=separator, encoding=encoding, bom=bom)
+    sheet = reading.read(path)
+    assert sheet.file_format == "csv"
+    assert sheet.headers == cells.columns  # no BOM glued to the first header
+    assert sheet.frame.height == 20
+    assert sheet.frame["NIK"].to_list() == cells["NIK"].to_list()
+    assert sheet.frame["Nama Lengkap"][0] == cells["Nama Lengkap"][0]
+
+
+def test_xlsx_with_title_block_and_merged_header(tmp_path):
+    cells = people_cells(5)
+    path = write_xlsx(cells, tmp_path / "list.xlsx", title="DAFTAR PEKERJA RENTAN KOTA SINGKAWANG")
+    sheet = reading.read(path)
+    assert sheet.file_format == "xlsx"
+    assert sheet.header_row == 2
+    assert sheet.headers == cells.columns
+    assert sheet.frame["NIK"].to_list() == cells["NIK"].to_list()
+
+
+def test_header_cell_merged_over_two_columns(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["NIK", "Nama", "Alamat", None, "Kelurahan", "Pekerjaan"])
+    ws.merge_cells("C1:D1")
+    ws.append(["6172021708850001", "Budi", "Jl. Niaga", "No. 3", "Pasiran", "Nelayan"])
+    book.save(tmp_path / "merged.xlsx")
+    sheet = reading.read(tmp_path / "merged.xlsx")
+    assert sheet.headers == ["NIK", "Nama", "Alamat", "Kolom D", "Kelurahan", "Pekerjaan"]
+    assert guess_mapping(sheet.headers)["address"] == "Alamat"
+
+
+def test_xls(tmp_path):
+    cells = people_cells(5)
+    book = xlwt.Workbook()
+    ws = book.add_sheet("Data")
+    for c, header in enumerate(cells.columns):
+        ws.write(0, c, header)
+    for r, row in enumerate(cells.iter_rows(), start=1):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    book.save(str(tmp_path / "old.xls"))
+    sheet = reading.read(tmp_path / "old.xls")
+    assert sheet.file_format == "xls"
+    assert sheet.frame["NIK"].to_list() == cells["NIK"].to_list()
+
+
+def test_header_variants_are_recognised():
+    headers = ["No.", "No. KTP", "Nama", "Tgl Lahir", "JK", "Desa", "Kec.", "RT/RW", "No HP"]
+    headers += ["Pekerjaan", "Disabilitas", "Alasan Penolakan"]
+    assert guess_mapping(headers) == {
+        "nik": "No. KTP",
+        "full_name": "Nama",
+        "birth_date": "Tgl Lahir",
+        "sex": "JK",
+        "village": "Desa",
+        "district": "Kec.",
+        "rt_rw": "RT/RW",
+        "phone": "No HP",
+        "category": "Pekerjaan",
+        "disability": "Disabilitas",
+    }
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(tmp_path / "empty.csv")
+    assert codes(exc) == ["file_empty"]
+
+
+def test_headers_only(tmp_path):
+    (tmp_path / "h.csv").write_text("NIK,Nama\n")
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(tmp_path / "h.csv")
+    assert codes(exc) == ["file_no_rows"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x89PNG\r\n\x1a\n" + bytes(200), b"%PDF-1.7\n" + bytes(100), bytes(range(256)) * 4],
+)
+def test_not_a_spreadsheet(tmp_path, content):
+    (tmp_path / "photo.xlsx").write_bytes(content)
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(tmp_path / "photo.xlsx")
+    assert codes(exc) == ["file_not_spreadsheet"]
+
+
+def test_word_document_is_not_a_spreadsheet(tmp_path):
+    with zipfile.ZipFile(tmp_path / "letter.xlsx", "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(tmp_path / "letter.xlsx")
+    assert codes(exc) == ["file_not_spreadsheet"]
+
+
+def test_password_protected_xlsx(tmp_path):
+    # What Excel writes for a password-protected workbook: an OLE container holding the
+    # EncryptionInfo and EncryptedPackage streams (their names are in the directory, UTF-16).
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    directory = "EncryptionInfo".encode("utf-16-le") + bytes(100)
+    directory += "EncryptedPackage".encode("utf-16-le") + bytes(100)
+    (tmp_path / "secret.xlsx").write_bytes(header + directory + bytes(4096))
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(tmp_path / "secret.xlsx")
+    assert codes(exc) == ["file_encrypted"]
+    assert "kata sandi" in exc.value.problems[0].message_id
+
+
+def test_a_200_mb_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as f:  # sparse: 200 MB on paper, nothing on disk
+        f.truncate(200 * 1000 * 1000)
+    monkeypatch.setattr(reading, "sniff", lambda p: pytest.fail("the file was opened"))
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(path)
+    assert codes(exc) == ["file_too_large"]
+    assert "200 MB" in exc.value.problems[0].message_id
+
+
+def test_size_limit_is_configurable(tmp_path, settings):
+    settings.JARING_IMPORT_MAX_BYTES = 1000
+    path = write_csv(people_cells(30), tmp_path / "list.csv")
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(path)
+    assert codes(exc) == ["file_too_large"]
