@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,15 @@ from jaring.registry.models import DisabilityKind, OccupationCategory, Sex
 from jaring.registry.selectors import WorkerFilter
 from jaring.registry.validation import WorkerInput
 from jaring.web import region_choices
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's own wording repeats "nama pengguna" in Indonesian.
+        "invalid_login": _("Wrong username or password. Capital and small letters count."),
+    }
+
 
 DISABILITY_CHOICES = [("", _("All")), ("yes", _("With disability")), ("no", _("Without"))]
 
@@ -57,21 +67,27 @@ class _RegionForm(forms.Form):
     district = forms.ChoiceField(label=_("District"), required=False)
     village = forms.ChoiceField(label=_("Village"), required=False)
 
+    def _offer(self, name: str, choices: list) -> None:
+        field = self.fields[name]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = choices
+        else:
+            field.widget.choices = choices
+
     def _set_region_choices(self, user: User) -> None:
         data = self.data if self.is_bound else self.initial
         labels = EMPTY_LABELS[self.purpose]
         if region_choices.needs_province(user):
-            self.fields["province"].choices = region_options(
-                region_choices.provinces(), labels["province"]
-            )
+            self._offer("province", region_options(region_choices.provinces(), labels["province"]))
         else:
             del self.fields["province"]
-        self.fields["district"].choices = region_options(
-            region_choices.districts(user, data.get("province", "")), labels["district"]
+        self._offer(
+            "district",
+            region_options(
+                region_choices.districts(user, data.get("province", "")), labels["district"]
+            ),
         )
-        self.fields["village"].choices = village_options(
-            user, data.get("district", ""), self.purpose
-        )
+        self._offer("village", village_options(user, data.get("district", ""), self.purpose))
         # htmx reloads the select below the one that changed; without JS the form still submits.
         for field, below, target in (
             ("province", "district", "#id_district"),
@@ -127,8 +143,16 @@ class WorkerFilterForm(_RegionForm):
         return self.cleaned_data.get("province", "")
 
 
+# The length limit is a hint for the browser; the services give the message.
+_RT_RW_ATTRS = {"maxlength": 3, "inputmode": "numeric", "size": 4}
+
+
 class WorkerForm(_RegionForm):
-    """Every field is optional here: required-ness and all other rules live in the services."""
+    """Every field is optional here: required-ness and all other rules live in the services.
+
+    Region and category are plain text behind a select, so that a bad or out-of-scope value
+    gets the service's own message alongside every other problem.
+    """
 
     # Set when the NIK is already registered, so the page can link to that worker.
     existing_worker_url = ""
@@ -141,8 +165,11 @@ class WorkerForm(_RegionForm):
         label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
-    rt = forms.CharField(label="RT", required=False, max_length=3)
-    rw = forms.CharField(label="RW", required=False, max_length=3)
+    province = forms.CharField(label=_("Province"), required=False, widget=forms.Select)
+    district = forms.CharField(label=_("District"), required=False, widget=forms.Select)
+    village = forms.CharField(label=_("Village"), required=False, widget=forms.Select)
+    rt = forms.CharField(label="RT", required=False, widget=forms.TextInput(_RT_RW_ATTRS))
+    rw = forms.CharField(label="RW", required=False, widget=forms.TextInput(_RT_RW_ATTRS))
     address = forms.CharField(label=_("Address"), required=False, max_length=255)
     phone = forms.CharField(
         label=_("Phone"),
@@ -150,7 +177,7 @@ class WorkerForm(_RegionForm):
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
-    category = forms.ChoiceField(label=_("Occupation"), required=False)
+    category = forms.CharField(label=_("Occupation"), required=False, widget=forms.Select)
     has_disability = forms.BooleanField(label=_("Has a disability"), required=False)
     disability_kind = forms.ChoiceField(
         label=_("Kind of disability"), required=False, choices=[("", "—"), *DisabilityKind.choices]
@@ -170,9 +197,9 @@ class WorkerForm(_RegionForm):
     def __init__(self, data=None, *, user: User, initial=None):
         super().__init__(data, initial=initial)
         self._set_region_choices(user)
-        self.fields["category"].choices = [("", "—")] + [
-            (c.code, str(c)) for c in OccupationCategory.objects.all()
-        ]
+        self._offer(
+            "category", [("", "—")] + [(c.code, str(c)) for c in OccupationCategory.objects.all()]
+        )
 
     def worker_input(self) -> WorkerInput:
         d = self.cleaned_data

@@ -1,0 +1,45 @@
+import csv
+import io
+
+from jaring.rules.nik import mask
+from jaring.web.views.export import safe_cell
+from tests.factories import PASIRAN, ROBAN, make_worker
+from tests.web.conftest import client_for
+
+
+def rows(response) -> list[dict[str, str]]:
+    assert response.streaming
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_export_uses_the_list_filters_and_streams(officer, admin):
+    make_worker(admin, PASIRAN, full_name="Siti Aminah", sex="F")
+    make_worker(admin, ROBAN, full_name="Ahmad Yani", has_disability=True, disability_kind="mental")
+    response = client_for(officer).get("/workers/export.csv?disability=yes")
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="workers-')
+    found = rows(response)
+    assert [r["full_name"] for r in found] == ["Ahmad Yani"]
+    assert found[0]["village_name"] == "Roban"
+    assert found[0]["disability_kind"] == "mental"
+
+
+def test_viewer_export_masks_the_nik(viewer, admin):
+    worker = make_worker(admin, PASIRAN)
+    found = rows(client_for(viewer).get("/workers/export.csv"))
+    assert [r["nik"] for r in found] == [mask(worker.nik)]
+
+
+def test_formula_cells_are_escaped(officer, admin):
+    make_worker(admin, PASIRAN, full_name='=HYPERLINK("http://x")', address="@SUM(A1)")
+    found = rows(client_for(officer).get("/workers/export.csv"))[0]
+    assert found["full_name"] == '\'=HYPERLINK("http://x")'
+    assert found["address"] == "'@SUM(A1)"
+
+
+def test_safe_cell():
+    assert safe_cell("+62812") == "'+62812"
+    assert safe_cell("-1") == "'-1"
+    assert safe_cell("Budi") == "Budi"
+    assert safe_cell(None) == ""
+    assert safe_cell(1500000) == "1500000"

@@ -1,0 +1,32 @@
+def test_indonesian_is_the_default(client, db):
+    body = client.get("/login/").content.decode()
+    assert '<html lang="id">' in body
+    assert "Nama pengguna" in body and "Kata sandi" in body
+
+
+def test_switching_to_english_and_back(client, officer):
+    client.force_login(officer)
+    assert "Pekerja" in client.get("/workers/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/workers/?q=a"})
+    assert response.url == "/workers/?q=a"
+    body = client.get("/workers/").content.decode()
+    assert '<html lang="en">' in body
+    assert "Workers" in body and "Programme officer" in body and "Log out" in body
+    client.post("/i18n/setlang/", {"language": "id", "next": "/workers/"})
+    body = client.get("/workers/").content.decode()
+    assert "Petugas program" in body and "Keluar" in body
+
+
+def test_login_and_logout(client, officer):
+    response = client.post("/login/", {"username": officer.username, "password": "rahasia-123"})
+    assert response.url == "/workers/"
+    assert client.get("/workers/").status_code == 200
+    assert client.get("/logout/").status_code == 405  # logging out takes a POST
+    assert client.post("/logout/").url == "/login/"
+    assert client.get("/workers/").status_code == 302
+
+
+def test_wrong_password_is_refused_in_indonesian(client, officer):
+    response = client.post("/login/", {"username": officer.username, "password": "salah"})
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah." in response.content.decode()
