@@ -1,3 +1,248 @@
-from ninja import Router
+"""Memberships over the API: enrol, move through the lifecycle, list, expiry, renewal.
+
+Bulk routes take the same filters as the lists, so "verify every candidate of Pasiran" is one
+call; each runs in one transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from jaring.accounts import audit
+from jaring.api.schemas import Strict, errors
+from jaring.enrolment import selectors, services
+from jaring.enrolment.models import Membership
+from jaring.programs.selectors import get_programme
+from jaring.registry.models import Worker
+from jaring.registry.selectors import WorkerFilter, display_nik, search_workers, workers_for
 
 router = Router(tags=["enrolment"])
+
+
+class MembershipQuery(Schema):
+    programme: int | None = None
+    status: str = ""
+    q: str = ""
+    district: str = ""
+    village: str = ""
+    category: str = ""
+    expiring_within: int | None = Field(None, ge=0, description="days; active ones only")
+    ids: list[int] = []
+
+
+class MembershipOut(Schema):
+    id: int
+    worker: int
+    nik: str
+    full_name: str
+    programme: int
+    programme_name: str
+    category: str
+    status: str
+    kpj: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    months: int
+    income_base: int
+    end_reason: str
+    end_note: str
+    rejection_reason: str
+    renewed_to: int | None
+    village: str
+
+
+def membership_out(user, m: Membership) -> dict[str, object]:
+    return {
+        "id": m.pk,
+        "worker": m.worker_id,
+        "nik": display_nik(user, m.worker.nik),
+        "full_name": m.worker.full_name,
+        "programme": m.programme_id,
+        "programme_name": m.programme.name,
+        "category": m.category_id,
+        "status": m.status,
+        "kpj": m.kpj,
+        "start_date": m.start_date,
+        "end_date": m.end_date,
+        "months": m.months,
+        "income_base": m.income_base,
+        "end_reason": m.end_reason,
+        "end_note": m.end_note,
+        "rejection_reason": m.rejection_reason,
+        "renewed_to": m.renewed_to_id,
+        "village": m.village_id,
+    }
+
+
+class MembershipPage(Schema):
+    count: int
+    items: list[MembershipOut]
+
+
+def _filter(query: Schema) -> selectors.MembershipFilter:
+    return selectors.MembershipFilter(**query.model_dump(include=set(MembershipQuery.model_fields)))
+
+
+@router.get("/memberships", response={200: MembershipPage, **errors(401)}, url_name="memberships")
+def list_memberships(
+    request: HttpRequest,
+    query: Query[MembershipQuery],
+    limit: int = 50,
+    offset: int = 0,
+):
+    limit, offset = min(max(limit, 1), 500), max(offset, 0)
+    qs = selectors.search_memberships(request.auth, _filter(query))
+    return {
+        "count": qs.count(),
+        "items": [membership_out(request.auth, m) for m in qs[offset : offset + limit]],
+    }
+
+
+@router.get("/memberships/{membership_id}", response={200: dict, **errors(401, 404)})
+def get_membership(request: HttpRequest, membership_id: int):
+    m = selectors.get_membership(request.auth, membership_id)
+    return {
+        **membership_out(request.auth, m),
+        "history": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "actor": e.actor.username if e.actor else None,
+                "reason": e.reason,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in audit.history(m)
+        ],
+    }
+
+
+class EnrolIn(Strict):
+    programme: int
+    workers: list[int] = Field([], description="worker ids; empty: every worker matching")
+    q: str = ""
+    district: str = ""
+    village: str = ""
+    category: str = ""
+    only_eligible: bool = Field(False, description="enrol the eligible part, skip the rest")
+    reason: str = ""
+
+
+class CountOut(Schema):
+    count: int
+
+
+@router.post("/enrol", response={200: CountOut, **errors(401, 403, 404, 409, 422)})
+def enrol(request: HttpRequest, payload: EnrolIn):
+    """Makes the selected workers candidates; refused whole on quota, budget or eligibility."""
+    programme = get_programme(request.auth, payload.programme)
+    if payload.workers:
+        workers = Worker.objects.filter(pk__in=payload.workers)
+    else:
+        f = WorkerFilter(
+            q=payload.q,
+            district=payload.district,
+            village=payload.village,
+            category=payload.category,
+        )
+        workers = (
+            search_workers(request.auth, f)
+            if any(asdict(f).values())
+            else workers_for(request.auth)
+        )
+    count = services.enrol(
+        actor=request.auth,
+        programme=programme,
+        workers=workers,
+        reason=payload.reason,
+        only_eligible=payload.only_eligible,
+    )
+    return {"count": count}
+
+
+class BulkIn(MembershipQuery, Strict):
+    action: Literal["verify", "end"]
+    end_reason: str = Field("", description="for end: death, moved, duplicate, withdrawn")
+    note: str = ""
+    reason: str = ""
+
+
+@router.post("/bulk", response={200: CountOut, **errors(401, 403, 409, 422)})
+def bulk(request: HttpRequest, payload: BulkIn):
+    """Verify or end every membership matching the filter, in one transaction."""
+    memberships = selectors.search_memberships(request.auth, _filter(payload))
+    if payload.action == "verify":
+        count = services.verify(actor=request.auth, memberships=memberships, reason=payload.reason)
+    else:
+        count = services.end(
+            actor=request.auth,
+            memberships=memberships,
+            end_reason=payload.end_reason,
+            note=payload.note or payload.reason,
+        )
+    return {"count": count}
+
+
+class ActivateIn(Strict):
+    kpj: str = Field(max_length=20)
+    start_date: dt.date | None = Field(None, description="the date BPJS accepted the worker")
+
+
+@router.post(
+    "/memberships/{membership_id}/activate",
+    response={200: MembershipOut, **errors(401, 403, 404, 409, 422)},
+)
+def activate(request: HttpRequest, membership_id: int, payload: ActivateIn):
+    m = selectors.get_membership(request.auth, membership_id)
+    m = services.activate(
+        actor=request.auth, membership=m, kpj=payload.kpj, start_date=payload.start_date
+    )
+    return membership_out(request.auth, m)
+
+
+class RejectIn(Strict):
+    reason: str
+
+
+@router.post(
+    "/memberships/{membership_id}/reject",
+    response={200: MembershipOut, **errors(401, 403, 404, 409, 422)},
+)
+def reject(request: HttpRequest, membership_id: int, payload: RejectIn):
+    m = selectors.get_membership(request.auth, membership_id)
+    m = services.reject_submission(actor=request.auth, membership=m, reason=payload.reason)
+    return membership_out(request.auth, m)
+
+
+class ExpireIn(Strict):
+    programme: int | None = None
+    on: dt.date | None = None
+
+
+@router.post("/expire", response={200: CountOut, **errors(401, 403, 404)})
+def expire(request: HttpRequest, payload: ExpireIn):
+    """Active memberships whose cover has ended become expired."""
+    programme = get_programme(request.auth, payload.programme) if payload.programme else None
+    count = services.expire_lapsed(actor=request.auth, on=payload.on, programme=programme)
+    return {"count": count}
+
+
+class RenewIn(MembershipQuery, Strict):
+    into: int = Field(description="the programme to renew into (next year's)")
+    reason: str = ""
+
+
+@router.post("/renew", response={200: CountOut, **errors(401, 403, 404, 409, 422)})
+def renew(request: HttpRequest, payload: RenewIn):
+    """Renews every active or expired membership matching the filter into `into`."""
+    into = get_programme(request.auth, payload.into)
+    memberships = selectors.search_memberships(request.auth, _filter(payload))
+    count = services.renew(
+        actor=request.auth, memberships=memberships, into=into, reason=payload.reason
+    )
+    return {"count": count}

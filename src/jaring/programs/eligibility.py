@@ -76,7 +76,7 @@ PENDING = (MembershipStatus.CANDIDATE, MembershipStatus.VERIFIED, MembershipStat
 # A membership that ended before BPJS accepted it never cost anything nor took a place.
 COUNTS_FOR_QUOTA = ~Q(status=MembershipStatus.ENDED) | Q(start_date__isnull=False)
 
-_REGION_FIELD = {
+REGION_FIELD = {
     Level.PROVINCE: "province_code",
     Level.REGENCY: "regency_code",
     Level.DISTRICT: "district_code",
@@ -188,7 +188,7 @@ def judge(
         Q(status__in=PENDING, programme__fiscal_year=programme.fiscal_year)
         | Q(status=MembershipStatus.ACTIVE, end_date__gte=start)
     )
-    region_field = _REGION_FIELD[programme.region.level]
+    region_field = REGION_FIELD[programme.region.level]
     conditions: dict[str, Q | Exists] = {
         "too_young": Q(birth_date__gt=years_before(on, programme.min_age)),
         "too_old": Q(birth_date__lte=years_before(on, programme.max_age + 1)),

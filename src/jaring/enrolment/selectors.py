@@ -1,0 +1,132 @@
+"""Reads of memberships, always through the user's region (`accounts.scope`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from jaring.accounts.models import User
+from jaring.accounts.scope import scope_q
+from jaring.core.errors import NotFound, Problem
+from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs import eligibility
+from jaring.programs.eligibility import REGION_FIELD
+from jaring.programs.models import Programme
+from jaring.registry.models import Worker
+from jaring.registry.selectors import WorkerFilter, search_workers
+
+
+@dataclass
+class MembershipFilter:
+    programme: int | None = None
+    status: str = ""
+    q: str = ""
+    district: str = ""
+    village: str = ""
+    category: str = ""
+    # Active memberships whose cover ends within this many days (the expiry list).
+    expiring_within: int | None = None
+    ids: list[int] = field(default_factory=list)
+
+
+def memberships_for(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(scope_q(user))
+
+
+def search_memberships(
+    user: User, f: MembershipFilter, *, on: dt.date | None = None
+) -> QuerySet[Membership]:
+    qs = memberships_for(user)
+    if f.programme:
+        qs = qs.filter(programme_id=f.programme)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.district:
+        qs = qs.filter(district_code=f.district)
+    if f.village:
+        qs = qs.filter(village_id=f.village)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.ids:
+        qs = qs.filter(pk__in=f.ids)
+    if f.q.strip():
+        qs = qs.filter(worker__in=search_workers(user, WorkerFilter(q=f.q)).values("pk"))
+    if f.expiring_within is not None:
+        on = on or timezone.localdate()
+        qs = qs.filter(
+            status=MembershipStatus.ACTIVE,
+            end_date__gte=on,
+            end_date__lte=on + dt.timedelta(days=f.expiring_within),
+        )
+    return qs.select_related("worker", "programme", "category", "village").order_by(
+        "worker__name_key", "id"
+    )
+
+
+def get_membership(user: User, pk: int) -> Membership:
+    m = (
+        memberships_for(user)
+        .select_related("worker", "programme", "category", "village", "renewed_to")
+        .filter(pk=pk)
+        .first()
+    )
+    if m is None:
+        raise NotFound(
+            Problem("membership_not_found", "Keanggotaan tidak ditemukan.", "Membership not found.")
+        )
+    return m
+
+
+def status_counts(user: User, programme: Programme) -> dict[str, int]:
+    rows = (
+        memberships_for(user)
+        .filter(programme=programme)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(MembershipStatus.values, 0)
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+@dataclass
+class EligibilityFilter:
+    eligible: str = ""  # "", "yes" or "no"
+    reason: str = ""  # one of eligibility.REASONS' codes
+    q: str = ""
+    district: str = ""
+    village: str = ""
+    category: str = ""
+
+
+def candidates_for(user: User, programme: Programme, f: EligibilityFilter) -> QuerySet[Worker]:
+    """Workers in the user's region and the programme's region, filtered as asked (no verdict)."""
+    qs = search_workers(
+        user, WorkerFilter(q=f.q, district=f.district, village=f.village, category=f.category)
+    )
+    return qs.filter(**{REGION_FIELD[programme.region.level]: programme.region_id})
+
+
+def eligibility_list(
+    user: User, programme: Programme, f: EligibilityFilter, *, on: dt.date | None = None
+) -> tuple[eligibility.Judge, QuerySet[Worker], dict[str, int]]:
+    """The judge, the filtered workers (annotated with their reasons) and the counts.
+
+    Counts are of the workers before the eligible/reason filter, so the officer sees how many
+    each reason holds back while looking at one of them.
+    """
+    judge = eligibility.judge(programme, on=on or timezone.localdate())
+    base = candidates_for(user, programme, f)
+    counts = judge.counts(base)
+    qs = base
+    if f.eligible == "yes":
+        qs = judge.eligible(qs)
+    elif f.eligible == "no":
+        qs = judge.ineligible(qs)
+    if f.reason in eligibility.REASON_BY_CODE:
+        qs = judge.with_reason(qs, f.reason)
+    return judge, judge.annotate(qs), counts
