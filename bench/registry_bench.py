@@ -1,0 +1,313 @@
+"""Registry benchmark: a million workers, then the worker list and searches, p50/p95.
+
+    .venv/bin/python bench/registry_bench.py                    # both databases, 1,000,000 workers
+    .venv/bin/python bench/registry_bench.py --db sqlite --workers 200000
+    .venv/bin/python bench/registry_bench.py --db postgres --reuse   # keep the loaded database
+
+Each database is a dedicated one, created, migrated and loaded by this script: SQLite
+`var/bench.sqlite3`, PostgreSQL `jaring_bench` on the server of `BENCH_PG_URL` (default
+postgres://postgres@127.0.0.1:5432/jaring_bench). Workers come from the demo generator, loaded
+with `registry.bulk.insert_workers`, spread over the villages of `--region` (default 61,
+Kalimantan Barat: a province is where a registry reaches a million).
+
+Requests go through Django's test Client, logged in as a programme officer scoped to the whole
+region, so they include the session, scoping, the view and the template. `--layer selector` times
+the same reads without the web layer (`search_workers` + the list's pagination).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_bench"
+TODAY = dt.date(2026, 1, 1)
+CHUNK = 200_000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=200, help="per measurement (200)")
+    parser.add_argument("--region", default="61", help="region the workers live in (61)")
+    parser.add_argument("--deep-page", type=int, default=1000, help="page number (1000)")
+    parser.add_argument("--layer", choices=["page", "selector"], default="page")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a database that already holds --workers"
+    )
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    args = parser.parse_args()
+    if args.db == "both":
+        # Django settles on one database per process: one child process per database.
+        for db in ("sqlite", "postgres"):
+            subprocess.run([sys.executable, __file__, *_argv(args, db=db)], check=True)
+        return
+    result = run(args)
+    print(json.dumps(result, indent=2) if args.json else markdown(result))
+
+
+def _argv(args, **override) -> list[str]:
+    out = []
+    for key, value in {**vars(args), **override}.items():
+        flag = "--" + key.replace("_", "-")
+        if value is True:
+            out.append(flag)
+        elif value is not False:
+            out += [flag, str(value)]
+    return out
+
+
+def run(args) -> dict:
+    host = machine()
+    url = _prepare_database(args.db, fresh=not args.reuse)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    os.environ.setdefault("JARING_HOME", str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrate_s = time.perf_counter() - started
+    load = _load(args.workers, args.region)
+    _analyze()
+    officer = _officer(args.region)
+    timings = _measure(args, officer)
+    return {
+        "db": args.db,
+        "database": _version(),
+        "date": dt.datetime.now().isoformat(timespec="minutes"),
+        "machine": host,
+        "workers": args.workers,
+        "region": args.region,
+        "layer": args.layer,
+        "migrate_s": round(migrate_s, 1),
+        "load": load,
+        "requests": args.requests,
+        "deep_page": args.deep_page,
+        "timings_ms": timings,
+        "loadavg_after": os.getloadavg(),
+    }
+
+
+def _prepare_database(db: str, *, fresh: bool) -> str:
+    if db == "sqlite":
+        path = ROOT / "var" / "bench.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if not exists or fresh:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def _load(n: int, region: str) -> dict:
+    from jaring.demo.synthetic import iter_people, people_frame
+    from jaring.registry.bulk import insert_workers
+    from jaring.registry.models import Worker
+
+    have = Worker.objects.count()
+    if have == n:
+        return {"reused": True}
+    if have:
+        raise SystemExit(f"the bench database holds {have:,} workers, not {n:,}: drop --reuse")
+    people = iter_people(n, region=region, seed=2026, today=TODAY)
+    generate_s = insert_s = 0.0
+    while True:
+        started = time.perf_counter()
+        frame = people_frame(islice(people, CHUNK))
+        generate_s += time.perf_counter() - started
+        if frame.is_empty():
+            break
+        started = time.perf_counter()
+        insert_workers(frame, source="bench")
+        insert_s += time.perf_counter() - started
+        print(f"  loaded {Worker.objects.count():,}", file=sys.stderr)
+    return {
+        "reused": False,
+        "generate_s": round(generate_s, 1),
+        "insert_s": round(insert_s, 1),
+        "rows_per_s": round(n / insert_s),
+    }
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _officer(region: str):
+    from jaring.accounts.models import Role, User
+
+    user, _ = User.objects.get_or_create(
+        username="bench-officer",
+        defaults={"role": Role.PROGRAMME_OFFICER, "scope_id": region},
+    )
+    return user
+
+
+def _measure(args, officer) -> dict[str, dict[str, float]]:
+    from jaring.registry.models import Worker
+
+    rng = random.Random(7)
+    top = Worker.objects.order_by("-pk").values_list("pk", flat=True).first()
+    picked = rng.sample(range(1, top + 1), args.requests * 2)
+    sample = list(Worker.objects.filter(pk__in=picked).values_list("nik", "full_name"))
+    rng.shuffle(sample)
+    sample = sample[: args.requests]
+    niks = [nik for nik, _ in sample]
+    prefixes = [_prefix(rng, name) for _, name in sample]
+    cases = {
+        "list page 1": [{}] * args.requests,
+        f"list page {args.deep_page}": [{"page": args.deep_page}] * args.requests,
+        "NIK search": [{"q": nik} for nik in niks],
+        "name search (prefix)": [{"q": p} for p in prefixes],
+    }
+    get = _page_getter(officer) if args.layer == "page" else _selector_getter(officer)
+    out = {}
+    for case, queries in cases.items():
+        for query in queries[:10]:  # warm the caches
+            get(query)
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            get(query)
+            times.append((time.perf_counter() - started) * 1000)
+        out[case] = _summary(times)
+        print(f"  {case}: {out[case]}", file=sys.stderr)
+    return out
+
+
+def _prefix(rng: random.Random, name: str) -> str:
+    """What an officer types: a first name, or it and the start of the second name."""
+    first, _, rest = name.partition(" ")
+    if rest and rng.random() < 0.5:
+        return f"{first} {rest[: rng.randint(1, len(rest))]}"
+    return first[: rng.randint(3, max(3, len(first)))]
+
+
+def _page_getter(officer):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(officer)
+    url = reverse("worker-list")
+
+    def get(query: dict) -> None:
+        response = client.get(url, query)
+        assert response.status_code == 200, response.status_code
+        if "q" in query and query["q"].isdigit():
+            assert query["q"].encode() in response.content, "the NIK searched for is not shown"
+
+    return get
+
+
+def _selector_getter(officer):
+    from jaring.registry.selectors import WorkerFilter, search_workers
+    from jaring.web.paging import paginate
+
+    def get(query: dict) -> None:
+        qs = search_workers(officer, WorkerFilter(q=query.get("q", "")))
+        assert paginate(qs, query.get("page", 1)).rows, query
+
+    return get
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
+    return {
+        "p50": round(statistics.median(times), 1),
+        "p95": round(times[int(len(times) * 0.95) - 1], 1),
+        "max": round(times[-1], 1),
+    }
+
+
+def _version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": f"{mem_kb / 1024 / 1024:.0f} GiB",
+        "python": platform.python_version(),
+        "loadavg_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def markdown(r: dict) -> str:
+    m = r["machine"]
+    load = r["load"]
+    loaded = (
+        "reused the loaded database"
+        if load["reused"]
+        else f"generated in {load['generate_s']} s, inserted in {load['insert_s']} s "
+        f"({load['rows_per_s']:,} workers/s with audit events)"
+    )
+    lines = [
+        f"### {r['database']}, {r['workers']:,} workers ({r['date']})",
+        "",
+        f"{m['cpu']}, {m['cores']} cores, {m['memory']}, Python {m['python']}; "
+        f"load average before {m['loadavg_before']}, after "
+        f"{' '.join(f'{x:.2f}' for x in r['loadavg_after'])}.",
+        f"Load: {loaded}. Migrate: {r['migrate_s']} s. Layer: {r['layer']}; "
+        f"{r['requests']} requests each.",
+        "",
+        "| request | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|",
+    ]
+    for case, t in r["timings_ms"].items():
+        lines.append(f"| {case} | {t['p50']} | {t['p95']} | {t['max']} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
