@@ -15,6 +15,8 @@ import polars as pl
 from jaring.core.errors import Problem, ValidationFailed
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+# calamine reads a date cell as "2026-03-02 00:00:00"; a date is what the cell held.
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,11 @@ def _read_csv(data: bytes) -> pl.DataFrame:
     )
 
 
+def _text(value: str | None) -> str:
+    text = (value or "").strip()
+    return _MIDNIGHT.sub(r"\1", text)
+
+
 def read_table(data: bytes, file_name: str) -> Table:
     name = file_name.lower()
     try:
@@ -74,7 +81,7 @@ def read_table(data: bytes, file_name: str) -> Table:
     columns = tuple(column_key(c) for c in frame.columns)
     rows = []
     for number, values in enumerate(frame.iter_rows(), start=2):
-        cells = {key: (v or "").strip() for key, v in zip(columns, values, strict=True)}
+        cells = {key: _text(v) for key, v in zip(columns, values, strict=True)}
         if any(cells.values()):
             rows.append((number, cells))
     return Table(columns, rows)
