@@ -125,7 +125,7 @@ def _terms(items: list[CategoryTermsIO]) -> list[services.CategoryTerms]:
     ]
 
 
-def _changes(payload: Schema) -> dict[str, object]:
+def programme_changes(payload: Schema) -> dict[str, object]:
     data = payload.model_dump(exclude_unset=True)
     data.pop("reason", None)
     if "region" in data:
@@ -143,7 +143,7 @@ def list_programmes(request: HttpRequest, year: int | None = None, status: str =
 
 @router.post("/", response={201: ProgrammeOut, **errors(401, 403, 409, 422)})
 def create_programme(request: HttpRequest, payload: ProgrammeIn):
-    data = services.ProgrammeInput(**_changes(payload))
+    data = services.ProgrammeInput(**programme_changes(payload))
     programme = services.create_programme(actor=request.auth, data=data)
     return Status(201, programme_out(programme))
 
@@ -159,7 +159,10 @@ def get_programme(request: HttpRequest, programme_id: int):
 def update_programme(request: HttpRequest, programme_id: int, payload: ProgrammePatch):
     programme = selectors.get_programme(request.auth, programme_id)
     programme = services.update_programme(
-        actor=request.auth, programme=programme, changes=_changes(payload), reason=payload.reason
+        actor=request.auth,
+        programme=programme,
+        changes=programme_changes(payload),
+        reason=payload.reason,
     )
     return programme_out(programme)
 

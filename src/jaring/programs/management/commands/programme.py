@@ -1,0 +1,133 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from pydantic import ValidationError
+
+from jaring.core.errors import DomainError
+from jaring.enrolment.management.commands._exchange_cli import (
+    acting_user,
+    add_user_argument,
+    dump,
+    refuse,
+)
+from jaring.enrolment.selectors import EligibilityFilter, eligibility_list
+from jaring.programs import budget, selectors, services
+from jaring.programs.api import ProgrammeIn, ProgrammePatch, programme_changes, programme_out
+from jaring.programs.eligibility import REASONS
+
+
+class Command(BaseCommand):
+    help = (
+        "Programmes: list, show, create or update from a JSON file (the API's fields), copy to "
+        "the next year, budget, what-if, eligibility counts."
+    )
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+
+        def action(name, help_text, with_id=True):
+            p = actions.add_parser(name, help=help_text)
+            if with_id:
+                p.add_argument("programme", type=int, metavar="ID")
+            p.add_argument("--json", action="store_true", dest="as_json")
+            add_user_argument(p)
+            return p
+
+        listing = action("list", "programmes in your region", with_id=False)
+        listing.add_argument("--year", type=int)
+        listing.add_argument("--status", default="")
+        action("show", "one programme with its categories")
+        create = action("create", "a programme from a JSON file", with_id=False)
+        create.add_argument("file", type=Path)
+        update = action("update", "change the fields given in a JSON file")
+        update.add_argument("file", type=Path)
+        copy = action("copy", "a draft for the next fiscal year with the same terms")
+        copy.add_argument("--name", default="")
+        copy.add_argument("--budget-ceiling", type=int)
+        action("budget", "planned, enrolled, active and remaining, in rupiah")
+        what_if = action("what-if", "workers a budget covers, or the budget workers need")
+        what_if.add_argument("--budget", type=int)
+        what_if.add_argument("--workers", type=int)
+        what_if.add_argument("--months", type=int)
+        what_if.add_argument("--category", default="")
+        what_if.add_argument("--base", type=int)
+        eligible = action("eligibility", "how many workers are eligible, and why not")
+        eligible.add_argument("--village", default="")
+        eligible.add_argument("--district", default="")
+        eligible.add_argument("--category", default="")
+
+    def handle(self, *args, action, as_json, user, **options):
+        actor = acting_user(user)
+        try:
+            out = getattr(self, "_" + action.replace("-", "_"))(actor, **options)
+        except DomainError as exc:
+            refuse(self, exc, as_json)
+        except (ValidationError, ValueError) as exc:  # an unreadable or malformed JSON file
+            raise CommandError(str(exc), returncode=2) from None
+        if as_json:
+            self.stdout.write(dump(out))
+        else:
+            self.stdout.write(self._text(out))
+
+    @staticmethod
+    def _text(out) -> str:
+        if isinstance(out, list):
+            return "\n".join(
+                f"{p['id']:>5}  {p['fiscal_year']}  {p['status']:<7} {p['region']:<13} {p['name']}"
+                for p in out
+            )
+        return dump(out)
+
+    def _list(self, actor, year=None, status="", **_):
+        qs = selectors.search_programmes(actor, year=year, status=status)
+        return [programme_out(p) for p in qs.prefetch_related("categories")]
+
+    def _show(self, actor, programme, **_):
+        return programme_out(selectors.get_programme(actor, programme))
+
+    def _create(self, actor, file, **_):
+        payload = ProgrammeIn(**json.loads(file.read_text("utf-8")))
+        data = services.ProgrammeInput(**programme_changes(payload))
+        return programme_out(services.create_programme(actor=actor, data=data))
+
+    def _update(self, actor, programme, file, **_):
+        payload = ProgrammePatch(**json.loads(file.read_text("utf-8")))
+        p = services.update_programme(
+            actor=actor,
+            programme=selectors.get_programme(actor, programme),
+            changes=programme_changes(payload),
+            reason=payload.reason,
+        )
+        return programme_out(p)
+
+    def _copy(self, actor, programme, name="", budget_ceiling=None, **_):
+        copy = services.copy_to_next_year(
+            actor=actor,
+            programme=selectors.get_programme(actor, programme),
+            name=name,
+            budget_ceiling=budget_ceiling,
+        )
+        return programme_out(copy)
+
+    def _budget(self, actor, programme, **_):
+        return budget.programme_budget(selectors.get_programme(actor, programme)).as_dict()
+
+    def _what_if(self, actor, programme, **o):
+        p = selectors.get_programme(actor, programme)
+        terms = {"months": o["months"], "category_code": o["category"] or None, "base": o["base"]}
+        out = {}
+        if o["budget"] is not None:
+            out["capacity"] = budget.what_if_capacity(p, budget=o["budget"], **terms)
+        if o["workers"] is not None:
+            out["cost"] = budget.what_if_cost(p, workers=o["workers"], **terms)
+        return out
+
+    def _eligibility(self, actor, programme, **o):
+        p = selectors.get_programme(actor, programme)
+        f = EligibilityFilter(village=o["village"], district=o["district"], category=o["category"])
+        _, _, counts = eligibility_list(actor, p, f)
+        return {
+            "counts": counts,
+            "reasons": {r.code: {"id": r.message_id, "en": r.message_en} for r in REASONS},
+        }
