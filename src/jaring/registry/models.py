@@ -65,6 +65,11 @@ class Worker(models.Model):
     consent_date = models.DateField(null=True, blank=True)
     # Set when a death is recorded (a claim or a BPJS report); ends eligibility for programmes.
     died_on = models.DateField(null=True, blank=True)
+    # Set when an officer merged this record into another one found to be the same person
+    # (jaring.dedupe): the record and its history stay, it is just no longer the live one.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
     # Why an officer accepted a birth date or sex that disagrees with the NIK.
     nik_override_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
