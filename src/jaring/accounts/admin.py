@@ -1,0 +1,158 @@
+"""The admin site: administrators only, and even they see only their region.
+
+Django's admin lets in any staff user and asks its permission tables; Jaring decides by role,
+so a staff flag or a stray permission never opens the registry to an enumerator or a viewer.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts.models import ApiToken, AuditEvent, Role, User
+from jaring.accounts.scope import in_scope, scope_code
+from jaring.accounts.services import revoke_token
+
+
+def is_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMIN
+
+
+admin.site.has_permission = is_admin
+admin.site.site_header = admin.site.site_title = _("Jaring administration")
+
+
+def region_prefix_q(user: User, field: str) -> Q:
+    """Rows whose region code in `field` lies in the user's region (see accounts.scope)."""
+    code = scope_code(user)
+    if code is None:
+        return Q()
+    if code == "":
+        return Q(pk__in=[])
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
+class AdminOnly(admin.ModelAdmin):
+    """Every permission is the admin role; subclasses take away what may not change."""
+
+    def has_module_permission(self, request):
+        return is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_admin(request)
+
+    def has_add_permission(self, request):
+        return is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_admin(request)
+
+
+class ReadOnly(AdminOnly):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(AdminOnly, DjangoUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "scope", "is_active")
+    list_filter = ("role", "is_active")
+    raw_id_fields = ("scope",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role and region"), {"fields": ("role", "scope")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser", "last_login")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Role and region"), {"fields": ("role", "scope")}),
+    )
+    readonly_fields = ("is_staff", "last_login")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(region_prefix_q(request.user, "scope__code"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Only a superuser may make another one: a superuser passes every check but scope.
+        return fields if request.user.is_superuser else (*fields, "is_superuser")
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+        actor = request.user
+
+        class ScopedForm(base):
+            def clean_scope(self):
+                scope = self.cleaned_data.get("scope")
+                if scope is None and scope_code(actor) is not None:
+                    raise forms.ValidationError(
+                        _("Only a national administrator may give a national scope.")
+                    )
+                if scope is not None and not in_scope(actor, scope.code):
+                    raise forms.ValidationError(_("This region is outside your region."))
+                return scope
+
+        return ScopedForm
+
+    def save_model(self, request, obj, form, change):
+        # The admin site needs the staff flag to log in; the role is what grants it.
+        obj.is_staff = obj.role == Role.ADMIN
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AdminOnly):
+    """Tokens are made with `jaring token create`; here they can be seen and revoked, never
+    their keys."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("name", "user__username", "=prefix")
+    fields = ("name", "user", "prefix", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(region_prefix_q(request.user, "user__scope__code"))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        revoke_token(token=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            revoke_token(token=token, actor=request.user)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnly):
+    list_display = ("at", "actor", "action", "target_type", "target_id", "region_code")
+    list_filter = ("action", "target_type")
+    list_select_related = ("actor",)
+    search_fields = ("=target_id", "=region_code", "actor__username")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(region_prefix_q(request.user, "region_code"))
