@@ -1,3 +1,197 @@
-from ninja import Router
+"""The BPJS exchange and cards over the API: the same services, scope and audit as the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jaring.api.schemas import errors
+from jaring.enrolment import cards, exchange_selectors, exchange_services
+from jaring.enrolment.exchange.submission import FORMATS
+from jaring.programs.selectors import get_programme
 
 router = Router(tags=["bpjs-exchange"])
+
+_CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+Format = Literal[FORMATS]  # type: ignore[valid-type]
+
+
+class BatchOut(Schema):
+    id: int
+    reference: str
+    number: int
+    region_code: str
+    format: str
+    lines: int
+    pending: int
+    accepted: int
+    rejected: int
+    created_at: dt.datetime
+    created_by: str | None
+    file_url: str
+
+
+class ExportQuery(Schema):
+    format: Format = "xlsx"
+    village: str = ""
+
+
+class ResponseReportOut(Schema):
+    response_id: int
+    file_name: str
+    already_imported: bool
+    accepted: int
+    rejected: int
+    already_applied: int
+    unanswered: int
+    not_submitted: list[dict[str, int | str]]
+
+
+class CardQuery(Schema):
+    village: str = ""
+    language: Literal["id", "en"] = "id"
+
+
+def _batch_out(batch, counts: dict[str, int] | None = None) -> dict[str, object]:
+    counts = counts or {
+        "lines": batch.line_count,
+        "pending": batch.line_count,
+        "accepted": 0,
+        "rejected": 0,
+    }
+    return {
+        "id": batch.pk,
+        "reference": batch.reference,
+        "number": batch.number,
+        "region_code": batch.region_code,
+        "format": batch.file_format,
+        "created_at": batch.created_at,
+        "created_by": batch.created_by.username if batch.created_by else None,
+        "file_url": reverse("api:bpjs-batch-file", args=[batch.pk]),
+        **counts,
+    }
+
+
+def _file(content: bytes, file_name: str, kind: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=_CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@router.get(
+    "/programmes/{programme_id}/batches",
+    response={200: list[BatchOut], **errors(401, 403, 404)},
+    summary="List submission batches",
+)
+def list_batches(request: HttpRequest, programme_id: int):
+    """The programme's batches holding members in your region, with BPJS's answers so far."""
+    exchange_services.check_exchange_role(request.auth)
+    programme = get_programme(request.auth, programme_id)
+    return [
+        _batch_out(
+            b,
+            {
+                "lines": b.lines_in_scope,
+                "pending": b.pending,
+                "accepted": b.accepted,
+                "rejected": b.rejected,
+            },
+        )
+        for b in exchange_selectors.batches_for(request.auth, programme)
+    ]
+
+
+@router.post(
+    "/programmes/{programme_id}/batches",
+    response={201: BatchOut, **errors(401, 403, 404, 409, 422)},
+    summary="Export a submission batch",
+)
+def create_batch(request: HttpRequest, programme_id: int, query: Query[ExportQuery]):
+    """Puts every verified member (in your region, or `village`: any region code) in a new
+    batch and marks them submitted. Download the file from `file_url`."""
+    exported = exchange_services.export_batch(
+        actor=request.auth,
+        programme_id=programme_id,
+        region_code=query.village or None,
+        file_format=query.format,
+    )
+    return Status(201, _batch_out(exported.batch))
+
+
+@router.get(
+    "/batches/{batch_id}/file",
+    response={200: None, **errors(401, 403, 404, 422)},
+    url_name="bpjs-batch-file",
+    summary="Download a batch file",
+)
+def batch_file(request: HttpRequest, batch_id: int, format: Format | None = None):
+    """The batch exactly as it was sent, in its own format or the one asked (`format`)."""
+    exported = exchange_services.batch_file(
+        actor=request.auth, batch_id=batch_id, file_format=format or ""
+    )
+    kind = exported.file_name.rsplit(".", 1)[1]
+    return _file(exported.content, exported.file_name, kind)
+
+
+@router.post(
+    "/programmes/{programme_id}/responses",
+    response={200: ResponseReportOut, **errors(401, 403, 404, 409, 422)},
+    summary="Import the branch's response",
+)
+def import_response(request: HttpRequest, programme_id: int, file: File[UploadedFile]):
+    """Applies a response file (xlsx/csv: nik, kpj, status, reason, start_date, batch) as a
+    whole or not at all. The same file again answers `already_imported: true` and changes
+    nothing; NIKs never submitted are listed in `not_submitted`."""
+    report = exchange_services.import_response(
+        actor=request.auth,
+        programme_id=programme_id,
+        data=file.read(),
+        file_name=file.name or "response.csv",
+    )
+    return report.as_dict()
+
+
+@router.get(
+    "/programmes/{programme_id}/cards.pdf",
+    response={200: None, **errors(401, 403, 404, 422)},
+    summary="Card sheets (PDF)",
+)
+def card_sheets(request: HttpRequest, programme_id: int, query: Query[CardQuery]):
+    """A4 sheets of ten membership cards with cut marks, village by village."""
+    pdf = cards.print_sheets(
+        actor=request.auth,
+        programme_id=programme_id,
+        region_code=query.village or None,
+        base_url=_base_url(request),
+        language=query.language,
+    )
+    name = f"kartu-{programme_id}{'-' + query.village if query.village else ''}.pdf"
+    return _file(pdf, name, "pdf")
+
+
+@router.get(
+    "/memberships/{membership_id}/card.pdf",
+    response={200: None, **errors(401, 403, 404, 422)},
+    summary="One membership card (PDF)",
+)
+def membership_card(request: HttpRequest, membership_id: int, language: Literal["id", "en"] = "id"):
+    pdf = cards.print_card(
+        actor=request.auth,
+        membership_id=membership_id,
+        base_url=_base_url(request),
+        language=language,
+    )
+    return _file(pdf, f"kartu-{membership_id}.pdf", "pdf")

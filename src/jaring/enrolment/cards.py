@@ -1,0 +1,160 @@
+"""Membership cards for active members: one card, or A4 sheets for a whole village.
+
+Printing gives each membership a card token once (kept for reprints); the QR code carries only
+that token, the public status page resolves it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.urls import reverse
+
+from jaring.accounts import audit
+from jaring.accounts.models import Role, User
+from jaring.accounts.scope import scope_q
+from jaring.core.errors import NotFound, PermissionDenied, Problem, ValidationFailed
+from jaring.enrolment.card_pdf import LABELS, CardFace, card_pdf, sheet_pdf
+from jaring.enrolment.exchange_models import MembershipCard
+from jaring.enrolment.exchange_services import region_filter
+from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs.selectors import get_programme
+from jaring.rules.nik import mask
+
+CARD_ROLES = {Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR, Role.BPJS_OFFICER}
+
+
+def _check_role(actor: User) -> None:
+    if not (actor.is_authenticated and (actor.role in CARD_ROLES or actor.is_superuser)):
+        raise PermissionDenied(
+            Problem(
+                "role_not_allowed",
+                "Peran Anda tidak boleh mencetak kartu peserta.",
+                "Your role may not print membership cards.",
+            )
+        )
+
+
+def _check_language(language: str) -> None:
+    if language not in LABELS:
+        raise ValidationFailed(
+            Problem(
+                "language_unknown",
+                "Bahasa kartu harus id atau en.",
+                "The card language must be id or en.",
+                field="language",
+            )
+        )
+
+
+def _tokens(memberships: list[Membership]) -> dict[int, str]:
+    """Each membership's card token, creating the missing ones."""
+    ids = [m.pk for m in memberships]
+    MembershipCard.objects.bulk_create(
+        [MembershipCard(membership_id=pk, token=secrets.token_urlsafe(16)) for pk in ids],
+        batch_size=2000,
+        # A card printed before keeps its token: its QR code must keep working.
+        ignore_conflicts=True,
+    )
+    return dict(
+        MembershipCard.objects.filter(membership_id__in=ids).values_list("membership_id", "token")
+    )
+
+
+def card_url(base_url: str, token: str) -> str:
+    return base_url.rstrip("/") + reverse("public:card", args=[token])
+
+
+def _faces(memberships: list[Membership], base_url: str) -> list[CardFace]:
+    tokens = _tokens(memberships)
+    return [
+        CardFace(
+            name=m.worker.full_name,
+            masked_nik=mask(m.worker.nik),
+            kpj=m.kpj,
+            programme=m.programme.name,
+            benefits=" + ".join(m.programme.benefit_list),
+            start_date=m.start_date,
+            end_date=m.end_date,
+            qr_url=card_url(base_url, tokens[m.pk]),
+            group=m.village.name,
+        )
+        for m in memberships
+    ]
+
+
+def _printed(actor: User, *, target, region_code: str, count: int, what: str) -> None:
+    audit.record(
+        actor=actor,
+        action="cards_print",
+        target=target,
+        region_code=region_code,
+        before=None,
+        after={"cards": count, "what": what},
+    )
+
+
+def _active(actor: User):
+    return (
+        Membership.objects.filter(status=MembershipStatus.ACTIVE)
+        .exclude(kpj="")
+        .filter(scope_q(actor))
+        .select_related("worker", "programme", "village")
+    )
+
+
+@transaction.atomic
+def print_sheets(
+    *,
+    actor: User,
+    programme_id: int,
+    region_code: str | None = None,
+    base_url: str,
+    language: str = "id",
+) -> bytes:
+    """A4 sheets of the cards of every active member of the programme in the actor's area (or
+    `region_code`), village by village, names in order."""
+    _check_role(actor)
+    _check_language(language)
+    programme = get_programme(actor, programme_id)
+    members = list(
+        _active(actor)
+        .filter(programme=programme)
+        .filter(region_filter(actor, region_code))
+        .order_by("village__name", "village_id", "worker__name_key", "id")
+    )
+    if not members:
+        raise ValidationFailed(
+            Problem(
+                "no_active_members",
+                "Belum ada peserta aktif (dengan nomor KPJ) untuk dicetak kartunya.",
+                "There are no active members (with a KPJ number) to print cards for.",
+            )
+        )
+    _printed(
+        actor,
+        target=programme,
+        region_code=region_code or actor.scope_id or programme.region_id,
+        count=len(members),
+        what=region_code or "all",
+    )
+    return sheet_pdf(_faces(members, base_url), title=programme.name, language=language)
+
+
+@transaction.atomic
+def print_card(*, actor: User, membership_id: int, base_url: str, language: str = "id") -> bytes:
+    """One member's card (a reprint keeps the same QR code)."""
+    _check_role(actor)
+    _check_language(language)
+    membership = _active(actor).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound(
+            Problem(
+                "not_found",
+                "Peserta aktif tidak ditemukan.",
+                "Active member not found.",
+            )
+        )
+    _printed(actor, target=membership, region_code=membership.village_id, count=1, what="card")
+    return card_pdf(_faces([membership], base_url)[0], language=language)

@@ -1,0 +1,32 @@
+"""Reads of the BPJS exchange: batches with their answers so far, within the user's region."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from jaring.accounts.models import User
+from jaring.accounts.scope import scope_q
+from jaring.enrolment.exchange_models import LineOutcome, SubmissionBatch
+from jaring.programs.models import Programme
+
+
+def batches_for(user: User, programme: Programme) -> QuerySet[SubmissionBatch]:
+    """The programme's batches that hold members in the user's region, counted by answer."""
+    mine = scope_q(user, "lines__membership__")
+
+    def lines(outcome: str | None = None) -> Count:
+        where = mine & Q(lines__outcome=outcome) if outcome else mine
+        return Count("lines", filter=where)
+
+    return (
+        SubmissionBatch.objects.filter(programme=programme)
+        .annotate(
+            lines_in_scope=lines(),
+            pending=lines(LineOutcome.PENDING),
+            accepted=lines(LineOutcome.ACCEPTED),
+            rejected=lines(LineOutcome.REJECTED),
+        )
+        .filter(lines_in_scope__gt=0)
+        .select_related("created_by")
+        .order_by("-number")
+    )

@@ -1,0 +1,451 @@
+"""The BPJS exchange: submission batches out, the branch's responses in.
+
+Each use case is one transaction: a batch is recorded, its memberships marked submitted and its
+file written together; a response file is applied completely or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.db import transaction
+from django.db.models import Max, Q
+
+from jaring.accounts import audit
+from jaring.accounts.models import Role, User
+from jaring.accounts.scope import in_scope, scope_q
+from jaring.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
+from jaring.enrolment import services as enrolment
+from jaring.enrolment.exchange import response as response_format
+from jaring.enrolment.exchange import submission
+from jaring.enrolment.exchange.submission import SubmissionRow
+from jaring.enrolment.exchange_models import (
+    BatchLine,
+    LineOutcome,
+    ResponseImport,
+    SubmissionBatch,
+)
+from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs.models import CoverStartRule, Programme
+from jaring.programs.selectors import get_programme, programmes_for
+
+EXCHANGE_ROLES = {Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}
+_REGION_FIELD = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
+
+
+def check_exchange_role(actor: User) -> None:
+    if not (actor.is_authenticated and (actor.role in EXCHANGE_ROLES or actor.is_superuser)):
+        raise PermissionDenied(
+            Problem(
+                "role_not_allowed",
+                "Hanya administrator, petugas program atau petugas BPJS yang dapat bertukar "
+                "berkas dengan BPJS.",
+                "Only administrators, programme officers and BPJS officers exchange files "
+                "with BPJS.",
+            )
+        )
+
+
+def region_filter(actor: User, region_code: str | None, prefix: str = "") -> Q:
+    """Records in `region_code` (any level), refused when it is outside the actor's scope."""
+    if not region_code:
+        return Q()
+    if region_code.count(".") > 3 or not in_scope(actor, region_code):
+        raise NotFound(
+            Problem(
+                "region_not_found",
+                f"Wilayah {region_code} tidak ditemukan di wilayah kerja Anda.",
+                f"Region {region_code} is not in your area.",
+                field="village",
+            )
+        )
+    return Q(**{prefix + _REGION_FIELD[region_code.count(".") + 1]: region_code})
+
+
+# --- submission batches --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFile:
+    batch: SubmissionBatch
+    file_name: str
+    content: bytes
+
+
+def _render(rows: list[SubmissionRow], file_format: str) -> bytes:
+    out = io.BytesIO()
+    submission.write(rows, out, file_format)
+    return out.getvalue()
+
+
+def _check_format(file_format: str) -> None:
+    if file_format not in submission.FORMATS:
+        raise ValidationFailed(
+            Problem(
+                "format_unknown",
+                f"Format '{file_format}' tidak dikenal: pilih xlsx atau csv.",
+                f"Unknown format '{file_format}': choose xlsx or csv.",
+                field="format",
+            )
+        )
+
+
+def _address(m: Membership) -> str:
+    w = m.worker
+    parts = [
+        w.address,
+        f"RT {w.rt}/RW {w.rw}" if w.rt or w.rw else "",
+        m.village.name,
+        m.village.parent.name if m.village.parent else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _requested_start(m: Membership, programme: Programme) -> dt.date | None:
+    if m.start_date:
+        return m.start_date
+    if programme.cover_start_rule == CoverStartRule.PKS_DATE:
+        return programme.pks_date
+    return None
+
+
+def _submission_row(reference: str, m: Membership, programme: Programme) -> SubmissionRow:
+    w = m.worker
+    return SubmissionRow(
+        batch=reference,
+        nik=w.nik,
+        name=w.full_name,
+        birth_date=w.birth_date,
+        sex=w.sex,
+        address=_address(m),
+        occupation=m.category.name_id,
+        income_base=m.income_base,
+        programmes=programme.benefit_list,
+        start_date=_requested_start(m, programme),
+        months=m.months,
+        participation_code=programme.participation_code,
+    )
+
+
+def _file_name(batch: SubmissionBatch, file_format: str) -> str:
+    return f"{batch.reference}.{file_format}"
+
+
+def export_batch(
+    *,
+    actor: User,
+    programme_id: int,
+    region_code: str | None = None,
+    file_format: str = "xlsx",
+) -> BatchFile:
+    """Every verified membership of the programme in the actor's area (or `region_code`) as
+    a new batch; the memberships become "submitted"."""
+    check_exchange_role(actor)
+    _check_format(file_format)
+    programme = get_programme(actor, programme_id)
+    where = region_filter(actor, region_code)
+    with transaction.atomic():
+        # Locking the programme serialises batch numbers and stops two officers from putting
+        # the same worker in two batches.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        members = list(
+            Membership.objects.filter(programme=programme, status=MembershipStatus.VERIFIED)
+            .filter(scope_q(actor), where)
+            .select_related("worker", "category", "village__parent")
+            .order_by("village_id", "worker__name_key", "id")
+        )
+        if not members:
+            raise ValidationFailed(
+                Problem(
+                    "nothing_to_submit",
+                    "Tidak ada peserta terverifikasi yang belum dikirim ke BPJS.",
+                    "There are no verified members waiting to be sent to BPJS.",
+                )
+            )
+        last = programme.submission_batches.aggregate(n=Max("number"))["n"] or 0
+        batch = SubmissionBatch.objects.create(
+            programme=programme,
+            number=last + 1,
+            reference=f"JRG-{programme.pk}-{last + 1:04d}",
+            region_code=region_code or actor.scope_id or "",
+            file_format=file_format,
+            line_count=len(members),
+            created_by=actor,
+        )
+        rows = [_submission_row(batch.reference, m, programme) for m in members]
+        BatchLine.objects.bulk_create(
+            (
+                BatchLine(batch=batch, membership=m, nik=row.nik, row=row.as_json())
+                for m, row in zip(members, rows, strict=True)
+            ),
+            batch_size=2000,
+        )
+        # The batch lines link each membership to its batch (every batch, if resubmitted), so
+        # the membership needs no batch of its own: the audit reason names it.
+        enrolment.mark_submitted(
+            actor=actor,
+            memberships=Membership.objects.filter(batch_lines__batch=batch),
+            batch=None,
+            reason=f"BPJS batch {batch.reference}",
+        )
+        audit.record(
+            actor=actor,
+            action="bpjs_batch_export",
+            target=batch,
+            region_code=batch.region_code,
+            before=None,
+            after={
+                "programme": programme.pk,
+                "reference": batch.reference,
+                "lines": batch.line_count,
+                "format": file_format,
+            },
+        )
+    return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format))
+
+
+def batch_file(*, actor: User, batch_id: int, file_format: str = "") -> BatchFile:
+    """A batch's file again, exactly as it was sent (in any format)."""
+    check_exchange_role(actor)
+    batch = (
+        SubmissionBatch.objects.filter(pk=batch_id)
+        .select_related("programme")
+        .filter(programme__in=programmes_for(actor))
+        .first()
+    )
+    if batch is None or (batch.region_code and not _sees_region(actor, batch.region_code)):
+        raise NotFound(Problem("not_found", "Batch tidak ditemukan.", "Batch not found."))
+    file_format = file_format or batch.file_format
+    _check_format(file_format)
+    lines = batch.lines.filter(scope_q(actor, "membership__")).order_by("id")
+    rows = [SubmissionRow.from_json(row) for row in lines.values_list("row", flat=True)]
+    return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format))
+
+
+def _sees_region(actor: User, region_code: str) -> bool:
+    # A batch cut to a district is visible to that district's officers and to those above.
+    return in_scope(actor, region_code) or (
+        actor.scope_id is not None and actor.scope_id.startswith(region_code + ".")
+    )
+
+
+# --- responses -----------------------------------------------------------------------------
+
+
+@dataclass
+class ResponseReport:
+    response_id: int
+    file_name: str
+    already_imported: bool = False
+    accepted: int = 0
+    rejected: int = 0
+    already_applied: int = 0
+    unanswered: int = 0
+    # Rows whose NIK was never submitted in this programme (or is outside the officer's area).
+    not_submitted: list[dict[str, object]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _wrong_programme(programme: Programme, detail_id: str, detail_en: str) -> Conflict:
+    return Conflict(
+        Problem(
+            "response_wrong_programme",
+            f"Berkas ini bukan jawaban untuk program {programme.name}: {detail_id} "
+            "Tidak ada yang diubah.",
+            f"This file is not a response for programme {programme.name}: {detail_en} "
+            "Nothing was changed.",
+            field="file",
+        )
+    )
+
+
+def _check_batches(programme: Programme, rows: list[response_format.ResponseRow]) -> None:
+    refs = {r.batch for r in rows if r.batch}
+    if not refs:
+        return
+    found = dict(
+        SubmissionBatch.objects.filter(reference__in=refs).values_list("reference", "programme")
+    )
+    unknown = sorted(refs - found.keys())
+    other = sorted(ref for ref, pk in found.items() if pk != programme.pk)
+    if unknown or other:
+        names = ", ".join(unknown + other)
+        raise _wrong_programme(
+            programme, f"batch {names} bukan batch program ini.", f"batch {names} is not its."
+        )
+
+
+def _pick(lines: list[BatchLine], row: response_format.ResponseRow) -> BatchLine | None:
+    """The line a response row answers: in the batch it names, the one still waiting first."""
+    candidates = [ln for ln in lines if not row.batch or ln.batch.reference == row.batch]
+    pending = [ln for ln in candidates if ln.outcome == LineOutcome.PENDING]
+    return (pending or candidates or [None])[-1]
+
+
+def _row_problem(row: response_format.ResponseRow, problem: Problem) -> Problem:
+    return Problem(
+        problem.code,
+        f"Baris {row.line} (NIK {row.nik}): {problem.message_id}",
+        f"Row {row.line} (NIK {row.nik}): {problem.message_en}",
+        field=f"rows.{row.line}",
+        params={**problem.params, "row": row.line},
+    )
+
+
+def _kpj_holders(kpjs: list[str]) -> dict[str, set[int]]:
+    holders: dict[str, set[int]] = defaultdict(set)
+    for kpj, worker_id in Membership.objects.filter(kpj__in=kpjs).values_list("kpj", "worker_id"):
+        holders[kpj].add(worker_id)
+    return holders
+
+
+def _same_answer(line: BatchLine, row: response_format.ResponseRow) -> bool:
+    if row.status == response_format.ACCEPTED:
+        return line.outcome == LineOutcome.ACCEPTED and line.kpj == row.kpj
+    return line.outcome == LineOutcome.REJECTED
+
+
+def _apply(
+    *, actor: User, line: BatchLine, row: response_format.ResponseRow, imported: ResponseImport
+) -> None:
+    membership = line.membership
+    if row.status == response_format.ACCEPTED:
+        # The response's date is when BPJS accepted; the programme decides when cover starts.
+        active = enrolment.activate(
+            actor=actor, membership=membership, kpj=row.kpj, start_date=row.start_date
+        )
+        line.outcome, line.kpj, line.start_date = LineOutcome.ACCEPTED, row.kpj, active.start_date
+    else:
+        enrolment.reject_submission(actor=actor, membership=membership, reason=row.reason)
+        line.outcome, line.reason = LineOutcome.REJECTED, row.reason
+    line.response = imported
+
+
+def import_response(
+    *, actor: User, programme_id: int, data: bytes, file_name: str
+) -> ResponseReport:
+    """Apply the branch's answers: accepted → active with the KPJ, rejected → reason kept.
+
+    The same file twice changes nothing the second time; NIKs that were never submitted are
+    reported, not added; any other problem refuses the whole file.
+    """
+    check_exchange_role(actor)
+    programme = get_programme(actor, programme_id)
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = ResponseImport.objects.filter(programme=programme, sha256=digest).first()
+    if earlier is not None:
+        report = ResponseReport(**earlier.report)
+        report.already_imported = True
+        report.already_applied += report.accepted + report.rejected
+        report.accepted = report.rejected = 0
+        return report
+
+    rows = response_format.read_response(data, file_name)
+    _check_batches(programme, rows)
+    answered = [r for r in rows if r.status != response_format.UNANSWERED]
+    with transaction.atomic():
+        lines_by_nik: dict[str, list[BatchLine]] = defaultdict(list)
+        for line in (
+            BatchLine.objects.filter(batch__programme=programme, nik__in=[r.nik for r in answered])
+            .filter(scope_q(actor, "membership__"))
+            .select_related("batch", "membership")
+            .order_by("batch__number", "id")
+        ):
+            lines_by_nik[line.nik].append(line)
+        matched = [(row, _pick(lines_by_nik[row.nik], row)) for row in answered]
+        if answered and not any(line for _, line in matched):
+            raise _wrong_programme(
+                programme,
+                "tidak satu pun NIK di dalamnya pernah dikirim dalam program ini.",
+                "none of its NIKs was ever submitted in this programme.",
+            )
+        imported = ResponseImport.objects.create(
+            programme=programme, file_name=file_name, sha256=digest, imported_by=actor
+        )
+        report = ResponseReport(
+            response_id=imported.pk,
+            file_name=file_name,
+            unanswered=len(rows) - len(answered),
+        )
+        holders = _kpj_holders([r.kpj for r, line in matched if line and r.kpj])
+        problems: list[Problem] = []
+        changed: list[BatchLine] = []
+        for row, line in matched:
+            if line is None:
+                report.not_submitted.append({"row": row.line, "nik": row.nik})
+                continue
+            if line.outcome != LineOutcome.PENDING:
+                if _same_answer(line, row):
+                    report.already_applied += 1
+                    continue
+                problems.append(_row_problem(row, _answered_before(line)))
+                continue
+            others = holders.get(row.kpj, set()) - {line.membership.worker_id}
+            if others:
+                problems.append(_row_problem(row, _kpj_taken(row.kpj)))
+                continue
+            try:
+                _apply(actor=actor, line=line, row=row, imported=imported)
+            except DomainError as exc:
+                problems += [_row_problem(row, p) for p in exc.problems]
+                continue
+            changed.append(line)
+            if row.status == response_format.ACCEPTED:
+                report.accepted += 1
+            else:
+                report.rejected += 1
+        if problems:
+            kind = Conflict if all(p.code in _CONFLICTS for p in problems) else ValidationFailed
+            raise kind(*problems)
+        BatchLine.objects.bulk_update(
+            changed, ["outcome", "kpj", "reason", "start_date", "response"], batch_size=2000
+        )
+        imported.report = report.as_dict()
+        imported.save(update_fields=["report"])
+        audit.record(
+            actor=actor,
+            action="bpjs_response_import",
+            target=imported,
+            region_code=actor.scope_id or programme.region_id,
+            before=None,
+            after={k: v for k, v in report.as_dict().items() if k != "not_submitted"}
+            | {"not_submitted": len(report.not_submitted)},
+        )
+    return report
+
+
+_CONFLICTS = {"kpj_taken", "answered_before"}
+
+
+def _kpj_taken(kpj: str) -> Problem:
+    return Problem(
+        "kpj_taken",
+        f"nomor KPJ {kpj} sudah dipakai peserta lain.",
+        f"KPJ number {kpj} already belongs to another member.",
+        params={"kpj": kpj},
+    )
+
+
+def _answered_before(line: BatchLine) -> Problem:
+    if line.outcome == LineOutcome.ACCEPTED:
+        was_id, was_en = f"diterima dengan KPJ {line.kpj}", f"accepted with KPJ {line.kpj}"
+    else:
+        was_id, was_en = "ditolak", "rejected"
+    return Problem(
+        "answered_before",
+        f"BPJS sudah menjawab peserta ini sebelumnya ({was_id}) dengan jawaban lain.",
+        f"BPJS answered this member differently before ({was_en}).",
+    )
