@@ -87,6 +87,13 @@ def _mistyped_nik(rng: random.Random, nik: str) -> str:
     return "".join(digits)
 
 
+def _unused_mistyping(rng: random.Random, nik: str, taken: set[str]) -> str:
+    # A slip that lands on another person's NIK is the exact check's business, not ours.
+    while (typed := _mistyped_nik(rng, nik)) in taken:
+        pass
+    return typed
+
+
 def _valid_unique(rng: random.Random, nik: str, taken: set[str], today: dt.date) -> str | None:
     for _ in range(30):
         typed = _mistyped_nik(rng, nik)
@@ -145,6 +152,13 @@ def inject_duplicates(
                 copy["village_code"] = rng.choice(neighbours)
                 errors.append("village_other_in_district")
         roll = rng.random()
+        if roll < 0.3:
+            copy["phone"] = ""
+            errors.append("phone_missing")
+        elif roll < 0.6:
+            copy["phone"] = "08" + "".join(rng.choices(string.digits, k=10))
+            errors.append("phone_other")
+        roll = rng.random()
         if registry_safe:
             typed = _valid_unique(rng, copy["nik"], taken, today)
             if typed is None:
@@ -152,12 +166,13 @@ def inject_duplicates(
             copy["nik"] = typed
             errors.append("nik_mistyped")
         elif roll < 0.45:
-            copy["nik"] = _mistyped_nik(rng, copy["nik"])
+            copy["nik"] = _unused_mistyping(rng, copy["nik"], taken)
             errors.append("nik_mistyped")
         elif roll < 0.70:
             copy["nik"] = None
             errors.append("nik_missing")
-        taken.add(copy["nik"])
+        if copy["nik"]:
+            taken.add(copy["nik"])
         copy["record_id"] = n + len(copies)
         copies.append(copy)
         truth.append(

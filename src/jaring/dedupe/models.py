@@ -1,0 +1,139 @@
+"""The saved linkage model, detection runs, and the review queue of probable duplicates."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DedupeModel(models.Model):
+    """A Splink model trained on the registry; the newest one is reused for every check."""
+
+    trained_at = models.DateTimeField(auto_now_add=True)
+    record_count = models.PositiveIntegerField()
+    backend = models.CharField(max_length=10)
+    # linkage.TrainedModel.as_dict(): the Splink JSON plus what rescales it to a registry size.
+    model = models.JSONField()
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"model #{self.pk} ({self.record_count} records, {self.trained_at:%Y-%m-%d})"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DedupeRun(models.Model):
+    """One detection over the whole registry (`jaring dedupe` or the web button)."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    threshold = models.FloatField()
+    retrain = models.BooleanField(default=False)
+    model = models.ForeignKey(DedupeModel, null=True, blank=True, on_delete=models.SET_NULL)
+    # pairs_found, new_pairs, already_queued, already_decided; timings in seconds.
+    summary = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"run #{self.pk} {self.status}"
+
+
+class PairStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Different people")
+    # One of the two was merged into a third record by another decision.
+    OBSOLETE = "obsolete", _("No longer applies")
+
+
+class ProbableDuplicate(models.Model):
+    """Two records that are probably the same person: a worker and a worker, or an import row
+    and a worker.
+
+    `nik_pair` (the two NIKs, sorted) is what a decision is remembered by: a pair decided
+    distinct stays decided when a later run finds it again, and when an import row so decided
+    is later committed as a worker.
+
+    The region columns hold the smallest region containing both records (empty below it), so
+    `accounts.scope.scope_q` applies as is: an officer sees a pair only when both records are
+    within their region.
+    """
+
+    worker = models.ForeignKey(
+        "registry.Worker", on_delete=models.CASCADE, related_name="probable_duplicates"
+    )
+    # Exactly one of the two: the other worker (its id above `worker`'s), or an import row.
+    other_worker = models.ForeignKey(
+        "registry.Worker", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    import_row = models.ForeignKey(
+        "imports.ImportRow", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    nik_pair = models.CharField(max_length=80, db_index=True)
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+    # [{comparison, level, label, agreement, weight}]: what agreed and what did not.
+    explanation = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING)
+    province_code = models.CharField(max_length=2, blank=True)
+    regency_code = models.CharField(max_length=5, blank=True)
+    district_code = models.CharField(max_length=8, blank=True)
+    village_id = models.CharField(max_length=13, blank=True)
+    run = models.ForeignKey(DedupeRun, null=True, blank=True, on_delete=models.SET_NULL)
+    found_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # For a merge: the worker that was kept.
+    kept = models.ForeignKey(
+        "registry.Worker", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-match_probability", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "other_worker"],
+                condition=models.Q(other_worker__isnull=False),
+                name="dedupe_worker_pair_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["worker", "import_row"],
+                condition=models.Q(import_row__isnull=False),
+                name="dedupe_row_pair_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(other_worker__isnull=False, import_row__isnull=True)
+                | models.Q(other_worker__isnull=True, import_row__isnull=False),
+                name="dedupe_pair_has_one_other",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "regency_code", "match_probability"]),
+            models.Index(fields=["status", "district_code", "match_probability"]),
+        ]
+
+    def __str__(self) -> str:
+        other = f"worker {self.other_worker_id}" if self.other_worker_id else "an import row"
+        return f"worker {self.worker_id} ~ {other} ({self.match_probability:.3f})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == PairStatus.PENDING

@@ -1,0 +1,453 @@
+"""Writes for probable-duplicate detection: training, runs, the queue, and officers' decisions."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jaring.accounts import audit
+from jaring.accounts.models import Role, User
+from jaring.accounts.scope import in_scope
+from jaring.core.errors import Conflict, NotFound, PermissionDenied, Problem, ValidationFailed
+from jaring.dedupe import frames, linkage
+from jaring.dedupe.explain import explanation
+from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
+from jaring.dedupe.selectors import pairs_for
+from jaring.imports.models import ImportRow
+from jaring.registry.models import Worker
+from jaring.registry.services import snapshot
+
+log = logging.getLogger(__name__)
+
+# Below this, EM has too few pairs to learn from; a city registry passes it in its first list.
+MIN_RECORDS_TO_TRAIN = 1000
+
+# Fields a merge copies from the merged record into the kept one when the kept one lacks them.
+FILLED_ON_MERGE = ("phone", "address", "rt", "rw", "declared_income", "consent_date")
+
+_BULK = 5000
+
+
+def default_threshold() -> float:
+    return float(
+        getattr(settings, "JARING_DEDUPE_THRESHOLD", None)
+        or os.environ.get("JARING_DEDUPE_THRESHOLD", "0.8")
+    )
+
+
+def _check_threshold(threshold: float) -> float:
+    if not 0 < threshold < 1:
+        raise ValidationFailed(
+            Problem(
+                "threshold_invalid",
+                "Ambang peluang harus di antara 0 dan 1.",
+                "The probability threshold must lie between 0 and 1.",
+                field="threshold",
+            )
+        )
+    return threshold
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+def train_model(*, registry: pl.DataFrame | None = None) -> DedupeModel:
+    """Trains on the registry (no labels) and saves the model as the current one."""
+    registry = frames.registry_frame() if registry is None else registry
+    if len(registry) < MIN_RECORDS_TO_TRAIN:
+        raise Conflict(
+            Problem(
+                "too_few_records",
+                f"Model duplikat butuh sedikitnya {MIN_RECORDS_TO_TRAIN} pekerja terdaftar; "
+                f"baru ada {len(registry)}.",
+                f"The duplicate model needs at least {MIN_RECORDS_TO_TRAIN} registered workers; "
+                f"there are {len(registry)}.",
+            )
+        )
+    trained = linkage.train(registry)
+    return DedupeModel.objects.create(
+        record_count=trained.record_count,
+        backend=linkage.backend_name(),
+        model=trained.as_dict(),
+    )
+
+
+def current_model(*, registry: pl.DataFrame | None = None, retrain: bool = False) -> DedupeModel:
+    saved = None if retrain else DedupeModel.objects.first()
+    return saved or train_model(registry=registry)
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+
+def _common_region(a: str, b: str) -> dict[str, str]:
+    """The region columns of the smallest region holding villages `a` and `b`."""
+    out = {"province_code": "", "regency_code": "", "district_code": "", "village_id": ""}
+    for field, length in (
+        ("province_code", 2),
+        ("regency_code", 5),
+        ("district_code", 8),
+        ("village_id", 13),
+    ):
+        if not a or a[:length] != b[:length]:
+            break
+        out[field] = a[:length]
+    return out
+
+
+def nik_pair(a: str | None, b: str | None) -> str:
+    return "|".join(sorted([a or "-", b or "-"]))
+
+
+def _decided_nik_pairs(keys: Iterable[str]) -> set[str]:
+    keys = list(keys)
+    out: set[str] = set()
+    for i in range(0, len(keys), _BULK):
+        out.update(
+            ProbableDuplicate.objects.filter(nik_pair__in=keys[i : i + _BULK])
+            .exclude(status__in=[PairStatus.PENDING, PairStatus.OBSOLETE])
+            .values_list("nik_pair", flat=True)
+        )
+    return out
+
+
+def _queue_worker_pairs(
+    pairs: pl.DataFrame, registry: pl.DataFrame, model: linkage.TrainedModel, run: DedupeRun | None
+) -> dict[str, int]:
+    people = registry.select(pl.col("unique_id"), pl.col("nik"), pl.col("village_code")).lazy()
+    pairs = (
+        pairs.lazy()
+        .join(people.rename(lambda c: f"{c}_a"), left_on="unique_id_l", right_on="unique_id_a")
+        .join(people.rename(lambda c: f"{c}_b"), left_on="unique_id_r", right_on="unique_id_b")
+        .collect()
+    )
+    existing = set(
+        ProbableDuplicate.objects.filter(other_worker__isnull=False).values_list(
+            "worker_id", "other_worker_id"
+        )
+    )
+    keys = {nik_pair(r["nik_a"], r["nik_b"]) for r in pairs.iter_rows(named=True)}
+    decided = _decided_nik_pairs(keys)
+    counts = {"pairs_found": len(pairs), "new_pairs": 0, "already_queued": 0, "already_decided": 0}
+    batch: list[ProbableDuplicate] = []
+    for row in pairs.iter_rows(named=True):
+        low, high = sorted((row["unique_id_l"], row["unique_id_r"]))
+        key = nik_pair(row["nik_a"], row["nik_b"])
+        if key in decided:
+            counts["already_decided"] += 1
+            continue
+        if (low, high) in existing:
+            counts["already_queued"] += 1
+            continue
+        counts["new_pairs"] += 1
+        batch.append(
+            ProbableDuplicate(
+                worker_id=low,
+                other_worker_id=high,
+                nik_pair=key,
+                match_probability=row["match_probability"],
+                match_weight=row["match_weight"],
+                explanation=explanation(row, model),
+                run=run,
+                **_common_region(row["village_code_a"] or "", row["village_code_b"] or ""),
+            )
+        )
+        if len(batch) >= _BULK:
+            ProbableDuplicate.objects.bulk_create(batch)
+            batch = []
+    ProbableDuplicate.objects.bulk_create(batch)
+    return counts
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+
+def start_run(*, actor: User | None, threshold: float | None = None, retrain: bool = False):
+    """Queues a full run for the background worker (`jaring db_worker`)."""
+    if actor is not None:
+        _check_decider(actor)
+    run = DedupeRun.objects.create(
+        started_by=actor,
+        threshold=_check_threshold(threshold or default_threshold()),
+        retrain=retrain,
+    )
+    from jaring.dedupe.tasks import run_dedupe_task
+
+    result = run_dedupe_task.enqueue(run.pk)
+    DedupeRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+    run.refresh_from_db()
+    return run
+
+
+def run_dedupe(
+    *,
+    actor: User | None = None,
+    threshold: float | None = None,
+    retrain: bool = False,
+    run: DedupeRun | None = None,
+) -> DedupeRun:
+    """Detection over the whole registry; fills the review queue. Returns the finished run."""
+    if run is None:
+        run = DedupeRun.objects.create(
+            started_by=actor,
+            threshold=_check_threshold(threshold or default_threshold()),
+            retrain=retrain,
+        )
+    DedupeRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    try:
+        registry = frames.registry_frame()
+        timings["read"] = time.perf_counter() - start
+        saved = current_model(registry=registry, retrain=run.retrain)
+        model = linkage.TrainedModel.from_dict(saved.model)
+        timings["model"] = time.perf_counter() - start - sum(timings.values())
+        pairs = linkage.score_registry(registry, model, threshold=run.threshold)
+        timings["predict"] = time.perf_counter() - start - sum(timings.values())
+        with transaction.atomic():
+            counts = _queue_worker_pairs(pairs, registry, model, run)
+        timings["queue"] = time.perf_counter() - start - sum(timings.values())
+    except Exception as exc:
+        log.exception("dedupe run %s failed", run.pk)
+        DedupeRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    timings["total"] = time.perf_counter() - start
+    summary = {
+        **counts,
+        "records": len(registry),
+        "threshold": run.threshold,
+        "model": {
+            "id": saved.pk,
+            "trained_at": saved.trained_at.isoformat(),
+            "record_count": saved.record_count,
+            "backend": saved.backend,
+            "retrained": run.retrain or saved.trained_at >= run.created_at,
+        },
+        "timings": {k: round(v, 2) for k, v in timings.items()},
+    }
+    DedupeRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, model=saved, summary=summary, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
+
+
+def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None = None) -> int:
+    """Checks an import batch's new rows against the registry; queues import-row–worker pairs.
+
+    Returns how many rows have at least one probable duplicate. Called by the import check;
+    with no model yet and a registry too small to train one, nothing is flagged.
+    """
+    threshold = _check_threshold(threshold or default_threshold())
+    rows = frames.batch_frame(batch_id)
+    if rows.is_empty():
+        return 0
+    registry = frames.registry_frame()
+    try:
+        saved = current_model(registry=registry)
+    except Conflict:
+        return 0
+    model = linkage.TrainedModel.from_dict(saved.model)
+    pairs = linkage.score_candidates(rows, registry, model, threshold=threshold)
+    if pairs.is_empty():
+        return 0
+    row_info = rows.select(
+        pl.col("unique_id").alias("unique_id_l"),
+        pl.col("nik").alias("nik_a"),
+        pl.col("village_code").alias("village_code_a"),
+    )
+    worker_info = registry.select(
+        pl.col("unique_id").alias("unique_id_r"),
+        pl.col("nik").alias("nik_b"),
+        pl.col("village_code").alias("village_code_b"),
+    )
+    pairs = pairs.join(row_info, on="unique_id_l").join(worker_info, on="unique_id_r")
+    decided = _decided_nik_pairs({nik_pair(a, b) for a, b in pairs.select("nik_a", "nik_b").rows()})
+    with transaction.atomic():
+        ProbableDuplicate.objects.filter(batch_id=batch_id, status=PairStatus.PENDING).delete()
+        queued = [
+            ProbableDuplicate(
+                worker_id=r["unique_id_r"],
+                import_row_id=r["unique_id_l"],
+                batch_id=batch_id,
+                nik_pair=nik_pair(r["nik_a"], r["nik_b"]),
+                match_probability=r["match_probability"],
+                match_weight=r["match_weight"],
+                explanation=explanation(r, model),
+                **_common_region(r["village_code_a"] or "", r["village_code_b"] or ""),
+            )
+            for r in pairs.iter_rows(named=True)
+            if nik_pair(r["nik_a"], r["nik_b"]) not in decided
+        ]
+        ProbableDuplicate.objects.bulk_create(queued, batch_size=_BULK, ignore_conflicts=True)
+    return len({p.import_row_id for p in queued})
+
+
+# --- decisions ----------------------------------------------------------------------------------
+
+
+def can_decide(user: User) -> bool:
+    return user.is_authenticated and user.role in {Role.ADMIN, Role.PROGRAMME_OFFICER}
+
+
+def _check_decider(actor: User) -> None:
+    if not can_decide(actor):
+        raise PermissionDenied(
+            Problem(
+                "forbidden",
+                "Hanya administrator dan petugas program yang memutuskan duplikat.",
+                "Only administrators and programme officers decide on duplicates.",
+            )
+        )
+
+
+def _pending_pair(actor: User, pair_id: int) -> ProbableDuplicate:
+    _check_decider(actor)
+    pair = pairs_for(actor).select_for_update().filter(pk=pair_id).first()
+    if pair is None:
+        raise NotFound(Problem("pair_not_found", "Pasangan tidak ditemukan.", "Pair not found."))
+    if not pair.is_pending:
+        raise Conflict(
+            Problem(
+                "pair_decided",
+                "Pasangan ini sudah diputuskan.",
+                "This pair has already been decided.",
+                status=pair.status,
+            )
+        )
+    return pair
+
+
+def _decide(pair: ProbableDuplicate, actor: User, status: str, note: str, kept=None) -> None:
+    pair.status = status
+    pair.decided_by = actor
+    pair.decided_at = timezone.now()
+    pair.note = note.strip()
+    pair.kept = kept
+    pair.save(update_fields=["status", "decided_by", "decided_at", "note", "kept"])
+
+
+@transaction.atomic
+def mark_distinct(*, actor: User, pair_id: int, note: str = "") -> ProbableDuplicate:
+    """The two are different people: remembered, and never asked again."""
+    pair = _pending_pair(actor, pair_id)
+    _decide(pair, actor, PairStatus.DISTINCT, note)
+    others = [pair.worker] + ([pair.other_worker] if pair.other_worker_id else [])
+    for worker, other in zip(others, reversed(others), strict=True):
+        audit.record(
+            actor=actor,
+            action="marked_distinct",
+            target=worker,
+            region_code=worker.village_id,
+            before=None,
+            after={"distinct_from": other.pk if other != worker else None, "pair": pair.pk},
+            reason=note,
+        )
+    return pair
+
+
+def _fill_blanks(kept: Worker, source: dict[str, object]) -> dict[str, object]:
+    filled = {}
+    for field in FILLED_ON_MERGE:
+        if getattr(kept, field) in ("", None) and source.get(field) not in ("", None):
+            setattr(kept, field, source[field])
+            filled[field] = source[field]
+    if not kept.has_disability and source.get("has_disability"):
+        kept.has_disability = True
+        kept.disability_kind = source.get("disability_kind") or ""
+        filled["has_disability"] = True
+    return filled
+
+
+@transaction.atomic
+def merge(*, actor: User, pair_id: int, keep: int | None = None, note: str = "") -> Worker:
+    """The two are one person: keep one worker, fill its blanks from the other.
+
+    Worker–worker: `keep` is the id of the worker to keep (default: the older record); the
+    other is marked `merged_into` the kept one — both keep their history, and each gets an
+    audit event naming the other. Import row–worker: the worker is kept and takes the row's
+    missing details; the import leaves that row out when it commits (see
+    `selectors.rows_merged_into_workers`).
+    """
+    pair = _pending_pair(actor, pair_id)
+    if pair.import_row_id:
+        kept = Worker.objects.select_for_update().get(pk=pair.worker_id)
+        row = ImportRow.objects.get(pk=pair.import_row_id)
+        source = {f: getattr(row, f) for f in (*FILLED_ON_MERGE, "has_disability")}
+        source["disability_kind"] = row.disability_kind
+        merged_label = {"import_row": row.pk, "batch": row.batch_id, "row": row.row_number}
+        merged = None
+    else:
+        ids = {pair.worker_id, pair.other_worker_id}
+        keep = keep or min(ids)
+        if keep not in ids:
+            raise ValidationFailed(
+                Problem(
+                    "keep_invalid",
+                    "Pekerja yang dipertahankan harus salah satu dari pasangan ini.",
+                    "The worker to keep must be one of this pair.",
+                    field="keep",
+                )
+            )
+        locked = {w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=ids)}
+        kept, merged = locked[keep], locked[(ids - {keep}).pop()]
+        if kept.merged_into_id or merged.merged_into_id:
+            raise Conflict(
+                Problem(
+                    "already_merged",
+                    "Salah satu pekerja sudah digabung ke data lain.",
+                    "One of the workers has already been merged into another record.",
+                )
+            )
+        source = snapshot(merged)
+        merged_label = {"worker": merged.pk, "nik": merged.nik}
+    for w in (kept, merged):
+        if w is not None and not in_scope(actor, w.village_id):
+            raise PermissionDenied(
+                Problem(
+                    "forbidden",
+                    "Pekerja ini di luar wilayah kerja Anda.",
+                    "This worker is outside your region.",
+                )
+            )
+    before = snapshot(kept)
+    filled = _fill_blanks(kept, source)
+    if filled:
+        kept.save()
+    audit.record(
+        actor=actor,
+        action="merge",
+        target=kept,
+        region_code=kept.village_id,
+        before={k: before.get(k) for k in filled},
+        after={**{k: snapshot(kept).get(k) for k in filled}, "merged_from": merged_label},
+        reason=note,
+    )
+    if merged is not None:
+        merged.merged_into = kept
+        merged.save(update_fields=["merged_into", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="merged_into",
+            target=merged,
+            region_code=merged.village_id,
+            before={"merged_into": None},
+            after={"merged_into": kept.pk, "nik": kept.nik},
+            reason=note,
+        )
+        # Other open pairs of the merged record are about a record that is no longer live.
+        ProbableDuplicate.objects.filter(
+            Q(worker=merged) | Q(other_worker=merged), status=PairStatus.PENDING
+        ).exclude(pk=pair.pk).update(status=PairStatus.OBSOLETE)
+    _decide(pair, actor, PairStatus.MERGED, note, kept=kept)
+    return kept
