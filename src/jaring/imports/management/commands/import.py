@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.files import File
@@ -25,15 +24,15 @@ class ProgressBar:
         if self.tty:
             filled = round(30 * fraction)
             bar = "#" * filled + "-" * (30 - filled)
-            self.stream.write(f"\r[{bar}] {100 * fraction:3.0f}% {stage:<12}")
+            self.stream.write(f"\r[{bar}] {100 * fraction:3.0f}% {stage:<12}", ending="")
         elif stage != self.stage:
-            self.stream.write(f"{100 * fraction:3.0f}% {stage}\n")
+            self.stream.write(f"{100 * fraction:3.0f}% {stage}")
         self.stage = stage
         self.stream.flush()
 
     def done(self) -> None:
         if self.enabled and self.tty:
-            self.stream.write("\n")
+            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -54,7 +53,8 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        bar = ProgressBar(sys.stderr, not options["no_progress"])
+        self.stderr.style_func = None  # a progress bar, not an error: no red
+        bar = ProgressBar(self.stderr, not options["no_progress"])
         try:
             if options["dry_run"]:
                 summary = self._dry_run(path, options, bar)
