@@ -248,3 +248,12 @@ def test_roles_that_may_not_edit_get_403(api, three_workers):
         assert response.status_code == 403
         assert problems(response) == {None: "forbidden"}
     assert Worker.objects.count() == 3
+
+
+def test_list_queries_do_not_grow_with_the_page(api, admin, django_assert_max_num_queries):
+    caller = api(admin)
+    caller.get("/api/workers/")  # the token's first use is recorded once
+    for n in range(12):
+        make_worker(admin, PASIRAN, full_name=f"Pekerja {n:02d}")
+    with django_assert_max_num_queries(4):
+        assert len(caller.get("/api/workers/").json()["items"]) == 12
