@@ -1,0 +1,461 @@
+"""The monthly run: lapse memberships unpaid too long, then bill every programme for the month.
+
+A bill is one programme-month; its lines are the members whose cover touches the month, each
+priced from the rule tables. Every distinct (category, income base) is priced once, and the
+lines are written with one INSERT … SELECT, so a run over a million members takes seconds.
+Running a month again adds the members missing from its bill (enrolled later) and changes
+nothing else: lines already billed keep their amount and rule version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jaring.accounts import audit
+from jaring.accounts.models import User
+from jaring.contributions.access import check_may, programmes_managed
+from jaring.contributions.models import Bill, BillLine, BillRate, LineStatus
+from jaring.contributions.payment_services import apply_credit, status_of
+from jaring.contributions.rate_tables import current_tables
+from jaring.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from jaring.enrolment import bulk as membership_bulk
+from jaring.enrolment.models import EndReason, Membership, MembershipStatus
+from jaring.programs.budget import RULES_FUNDER, rule_problem
+from jaring.programs.defaults import sector_of
+from jaring.programs.models import Programme, ProgrammeStatus
+from jaring.rules import contributions as rules_contributions
+from jaring.rules import due_dates
+from jaring.rules.errors import RuleError
+from jaring.rules.rates import RuleTables
+from jaring.rules.tables import add_months, month_text, rupiah
+
+Progress = Callable[[str, float], None]
+
+# Statuses whose cover, once given, is billed for every month it touches. An ended membership
+# is billed for the months that began before it ended.
+_BILLED_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.EXPIRED, MembershipStatus.RENEWED)
+
+
+@cache
+def arrears_rule() -> dict:
+    text = resources.files("jaring.contributions").joinpath("data/arrears.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def period_of(month: dt.date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def month_of(period: int) -> dt.date:
+    return dt.date(period // 12, period % 12 + 1, 1)
+
+
+def last_day(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+@dataclass
+class BillResult:
+    programme_id: int
+    programme: str
+    month: str
+    bill_id: int
+    created: bool
+    added: int
+    members: int
+    total: int
+    paid: int
+    due_date: str
+    rule_version: str
+
+
+@dataclass
+class LapseResult:
+    as_of: str
+    memberships: int = 0
+    # first unpaid month -> how many memberships lapsed from it
+    by_first_unpaid_month: dict[str, int] = field(default_factory=dict)
+    lines_lapsed: int = 0
+
+
+@dataclass
+class RunResult:
+    month: str
+    as_of: str
+    lapses: LapseResult
+    bills: list[BillResult] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- pricing -----------------------------------------------------------------------------------
+
+
+def _price(
+    programme: Programme, month: dt.date, tables: RuleTables, groups: list[tuple[str, int, int]]
+) -> dict[tuple[str, int], rules_contributions.Contribution]:
+    """One calculation per distinct (income base, sector); refuses with every undefined base."""
+    funder = RULES_FUNDER[programme.funder]
+    done: dict[tuple[int, str], rules_contributions.Contribution] = {}
+    out = {}
+    problems = []
+    for category, base, members in groups:
+        key = (base, sector_of(category))
+        try:
+            if key not in done:
+                done[key] = rules_contributions.contribution(
+                    month=month,
+                    funder=funder,
+                    sector=key[1],
+                    base=base,
+                    benefits=programme.benefit_list,
+                    tables=tables,
+                )
+            out[(category, base)] = done[key]
+        except RuleError as err:
+            p = rule_problem(err, "income_base")
+            problems.append(
+                Problem(
+                    p.code,
+                    f"{members} peserta kategori {category} (dasar {rupiah(base)}): {p.message_id}",
+                    f"{members} member(s) of {category} (base {rupiah(base)}): {p.message_en}",
+                    field="income_base",
+                    params={"category": category, "income_base": base, "members": members},
+                )
+            )
+    if problems:
+        raise ValidationFailed(*problems)
+    return out
+
+
+# --- billing -----------------------------------------------------------------------------------
+
+
+def _billable_sql(alias: str = "m") -> str:
+    statuses = ", ".join(f"'{s}'" for s in _BILLED_STATUSES)
+    return (
+        f"{alias}.programme_id = %s AND {alias}.start_date <= %s AND {alias}.end_date >= %s "
+        f"AND ({alias}.status IN ({statuses}) OR ({alias}.status = '{MembershipStatus.ENDED}' "
+        f"AND {alias}.status_changed_at >= %s))"
+    )
+
+
+def _billable_params(programme_id: int, month: dt.date) -> list:
+    month_start = timezone.make_aware(dt.datetime.combine(month, dt.time.min))
+    return [
+        programme_id,
+        last_day(month),
+        month,
+        connection.ops.adapt_datetimefield_value(month_start),
+    ]
+
+
+def _groups(programme: Programme, month: dt.date) -> list[tuple[str, int, int]]:
+    """(category, income base, members) among the memberships billable for `month`."""
+    sql = f"""
+        SELECT m.category_id, m.income_base, COUNT(*)
+        FROM {Membership._meta.db_table} m WHERE {_billable_sql()}
+        GROUP BY m.category_id, m.income_base ORDER BY m.category_id, m.income_base
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, _billable_params(programme.pk, month))
+        return [tuple(r) for r in cur.fetchall()]
+
+
+def _insert_lines(bill: Bill) -> int:
+    """Adds a line for each billable member not on the bill yet, after the existing lines."""
+    line, rate, m = BillLine._meta.db_table, BillRate._meta.db_table, Membership._meta.db_table
+    sql = f"""
+        INSERT INTO {line} (bill_id, membership_id, rate_id, amount, cumulative, status)
+        SELECT %s, m.id, r.id, r.amount, %s + SUM(r.amount) OVER (ORDER BY m.id), %s
+        FROM {m} m
+        JOIN {rate} r ON r.bill_id = %s AND r.category_id = m.category_id
+            AND r.income_base = m.income_base
+        WHERE {_billable_sql()}
+            AND NOT EXISTS (SELECT 1 FROM {line} l WHERE l.bill_id = %s AND l.membership_id = m.id)
+    """
+    params = [
+        bill.pk,
+        bill.total,
+        LineStatus.BILLED,
+        bill.pk,
+        *_billable_params(bill.programme_id, bill.month),
+        bill.pk,
+    ]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.rowcount
+
+
+def refresh_totals(bill: Bill) -> Bill:
+    """Members, per-benefit amounts, rule versions and status from the bill's lines."""
+    rates = {r.pk: r for r in bill.rates.all()}
+    counts: dict[tuple[str, int], list[int]] = {}
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT status, rate_id, COUNT(*), SUM(amount) FROM {BillLine._meta.db_table} "
+            "WHERE bill_id = %s GROUP BY status, rate_id",
+            [bill.pk],
+        )
+        for status, rate_id, n, amount in cur.fetchall():
+            counts[(status, rate_id)] = [n, int(amount)]
+    billed = {rid: v for (s, rid), v in counts.items() if s == LineStatus.BILLED}
+    lapsed = [v for (s, _), v in counts.items() if s == LineStatus.LAPSED]
+    bill.members = sum(n for n, _ in billed.values())
+    bill.total = sum(a for _, a in billed.values())
+    for benefit in ("jkk", "jkm", "jht"):
+        setattr(
+            bill, benefit, sum(getattr(rates[rid], benefit) * n for rid, (n, _) in billed.items())
+        )
+    bill.rule_version = "; ".join(sorted({rates[rid].rule_version for rid in billed}))
+    bill.lapsed_members = sum(n for n, _ in lapsed)
+    bill.lapsed_amount = sum(a for _, a in lapsed)
+    bill.status = status_of(bill)
+    bill.save()
+    return bill
+
+
+@transaction.atomic
+def bill_programme(
+    *, programme: Programme, month: dt.date, actor: User | None = None
+) -> BillResult | None:
+    """The programme's bill for `month`, made or completed; None when nobody is billable."""
+    check_may(actor, "bill")
+    month = month.replace(day=1)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    groups = _groups(programme, month)
+    bill = Bill.objects.filter(programme=programme, month=month).first()
+    if not groups and bill is None:
+        return None
+    tables = current_tables()
+    created = bill is None
+    if created:
+        try:
+            due = due_dates.due_date(month, tables=tables)
+        except RuleError as err:
+            raise ValidationFailed(rule_problem(err, "month")) from None
+        bill = Bill.objects.create(
+            programme=programme,
+            month=month,
+            period=period_of(month),
+            due_date=due.date,
+            due_rule="; ".join([due.rule.id, *due.calendar_sources]),
+            created_by=actor,
+        )
+    known = set(bill.rates.values_list("category_id", "income_base"))
+    missing = [g for g in groups if (g[0], g[1]) not in known]
+    priced = _price(programme, month, tables, missing)
+    BillRate.objects.bulk_create(
+        BillRate(
+            bill=bill,
+            category_id=category,
+            income_base=base,
+            sector=c.sector,
+            jkk=c.jkk,
+            jkm=c.jkm,
+            jht=c.jht,
+            amount=c.total,
+            rule_version=c.rule_version,
+            detail=c.as_dict(),
+        )
+        for (category, base), c in priced.items()
+    )
+    added = _insert_lines(bill)
+    refresh_totals(bill)
+    if added or created:
+        audit.record(
+            actor=actor,
+            action="bill.created" if created else "bill.members_added",
+            target=bill,
+            region_code=programme.region_id,
+            before=None,
+            after={
+                "month": month_text(month),
+                "added": added,
+                "members": bill.members,
+                "total": bill.total,
+            },
+        )
+    apply_credit(programme=programme, actor=actor)
+    bill.refresh_from_db()
+    return BillResult(
+        programme_id=programme.pk,
+        programme=str(programme),
+        month=month_text(month),
+        bill_id=bill.pk,
+        created=created,
+        added=added,
+        members=bill.members,
+        total=bill.total,
+        paid=bill.paid,
+        due_date=bill.due_date.isoformat(),
+        rule_version=bill.rule_version,
+    )
+
+
+def run_month(
+    *,
+    month: dt.date,
+    actor: User | None = None,
+    programme: Programme | None = None,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Lapses first (so a lapsed member is not billed again), then one bill per programme.
+
+    With `programme`, its refusal is raised; over all programmes, each refusal is collected and
+    the other programmes are billed.
+    """
+    check_may(actor, "bill")
+    month = month.replace(day=1)
+    as_of = as_of or timezone.localdate()
+    programmes = programmes_managed(actor).exclude(status=ProgrammeStatus.DRAFT)
+    if programme is not None:
+        programmes = programmes.filter(pk=programme.pk)
+        if not programmes.exists():
+            raise NotFound(Problem("not_found", "Program tidak ditemukan.", "Programme not found."))
+    result = RunResult(month=month_text(month), as_of=as_of.isoformat(), lapses=LapseResult(""))
+    result.lapses = apply_lapses(as_of=as_of, actor=actor, programmes=programmes)
+    chosen = list(programmes.order_by("id"))
+    for i, p in enumerate(chosen):
+        if progress:
+            progress(str(p), i / len(chosen))
+        try:
+            bill = bill_programme(programme=p, month=month, actor=actor)
+        except DomainError as exc:
+            if programme is not None:
+                raise
+            result.problems.extend({"programme_id": p.pk} | q.as_dict() for q in exc.problems)
+            continue
+        if bill is not None:
+            result.bills.append(bill)
+    if progress:
+        progress("", 1.0)
+    return result
+
+
+# --- lapse -------------------------------------------------------------------------------------
+
+
+def _unpaid_runs(as_of: dt.date, programme_ids: list[int], longer_than: int) -> dict[int, int]:
+    """{membership id: first period of its earliest run of > `longer_than` unpaid months}.
+
+    A month is unpaid when its due date is before `as_of` and the member's line is not fully
+    paid. Runs are "gaps and islands": consecutive periods minus their row number are constant.
+    """
+    line, bill, m = BillLine._meta.db_table, Bill._meta.db_table, Membership._meta.db_table
+    ids = ", ".join(str(int(i)) for i in programme_ids)
+    sql = f"""
+        WITH unpaid AS (
+            SELECT l.membership_id AS mid, b.period AS period
+            FROM {line} l
+            JOIN {bill} b ON b.id = l.bill_id
+            JOIN {m} m ON m.id = l.membership_id
+            WHERE l.status = %s AND l.cumulative > b.paid AND b.due_date < %s
+                AND m.status = %s AND b.programme_id IN ({ids})
+        ), runs AS (
+            SELECT mid, period,
+                period - ROW_NUMBER() OVER (PARTITION BY mid ORDER BY period) AS grp
+            FROM unpaid
+        )
+        SELECT mid, MIN(period) FROM runs GROUP BY mid, grp HAVING COUNT(*) > %s
+    """
+    out: dict[int, int] = {}
+    with connection.cursor() as cur:
+        cur.execute(sql, [LineStatus.BILLED, as_of, MembershipStatus.ACTIVE, longer_than])
+        for mid, first in cur.fetchall():
+            out[mid] = min(first, out.get(mid, first))
+    return out
+
+
+def recompute_cumulative(bill_id: int) -> None:
+    line = BillLine._meta.db_table
+    sql = f"""
+        UPDATE {line} SET cumulative = s.c
+        FROM (SELECT id, SUM(amount) OVER (ORDER BY id) AS c FROM {line}
+              WHERE bill_id = %s AND status = %s) AS s
+        WHERE {line}.id = s.id AND {line}.cumulative <> s.c
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [bill_id, LineStatus.BILLED])
+
+
+_CHUNK = 5000
+
+
+@transaction.atomic
+def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) -> LapseResult:
+    """Ends every active membership with more than the allowed consecutive unpaid months.
+
+    The membership ends ("berakhir", reason lapsed) and its cover ends the day before its first
+    unpaid month; those months' unpaid lines are taken off their bills (no longer payable).
+    Fewer unpaid months are arrears that can still be paid. Audited per membership.
+    """
+    check_may(actor, "bill")
+    programmes = programmes if programmes is not None else programmes_managed(actor)
+    programme_ids = list(programmes.values_list("pk", flat=True))
+    result = LapseResult(as_of=as_of.isoformat())
+    if not programme_ids:
+        return result
+    limit = arrears_rule()["max_consecutive_unpaid_months"]
+    lapsed = _unpaid_runs(as_of, programme_ids, limit)
+    by_first: dict[int, list[int]] = defaultdict(list)
+    for mid, first in lapsed.items():
+        by_first[first].append(mid)
+    now = timezone.now()
+    bills: set[int] = set()
+    for first, mids in sorted(by_first.items()):
+        first_month = month_of(first)
+        ends_on = first_month - dt.timedelta(days=1)
+        note = (
+            f"more than {limit} consecutive months unpaid from {month_text(first_month)} "
+            f"(as of {as_of.isoformat()})"
+        )
+        for i in range(0, len(mids), _CHUNK):
+            chunk = Membership.objects.filter(pk__in=mids[i : i + _CHUNK])
+            membership_bulk.audit_memberships(
+                actor=actor,
+                memberships=chunk,
+                action=f"membership.{MembershipStatus.ENDED}",
+                after={
+                    "status": MembershipStatus.ENDED,
+                    "end_reason": EndReason.LAPSED,
+                    "end_date": ends_on.isoformat(),
+                },
+                reason=note,
+                now=now,
+            )
+            chunk.filter(status=MembershipStatus.ACTIVE).update(
+                status=MembershipStatus.ENDED,
+                end_reason=EndReason.LAPSED,
+                end_note=note,
+                end_date=ends_on,
+                status_changed_at=now,
+                updated_at=now,
+            )
+            lines = BillLine.objects.filter(
+                membership_id__in=mids[i : i + _CHUNK],
+                status=LineStatus.BILLED,
+                bill__period__gte=first,
+                cumulative__gte=F("amount") + F("bill__paid"),
+            )
+            bills.update(lines.values_list("bill_id", flat=True).distinct())
+            result.lines_lapsed += lines.update(status=LineStatus.LAPSED)
+        result.by_first_unpaid_month[month_text(first_month)] = len(mids)
+        result.memberships += len(mids)
+    for bill_id in sorted(bills):
+        recompute_cumulative(bill_id)
+        refresh_totals(Bill.objects.select_for_update().get(pk=bill_id))
+    return result
