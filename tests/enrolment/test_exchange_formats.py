@@ -137,6 +137,12 @@ def test_branch_own_layout_with_indonesian_headers_semicolons_and_dates():
     assert parsed[1].reason == "Data ganda" and parsed[1].batch == ""
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_file_without_a_name_is_recognised_by_its_content(fmt):
+    data = written([row()], fmt)
+    assert read_table(data, "upload").rows[0][1]["nik"] == "6172021708850001"
+
+
 def test_numbers_typed_as_numbers_in_excel_keep_their_digits():
     wb = openpyxl.Workbook()
     ws = wb.active

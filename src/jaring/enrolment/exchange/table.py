@@ -16,6 +16,7 @@ from jaring.core.errors import Problem, ValidationFailed
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # calamine reads a date cell as "2026-03-02 00:00:00"; a date is what the cell held.
+_ZIP = b"PK\x03\x04"  # an xlsx file is a zip archive
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$")
 
 
@@ -67,10 +68,12 @@ def _text(value: str | None) -> str:
 
 def read_table(data: bytes, file_name: str) -> Table:
     name = file_name.lower()
+    # An upload without a file name (curl -F file=@-) is told apart by its content.
+    bare = "." not in name.rsplit("/", 1)[-1]
     try:
-        if name.endswith((".xlsx", ".xlsm")):
+        if name.endswith((".xlsx", ".xlsm")) or (bare and data.startswith(_ZIP)):
             frame = pl.read_excel(data, engine="calamine", infer_schema_length=0)
-        elif name.endswith((".csv", ".txt")):
+        elif name.endswith((".csv", ".txt")) or bare:
             frame = _read_csv(data)
         else:
             raise _unreadable(file_name, "xlsx/csv")
