@@ -43,7 +43,6 @@ def _read(sql: str, params: list[object]) -> pl.DataFrame:
             has_header=False,
             new_columns=list(schema),
             schema_overrides=schema,
-            missing_utf8_is_empty_string=False,
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -322,7 +322,7 @@ def _pending_pair(actor: User, pair_id: int) -> ProbableDuplicate:
                 "pair_decided",
                 "Pasangan ini sudah diputuskan.",
                 "This pair has already been decided.",
-                status=pair.status,
+                params={"status": pair.status},
             )
         )
     return pair
