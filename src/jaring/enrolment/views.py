@@ -1,0 +1,135 @@
+"""Membership pages: the filtered list with bulk actions, the expiry list, one membership."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jaring.accounts import audit
+from jaring.core.errors import DomainError
+from jaring.enrolment import selectors, services
+from jaring.enrolment.lifecycle import may
+from jaring.enrolment.models import EndReason, MembershipStatus
+from jaring.programs.selectors import get_programme, programmes_for
+from jaring.web.paging import page_number, paginate
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _filter(source) -> selectors.MembershipFilter:
+    return selectors.MembershipFilter(
+        programme=_int(source.get("programme")),
+        status=source.get("status", ""),
+        q=source.get("q", ""),
+        district=source.get("district", ""),
+        village=source.get("village", ""),
+        category=source.get("category", ""),
+        expiring_within=_int(source.get("expiring_within")),
+    )
+
+
+def _refused(request, exc: DomainError) -> None:
+    for p in exc.problems:
+        messages.error(request, p.message)
+
+
+@login_required
+def membership_list(request):
+    f = _filter(request.GET)
+    qs = selectors.search_memberships(request.user, f)
+    return render(
+        request,
+        "enrolment/list.html",
+        {
+            "filter": f,
+            "page": paginate(qs, page_number(request.GET.get("page"))),
+            "statuses": MembershipStatus.choices,
+            "end_reasons": EndReason.choices,
+            "programmes": programmes_for(request.user),
+            "may_verify": may(request.user, "verify"),
+            "may_end": may(request.user, "end"),
+            "may_renew": may(request.user, "renew"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    """Verify, end or renew every membership the list's filter selects: all or nothing."""
+    f = _filter(request.POST)
+    qs = selectors.search_memberships(request.user, f)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "verify":
+            n = services.verify(actor=request.user, memberships=qs, reason=reason)
+        elif action == "end":
+            n = services.end(
+                actor=request.user,
+                memberships=qs,
+                end_reason=request.POST.get("end_reason", ""),
+                note=reason,
+            )
+        elif action == "renew":
+            into = get_programme(request.user, _int(request.POST.get("into")) or 0)
+            n = services.renew(actor=request.user, memberships=qs, into=into, reason=reason)
+        elif action == "expire":
+            programme = get_programme(request.user, f.programme) if f.programme else None
+            n = services.expire_lapsed(actor=request.user, programme=programme)
+        else:
+            raise Http404
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(n)d memberships changed.") % {"n": n})
+    return redirect(request.POST.get("next") or "enrolment:list")
+
+
+@login_required
+def membership_detail(request, pk: int):
+    try:
+        m = selectors.get_membership(request.user, pk)
+    except DomainError:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "activate":
+                raw = request.POST.get("start_date", "")
+                services.activate(
+                    actor=request.user,
+                    membership=m,
+                    kpj=request.POST.get("kpj", ""),
+                    start_date=dt.date.fromisoformat(raw) if raw else None,
+                )
+            elif request.POST.get("action") == "reject":
+                services.reject_submission(
+                    actor=request.user, membership=m, reason=request.POST.get("reason", "")
+                )
+            else:
+                raise Http404
+        except DomainError as exc:
+            _refused(request, exc)
+        except ValueError:
+            messages.error(request, _("Not a valid date (YYYY-MM-DD)."))
+        return redirect("enrolment:detail", m.pk)
+    return render(
+        request,
+        "enrolment/detail.html",
+        {
+            "m": m,
+            "history": audit.history(m),
+            "may_activate": may(request.user, "activate"),
+        },
+    )

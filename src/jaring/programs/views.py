@@ -1,0 +1,259 @@
+"""Programme pages: list, create/edit, detail with budget and what-if, eligibility and enrolment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jaring.core.errors import DomainError
+from jaring.enrolment import selectors as enrolment_selectors
+from jaring.enrolment import services as enrolment_services
+from jaring.enrolment.lifecycle import may
+from jaring.programs import budget, selectors, services
+from jaring.programs.defaults import age_limits
+from jaring.programs.eligibility import REASONS
+from jaring.programs.models import (
+    Benefits,
+    CoverStartRule,
+    Funder,
+    ParticipationCode,
+    Programme,
+    ProgrammeStatus,
+)
+from jaring.registry.models import OccupationCategory
+from jaring.web.paging import page_number, paginate
+
+
+def _programme(request, pk: int) -> Programme:
+    try:
+        return selectors.get_programme(request.user, pk)
+    except DomainError:
+        raise Http404 from None
+
+
+def _int(raw: str | None, default: int = 0) -> int:
+    try:
+        return int((raw or "").replace(".", "").replace(",", "").strip())
+    except ValueError:
+        return default
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+@login_required
+def programme_list(request):
+    qs = selectors.search_programmes(
+        request.user,
+        year=_int(request.GET.get("year")) or None,
+        status=request.GET.get("status", ""),
+    )
+    return render(
+        request,
+        "programs/list.html",
+        {
+            "programmes": qs,
+            "can_manage": request.user.role in services.MANAGERS,
+            "statuses": ProgrammeStatus.choices,
+        },
+    )
+
+
+def _input_from_post(post) -> services.ProgrammeInput:
+    categories = [
+        services.CategoryTerms(
+            c.code,
+            _int(post.get(f"months_{c.code}")),
+            _int(post.get(f"quota_{c.code}")),
+            _int(post.get(f"base_{c.code}")),
+        )
+        for c in OccupationCategory.objects.all()
+        if post.get(f"include_{c.code}")
+    ]
+    return services.ProgrammeInput(
+        name=post.get("name", ""),
+        funder=post.get("funder", ""),
+        participation_code=post.get("participation_code", ""),
+        region_code=post.get("region", ""),
+        fiscal_year=_int(post.get("fiscal_year")),
+        budget_ceiling=_int(post.get("budget_ceiling")),
+        min_age=_int(post.get("min_age")),
+        max_age=_int(post.get("max_age")),
+        categories=categories,
+        benefits=post.get("benefits", Benefits.JKK_JKM),
+        cover_start_rule=post.get("cover_start_rule", CoverStartRule.ACCEPTANCE),
+        legal_basis=post.get("legal_basis", ""),
+        pks_number=post.get("pks_number", ""),
+        pks_date=_date(post.get("pks_date")),
+        status=post.get("status", ProgrammeStatus.DRAFT),
+    )
+
+
+def _form_context(data: services.ProgrammeInput, errors: DomainError | None) -> dict:
+    terms = {t.category_code: t for t in data.categories}
+    return {
+        "data": data,
+        "rows": [(c, terms.get(c.code)) for c in OccupationCategory.objects.all()],
+        "errors": errors.by_field() if errors else {},
+        "all_errors": errors.problems if errors else [],
+        "funders": Funder.choices,
+        "codes": ParticipationCode.choices,
+        "benefit_choices": Benefits.choices,
+        "start_rules": CoverStartRule.choices,
+        "statuses": ProgrammeStatus.choices,
+    }
+
+
+@login_required
+def programme_create(request):
+    if request.user.role not in services.MANAGERS:
+        raise Http404
+    min_age, max_age = age_limits()
+    data = services.ProgrammeInput(
+        name="",
+        funder=Funder.CITY_APBD,
+        participation_code=ParticipationCode.SG,
+        region_code=request.user.scope_id or "",
+        fiscal_year=dt.date.today().year,
+        budget_ceiling=0,
+        min_age=min_age,
+        max_age=max_age,
+    )
+    errors = None
+    if request.method == "POST":
+        data = _input_from_post(request.POST)
+        try:
+            programme = services.create_programme(actor=request.user, data=data)
+        except DomainError as exc:
+            errors = exc
+        else:
+            messages.success(request, _("Programme created."))
+            return redirect("programs:detail", programme.pk)
+    return render(request, "programs/form.html", _form_context(data, errors))
+
+
+@login_required
+def programme_edit(request, pk: int):
+    programme = _programme(request, pk)
+    data, errors = services.programme_input(programme), None
+    if request.method == "POST":
+        data = _input_from_post(request.POST)
+        try:
+            services.update_programme(
+                actor=request.user,
+                programme=programme,
+                changes=data.__dict__,
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            errors = exc
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect("programs:detail", programme.pk)
+    context = _form_context(data, errors) | {"programme": programme}
+    return render(request, "programs/form.html", context)
+
+
+@login_required
+def programme_detail(request, pk: int):
+    programme = _programme(request, pk)
+    context: dict = {
+        "programme": programme,
+        "counts": enrolment_selectors.status_counts(request.user, programme),
+        "can_manage": request.user.role in services.MANAGERS,
+        "what_if": request.GET,
+    }
+    try:
+        context["budget"] = budget.programme_budget(programme)
+        if request.GET.get("budget"):
+            context["capacity"] = budget.what_if_capacity(
+                programme,
+                budget=_int(request.GET["budget"]),
+                months=_int(request.GET.get("months")) or None,
+                category_code=request.GET.get("category") or None,
+            )
+        if request.GET.get("workers"):
+            context["cost"] = budget.what_if_cost(
+                programme,
+                workers=_int(request.GET["workers"]),
+                months=_int(request.GET.get("months")) or None,
+                category_code=request.GET.get("category") or None,
+            )
+    except DomainError as exc:
+        context["what_if_errors"] = exc.problems
+    return render(request, "programs/detail.html", context)
+
+
+@login_required
+@require_POST
+def programme_copy(request, pk: int):
+    programme = _programme(request, pk)
+    try:
+        copy = services.copy_to_next_year(actor=request.user, programme=programme)
+    except DomainError as exc:
+        for p in exc.problems:
+            messages.error(request, p.message)
+        return redirect("programs:detail", programme.pk)
+    messages.success(request, _("Copied to the next fiscal year as a draft."))
+    return redirect("programs:detail", copy.pk)
+
+
+def _eligibility_filter(source) -> enrolment_selectors.EligibilityFilter:
+    return enrolment_selectors.EligibilityFilter(
+        eligible=source.get("eligible", ""),
+        reason=source.get("reason", ""),
+        q=source.get("q", ""),
+        district=source.get("district", ""),
+        village=source.get("village", ""),
+        category=source.get("category", ""),
+    )
+
+
+@login_required
+def programme_eligibility(request, pk: int):
+    """Who is eligible and why not, filterable by reason; enrol the eligible part in one go."""
+    programme = _programme(request, pk)
+    if request.method == "POST":
+        f = _eligibility_filter(request.POST)
+        workers = enrolment_selectors.candidates_for(request.user, programme, f)
+        try:
+            n = enrolment_services.enrol(
+                actor=request.user,
+                programme=programme,
+                workers=workers,
+                only_eligible=True,
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            for p in exc.problems:
+                messages.error(request, p.message)
+        else:
+            messages.success(request, _("%(n)d workers enrolled as candidates.") % {"n": n})
+        return redirect(request.get_full_path())
+    f = _eligibility_filter(request.GET)
+    judge, qs, counts = enrolment_selectors.eligibility_list(request.user, programme, f)
+    page = paginate(qs, page_number(request.GET.get("page")))
+    rows = [(w, judge.reasons_of(w)) for w in page.rows]
+    return render(
+        request,
+        "programs/eligibility.html",
+        {
+            "programme": programme,
+            "filter": f,
+            "counts": counts,
+            "reasons": [(r.code, r.problem(programme).message, counts[r.code]) for r in REASONS],
+            "page": page,
+            "rows": rows,
+            "can_enrol": may(request.user, "enrol"),
+        },
+    )
