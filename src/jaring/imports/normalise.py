@@ -164,8 +164,27 @@ def date(raw: pl.Expr, today: dt.date) -> pl.Expr:
     """17/08/1985, 17-08-85, 17.08.1985, 1985-08-17, 17 Agustus 1985, 17081985, Excel serials.
 
     Day first: Indonesian lists never put the month first. A two-digit year is the latest
-    century that does not put the date in the future.
+    century that does not put the date in the future. The two common forms are parsed
+    directly; only the other cells go through the patterns below.
     """
+    return raw.map_batches(lambda s: _dates(s, today), return_dtype=pl.Date)
+
+
+def _dates(series: pl.Series, today: dt.date) -> pl.Series:
+    s = series.str.strip_chars()
+    common = pl.coalesce(
+        s.str.to_date("%d/%m/%Y", strict=False), s.str.to_date("%Y-%m-%d", strict=False)
+    )
+    # "17/08/85" reads as the year 85 here: such cells take the slow path.
+    common = pl.select(pl.when(common.dt.year() >= 1000).then(common)).to_series()
+    rest = (common.is_null() & s.is_not_null()).arg_true()
+    if rest.is_empty():
+        return common
+    parsed = pl.select(_any_date(pl.lit(s.gather(rest)), today)).to_series()
+    return common.scatter(rest, parsed)
+
+
+def _any_date(raw: pl.Expr, today: dt.date) -> pl.Expr:
     s = raw.str.strip_chars()
     iso = s.str.extract_groups(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
     dmy = s.str.extract_groups(r"(?:^|\D)(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4}|\d{2})(?:\D|$)")

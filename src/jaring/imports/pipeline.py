@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from django.db import connection
 
 from jaring.core.errors import ValidationFailed
 from jaring.imports import columns
@@ -146,11 +147,18 @@ def _in_file(frame: pl.DataFrame) -> pl.DataFrame:
 
 def registry_rows(niks: list[str]) -> pl.DataFrame:
     """The registered workers with these NIKs, in the row columns' terms (prefixed reg_)."""
-    values = ["nik", "id", "name_key", "full_name", *(w for _, w in UPDATABLE)]
+    values = ", ".join(["nik", "id", "name_key", "full_name", *(w for _, w in UPDATABLE)])
     found: list[tuple] = []
-    for start in range(0, len(niks), _CHUNK):
-        chunk = niks[start : start + _CHUNK]
-        found.extend(Worker.objects.filter(nik__in=chunk).values_list(*values))
+    # Plain SQL: building a 5,000-value IN through the ORM costs more than running it.
+    with connection.cursor() as cursor:
+        for start in range(0, len(niks), _CHUNK):
+            chunk = niks[start : start + _CHUNK]
+            cursor.execute(
+                f"SELECT {values} FROM {Worker._meta.db_table} "
+                f"WHERE nik IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            found.extend(cursor.fetchall())
     return pl.DataFrame(found, schema=_REGISTRY_SCHEMA, orient="row")
 
 

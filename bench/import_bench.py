@@ -1,0 +1,220 @@
+"""Import benchmark: a 1,000,000-row list, checked, de-duplicated and committed; import quality.
+
+    .venv/bin/python bench/import_bench.py                       # csv and xlsx, both databases
+    .venv/bin/python bench/import_bench.py --db sqlite --format csv --rows 100000
+    .venv/bin/python bench/import_bench.py --quality 100000      # injected errors found
+
+Each run is a child process on a fresh database (SQLite `var/bench-import.sqlite3`, PostgreSQL
+`jaring_bench_import` on the server of `BENCH_PG_URL`), so peak memory (ru_maxrss) is that of
+one import. The timed path is the one `jaring import --commit` takes: keep the file and its
+hash, read, normalise, validate, exact duplicates against the registry, store every row's
+outcome, probable-duplicate step, commit (workers + audit events) in one transaction.
+Files are generated once into var/bench-import/ from the demo generator (region 61, a province).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = ROOT / "var" / "bench-import"
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_bench_import"
+TODAY = dt.date(2026, 11, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--format", choices=["csv", "xlsx", "both"], default="both")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--quality", type=int, default=0, help="rows of the quality run")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = quality(args) if args.quality else run(args)
+        print(json.dumps(result))
+        return
+    if args.quality:
+        _child(["--db", "sqlite", "--quality", str(args.quality)])
+        return
+    dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+    formats = ("csv", "xlsx") if args.format == "both" else (args.format,)
+    for fmt in formats:
+        _ensure_file(fmt, args.rows)
+    for db in dbs:
+        for fmt in formats:
+            _child(["--db", db, "--format", fmt, "--rows", str(args.rows)])
+
+
+def _child(argv: list[str]) -> None:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *argv], check=True, capture_output=True, text=True
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(json.dumps(result, indent=2))
+
+
+def _setup(db: str) -> None:
+    os.environ["DATABASE_URL"] = _fresh_database(db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    os.environ["JARING_HOME"] = str(ROOT)
+    os.environ["JARING_VAR"] = str(FILES / "var")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.JARING_IMPORT_MAX_BYTES = 1 << 30
+    call_command("migrate", verbosity=0)
+
+
+def _fresh_database(db: str) -> str:
+    if db == "sqlite":
+        path = ROOT / "var" / "bench-import.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def _ensure_file(fmt: str, rows: int) -> Path:
+    path = FILES / f"people-{rows}.{fmt}"
+    if path.exists():
+        return path
+    sys.path.insert(0, str(ROOT / "src"))
+    from jaring.demo.inject_errors import as_cells
+    from jaring.demo.synthetic import iter_people, people_frame
+
+    FILES.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    cells = as_cells(people_frame(iter_people(rows, region="61", seed=2026, today=TODAY)))
+    if fmt == "csv":
+        cells.write_csv(path)
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Data")
+        sheet.append(cells.columns)
+        for row in cells.iter_rows():
+            sheet.append(row)
+        book.save(path)
+    print(f"wrote {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def run(args) -> dict:
+    _setup(args.db)
+    from django.core.files import File
+
+    from jaring.accounts.models import Role, User
+    from jaring.imports import services
+    from jaring.registry.models import Worker
+
+    officer = User.objects.create_user("bench-officer", role=Role.PROGRAMME_OFFICER, scope_id="61")
+    path = _ensure_file(args.format, args.rows)
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def progress(stage: str, fraction: float) -> None:
+        marks.setdefault(stage, time.perf_counter() - started)
+
+    with path.open("rb") as f:
+        batch = services.create_batch(actor=officer, upload=File(f), name=path.name)
+    marks["upload (hash + keep file)"] = time.perf_counter() - started
+    batch = services.check_batch(batch_id=batch.pk, progress=progress)
+    checked = time.perf_counter() - started
+    batch = services.commit_batch(actor=officer, batch=batch)
+    total = time.perf_counter() - started
+    assert batch.status == "committed", batch.problems
+    return {
+        "db": args.db,
+        "format": args.format,
+        "rows": args.rows,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "date": dt.datetime.now().isoformat(timespec="minutes"),
+        "machine": machine(),
+        "stage_starts_s": {k: round(v, 1) for k, v in marks.items()},
+        "check_s": round(checked, 1),
+        "commit_s": round(total - checked, 1),
+        "total_s": round(total, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "counts": {k: v for k, v in batch.counts.items() if v},
+        "workers": Worker.objects.count(),
+    }
+
+
+def quality(args) -> dict:
+    """Injected errors on `--quality` rows: the share found with the right reason."""
+    _setup(args.db)
+    from jaring.demo.inject_errors import spoil
+    from jaring.demo.synthetic import iter_people, people_frame
+    from jaring.imports.pipeline import analyse
+
+    spoiled = spoil(
+        people_frame(iter_people(args.quality, region="61", seed=7, today=TODAY)), seed=7
+    )
+    path = FILES / f"spoiled-{args.quality}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spoiled.cells.write_csv(path)
+    started = time.perf_counter()
+    analysis = analyse(path, region_code="61", today=TODAY)
+    elapsed = time.perf_counter() - started
+    found = {
+        row: {r["code"] for r in json.loads(reasons)}
+        for row, reasons in analysis.rows.select("row", "reasons").iter_rows()
+        if reasons
+    }
+    expected = spoiled.expected()
+    right = sum(1 for row, e in expected.items() if e.code in found.get(row, ()))
+    missed: dict[str, int] = {}
+    for row, e in expected.items():
+        if e.code not in found.get(row, ()):
+            missed[e.kind] = missed.get(e.kind, 0) + 1
+    return {
+        "rows": args.quality,
+        "injected_errors": len(expected),
+        "found_with_right_reason": right,
+        "share": round(right / len(expected), 5),
+        "missed_by_kind": missed,
+        "messy_rows": len(spoiled.mess),
+        "clean_rows_refused": len(set(found) - set(expected)),
+        "check_s": round(elapsed, 1),
+        "date": dt.datetime.now().isoformat(timespec="minutes"),
+        "machine": machine(),
+    }
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
+    return f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GB, Python {platform.python_version()}"
+
+
+if __name__ == "__main__":
+    main()
