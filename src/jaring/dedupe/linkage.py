@@ -45,6 +45,10 @@ logger = logging.getLogger(__name__)
 
 MODEL_VERSION = 1
 
+# Measured on 100,000 rows with injected duplicates (bench/RESULTS.md): the lowest threshold
+# whose precision stays at or above 0.99.
+DEFAULT_THRESHOLD = 0.8
+
 # Blocking rules for prediction. Each leaves out at least one kind of error, so that a
 # duplicate with one mistake in any field (or a missing NIK) still shares a block.
 PREDICTION_BLOCKS = (

@@ -39,7 +39,7 @@ _BULK = 5000
 def default_threshold() -> float:
     return float(
         getattr(settings, "JARING_DEDUPE_THRESHOLD", None)
-        or os.environ.get("JARING_DEDUPE_THRESHOLD", "0.8")
+        or os.environ.get("JARING_DEDUPE_THRESHOLD", linkage.DEFAULT_THRESHOLD)
     )
 
 

@@ -1,0 +1,320 @@
+"""Probable-duplicate benchmark: quality on 100,000 rows, speed on a 1,000,000-worker registry.
+
+    .venv/bin/python bench/dedupe_bench.py quality                 # 100k rows, no database
+    .venv/bin/python bench/dedupe_bench.py registry --db sqlite    # load 1M workers (+ truth)
+    .venv/bin/python bench/dedupe_bench.py full --db sqlite        # jaring dedupe --retrain
+    .venv/bin/python bench/dedupe_bench.py upload --db sqlite      # 35k rows vs the registry
+    .venv/bin/python bench/dedupe_bench.py all --db both           # everything, each step in
+                                                                   # its own process
+
+Quality: `generate_people` (Kota Singkawang, a dense city list) plus 20 % injected copies
+(`demo.inject_duplicates`: name typos, swapped names, titles, wrong dates, mistyped or missing
+NIKs, other villages, other or missing phones); the model is trained on the rows themselves and
+pairs are compared with the injected truth.
+
+Speed: a registry of about a million workers in Kalimantan Barat (a province is where a
+registry reaches a million), with 18 % copies whose NIKs are mistyped but valid (the registry's
+NIKs are required and unique). `full` trains a model and runs detection over the registry through
+`services.run_dedupe`; `upload` checks an import batch of 35,000 rows (20 % copies of registered
+workers with mistyped or missing NIKs, the rest new people) with the saved model through
+`services.find_probable_duplicates_for_batch`. Each step runs in its own process and reports its
+own peak memory (ru_maxrss). Databases: SQLite `var/bench-dedupe.sqlite3`, PostgreSQL
+`jaring_bench_dedupe` on the server of `BENCH_PG_URL`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_bench_dedupe"
+TODAY = dt.date(2026, 11, 22)
+THRESHOLD_DEFAULT = None  # the service's default (JARING_DEDUPE_THRESHOLD, else 0.8)
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _setup_django(db: str, fresh: bool) -> None:
+    if db == "postgres":
+        url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as con:
+            if fresh:
+                con.execute(f'drop database if exists "{name}"')
+            if not con.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
+                con.execute(f'create database "{name}"')
+        os.environ["DATABASE_URL"] = url
+    else:
+        path = ROOT / "var" / "bench-dedupe.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        if fresh:
+            for stale in path.parent.glob(path.name + "*"):
+                stale.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _truth_path(db: str) -> Path:
+    return ROOT / "var" / f"bench-dedupe-{db}-truth.parquet"
+
+
+def _scores(found: set[tuple], truth: set[tuple]) -> dict[str, float]:
+    hits = len(found & truth)
+    return {
+        "pairs_found": len(found),
+        "true_pairs": len(truth),
+        "precision": round(hits / len(found), 4) if found else 0.0,
+        "recall": round(hits / len(truth), 4) if truth else 0.0,
+    }
+
+
+# --- steps ---------------------------------------------------------------------------------------
+
+
+def quality(args) -> dict:
+    import polars as pl
+
+    from jaring.dedupe import linkage
+    from jaring.demo.inject_duplicates import inject_duplicates, true_pairs
+    from jaring.demo.synthetic import iter_people, people_frame
+
+    threshold = args.threshold or linkage.DEFAULT_THRESHOLD
+    start = time.perf_counter()
+    people = people_frame(iter_people(args.rows, region="61.72", seed=1, today=TODAY))
+    frame, truth = inject_duplicates(people, rate=0.2, seed=2, today=TODAY)
+    frame = frame.rename({"record_id": "unique_id"})
+    generated = time.perf_counter() - start
+    start = time.perf_counter()
+    model = linkage.train(frame)
+    trained = time.perf_counter() - start
+    start = time.perf_counter()
+    pairs = linkage.score_registry(frame, model, threshold=min(threshold, 0.5))
+    scored = time.perf_counter() - start
+    truth_pairs = true_pairs(truth)
+    by_threshold = {}
+    for t in sorted({0.5, 0.8, 0.9, 0.95, 0.99, threshold}):
+        above = pairs.filter(pl.col("match_probability") >= t)
+        found = {
+            (min(a, b), max(a, b)) for a, b in above.select("unique_id_l", "unique_id_r").rows()
+        }
+        by_threshold[str(t)] = _scores(found, truth_pairs)
+    return {
+        "step": "quality",
+        "rows": len(frame),
+        "threshold": threshold,
+        "at_threshold": by_threshold[str(threshold)],
+        "by_threshold": by_threshold,
+        "seconds": {
+            "generate": round(generated, 1),
+            "train": round(trained, 1),
+            "predict": round(scored, 1),
+        },
+        "peak_mb": _peak_mb(),
+    }
+
+
+def registry(args) -> dict:
+    import polars as pl
+
+    from jaring.demo.inject_duplicates import inject_duplicates
+    from jaring.demo.synthetic import iter_people, people_frame
+    from jaring.registry.bulk import insert_workers
+    from jaring.registry.models import Worker
+
+    if Worker.objects.exists():
+        raise SystemExit("the bench database already holds workers")
+    originals = round(args.workers / 1.18)
+    start = time.perf_counter()
+    people = people_frame(iter_people(originals, region="61", seed=7, today=TODAY))
+    frame, truth = inject_duplicates(people, rate=0.18, seed=8, registry_safe=True, today=TODAY)
+    generated = time.perf_counter() - start
+    start = time.perf_counter()
+    insert_workers(frame.drop("record_id"), source="bench")
+    loaded = time.perf_counter() - start
+    niks = frame.select("record_id", "nik")
+    pairs = (
+        truth.select("record_id", "original_id")
+        .join(niks, on="record_id")
+        .join(niks.rename({"record_id": "original_id", "nik": "original_nik"}), on="original_id")
+        .select(pl.col("nik"), pl.col("original_nik"))
+    )
+    pairs.write_parquet(_truth_path(args.db))
+    return {
+        "step": "registry",
+        "workers": len(frame),
+        "copies": len(truth),
+        "seconds": {"generate": round(generated, 1), "load": round(loaded, 1)},
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _nik_truth(db: str) -> set[frozenset]:
+    import polars as pl
+
+    return {frozenset(p) for p in pl.read_parquet(_truth_path(db)).rows()}
+
+
+def full(args) -> dict:
+    from jaring.dedupe import services
+    from jaring.dedupe.models import ProbableDuplicate
+
+    ProbableDuplicate.objects.all().delete()
+    start = time.perf_counter()
+    run = services.run_dedupe(threshold=args.threshold, retrain=True)
+    seconds = time.perf_counter() - start
+    found = {
+        frozenset((a, b))
+        for a, b in ProbableDuplicate.objects.filter(other_worker__isnull=False).values_list(
+            "worker__nik", "other_worker__nik"
+        )
+    }
+    return {
+        "step": "full",
+        "seconds": round(seconds, 1),
+        "summary": run.summary,
+        **_scores(found, _nik_truth(args.db)),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def upload(args) -> dict:
+    import polars as pl
+
+    from jaring.accounts.models import Role, User
+    from jaring.dedupe import frames, services
+    from jaring.dedupe.models import DedupeModel, ProbableDuplicate
+    from jaring.demo.inject_duplicates import inject_duplicates
+    from jaring.demo.synthetic import iter_people, people_frame
+    from jaring.imports.models import ImportBatch, ImportRow, Outcome
+
+    if not DedupeModel.objects.exists():
+        raise SystemExit("no saved model: run the `full` step first")
+    registered = frames.registry_frame()
+    taken = set(registered["nik"].to_list())
+    sample = registered.sample(n=args.upload // 5, seed=3)
+    copies, injected = inject_duplicates(sample.drop("unique_id"), rate=1.0, seed=4, today=TODAY)
+    copies = copies.filter(pl.col("record_id") >= len(sample))
+    ids = sample["unique_id"].to_list()
+    origin = {r: ids[o] for r, o in injected.select("record_id", "original_id").rows()}
+    # A copy whose NIK was kept is an exact duplicate (the import's own check), not ours.
+    copies = copies.filter(~pl.col("nik").is_in(list(taken)) | pl.col("nik").is_null())
+    new = people_frame(iter_people(args.upload - len(copies), region="61", seed=99, today=TODAY))
+    new = new.filter(~pl.col("nik").is_in(list(taken)))
+    admin = User.objects.filter(role=Role.ADMIN).first() or User.objects.create_user(
+        "bench-admin", role=Role.ADMIN, is_superuser=True
+    )
+    batch = ImportBatch.objects.create(
+        created_by=admin, original_name="bench.csv", size=0, sha256="bench", file_format="csv"
+    )
+    fields = ("nik", "full_name", "birth_date", "sex", "village_code", "phone")
+    rows, truth_rows = [], {}
+    for i, row in enumerate(
+        [
+            *copies.select(*fields, "record_id").iter_rows(named=True),
+            *new.select(*fields).iter_rows(named=True),
+        ]
+    ):
+        rows.append(
+            ImportRow(
+                batch=batch,
+                row_number=i + 2,
+                outcome=Outcome.NEW,
+                **{f: (row[f] or ("" if f != "birth_date" else None)) for f in fields},
+            )
+        )
+        if "record_id" in row:
+            truth_rows[i + 2] = origin[row["record_id"]]
+    ImportRow.objects.bulk_create(rows, batch_size=5000)
+    row_ids = dict(ImportRow.objects.filter(batch=batch).values_list("row_number", "id"))
+    # A copy matches the worker it was made from and that worker's own registered duplicates.
+    same_person: dict[int, set[int]] = {}
+    worker_of = dict(registered.select("nik", "unique_id").rows())
+    for pair in _nik_truth(args.db):
+        a, b = (worker_of[n] for n in pair)
+        same_person.setdefault(a, {a}).add(b)
+        same_person.setdefault(b, {b}).add(a)
+    truth = {
+        (row_ids[n], other) for n, w in truth_rows.items() for other in same_person.get(w, {w})
+    }
+    start = time.perf_counter()
+    flagged = services.find_probable_duplicates_for_batch(batch_id=batch.pk)
+    seconds = time.perf_counter() - start
+    found = set(
+        ProbableDuplicate.objects.filter(batch_id=batch.pk).values_list(
+            "import_row_id", "worker_id"
+        )
+    )
+    return {
+        "step": "upload",
+        "rows": len(rows),
+        "registry": len(registered),
+        "copies": len(truth),
+        "rows_flagged": flagged,
+        "seconds": round(seconds, 1),
+        **_scores(found, truth),
+        "peak_mb": _peak_mb(),
+    }
+
+
+STEPS = {"quality": quality, "registry": registry, "full": full, "upload": upload}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("step", choices=[*STEPS, "all"])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--rows", type=int, default=100_000, help="quality rows (100,000)")
+    parser.add_argument("--workers", type=int, default=1_000_000, help="registry size")
+    parser.add_argument("--upload", type=int, default=35_000, help="upload rows (35,000)")
+    parser.add_argument("--threshold", type=float, default=THRESHOLD_DEFAULT)
+    args = parser.parse_args()
+    if args.step == "all" or args.db == "both":
+        steps = ["quality", "registry", "full", "upload"] if args.step == "all" else [args.step]
+        dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+        for db in dbs:
+            for step in steps:
+                if step == "quality" and db != dbs[0]:
+                    continue
+                argv = [step, "--db", db, "--rows", str(args.rows), "--workers", str(args.workers)]
+                argv += ["--upload", str(args.upload)]
+                if args.threshold:
+                    argv += ["--threshold", str(args.threshold)]
+                subprocess.run([sys.executable, __file__, *argv], check=True)
+        return
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.step != "quality":
+        _setup_django(args.db, fresh=args.step == "registry")
+    load = os.getloadavg()
+    result = STEPS[args.step](args)
+    result.update(
+        db=args.db if args.step != "quality" else None,
+        machine=f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        date=dt.datetime.now().isoformat(timespec="minutes"),
+        load_before=[round(x, 2) for x in load],
+        backend=os.environ.get("JARING_DEDUPE_BACKEND", "duckdb"),
+    )
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()
