@@ -1,3 +1,221 @@
-from ninja import Router
+"""Contributions over the API: bills and their documents, the monthly run, payments, arrears,
+rate-table versions. Amounts are whole rupiah."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jaring.api.schemas import Strict, errors
+from jaring.contributions import (
+    documents,
+    payment_services,
+    rate_services,
+    rate_tables,
+    selectors,
+    services,
+)
+from jaring.contributions.access import programmes_managed
+from jaring.contributions.models import BillingRun
+from jaring.contributions.serialise import bill_detail, bill_dict, payment_dict
+from jaring.core.errors import NotFound, Problem, ValidationFailed
+from jaring.rules.tables import parse_month
 
 router = Router(tags=["contributions"])
+
+
+class BillQuery(Schema):
+    programme_id: int | None = None
+    month: str | None = None
+    status: str | None = None
+
+
+class RunIn(Strict):
+    month: str
+    programme_id: int | None = None
+    as_of: dt.date | None = None
+
+
+class PaymentIn(Strict):
+    programme_id: int
+    paid_on: dt.date
+    amount: int
+    reference: str
+    bills: list[int] | None = None
+    note: str = ""
+    excess_to_credit: bool = False
+
+
+def _month(text: str, field: str = "month") -> dt.date:
+    month = parse_month(text)
+    if month is None:
+        raise ValidationFailed(
+            Problem(
+                "month_invalid",
+                "Bulan ditulis YYYY-MM, mis. 2026-05.",
+                "Write the month as YYYY-MM, e.g. 2026-05.",
+                field=field,
+            )
+        )
+    return month
+
+
+def _programme(user, pk: int | None):
+    if pk is None:
+        return None
+    programme = programmes_managed(user).filter(pk=pk).first()
+    if programme is None:
+        raise NotFound(
+            Problem("not_found", "Program tidak ditemukan.", "Programme not found.", "programme_id")
+        )
+    return programme
+
+
+def _run_dict(run: BillingRun) -> dict[str, object]:
+    return {
+        "id": run.pk,
+        "month": run.month.strftime("%Y-%m"),
+        "programme_id": run.programme_id,
+        "as_of": run.as_of.isoformat(),
+        "status": run.status,
+        "result": run.result,
+        "problems": run.problems,
+    }
+
+
+@router.get("/bills", response={200: list[dict], **errors(401, 403)}, summary="Bills")
+def list_bills(request: HttpRequest, query: Query[BillQuery]):
+    bills = selectors.bills_for(request.auth)
+    if query.programme_id:
+        bills = bills.filter(programme_id=query.programme_id)
+    if query.month:
+        bills = bills.filter(month=_month(query.month))
+    if query.status:
+        bills = bills.filter(status=query.status)
+    return [bill_dict(b) for b in bills]
+
+
+@router.get("/bills/{bill_id}", response={200: dict, **errors(401, 403, 404)}, summary="A bill")
+def get_bill(request: HttpRequest, bill_id: int):
+    return bill_detail(selectors.get_bill(request.auth, bill_id))
+
+
+@router.get(
+    "/bills/{bill_id}/document.{kind}",
+    response={200: None, **errors(401, 403, 404)},
+    summary="The bill document (xlsx or pdf) for a payment request",
+)
+def bill_document(request: HttpRequest, bill_id: int, kind: str):
+    bill = selectors.get_bill(request.auth, bill_id)
+    if kind == "pdf":
+        response = HttpResponse(documents.bill_pdf(bill), content_type=documents.PDF)
+    else:
+        kind = "xlsx"
+        response = HttpResponse(documents.bill_xlsx(bill), content_type=documents.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(bill, kind)}"'
+    return response
+
+
+@router.post(
+    "/runs",
+    response={202: dict, **errors(401, 403, 404, 422)},
+    summary="Start the monthly run in the background (lapses, then bills)",
+)
+def start_run(request: HttpRequest, body: RunIn):
+    run = services.request_run(
+        actor=request.auth,
+        month=_month(body.month),
+        programme=_programme(request.auth, body.programme_id),
+        as_of=body.as_of,
+    )
+    run.refresh_from_db()
+    return Status(202, _run_dict(run))
+
+
+@router.get("/runs/{run_id}", response={200: dict, **errors(401, 404)}, summary="A run's status")
+def get_run(request: HttpRequest, run_id: int):
+    run = BillingRun.objects.filter(pk=run_id, created_by=request.auth).first()
+    if run is None:
+        raise NotFound(Problem("not_found", "Proses tidak ditemukan.", "Run not found."))
+    return _run_dict(run)
+
+
+@router.get("/payments", response={200: list[dict], **errors(401, 403)}, summary="Payments")
+def list_payments(request: HttpRequest, programme_id: int | None = None):
+    payments = selectors.payments_for(request.auth)
+    if programme_id:
+        payments = payments.filter(programme_id=programme_id)
+    return [payment_dict(p) for p in payments]
+
+
+@router.post(
+    "/payments",
+    response={201: dict, **errors(401, 403, 404, 409, 422)},
+    summary="Record a payment against bills (all or nothing)",
+)
+def record_payment(request: HttpRequest, body: PaymentIn):
+    payment = payment_services.record_payment(
+        actor=request.auth,
+        programme=_programme(request.auth, body.programme_id),
+        paid_on=body.paid_on,
+        amount=body.amount,
+        reference=body.reference,
+        bills=body.bills,
+        note=body.note,
+        excess_to_credit=body.excess_to_credit,
+    )
+    return Status(201, payment_dict(payment))
+
+
+@router.get("/arrears", response={200: list[dict], **errors(401, 403)}, summary="Arrears")
+def list_arrears(
+    request: HttpRequest,
+    as_of: dt.date | None = None,
+    programme_id: int | None = None,
+    limit: int = 1000,
+):
+    rows = selectors.arrears(
+        request.auth,
+        as_of=as_of or timezone.localdate(),
+        programme_id=programme_id,
+        limit=max(1, min(limit, 100_000)),
+    )
+    return [a.as_dict() for a in rows]
+
+
+@router.get("/rates", response={200: list[dict], **errors(401)}, summary="Rate-table versions")
+def list_rates(request: HttpRequest, table: str | None = None):
+    return [r.as_dict() for r in rate_tables.version_rows(table)]
+
+
+@router.post(
+    "/rates",
+    response={201: dict, 200: dict, **errors(401, 403, 422)},
+    summary="Add rate-table versions from a TOML or JSON file (admin)",
+)
+def import_rates(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    close_previous: Form[bool] = False,
+    dry_run: Form[bool] = False,
+    note: Form[str] = "",
+):
+    imported = rate_services.import_rates(
+        actor=request.auth,
+        text=file.read().decode("utf-8", errors="replace"),
+        file_name=file.name or "rates.toml",
+        close_previous=close_previous,
+        note=note,
+        dry_run=dry_run,
+    )
+    body = {
+        "import_id": imported.pk,
+        "dry_run": dry_run,
+        "closes": imported.closes,
+        "bills_in_range": imported.bills_in_range,
+    }
+    return Status(200 if dry_run else 201, body)

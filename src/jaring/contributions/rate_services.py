@@ -23,7 +23,7 @@ from jaring.contributions.rate_tables import DISCOUNTS, _cache, documents
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.programs.budget import rule_problem
 from jaring.rules.errors import RuleError
-from jaring.rules.rates import build_tables, parse_toml
+from jaring.rules.rates import TABLES, build_tables, parse_toml
 from jaring.rules.tables import with_new_version
 
 MAX_BYTES = 2_000_000
@@ -82,7 +82,8 @@ def _closes(current: list[dict], document: dict[str, object]) -> list[dict[str, 
             merged.setdefault(table, []).extend(versions)
     out = []
     for table, versions in document.items():
-        if table == DISCOUNTS or not isinstance(versions, list):
+        # Unknown tables and malformed lists are left for `build_tables` to refuse.
+        if table == DISCOUNTS or table not in TABLES or not isinstance(versions, list):
             continue
         for new in versions:
             if not isinstance(new, dict):

@@ -24,7 +24,14 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.contributions.access import check_may, programmes_managed
-from jaring.contributions.models import Bill, BillLine, BillRate, LineStatus
+from jaring.contributions.models import (
+    Bill,
+    BillingRun,
+    BillLine,
+    BillRate,
+    LineStatus,
+    RunStatus,
+)
 from jaring.contributions.payment_services import apply_credit, status_of
 from jaring.contributions.rate_tables import current_tables
 from jaring.core.errors import DomainError, NotFound, Problem, ValidationFailed
@@ -459,3 +466,47 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
         recompute_cumulative(bill_id)
         refresh_totals(Bill.objects.select_for_update().get(pk=bill_id))
     return result
+
+
+# --- in the background -------------------------------------------------------------------------
+
+
+def request_run(
+    *,
+    actor: User,
+    month: dt.date,
+    programme: Programme | None = None,
+    as_of: dt.date | None = None,
+) -> BillingRun:
+    """A run for the background worker (the page's button); the page follows its status."""
+    check_may(actor, "bill")
+    from jaring.contributions.tasks import run_billing
+
+    run = BillingRun.objects.create(
+        month=month.replace(day=1),
+        programme=programme,
+        as_of=as_of or timezone.localdate(),
+        created_by=actor,
+    )
+    result = run_billing.enqueue(run.pk)
+    BillingRun.objects.filter(pk=run.pk, task_id="").update(task_id=str(result.id))
+    return run
+
+
+def perform_run(*, run_id: int) -> BillingRun:
+    """Carries out a requested run; a refusal is stored on it, never raised."""
+    run = BillingRun.objects.select_related("created_by", "programme").get(pk=run_id)
+    BillingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    try:
+        result = run_month(
+            month=run.month, actor=run.created_by, programme=run.programme, as_of=run.as_of
+        )
+    except DomainError as exc:
+        run.status, run.problems = RunStatus.FAILED, [p.as_dict() for p in exc.problems]
+    else:
+        run.result = result.as_dict()
+        run.problems = result.problems
+        run.status = RunStatus.FAILED if result.problems else RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "result", "problems", "finished_at"])
+    return run

@@ -1,0 +1,239 @@
+"""Billing pages: bills and the monthly run, one bill, payments, arrears, rate tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaring.contributions import (
+    documents,
+    payment_services,
+    rate_services,
+    rate_tables,
+    selectors,
+    services,
+)
+from jaring.contributions.access import may, programmes_managed
+from jaring.contributions.forms import PaymentForm, RateFileForm, RunForm
+from jaring.contributions.models import BillingRun, BillStatus, RunStatus
+from jaring.core.errors import DomainError, NotFound
+from jaring.rules.tables import parse_month
+
+
+def _show_errors(request, exc: DomainError) -> None:
+    for problem in exc.problems:
+        messages.error(request, problem.message)
+
+
+def _viewer(request) -> None:
+    if not may(request.user, "view"):
+        raise Http404
+
+
+def _runs(request):
+    return BillingRun.objects.filter(created_by=request.user).select_related("programme")[:10]
+
+
+@login_required
+def bill_list(request):
+    _viewer(request)
+    programmes = programmes_managed(request.user)
+    form = RunForm(request.POST or None, programmes=programmes)
+    if request.method == "POST":
+        if not may(request.user, "bill"):
+            raise Http404
+        if form.is_valid():
+            services.request_run(
+                actor=request.user,
+                month=form.cleaned_data["month"],
+                programme=form.cleaned_data["programme"],
+            )
+            messages.success(request, _("The monthly run has started."))
+            return redirect("contributions:bills")
+    bills = selectors.bills_for(request.user)
+    month = parse_month(request.GET.get("month", ""))
+    if month:
+        bills = bills.filter(month=month)
+    if request.GET.get("programme", "").isdigit():
+        bills = bills.filter(programme_id=int(request.GET["programme"]))
+    if request.GET.get("status") in BillStatus.values:
+        bills = bills.filter(status=request.GET["status"])
+    page = Paginator(bills, 50).get_page(request.GET.get("page"))
+    runs = _runs(request)
+    context = {
+        "form": form,
+        "page": page,
+        "runs": runs,
+        "busy": any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in runs),
+        "programmes": programmes,
+        "statuses": BillStatus.choices,
+        "can_bill": may(request.user, "bill"),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "contributions/_runs.html", context)
+    return render(request, "contributions/bills.html", context)
+
+
+def _bill(request, pk: int):
+    _viewer(request)
+    try:
+        return selectors.get_bill(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def bill_detail(request, pk: int):
+    bill = _bill(request, pk)
+    lines = Paginator(selectors.bill_lines(bill), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contributions/bill.html",
+        {
+            "bill": bill,
+            "rates": bill.rates.select_related("category"),
+            "allocations": bill.allocations.select_related("payment"),
+            "lines": lines,
+            "can_pay": may(request.user, "pay") and bill.status != BillStatus.PAID,
+        },
+    )
+
+
+@login_required
+def bill_document(request, pk: int, kind: str):
+    if kind not in ("xlsx", "pdf"):
+        raise Http404
+    bill = _bill(request, pk)
+    if kind == "xlsx":
+        response = HttpResponse(documents.bill_xlsx(bill), content_type=documents.XLSX)
+    else:
+        response = HttpResponse(documents.bill_pdf(bill), content_type=documents.PDF)
+    name = documents.file_name(bill, kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def payments(request):
+    _viewer(request)
+    programmes = programmes_managed(request.user)
+    bills = selectors.bills_for(request.user)
+    initial = {"paid_on": timezone.localdate()}
+    if request.GET.get("bill", "").isdigit():
+        chosen = bills.filter(pk=int(request.GET["bill"])).first()
+        if chosen:
+            initial |= {
+                "programme": chosen.programme,
+                "bills": [chosen],
+                "amount": chosen.open_amount,
+            }
+    form = PaymentForm(request.POST or None, programmes=programmes, bills=bills, initial=initial)
+    if request.method == "POST":
+        if not may(request.user, "pay"):
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                payment = payment_services.record_payment(
+                    actor=request.user,
+                    programme=data["programme"],
+                    paid_on=data["paid_on"],
+                    amount=data["amount"],
+                    reference=data["reference"],
+                    bills=[b.pk for b in data["bills"]] or None,
+                    note=data["note"],
+                    excess_to_credit=data["excess_to_credit"],
+                )
+            except DomainError as exc:
+                for problem in exc.problems:
+                    field = problem.field if problem.field in form.fields else None
+                    form.add_error(field, problem.message)
+            else:
+                messages.success(
+                    request, _("Payment %(reference)s recorded.") % {"reference": payment.reference}
+                )
+                return redirect("contributions:payments")
+    listed = Paginator(selectors.payments_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contributions/payments.html",
+        {"form": form, "page": listed, "can_pay": may(request.user, "pay")},
+    )
+
+
+@login_required
+def arrears(request):
+    _viewer(request)
+    try:
+        as_of = dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        as_of = timezone.localdate()
+    programme = request.GET.get("programme", "")
+    rows = selectors.arrears(
+        request.user,
+        as_of=as_of,
+        programme_id=int(programme) if programme.isdigit() else None,
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contributions/arrears.html",
+        {
+            "page": page,
+            "as_of": as_of,
+            "programmes": programmes_managed(request.user),
+            "programme": programme,
+            "at_risk": sum(1 for r in rows if r.at_risk),
+        },
+    )
+
+
+@login_required
+def rates(request):
+    _viewer(request)
+    form = RateFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not may(request.user, "rates"):
+            raise Http404
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                imported = rate_services.import_rates(
+                    actor=request.user,
+                    text=upload.read().decode("utf-8", errors="replace"),
+                    file_name=upload.name,
+                    close_previous=form.cleaned_data["close_previous"],
+                    note=form.cleaned_data["note"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except DomainError as exc:
+                _show_errors(request, exc)
+            else:
+                if form.cleaned_data["dry_run"]:
+                    messages.success(request, _("The file is valid; nothing was added."))
+                else:
+                    messages.success(request, _("The versions in the file were added."))
+                for c in imported.closes:
+                    messages.info(
+                        request,
+                        _("%(table)s %(id)s now ends on %(date)s.")
+                        % {"table": c["table"], "id": c["id"], "date": c["effective_to"]},
+                    )
+                if not form.cleaned_data["dry_run"]:
+                    return redirect("contributions:rates")
+    return render(
+        request,
+        "contributions/rates.html",
+        {
+            "form": form,
+            "rows": rate_tables.version_rows(),
+            "can_import": may(request.user, "rates"),
+        },
+    )
