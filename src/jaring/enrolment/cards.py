@@ -25,7 +25,7 @@ from jaring.rules.nik import mask
 CARD_ROLES = {Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR, Role.BPJS_OFFICER}
 
 
-def _check_role(actor: User) -> None:
+def check_card_role(actor: User) -> None:
     if not (actor.is_authenticated and (actor.role in CARD_ROLES or actor.is_superuser)):
         raise PermissionDenied(
             Problem(
@@ -115,7 +115,7 @@ def print_sheets(
 ) -> bytes:
     """A4 sheets of the cards of every active member of the programme in the actor's area (or
     `region_code`), village by village, names in order."""
-    _check_role(actor)
+    check_card_role(actor)
     _check_language(language)
     programme = get_programme(actor, programme_id)
     members = list(
@@ -145,7 +145,7 @@ def print_sheets(
 @transaction.atomic
 def print_card(*, actor: User, membership_id: int, base_url: str, language: str = "id") -> bytes:
     """One member's card (a reprint keeps the same QR code)."""
-    _check_role(actor)
+    check_card_role(actor)
     _check_language(language)
     membership = _active(actor).filter(pk=membership_id).first()
     if membership is None:

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.enrolment.exchange_models import LineOutcome, SubmissionBatch
+from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.models import Programme
 
 
@@ -29,4 +30,20 @@ def batches_for(user: User, programme: Programme) -> QuerySet[SubmissionBatch]:
         .filter(lines_in_scope__gt=0)
         .select_related("created_by")
         .order_by("-number")
+    )
+
+
+def villages_for(user: User, programme: Programme) -> list[dict[str, object]]:
+    """Villages with members of the programme in the user's region: waiting to be sent
+    (verified) and holding a card (active), for the export and card forms."""
+    return list(
+        Membership.objects.filter(programme=programme)
+        .filter(scope_q(user))
+        .values("village_id", "village__name")
+        .annotate(
+            verified=Count("pk", filter=Q(status=MembershipStatus.VERIFIED)),
+            active=Count("pk", filter=Q(status=MembershipStatus.ACTIVE)),
+        )
+        .filter(Q(verified__gt=0) | Q(active__gt=0))
+        .order_by("village__name", "village_id")
     )

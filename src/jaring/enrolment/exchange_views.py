@@ -1,0 +1,151 @@
+"""The BPJS exchange page of a programme: send a batch, read the answer, print the cards."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jaring.core.errors import DomainError
+from jaring.enrolment import cards, exchange_selectors, exchange_services
+from jaring.enrolment.card_pdf import LABELS
+from jaring.enrolment.exchange.submission import FORMATS
+from jaring.programs.models import Programme
+from jaring.programs.selectors import get_programme
+
+_CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def _programme(request, pk: int) -> Programme:
+    try:
+        return get_programme(request.user, pk)
+    except DomainError:
+        raise Http404 from None
+
+
+def _download(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=_CONTENT_TYPES[file_name.rsplit(".", 1)[1]])
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _may(check, user) -> bool:
+    try:
+        check(user)
+    except DomainError:
+        return False
+    return True
+
+
+def _page(request, programme: Programme, **extra) -> HttpResponse:
+    user = request.user
+    can_exchange = _may(exchange_services.check_exchange_role, user)
+    context = {
+        "programme": programme,
+        "can_exchange": can_exchange,
+        "can_print": _may(cards.check_card_role, user),
+        "batches": exchange_selectors.batches_for(user, programme) if can_exchange else [],
+        "villages": exchange_selectors.villages_for(user, programme),
+        "formats": FORMATS,
+        "languages": sorted(LABELS),
+        **extra,
+    }
+    context["waiting"] = sum(v["verified"] for v in context["villages"])
+    context["active"] = sum(v["active"] for v in context["villages"])
+    return render(
+        request, "enrolment/exchange/page.html", context, status=400 if "problems" in extra else 200
+    )
+
+
+@login_required
+def exchange_page(request, pk: int):
+    return _page(request, _programme(request, pk))
+
+
+@login_required
+@require_POST
+def export_batch(request, pk: int):
+    programme = _programme(request, pk)
+    try:
+        exported = exchange_services.export_batch(
+            actor=request.user,
+            programme_id=programme.pk,
+            region_code=request.POST.get("village") or None,
+            file_format=request.POST.get("format", "xlsx"),
+        )
+    except DomainError as exc:
+        return _page(request, programme, problems=exc.problems)
+    messages.success(
+        request,
+        _("Batch %(reference)s made with %(count)d members; they are now submitted to BPJS.")
+        % {"reference": exported.batch.reference, "count": exported.batch.line_count},
+    )
+    return redirect("enrolment:bpjs:page", pk=programme.pk)
+
+
+@login_required
+def batch_file(request, batch_id: int, file_format: str):
+    try:
+        exported = exchange_services.batch_file(
+            actor=request.user, batch_id=batch_id, file_format=file_format
+        )
+    except DomainError:
+        raise Http404 from None
+    return _download(exported.content, exported.file_name)
+
+
+@login_required
+@require_POST
+def import_response(request, pk: int):
+    programme = _programme(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _page(request, programme, problems=[], missing_file=True)
+    try:
+        report = exchange_services.import_response(
+            actor=request.user,
+            programme_id=programme.pk,
+            data=upload.read(),
+            file_name=upload.name,
+        )
+    except DomainError as exc:
+        return _page(request, programme, problems=exc.problems, file_name=upload.name)
+    return _page(request, programme, report=report)
+
+
+@login_required
+def card_sheets(request, pk: int):
+    programme = _programme(request, pk)
+    village = request.GET.get("village") or None
+    try:
+        pdf = cards.print_sheets(
+            actor=request.user,
+            programme_id=programme.pk,
+            region_code=village,
+            base_url=request.build_absolute_uri("/"),
+            language=request.GET.get("language", "id"),
+        )
+    except DomainError as exc:
+        return _page(request, programme, problems=exc.problems)
+    return _download(pdf, f"kartu-{programme.pk}{'-' + village if village else ''}.pdf")
+
+
+@login_required
+def membership_card(request, membership_id: int):
+    try:
+        pdf = cards.print_card(
+            actor=request.user,
+            membership_id=membership_id,
+            base_url=request.build_absolute_uri("/"),
+            language=request.GET.get("language", "id"),
+        )
+    except DomainError:
+        raise Http404 from None
+    return _download(pdf, f"kartu-{membership_id}.pdf")

@@ -1,0 +1,131 @@
+"""The programme's BPJS exchange page: batch, response and cards from a browser session."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from jaring.accounts.models import Role
+from jaring.enrolment.exchange_models import SubmissionBatch
+from jaring.enrolment.models import Membership, MembershipStatus
+from tests.enrolment.exchange_setup import verified_members
+from tests.factories import PASIRAN, ROBAN, make_user, make_worker
+from tests.programs.factories import make_programme
+
+S = MembershipStatus
+
+
+@pytest.fixture
+def officer(db):
+    return make_user(Role.PROGRAMME_OFFICER, "61.72")
+
+
+@pytest.fixture
+def programme(officer):
+    return make_programme(officer)
+
+
+@pytest.fixture
+def members(officer, programme):
+    workers = [
+        make_worker(officer, PASIRAN, full_name="Citra"),
+        make_worker(officer, ROBAN, full_name="Dewi", sex="F"),
+    ]
+    return verified_members(officer, programme, workers)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"enrolment:bpjs:{name}", args=args)
+
+
+def upload(rows, name="jawaban.csv") -> SimpleUploadedFile:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["nik", "kpj", "status", "reason", "start_date"])
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode())
+
+
+def test_the_whole_exchange_from_the_page(officer, programme, members):
+    client = logged_in(officer)
+    page = client.get(url("page", programme.pk))
+    assert page.status_code == 200 and 'data-waiting="2"' in page.text
+    made = client.post(url("export", programme.pk), {"village": PASIRAN, "format": "csv"})
+    assert made.status_code == 302
+    page = client.get(made["Location"])
+    assert f"JRG-{programme.pk}-0001" in page.text
+    batch = SubmissionBatch.objects.get()
+    assert 'data-waiting="1"' in page.text  # Dewi, in Roban, still waits
+    file = client.get(url("batch-file", batch.pk, "csv"))
+    assert file.status_code == 200 and b"Citra" in file.content and b"Dewi" not in file.content
+
+    citra, _ = members
+    report = client.post(
+        url("response", programme.pk),
+        {"file": upload([(citra.worker.nik, "23012345678", "diterima", "", "2026-03-02")])},
+    )
+    assert report.status_code == 200 and 'data-count="accepted">1<' in report.text
+    citra.refresh_from_db()
+    assert citra.status == S.ACTIVE
+
+    pdf = client.get(url("cards", programme.pk), {"village": PASIRAN})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    one = client.get(url("card", citra.pk))
+    assert one.status_code == 200 and one.content.startswith(b"%PDF")
+
+
+def test_a_refused_response_says_why_and_changes_nothing(officer, programme, members):
+    client = logged_in(officer)
+    client.post(url("export", programme.pk), {"format": "xlsx"})
+    citra, dewi = members
+    refused = client.post(
+        url("response", programme.pk),
+        {
+            "file": upload(
+                [
+                    (citra.worker.nik, "23012345678", "accepted", "", "2026-03-02"),
+                    (dewi.worker.nik, "23012345678", "accepted", "", "2026-03-02"),
+                ]
+            )
+        },
+    )
+    assert refused.status_code == 400 and "jawaban.csv" in refused.text
+    assert "23012345678" in refused.text  # the message names the repeated KPJ
+    assert set(Membership.objects.values_list("status", flat=True)) == {S.SUBMITTED}
+
+
+def test_an_empty_export_is_refused_on_the_page(officer, programme):
+    response = logged_in(officer).post(url("export", programme.pk), {"format": "csv"})
+    assert response.status_code == 400 and 'id="problems"' in response.text
+
+
+def test_an_enumerator_sees_only_the_cards(programme, members):
+    client = logged_in(make_user(Role.ENUMERATOR, PASIRAN))
+    page = client.get(url("page", programme.pk))
+    assert page.status_code == 200
+    assert url("cards", programme.pk) in page.text and url("export", programme.pk) not in page.text
+    refused = client.post(url("export", programme.pk), {"format": "csv"})
+    assert refused.status_code == 400
+    assert Membership.objects.filter(status=S.SUBMITTED).count() == 0
+
+
+def test_another_city_gets_404(programme, members):
+    client = logged_in(make_user(Role.PROGRAMME_OFFICER, "61.71"))
+    assert client.get(url("page", programme.pk)).status_code == 404
+    assert client.post(url("export", programme.pk), {"format": "csv"}).status_code == 404
+
+
+def test_the_page_needs_a_login(programme):
+    response = Client().get(url("page", programme.pk))
+    assert response.status_code == 302 and "/login/" in response["Location"]
