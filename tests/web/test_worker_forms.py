@@ -156,3 +156,11 @@ def test_enumerator_cannot_register_into_another_village(enumerator):
     assert response.status_code == 200
     assert errors(response)["village"] == ["Kelurahan/desa ini di luar wilayah kerja Anda."]
     assert Worker.objects.count() == 0
+
+
+def test_date_inputs_carry_iso_dates_whatever_the_language(enumerator, admin):
+    # A browser's <input type="date"> drops a value like 17-08-1985 and the date is lost.
+    worker = make_worker(admin, PASIRAN, consent_date=dt.date(2026, 1, 5))
+    body = client_for(enumerator).get(f"/workers/{worker.pk}/edit/").content.decode()
+    assert 'type="date" name="birth_date" value="1985-08-17"' in body
+    assert 'type="date" name="consent_date" value="2026-01-05"' in body

@@ -143,6 +143,8 @@ class WorkerFilterForm(_RegionForm):
         return self.cleaned_data.get("province", "")
 
 
+# A browser's date input speaks ISO dates whatever the page language.
+_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 # The length limit is a hint for the browser; the services give the message.
 _RT_RW_ATTRS = {"maxlength": 3, "inputmode": "numeric", "size": 4}
 
@@ -161,9 +163,7 @@ class WorkerForm(_RegionForm):
         label="NIK", required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
     full_name = forms.CharField(label=_("Full name"), required=False, max_length=150)
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=_DATE)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
     province = forms.CharField(label=_("Province"), required=False, widget=forms.Select)
     district = forms.CharField(label=_("District"), required=False, widget=forms.Select)
@@ -185,9 +185,7 @@ class WorkerForm(_RegionForm):
     declared_income = forms.IntegerField(
         label=_("Declared monthly income (Rp)"), required=False, min_value=0
     )
-    consent_date = forms.DateField(
-        label=_("Consent date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    consent_date = forms.DateField(label=_("Consent date"), required=False, widget=_DATE)
     nik_override_reason = forms.CharField(
         label=_("Reason for accepting a birth date or sex that disagrees with the NIK"),
         required=False,

@@ -84,6 +84,18 @@ def _shown(user: User, field: str, value, names: dict[str, dict[str, str]]):
     return value
 
 
+def _changes(user: User, event: AuditEvent, names) -> list[Change]:
+    """Changed fields in form order; a field empty before and after is left out."""
+    order = {field: i for i, field in enumerate(LABELS)}
+    out = []
+    for field, before, after in sorted(event.changes(), key=lambda c: order.get(c[0], 99)):
+        shown_before = _shown(user, field, before, names)
+        shown_after = _shown(user, field, after, names)
+        if shown_before is not None or shown_after is not None:
+            out.append(Change(LABELS.get(field, field), shown_before, shown_after))
+    return out
+
+
 def worker_history(user: User, worker: Worker) -> list[Entry]:
     events = audit.history(worker)
     names = _names(events)
@@ -91,14 +103,7 @@ def worker_history(user: User, worker: Worker) -> list[Entry]:
         Entry(
             event=e,
             action=ACTIONS.get(e.action, e.action),
-            changes=[
-                Change(
-                    label=LABELS.get(field, field),
-                    before=_shown(user, field, before, names),
-                    after=_shown(user, field, after, names),
-                )
-                for field, before, after in e.changes()
-            ],
+            changes=_changes(user, e, names),
         )
         for e in events
     ]

@@ -1,0 +1,127 @@
+"""Browser tests drive Debian's Chromium through Playwright.
+
+Where Chromium (or Playwright) is missing they are skipped with a printed reason, except with
+CI=true, where a missing browser fails the run: CI must really run them.
+
+`live_server` needs a transactional database, which Django empties after each test, data
+migrations (regions, occupation categories) included. `serialized_rollback` would restore
+them but costs ~100 s per test here, so after this directory the data migrations are run
+again instead (a few seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("JARING_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[dev]')"
+    return None
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+_SKIP_MESSAGE = pytest.StashKey[str]()
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [i for i in items if i.get_closest_marker("browser")]
+    reason = _missing()
+    if not browser_items or reason is None or _in_ci():
+        return
+    message = f"SKIPPING {len(browser_items)} browser test(s): {reason}"
+    config.stash[_SKIP_MESSAGE] = message
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.write_line(message, yellow=True, bold=True)
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=message))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # Said again at the end, where nobody can miss it.
+    if _SKIP_MESSAGE in config.stash:
+        terminalreporter.write_line(config.stash[_SKIP_MESSAGE], yellow=True, bold=True)
+
+
+def rerun_data_migrations() -> None:
+    """Runs every RunPython operation of the project's migrations again, in migration order."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    graph = MigrationLoader(connection).graph
+    plan: list[tuple[str, str]] = []
+    for leaf in sorted(graph.leaf_nodes()):
+        plan += [node for node in graph.forwards_plan(leaf) if node not in plan]
+    with connection.schema_editor() as editor:
+        for app_label, name in plan:
+            if not apps.get_app_config(app_label).name.startswith("jaring."):
+                continue
+            for op in graph.nodes[(app_label, name)].operations:
+                if isinstance(op, RunPython):
+                    op.code(apps, editor)
+
+
+_flushed = []
+
+
+@pytest.fixture(autouse=True)
+def _note_flush(request):
+    if "live_server" in request.fixturenames:
+        _flushed.append(request.node.nodeid)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _restore_migration_data(django_db_setup, django_db_blocker):
+    yield
+    if _flushed:
+        with django_db_blocker.unblock():
+            rerun_data_migrations()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing()
+    if reason:
+        pytest.fail(f"CI=true and the browser tests cannot run: {reason}", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
