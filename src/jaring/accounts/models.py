@@ -22,6 +22,13 @@ class User(AbstractUser):
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    def save(self, *args, **kwargs):
+        # `jaring createsuperuser` knows nothing of roles; a superuser is an administrator.
+        if self.is_superuser:
+            self.role = Role.ADMIN
+            self.is_staff = True
+        super().save(*args, **kwargs)
+
 
 class ApiToken(models.Model):
     """A bearer token for the API; only its SHA-256 is stored."""
