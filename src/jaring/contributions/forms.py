@@ -10,19 +10,20 @@ from jaring.contributions.models import Bill, BillStatus
 from jaring.rules.tables import month_text, parse_month
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
+    widget = forms.TextInput(attrs={"placeholder": "YYYY-MM", "maxlength": 7})
+
     def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
+        if not value or not str(value).strip():
             return None
-        month = parse_month(value)
+        month = parse_month(str(value))
         if month is None:
             raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2026-05."))
         return month
 
 
 class RunForm(forms.Form):
-    month = MonthField(label=_("Contribution month (YYYY-MM)"), max_length=7)
+    month = MonthField(label=_("Contribution month (YYYY-MM)"))
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
     )
