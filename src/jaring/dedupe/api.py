@@ -1,3 +1,197 @@
-from ninja import Router
+"""The review queue over the API: list, one pair, merge, mark distinct, start a run, its status."""
 
-router = Router(tags=["dedupe"])
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from jaring.api.schemas import Strict, errors
+from jaring.dedupe import selectors, services
+from jaring.dedupe.explain import describe
+from jaring.dedupe.models import DedupeRun, ProbableDuplicate
+
+router = Router(tags=["duplicates"])
+
+
+class RecordOut(Schema):
+    kind: str = Field(description="worker or import_row")
+    id: int
+    batch: int | None = None
+    row: int | None = None
+    nik: str = Field(description="masked (6172********0001) for viewers")
+    full_name: str
+    birth_date: dt.date | None
+    sex: str
+    village_code: str
+    village_name: str
+    phone: str
+    address: str
+    merged_into: int | None
+
+
+class EvidenceOut(Schema):
+    comparison: str
+    comparison_text: str
+    label: str
+    label_text: str
+    agreement: str = Field(description="agree, partial, disagree or unknown")
+    weight: float = Field(description="log2 Bayes factor this comparison adds")
+
+
+class PairOut(Schema):
+    id: int
+    status: str
+    match_probability: float
+    match_weight: float
+    batch: int | None
+    records: list[RecordOut]
+    explanation: list[EvidenceOut]
+    found_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+    kept: int | None
+    note: str
+
+
+class PairPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PairOut]
+
+
+class QueueQuery(Schema):
+    status: str = "pending"
+    kind: str = Field("", description="'', workers or import")
+    min_probability: float | None = None
+    district: str = ""
+    batch: int | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class MergeIn(Strict):
+    keep: int | None = Field(None, description="worker to keep (default: the older record)")
+    note: str = ""
+
+
+class DistinctIn(Strict):
+    note: str = ""
+
+
+class RunIn(Strict):
+    threshold: float | None = None
+    retrain: bool = False
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    threshold: float
+    retrain: bool
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    summary: dict
+    error: str
+
+
+def pair_out(user, pair: ProbableDuplicate) -> PairOut:
+    return PairOut(
+        id=pair.pk,
+        status=pair.status,
+        match_probability=pair.match_probability,
+        match_weight=pair.match_weight,
+        batch=pair.batch_id,
+        records=selectors.records(user, pair),
+        explanation=[describe(e) for e in pair.explanation],
+        found_at=pair.found_at,
+        decided_at=pair.decided_at,
+        decided_by=pair.decided_by.username if pair.decided_by else None,
+        kept=pair.kept_id,
+        note=pair.note,
+    )
+
+
+def run_out(run: DedupeRun) -> RunOut:
+    return RunOut(
+        id=run.pk,
+        status=run.status,
+        threshold=run.threshold,
+        retrain=run.retrain,
+        created_at=run.created_at,
+        finished_at=run.finished_at,
+        summary=run.summary,
+        error=run.error,
+    )
+
+
+@router.get("/", response={200: PairPage, **errors(401)}, summary="The review queue")
+def queue(request: HttpRequest, query: Query[QueueQuery]):
+    found = selectors.queue(
+        request.auth,
+        selectors.PairFilter(
+            status=query.status,
+            kind=query.kind,
+            min_probability=query.min_probability,
+            district=query.district,
+            batch=query.batch,
+        ),
+    )
+    size = max(1, min(query.page_size, 500))
+    count = found.count()
+    page = max(1, query.page)
+    chosen = found[(page - 1) * size : page * size]
+    return PairPage(
+        count=count,
+        page=page,
+        pages=-(-count // size),
+        results=[pair_out(request.auth, p) for p in chosen],
+    )
+
+
+@router.get("/runs/latest", response={200: RunOut | None, **errors(401)}, summary="Last run")
+def latest_run(request: HttpRequest):
+    run = selectors.latest_run()
+    return run_out(run) if run else None
+
+
+@router.get("/runs/{run_id}", response={200: RunOut, **errors(401, 404)}, summary="Run status")
+def run_status(request: HttpRequest, run_id: int):
+    return run_out(selectors.get_run(run_id))
+
+
+@router.post(
+    "/runs",
+    response={202: RunOut, **errors(401, 403, 422)},
+    summary="Start detection over the whole registry (in the background)",
+)
+def start_run(request: HttpRequest, body: RunIn):
+    run = services.start_run(actor=request.auth, threshold=body.threshold, retrain=body.retrain)
+    return Status(202, run_out(run))
+
+
+@router.get("/{pair_id}", response={200: PairOut, **errors(401, 404)}, summary="One pair")
+def pair(request: HttpRequest, pair_id: int):
+    return pair_out(request.auth, selectors.get_pair(request.auth, pair_id))
+
+
+@router.post(
+    "/{pair_id}/merge",
+    response={200: PairOut, **errors(401, 403, 404, 409, 422)},
+    summary="Same person: keep one worker, the other is marked merged into it",
+)
+def merge(request: HttpRequest, pair_id: int, body: MergeIn):
+    services.merge(actor=request.auth, pair_id=pair_id, keep=body.keep, note=body.note)
+    return pair_out(request.auth, selectors.get_pair(request.auth, pair_id))
+
+
+@router.post(
+    "/{pair_id}/distinct",
+    response={200: PairOut, **errors(401, 403, 404, 409)},
+    summary="Different people: remembered, never asked again",
+)
+def distinct(request: HttpRequest, pair_id: int, body: DistinctIn):
+    services.mark_distinct(actor=request.auth, pair_id=pair_id, note=body.note)
+    return pair_out(request.auth, selectors.get_pair(request.auth, pair_id))

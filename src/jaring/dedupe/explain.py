@@ -72,6 +72,6 @@ def describe(entry: dict[str, Any]) -> dict[str, Any]:
     """An explanation entry with its comparison and level in the user's language."""
     return {
         **entry,
-        "comparison_text": COMPARISON_NAMES.get(entry["comparison"], entry["comparison"]),
-        "label_text": LEVEL_LABELS.get(entry["label"], entry["label"]),
+        "comparison_text": str(COMPARISON_NAMES.get(entry["comparison"], entry["comparison"])),
+        "label_text": str(LEVEL_LABELS.get(entry["label"], entry["label"])),
     }

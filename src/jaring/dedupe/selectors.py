@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from jaring.accounts.models import User
-from jaring.accounts.scope import scope_q
+from jaring.accounts.scope import scope_q, sees_full_nik
+from jaring.core.errors import NotFound, Problem
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate
+from jaring.regions.models import Region
+from jaring.registry.selectors import display_nik
 
 
 @dataclass
@@ -44,21 +47,74 @@ def queue(user: User, f: PairFilter) -> QuerySet[ProbableDuplicate]:
     ).order_by("-match_probability", "id")
 
 
-def get_pair(user: User, pk: int) -> ProbableDuplicate | None:
-    return (
+def get_pair(user: User, pk: int) -> ProbableDuplicate:
+    """The pair, if the user may see it; NotFound otherwise (as if it did not exist)."""
+    pair = (
         pairs_for(user)
         .select_related("worker__village", "other_worker__village", "import_row", "kept")
         .filter(pk=pk)
         .first()
     )
+    if pair is None:
+        raise NotFound(Problem("pair_not_found", "Pasangan tidak ditemukan.", "Pair not found."))
+    return pair
+
+
+def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
+    """The two records side by side, NIKs shown as the user may see them."""
+    out = []
+    for kind, rec in (("worker", pair.worker), ("worker", pair.other_worker)):
+        if rec is not None:
+            out.append(
+                {
+                    "kind": kind,
+                    "id": rec.pk,
+                    "nik": display_nik(user, rec.nik),
+                    "full_name": rec.full_name,
+                    "birth_date": rec.birth_date,
+                    "sex": rec.sex,
+                    "village_code": rec.village_id,
+                    "village_name": rec.village.name,
+                    "phone": rec.phone if sees_full_nik(user) else "",
+                    "address": rec.address,
+                    "merged_into": rec.merged_into_id,
+                }
+            )
+    row = pair.import_row
+    if row is not None:
+        out.append(
+            {
+                "kind": "import_row",
+                "id": row.pk,
+                "batch": row.batch_id,
+                "row": row.row_number,
+                "nik": display_nik(user, row.nik) if row.nik else "",
+                "full_name": row.full_name,
+                "birth_date": row.birth_date,
+                "sex": row.sex,
+                "village_code": row.village_code,
+                "village_name": _village_name(row.village_code),
+                "phone": row.phone if sees_full_nik(user) else "",
+                "address": row.address,
+                "merged_into": None,
+            }
+        )
+    return out
+
+
+def _village_name(code: str) -> str:
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
 
 
 def latest_model() -> DedupeModel | None:
     return DedupeModel.objects.first()
 
 
-def get_run(pk: int) -> DedupeRun | None:
-    return DedupeRun.objects.select_related("model").filter(pk=pk).first()
+def get_run(pk: int) -> DedupeRun:
+    run = DedupeRun.objects.select_related("model").filter(pk=pk).first()
+    if run is None:
+        raise NotFound(Problem("run_not_found", "Proses tidak ditemukan.", "Run not found."))
+    return run
 
 
 def latest_run() -> DedupeRun | None:

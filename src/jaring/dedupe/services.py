@@ -16,11 +16,11 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
-from jaring.core.errors import Conflict, NotFound, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
 from jaring.dedupe import frames, linkage
 from jaring.dedupe.explain import explanation
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
-from jaring.dedupe.selectors import pairs_for
+from jaring.dedupe.selectors import get_pair, pairs_for
 from jaring.imports.models import ImportRow
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
@@ -315,7 +315,7 @@ def _pending_pair(actor: User, pair_id: int) -> ProbableDuplicate:
     _check_decider(actor)
     pair = pairs_for(actor).select_for_update().filter(pk=pair_id).first()
     if pair is None:
-        raise NotFound(Problem("pair_not_found", "Pasangan tidak ditemukan.", "Pair not found."))
+        get_pair(actor, pair_id)  # raises NotFound
     if not pair.is_pending:
         raise Conflict(
             Problem(

@@ -1,0 +1,120 @@
+"""Review-queue pages: the queue with filters, one pair side by side with merge / distinct."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jaring.core.errors import DomainError, NotFound
+from jaring.dedupe import selectors, services
+from jaring.dedupe.explain import describe
+from jaring.dedupe.models import PairStatus
+
+
+def _show_errors(request, exc: DomainError) -> None:
+    for problem in exc.problems:
+        messages.error(request, problem.message)
+
+
+def _filter(request) -> selectors.PairFilter:
+    status = request.GET.get("status", PairStatus.PENDING)
+    try:
+        minimum = float(request.GET["min"]) if request.GET.get("min") else None
+    except ValueError:
+        minimum = None
+    return selectors.PairFilter(
+        status=status if status in PairStatus.values else "",
+        kind=request.GET.get("kind", "")
+        if request.GET.get("kind") in ("workers", "import")
+        else "",
+        min_probability=minimum,
+        district=request.GET.get("district", "").strip(),
+    )
+
+
+@login_required
+def queue(request):
+    f = _filter(request)
+    page = Paginator(selectors.queue(request.user, f), 50).get_page(request.GET.get("page"))
+    for pair in page.object_list:
+        pair.records = selectors.records(request.user, pair)
+    context = {
+        "page": page,
+        "f": f,
+        "statuses": PairStatus.choices,
+        "can_decide": services.can_decide(request.user),
+        "run": selectors.latest_run(),
+        "default_threshold": services.default_threshold(),
+        "query": request.GET.copy(),
+    }
+    context["query"].pop("page", None)
+    return render(request, "dedupe/queue.html", context)
+
+
+@login_required
+def pair_detail(request, pk: int):
+    try:
+        pair = selectors.get_pair(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    context = {
+        "pair": pair,
+        "records": selectors.records(request.user, pair),
+        "evidence": [describe(e) for e in pair.explanation],
+        "can_decide": services.can_decide(request.user) and pair.is_pending,
+    }
+    return render(request, "dedupe/pair.html", context)
+
+
+@login_required
+@require_POST
+def merge(request, pk: int):
+    keep = request.POST.get("keep")
+    try:
+        services.merge(
+            actor=request.user,
+            pair_id=pk,
+            keep=int(keep) if keep and keep.isdigit() else None,
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("Merged. Both records keep their history."))
+    return redirect("dedupe:pair", pk=pk)
+
+
+@login_required
+@require_POST
+def distinct(request, pk: int):
+    try:
+        services.mark_distinct(actor=request.user, pair_id=pk, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(
+            request, _("Marked as different people; this pair will not be asked again.")
+        )
+    return redirect("dedupe:pair", pk=pk)
+
+
+@login_required
+@require_POST
+def start_run(request):
+    try:
+        threshold = float(request.POST["threshold"]) if request.POST.get("threshold") else None
+        services.start_run(
+            actor=request.user, threshold=threshold, retrain=bool(request.POST.get("retrain"))
+        )
+    except ValueError:
+        messages.error(request, _("The threshold must be a number between 0 and 1."))
+    except DomainError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(request, _("Detection started; the queue fills when it is done."))
+    return redirect("dedupe:queue")
