@@ -1,0 +1,174 @@
+"""A claim's entitlements, computed by `rules.benefits` from what the officer recorded.
+
+A claim is one event; the rules calculate one benefit kind at a time, so a work accident with
+months off work, a disability and a trip to hospital is several calculations whose items,
+refusals and rule versions are put together here. Nothing is computed outside `rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from jaring.claims.models import ClaimKind, Disability
+from jaring.core.errors import Problem, ValidationFailed
+from jaring.rules import benefits
+from jaring.rules.errors import RuleError
+from jaring.rules.rates import RuleTables
+from jaring.rules.tables import Meta
+
+
+@dataclass(frozen=True)
+class Transport:
+    mode: str  # land, sea or air (rules.benefits.TRANSPORT_MODES)
+    cost: int
+
+
+@dataclass(frozen=True)
+class ChildInput:
+    name: str
+    birth_date: dt.date
+    level: str = ""  # "" = not in school yet
+    grade: int = 1
+    married: bool = False
+    working: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    kind: str
+    event_date: dt.date
+    description: str
+    claimed_on: dt.date | None = None  # default: today
+    claimant_name: str = ""
+    claimant_relation: str = ""
+    months_incapacity: int | None = None
+    disability: str = ""
+    disability_percent: str = ""
+    body_part: str = ""
+    function_lost_percent: str = ""
+    home_care_cost: int | None = None
+    transport: tuple[Transport, ...] = ()
+    children: tuple[ChildInput, ...] = ()
+    prior_months: int = 0
+
+
+@dataclass
+class Entitlement:
+    items: list[benefits.Item] = field(default_factory=list)
+    refusals: list[benefits.Refusal] = field(default_factory=list)
+    versions: dict[str, Meta] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(i.amount for i in self.items)
+
+    @property
+    def rule_version(self) -> str:
+        return "+".join(self.versions)
+
+    def add(self, result: benefits.BenefitResult) -> None:
+        self.items += result.items
+        self.refusals += result.refusals
+        for meta in result.versions:
+            self.versions.setdefault(meta.id, meta)
+
+
+# Fields of the rules that are named differently on a claim.
+_FIELDS = {"wage": "income_base", "months_contributed": "prior_months"}
+
+_NOTHING = Problem(
+    "nothing_to_compute",
+    "Isi paling sedikit satu manfaat JKK: bulan tidak mampu bekerja, cacat, transportasi atau "
+    "perawatan di rumah.",
+    "Give at least one JKK benefit: months unable to work, disability, transport or home care.",
+    field="months_incapacity",
+)
+
+
+def rule_refused(err: RuleError) -> ValidationFailed:
+    name = (err.field or "").split("[")[0]
+    problem_field = _FIELDS.get(name, err.field)
+    return ValidationFailed(Problem(err.code, err.message_id, err.message_en, problem_field))
+
+
+def _children(data: ClaimInput) -> list[benefits.Child]:
+    return [
+        benefits.Child(
+            birth_date=c.birth_date,
+            level=c.level or None,
+            married=c.married,
+            working=c.working,
+            grade=c.grade,
+            name=c.name,
+        )
+        for c in data.children
+    ]
+
+
+def _parts(data: ClaimInput) -> list[tuple[str, dict[str, object]]]:
+    """The rules' benefit kinds this claim pays, each with its own arguments."""
+    children = _children(data)
+    if data.kind == ClaimKind.DEATH:
+        return [("jkm-death", {"children": children})]
+    if data.kind == ClaimKind.WORK_DEATH:
+        return [("jkk-death", {"children": children})]
+    parts: list[tuple[str, dict[str, object]]] = []
+    if data.months_incapacity:
+        parts.append(("jkk-stmb", {"months_incapacity": data.months_incapacity}))
+    if data.disability == Disability.TOTAL:
+        parts.append(("jkk-total-disability", {"children": children}))
+        children = []
+    elif data.disability == Disability.PARTIAL:
+        parts.append(
+            (
+                "jkk-partial-disability",
+                {
+                    "disability_percent": data.disability_percent or None,
+                    "body_part": data.body_part or None,
+                    "function_lost_percent": data.function_lost_percent or None,
+                },
+            )
+        )
+    parts += [("transport", {"mode": t.mode, "cost": t.cost}) for t in data.transport]
+    if data.home_care_cost is not None:
+        parts.append(("home-care", {"cost": data.home_care_cost}))
+    if children:
+        raise RuleError(
+            benefits.REASONS["no_scholarship"],
+            field="children",
+            kind=data.kind,
+            kinds=", ".join(benefits.SCHOLARSHIP_CAUSE),
+        )
+    return parts
+
+
+def compute(
+    data: ClaimInput,
+    *,
+    wage: int,
+    months_contributed: int,
+    claimed_on: dt.date,
+    tables: RuleTables,
+) -> Entitlement:
+    """Every entitlement of the claim, or ValidationFailed with the rules' reason."""
+    out = Entitlement()
+    try:
+        parts = _parts(data)
+        if not parts:
+            raise ValidationFailed(_NOTHING)
+        for kind, arguments in parts:
+            out.add(
+                benefits.calculate(
+                    kind,
+                    event_date=data.event_date,
+                    claimed_on=claimed_on,
+                    wage=wage if kind in benefits.WAGE_KINDS else None,
+                    months_contributed=months_contributed,
+                    tables=tables,
+                    **arguments,
+                )
+            )
+    except RuleError as err:
+        raise rule_refused(err) from None
+    return out

@@ -1,0 +1,281 @@
+"""The money report: what a programme's contributions bought, per programme, city and segment.
+
+For one year, each row (programme × city × segment, the segment being the members' occupation
+category) has:
+- members and member-months: memberships whose cover touches the year, and the months of the
+  year their cover touches (an ended membership counts until it ended, as billing does);
+- billed, paid, arrears: the year's bill lines (contribution months in the year); a line is
+  paid when the bill's payments reach it (bills are paid in line order), arrears are the unpaid
+  part of lines past their due date on `as_of`; lapsed lines are not payable and not counted;
+- claims by kind (count and amount) for events in the year, rejected claims left out; the
+  benefits paid; and the benefit-to-contribution ratio = benefits paid ÷ contributions paid.
+
+Contributions are read from the contributions models, claims from this app; everything goes
+through the user's region scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from jaring.accounts.models import User
+from jaring.accounts.scope import scope_q
+from jaring.claims import cover, workflow
+from jaring.claims.models import Claim, ClaimKind, ClaimStatus
+from jaring.contributions.models import BillLine, LineStatus
+from jaring.core.errors import NotFound, Problem
+from jaring.enrolment.models import Membership
+from jaring.programs.eligibility import REGION_FIELD
+from jaring.programs.models import Programme
+from jaring.regions.models import Region
+from jaring.registry.models import OccupationCategory
+
+Key = tuple[int, str, str]  # programme id, regency code, category code
+
+
+@dataclass
+class Row:
+    programme_id: int | None
+    programme: str
+    participation_code: str
+    regency_code: str
+    city: str
+    segment: str
+    segment_name: str
+    members: int = 0
+    member_months: int = 0
+    billed: int = 0
+    paid: int = 0
+    arrears: int = 0
+    members_in_arrears: int = 0
+    claims: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {k: {"count": 0, "amount": 0} for k in ClaimKind.values}
+    )
+    claims_paid: int = 0
+    benefits_paid: int = 0
+
+    @property
+    def claims_count(self) -> int:
+        return sum(c["count"] for c in self.claims.values())
+
+    @property
+    def claims_amount(self) -> int:
+        return sum(c["amount"] for c in self.claims.values())
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Benefits paid per rupiah of contributions paid, to two decimals."""
+        if not self.paid:
+            return None
+        return (Decimal(self.benefits_paid) / Decimal(self.paid)).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "programme_id": self.programme_id,
+            "programme": self.programme,
+            "participation_code": self.participation_code,
+            "regency_code": self.regency_code,
+            "city": self.city,
+            "segment": self.segment,
+            "segment_name": self.segment_name,
+            "members": self.members,
+            "member_months": self.member_months,
+            "billed": self.billed,
+            "paid": self.paid,
+            "arrears": self.arrears,
+            "members_in_arrears": self.members_in_arrears,
+            "claims": self.claims,
+            "claims_count": self.claims_count,
+            "claims_amount": self.claims_amount,
+            "claims_paid": self.claims_paid,
+            "benefits_paid": self.benefits_paid,
+            "ratio": str(self.ratio) if self.ratio is not None else None,
+        }
+
+
+@dataclass
+class MoneyReport:
+    year: int
+    as_of: dt.date
+    programme: Programme | None
+    region: Region | None
+    rows: list[Row]
+    total: Row
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "programme_id": self.programme.pk if self.programme else None,
+            "programme": str(self.programme) if self.programme else None,
+            "region": self.region.code if self.region else None,
+            "region_name": self.region.name if self.region else None,
+            "rows": [r.as_dict() for r in self.rows],
+            "total": self.total.as_dict(),
+        }
+
+
+def _filters(
+    user: User | None, programme: Programme | None, region: Region | None, prefix: str = ""
+) -> Q:
+    q = Q() if user is None else scope_q(user, prefix)
+    if programme is not None:
+        q &= Q(**{f"{prefix}programme_id": programme.pk})
+    if region is not None:
+        q &= Q(**{f"{prefix}{REGION_FIELD[region.level]}": region.code})
+    return q
+
+
+def _cover(qs: QuerySet[Membership], year: int, rows: dict[Key, Row], workers: dict) -> None:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    covered = qs.filter(status__in=cover.COVERED, start_date__lte=last, end_date__gte=first)
+    fields = ("programme_id", "regency_code", "category_id", "worker_id", "status")
+    dates = ("start_date", "end_date", "status_changed_at")
+    for pid, regency, category, worker, status, start, end, changed in covered.values_list(
+        *fields, *dates
+    ).iterator(chunk_size=5000):
+        months = cover.months_touched(
+            max(start, first), min(cover.last_covered_day(status, end, changed), last)
+        )
+        if not months:
+            continue
+        key = (pid, regency, category)
+        rows[key].member_months += len(months)
+        workers[key].add(worker)
+
+
+def _paid_part() -> Case:
+    # Lines are paid in order: a line is paid in full when the running total reaches it.
+    return Case(
+        When(cumulative__lte=F("bill__paid"), then=F("amount")),
+        When(
+            cumulative__lt=F("bill__paid") + F("amount"),
+            then=F("bill__paid") - F("cumulative") + F("amount"),
+        ),
+        default=Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
+def _contributions(q: Q, year: int, as_of: dt.date, rows: dict[Key, Row]) -> None:
+    paid = _paid_part()
+    due = Q(bill__due_date__lt=as_of)
+    owed = Case(
+        When(due, then=F("amount") - paid), default=Value(0), output_field=BigIntegerField()
+    )
+    lines = (
+        BillLine.objects.filter(
+            q,
+            status=LineStatus.BILLED,
+            bill__month__gte=dt.date(year, 1, 1),
+            bill__month__lte=dt.date(year, 12, 1),
+        )
+        .order_by()
+        .values("bill__programme_id", "membership__regency_code", "membership__category_id")
+        .annotate(
+            billed=Sum("amount", output_field=BigIntegerField()),
+            paid=Sum(paid),
+            arrears=Sum(owed),
+            in_arrears=Count(
+                "membership_id", distinct=True, filter=due & Q(cumulative__gt=F("bill__paid"))
+            ),
+        )
+    )
+    for r in lines:
+        row = rows[
+            (r["bill__programme_id"], r["membership__regency_code"], r["membership__category_id"])
+        ]
+        row.billed, row.paid, row.arrears = int(r["billed"]), int(r["paid"]), int(r["arrears"])
+        row.members_in_arrears = r["in_arrears"]
+
+
+def _claims(q: Q, year: int, rows: dict[Key, Row]) -> None:
+    paid = Q(status=ClaimStatus.PAID)
+    claims = (
+        Claim.objects.filter(q, event_date__year=year)
+        .exclude(status=ClaimStatus.REJECTED)
+        .order_by()
+        .values("programme_id", "regency_code", "membership__category_id", "kind")
+        .annotate(
+            n=Count("pk"),
+            amount=Sum("total"),
+            paid_n=Count("pk", filter=paid),
+            paid_amount=Sum("total", filter=paid),
+        )
+    )
+    for c in claims:
+        row = rows[(c["programme_id"], c["regency_code"], c["membership__category_id"])]
+        row.claims[c["kind"]] = {"count": c["n"], "amount": int(c["amount"])}
+        row.claims_paid += c["paid_n"]
+        row.benefits_paid += int(c["paid_amount"] or 0)
+
+
+def money_report(
+    user: User | None,
+    *,
+    year: int,
+    programme_id: int | None = None,
+    region_code: str | None = None,
+    as_of: dt.date | None = None,
+) -> MoneyReport:
+    """The report for `year`, limited to a programme or a region, within the user's scope."""
+    workflow.check_may(user, "report")
+    as_of = as_of or timezone.localdate()
+    programme = region = None
+    if programme_id is not None:
+        programme = Programme.objects.filter(pk=programme_id).first()
+        if programme is None:
+            raise NotFound(
+                Problem(
+                    "not_found", "Program tidak ditemukan.", "Programme not found.", "programme"
+                )
+            )
+    if region_code:
+        region = Region.objects.filter(code=region_code.strip()).first()
+        if region is None:
+            raise NotFound(
+                Problem("not_found", "Wilayah tidak ditemukan.", "Region not found.", "region")
+            )
+
+    raw: dict[Key, Row] = defaultdict(lambda: Row(None, "", "", "", "", "", ""))
+    workers: dict[Key, set[int]] = defaultdict(set)
+    q = _filters(user, programme, region)
+    _cover(Membership.objects.filter(q), year, raw, workers)
+    _contributions(_filters(user, programme, region, "membership__"), year, as_of, raw)
+    _claims(q, year, raw)
+    rows = _label(raw, workers)
+    total = Row(None, "", "", "", "", "", "")
+    for row in rows:
+        for name in ("member_months", "billed", "paid", "arrears", "members_in_arrears"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        for kind, c in row.claims.items():
+            total.claims[kind]["count"] += c["count"]
+            total.claims[kind]["amount"] += c["amount"]
+        total.claims_paid += row.claims_paid
+        total.benefits_paid += row.benefits_paid
+    total.members = len(set().union(*workers.values())) if workers else 0
+    return MoneyReport(year, as_of, programme, region, rows, total)
+
+
+def _label(raw: dict[Key, Row], workers: dict[Key, set[int]]) -> list[Row]:
+    programmes = Programme.objects.in_bulk({k[0] for k in raw})
+    cities = Region.objects.in_bulk({k[1] for k in raw})
+    segments = OccupationCategory.objects.in_bulk({k[2] for k in raw})
+    out = []
+    for key in sorted(raw, key=lambda k: (str(programmes[k[0]]), k[1], segments[k[2]].sort)):
+        row = raw[key]
+        p, city, segment = programmes[key[0]], cities.get(key[1]), segments[key[2]]
+        row.programme_id, row.programme, row.participation_code = p.pk, str(p), p.participation_code
+        row.regency_code, row.city = key[1], city.name if city else key[1]
+        row.segment, row.segment_name = segment.code, str(segment)
+        row.members = len(workers.get(key, ()))
+        out.append(row)
+    return out

@@ -1,0 +1,178 @@
+"""Reads of claims and their documents, always through the user's region (`accounts.scope`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from jaring.accounts.models import User
+from jaring.accounts.scope import scope_q
+from jaring.claims import cover, workflow
+from jaring.claims.models import Claim, ClaimDocument
+from jaring.core.errors import NotFound, Problem
+from jaring.enrolment.models import Membership
+from jaring.registry.selectors import display_nik
+
+
+@dataclass
+class ClaimFilter:
+    status: str = ""
+    kind: str = ""
+    programme: int | None = None
+    q: str = ""  # NIK, KPJ or the start of the name
+
+
+def claims_for(user: User | None) -> QuerySet[Claim]:
+    workflow.check_may(user, "view")
+    qs = Claim.objects.all() if user is None else Claim.objects.filter(scope_q(user))
+    return qs.select_related("worker", "programme", "membership")
+
+
+def search_claims(user: User | None, f: ClaimFilter) -> QuerySet[Claim]:
+    qs = claims_for(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.programme:
+        qs = qs.filter(programme_id=f.programme)
+    q = f.q.strip()
+    if q.isdigit():
+        qs = qs.filter(Q(worker__nik=q) | Q(membership__kpj=q))
+    elif q:
+        qs = qs.filter(worker__name_key__startswith=" ".join(q.lower().split()))
+    return qs
+
+
+def _not_found(what_id: str, what_en: str) -> NotFound:
+    return NotFound(Problem("not_found", f"{what_id} tidak ditemukan.", f"{what_en} not found."))
+
+
+def get_claim(user: User | None, pk: int) -> Claim:
+    claim = (
+        claims_for(user)
+        .select_related("village", "created_by")
+        .prefetch_related("items", "children", "documents")
+        .filter(pk=pk)
+        .first()
+    )
+    if claim is None:
+        raise _not_found("Klaim", "Claim")
+    return claim
+
+
+def get_document(user: User | None, pk: int) -> ClaimDocument:
+    doc = (
+        ClaimDocument.objects.filter(pk=pk, claim__in=claims_for(user).values("pk"))
+        .select_related("claim")
+        .first()
+    )
+    if doc is None:
+        raise _not_found("Dokumen", "Document")
+    return doc
+
+
+def find_membership(user: User | None, identifier: str, on: dt.date) -> Membership:
+    """The membership of the worker with this NIK or KPJ that covered `on`.
+
+    Without one, the latest membership that was given cover (the services then refuse it with
+    the cover it did have), or the latest at all.
+    """
+    identifier = identifier.strip()
+    qs = Membership.objects.all() if user is None else Membership.objects.filter(scope_q(user))
+    qs = qs.filter(Q(worker__nik=identifier) | Q(kpj=identifier) if identifier else Q(pk=None))
+    memberships = list(qs.select_related("worker", "programme").order_by("-start_date", "-id"))
+    covering = next((m for m in memberships if cover.covers(m, on)), None)
+    if covering:
+        return covering
+    given = [m for m in memberships if m.start_date is not None]
+    if given or memberships:
+        return (given or memberships)[0]
+    raise NotFound(
+        Problem(
+            "membership_not_found",
+            "Tidak ada keanggotaan dengan NIK atau KPJ ini di wilayah Anda.",
+            "No membership with this NIK or KPJ in your region.",
+            field="member",
+        )
+    )
+
+
+def claim_dict(user: User | None, c: Claim, *, detail: bool = False) -> dict[str, object]:
+    """A claim as the API and the CLI show it."""
+    out: dict[str, object] = {
+        "id": c.pk,
+        "status": c.status,
+        "kind": c.kind,
+        "event_date": c.event_date.isoformat(),
+        "claimed_on": c.claimed_on.isoformat(),
+        "membership_id": c.membership_id,
+        "kpj": c.membership.kpj,
+        "programme_id": c.programme_id,
+        "programme": str(c.programme),
+        "worker_id": c.worker_id,
+        "worker": c.worker.full_name,
+        "nik": display_nik(user, c.worker.nik) if user is not None else c.worker.nik,
+        "village": c.village_id,
+        "total": c.total,
+        "rule_version": c.rule_version,
+        "paid_on": c.paid_on.isoformat() if c.paid_on else None,
+        "payment_reference": c.payment_reference,
+        "rejection_reason": c.rejection_reason,
+    }
+    if not detail:
+        return out
+    return out | {
+        "description": c.description,
+        "claimant_name": c.claimant_name,
+        "claimant_relation": c.claimant_relation,
+        "wage": c.wage,
+        "months_contributed": c.months_contributed,
+        "prior_months": c.prior_months,
+        "months_incapacity": c.months_incapacity,
+        "disability": c.disability,
+        "disability_percent": c.disability_percent,
+        "body_part": c.body_part,
+        "function_lost_percent": c.function_lost_percent,
+        "home_care_cost": c.home_care_cost,
+        "transport": c.transport,
+        "items": [
+            {
+                "code": i.code,
+                "name": i.name,
+                "name_en": i.name_en,
+                "amount": i.amount,
+                "formula": i.formula,
+                "regulation": i.regulation,
+                "basis": f"{i.formula} — {i.regulation}",
+                **({"schedule": i.schedule} if i.schedule else {}),
+            }
+            for i in c.items.all()
+        ],
+        "refused": c.refusals,
+        "sources": c.sources,
+        "children": [
+            {
+                "name": ch.name,
+                "birth_date": ch.birth_date.isoformat(),
+                "level": ch.level,
+                "grade": ch.grade,
+                "married": ch.married,
+                "working": ch.working,
+            }
+            for ch in c.children.all()
+        ],
+        "documents": [
+            {
+                "id": d.pk,
+                "name": d.original_name,
+                "content_type": d.content_type,
+                "size": d.size,
+                "sha256": d.sha256,
+                "url": f"/api/claims/documents/{d.pk}",
+            }
+            for d in c.documents.all()
+        ],
+    }
