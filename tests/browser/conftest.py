@@ -5,8 +5,8 @@ CI=true, where a missing browser fails the run: CI must really run them.
 
 `live_server` needs a transactional database, which Django empties after each test, data
 migrations (regions, occupation categories) included. `serialized_rollback` would restore
-them but costs ~100 s per test here, so after this directory the data migrations are run
-again instead (a few seconds).
+them but costs ~100 s per test here, so the data migrations are run again instead (a few
+seconds): before each live-server test that follows another, and after the last one.
 """
 
 from __future__ import annotations
@@ -88,21 +88,31 @@ def rerun_data_migrations() -> None:
                     op.code(apps, editor)
 
 
-_flushed = []
+# Whether a live-server test has emptied the database since the data was last put back.
+_flushed = {"yes": False}
 
 
 @pytest.fixture(autouse=True)
-def _note_flush(request):
-    if "live_server" in request.fixturenames:
-        _flushed.append(request.node.nodeid)
+def _migration_data(request, django_db_blocker):
+    """Puts the data migrations' rows back before a live-server test that follows another."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    if _flushed["yes"]:
+        with django_db_blocker.unblock():
+            rerun_data_migrations()
+        _flushed["yes"] = False
+    yield
+    _flushed["yes"] = True  # transactional_db empties the database after this test
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _restore_migration_data(django_db_setup, django_db_blocker):
+def _restore_after_browser_tests(django_db_blocker):
     yield
-    if _flushed:
+    if _flushed["yes"]:
         with django_db_blocker.unblock():
             rerun_data_migrations()
+        _flushed["yes"] = False
 
 
 @pytest.fixture(scope="session")

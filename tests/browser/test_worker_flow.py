@@ -20,8 +20,14 @@ pytestmark = [
 
 
 def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+    """With JARING_SCREENSHOTS=<dir>: the page at laptop width and at tablet width."""
+    if not SCREENSHOTS:
+        return
+    page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 760, "height": 1000})
+    page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}-narrow.png"), full_page=True)
+    page.set_viewport_size(size)
 
 
 def test_log_in_search_edit_and_see_the_history(page, live_server):
