@@ -30,3 +30,10 @@ def test_wrong_password_is_refused_in_indonesian(client, officer):
     response = client.post("/login/", {"username": officer.username, "password": "salah"})
     assert response.status_code == 200
     assert "Nama pengguna atau kata sandi salah." in response.content.decode()
+
+
+def test_top_bar_names_the_role_and_region(client, enumerator, admin):
+    client.force_login(enumerator)
+    assert "Pendata · Kelurahan Pasiran" in client.get("/workers/").content.decode()
+    client.force_login(admin)
+    assert "Administrator · Seluruh Indonesia" in client.get("/workers/").content.decode()
