@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_occupation_categories'),
+        ("registry", "0002_occupation_categories"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='worker',
-            name='died_on',
+            model_name="worker",
+            name="died_on",
             field=models.DateField(blank=True, null=True),
         ),
     ]
