@@ -1,3 +1,239 @@
-from ninja import Router
+"""Claims over the API: register (JSON, then documents as multipart), list, show, move through
+the workflow, download documents; the money report as JSON, xlsx or PDF. Amounts in rupiah."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jaring.api.schemas import Strict, errors
+from jaring.claims import report_documents, selectors, services
+from jaring.claims.entitlements import ChildInput, ClaimInput, Transport
+from jaring.claims.models import ClaimKind, ClaimStatus, SchoolLevel
+from jaring.claims.reports import money_report
+from jaring.claims.workflow import ACTIONS
+from jaring.core.errors import Problem, ValidationFailed
+from jaring.enrolment.selectors import get_membership
 
 router = Router(tags=["claims"])
+
+KindIn = Literal[tuple(ClaimKind.values)]  # type: ignore[valid-type]
+LevelIn = Literal[tuple(SchoolLevel.values)]  # type: ignore[valid-type]
+
+
+class TransportIn(Strict):
+    mode: Literal["land", "sea", "air"]
+    cost: int = Field(ge=0)
+
+
+class ChildIn(Strict):
+    name: str = Field(max_length=150)
+    birth_date: dt.date
+    level: LevelIn = Field("", description="school level; empty: not in school yet")
+    grade: int = Field(1, ge=1, description="year within the level (1 = first)")
+    married: bool = False
+    working: bool = False
+
+
+class ClaimIn(Strict):
+    membership_id: int | None = Field(None, description="or give `member`")
+    member: str = Field(
+        "", max_length=20, description="NIK or KPJ: the membership covering the event date"
+    )
+    kind: KindIn
+    event_date: dt.date
+    claimed_on: dt.date | None = Field(None, description="default: today")
+    description: str = Field(max_length=5000)
+    claimant_name: str = Field("", max_length=150)
+    claimant_relation: str = Field("", max_length=60)
+    months_incapacity: int | None = Field(None, ge=1, le=600)
+    disability: Literal["", "partial", "total"] = ""
+    disability_percent: str = Field("", max_length=10)
+    body_part: str = Field("", max_length=40)
+    function_lost_percent: str = Field("", max_length=10)
+    home_care_cost: int | None = Field(None, ge=0)
+    transport: list[TransportIn] = Field(default_factory=list, max_length=20)
+    children: list[ChildIn] = Field(default_factory=list, max_length=20)
+    prior_months: int = Field(0, ge=0, le=1200, description="months contributed before Jaring")
+
+
+class TransitionIn(Strict):
+    action: Literal[tuple(ACTIONS)]  # type: ignore[valid-type]
+    reason: str = Field("", max_length=2000)
+    paid_on: dt.date | None = None
+    reference: str = Field("", max_length=100)
+
+
+class ClaimQuery(Schema):
+    status: Literal["", *ClaimStatus.values] = ""  # type: ignore[valid-type]
+    kind: Literal["", *ClaimKind.values] = ""  # type: ignore[valid-type]
+    programme_id: int | None = None
+    q: str = Field("", max_length=150, description="NIK, KPJ or the start of the name")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class ReportQuery(Schema):
+    year: int = Field(ge=2000, le=2100)
+    programme_id: int | None = None
+    region: str = Field("", max_length=13, description="a province, city, district or village")
+    as_of: dt.date | None = Field(None, description="arrears as of this day (default today)")
+    format: Literal["json", "xlsx", "pdf"] = "json"
+
+
+def claim_input(body: ClaimIn) -> ClaimInput:
+    return ClaimInput(
+        kind=body.kind,
+        event_date=body.event_date,
+        claimed_on=body.claimed_on,
+        description=body.description,
+        claimant_name=body.claimant_name,
+        claimant_relation=body.claimant_relation,
+        months_incapacity=body.months_incapacity,
+        disability=body.disability,
+        disability_percent=body.disability_percent,
+        body_part=body.body_part,
+        function_lost_percent=body.function_lost_percent,
+        home_care_cost=body.home_care_cost,
+        transport=tuple(Transport(t.mode, t.cost) for t in body.transport),
+        children=tuple(ChildInput(**c.dict()) for c in body.children),
+        prior_months=body.prior_months,
+    )
+
+
+def _membership(user, body: ClaimIn):
+    if body.membership_id is not None:
+        return get_membership(user, body.membership_id)
+    if not body.member.strip():
+        raise ValidationFailed(
+            Problem(
+                "required",
+                "Isi membership_id, atau NIK/KPJ pada member.",
+                "Give membership_id, or a NIK or KPJ as member.",
+                field="member",
+            )
+        )
+    return selectors.find_membership(user, body.member, body.event_date)
+
+
+@router.get("/", response={200: dict, **errors(401, 403)}, summary="Claims in your region")
+def list_claims(request: HttpRequest, query: Query[ClaimQuery]):
+    qs = selectors.search_claims(
+        request.auth,
+        selectors.ClaimFilter(
+            status=query.status, kind=query.kind, programme=query.programme_id, q=query.q
+        ),
+    )
+    page = qs[query.offset : query.offset + query.limit]
+    return {
+        "count": qs.count(),
+        "limit": query.limit,
+        "offset": query.offset,
+        "items": [selectors.claim_dict(request.auth, c) for c in page],
+    }
+
+
+@router.post(
+    "/",
+    response={201: dict, **errors(401, 403, 404, 409, 422)},
+    summary="Register a claim: cover and lapse checked, every entitlement computed",
+)
+def create_claim(request: HttpRequest, body: ClaimIn):
+    claim = services.register_claim(
+        actor=request.auth, membership=_membership(request.auth, body), data=claim_input(body)
+    )
+    return Status(
+        201,
+        selectors.claim_dict(
+            request.auth, selectors.get_claim(request.auth, claim.pk), detail=True
+        ),
+    )
+
+
+@router.get(
+    "/reports/money",
+    response={200: dict, **errors(401, 403, 404)},
+    summary="Money report: members, contributions, claims, benefit-to-contribution ratio",
+)
+def report(request: HttpRequest, query: Query[ReportQuery]):
+    result = money_report(
+        request.auth,
+        year=query.year,
+        programme_id=query.programme_id,
+        region_code=query.region or None,
+        as_of=query.as_of,
+    )
+    if query.format == "json":
+        return result.as_dict()
+    if query.format == "xlsx":
+        response = HttpResponse(report_documents.report_xlsx(result), report_documents.XLSX)
+    else:
+        response = HttpResponse(report_documents.report_pdf(result), report_documents.PDF)
+    name = report_documents.file_name(result, query.format)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get(
+    "/documents/{document_id}",
+    response={200: None, **errors(401, 403, 404)},
+    summary="Download a claim document",
+)
+def document(request: HttpRequest, document_id: int):
+    return document_response(selectors.get_document(request.auth, document_id))
+
+
+def document_response(doc) -> FileResponse:
+    response = FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=True,
+        filename=doc.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get("/{claim_id}", response={200: dict, **errors(401, 403, 404)}, summary="A claim")
+def get_claim(request: HttpRequest, claim_id: int):
+    return selectors.claim_dict(
+        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
+    )
+
+
+@router.post(
+    "/{claim_id}/transition",
+    response={200: dict, **errors(401, 403, 404, 409, 422)},
+    summary="Verify, approve, pay (paid_on, reference) or reject (reason) a claim",
+)
+def transition(request: HttpRequest, claim_id: int, body: TransitionIn):
+    claim = services.transition(
+        actor=request.auth,
+        claim=selectors.get_claim(request.auth, claim_id),
+        action=body.action,
+        reason=body.reason,
+        paid_on=body.paid_on,
+        reference=body.reference,
+    )
+    return selectors.claim_dict(
+        request.auth, selectors.get_claim(request.auth, claim.pk), detail=True
+    )
+
+
+@router.post(
+    "/{claim_id}/documents",
+    response={201: dict, **errors(401, 403, 404, 409, 422)},
+    summary="Add documents (PDF, JPEG or PNG, checked by content and size)",
+)
+def add_documents(request: HttpRequest, claim_id: int, documents: File[list[UploadedFile]]):
+    services.add_documents(
+        actor=request.auth,
+        claim=selectors.get_claim(request.auth, claim_id),
+        documents=documents,
+    )
+    claim = selectors.get_claim(request.auth, claim_id)
+    return Status(201, selectors.claim_dict(request.auth, claim, detail=True))

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from jaring.claims import views
+
 app_name = "claims"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.claim_list, name="list"),
+    path("new/", views.claim_new, name="new"),
+    path("<int:pk>/", views.claim_detail, name="detail"),
+    path("<int:pk>/transition/", views.claim_transition, name="transition"),
+    path("<int:pk>/documents/", views.claim_documents, name="documents"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("reports/money/", views.report, name="report"),
+]

@@ -1,0 +1,173 @@
+"""Forms of the claim pages: register a claim (with children and transport rows), upload
+documents, move a claim, choose a report."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jaring.claims.entitlements import ChildInput, ClaimInput, Transport
+from jaring.claims.models import ClaimKind, Disability, SchoolLevel
+from jaring.claims.uploads import KINDS
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_ACCEPT = ",".join(f".{ext}" for _, _, ext in KINDS) + ",.jpeg"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput(attrs={"accept": _ACCEPT})
+
+    def clean(self, data, initial=None):
+        # The content checks are the service's: here only collect what was sent.
+        if isinstance(data, list | tuple):
+            return [d for d in data if d]
+        return [data] if data else []
+
+
+class ClaimForm(forms.Form):
+    member = forms.CharField(
+        label=_("Member's NIK or KPJ"),
+        max_length=20,
+        help_text=_("The membership that covered the event date is used."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of claim"), choices=ClaimKind.choices)
+    event_date = forms.DateField(label=_("Date of the event"), widget=_DATE)
+    claimed_on = forms.DateField(
+        label=_("Date of the claim"), widget=_DATE, required=False, help_text=_("Default: today")
+    )
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    claimant_name = forms.CharField(label=_("Claimant (heir)"), max_length=150, required=False)
+    claimant_relation = forms.CharField(
+        label=_("Relation to the member"), max_length=60, required=False
+    )
+    months_incapacity = forms.IntegerField(
+        label=_("Months unable to work"), min_value=1, max_value=600, required=False
+    )
+    disability = forms.ChoiceField(
+        label=_("Disability"), choices=Disability.choices, required=False
+    )
+    disability_percent = forms.CharField(
+        label=_("Disability % (official table)"), max_length=10, required=False
+    )
+    function_lost_percent = forms.CharField(
+        label=_("Function lost %"), max_length=10, required=False
+    )
+    home_care_cost = forms.IntegerField(
+        label=_("Home care cost (rupiah)"), min_value=0, required=False
+    )
+    prior_months = forms.IntegerField(
+        label=_("Months contributed before Jaring"),
+        min_value=0,
+        max_value=1200,
+        initial=0,
+        required=False,
+        help_text=_("From BPJS records; needed for a JKM scholarship (3 years)."),
+    )
+    documents = MultipleFileField(label=_("Documents (PDF, JPEG or PNG)"), required=False)
+
+    def claim_input(self, children: list[ChildInput], transport: list[Transport]) -> ClaimInput:
+        d = self.cleaned_data
+        return ClaimInput(
+            kind=d["kind"],
+            event_date=d["event_date"],
+            claimed_on=d["claimed_on"] or timezone.localdate(),
+            description=d["description"],
+            claimant_name=d["claimant_name"],
+            claimant_relation=d["claimant_relation"],
+            months_incapacity=d["months_incapacity"],
+            disability=d["disability"] or "",
+            disability_percent=d["disability_percent"],
+            function_lost_percent=d["function_lost_percent"],
+            home_care_cost=d["home_care_cost"],
+            transport=tuple(transport),
+            children=tuple(children),
+            prior_months=d["prior_months"] or 0,
+        )
+
+
+class ChildForm(forms.Form):
+    name = forms.CharField(label=_("Child's name"), max_length=150, required=False)
+    birth_date = forms.DateField(label=_("Birth date"), widget=_DATE, required=False)
+    level = forms.ChoiceField(label=_("School level"), choices=SchoolLevel.choices, required=False)
+    grade = forms.IntegerField(label=_("Year in the level"), min_value=1, initial=1, required=False)
+    married = forms.BooleanField(label=_("Married"), required=False)
+    working = forms.BooleanField(label=_("Working"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("birth_date"):
+            self.add_error("birth_date", _("Give the child's birth date."))
+        return data
+
+    def child(self) -> ChildInput | None:
+        d = self.cleaned_data
+        if not d.get("name"):
+            return None
+        return ChildInput(
+            name=d["name"],
+            birth_date=d["birth_date"],
+            level=d["level"] or "",
+            grade=d["grade"] or 1,
+            married=d["married"],
+            working=d["working"],
+        )
+
+
+class TransportForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Transport to care"),
+        choices=[
+            ("", "—"),
+            ("land", _("Land, river or lake")),
+            ("sea", _("Sea")),
+            ("air", _("Air")),
+        ],
+        required=False,
+    )
+    cost = forms.IntegerField(label=_("Cost (rupiah)"), min_value=0, required=False)
+
+    def transport(self) -> Transport | None:
+        d = self.cleaned_data
+        if not d.get("mode"):
+            return None
+        return Transport(d["mode"], d.get("cost") or 0)
+
+
+ChildFormSet = forms.formset_factory(ChildForm, extra=3, max_num=10)
+TransportFormSet = forms.formset_factory(TransportForm, extra=2, max_num=5)
+
+
+class DocumentForm(forms.Form):
+    documents = MultipleFileField(label=_("Documents (PDF, JPEG or PNG)"))
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+    paid_on = forms.DateField(label=_("Payment date"), widget=_DATE, required=False)
+    reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    region = forms.CharField(
+        label=_("Region code"),
+        max_length=13,
+        required=False,
+        help_text=_("A province, city, district or village, e.g. 61.72"),
+    )
+    as_of = forms.DateField(label=_("Arrears as of"), widget=_DATE, required=False)
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes

@@ -1,0 +1,210 @@
+"""`jaring claim`: register a claim, show it, list claims, move one through the workflow.
+
+    jaring claim create --user USERNAME (--membership ID | --member NIK|KPJ) --kind death \
+        --event-date 2026-03-10 --description TEXT [--claimant-name N --claimant-relation R] \
+        [--children JSON] [--months-incapacity N] [--disability partial|total] \
+        [--disability-percent P | --body-part CODE] [--function-lost-percent P] \
+        [--transport land:RP ...] [--home-care RP] [--prior-months N] [--document PATH ...] [--json]
+    jaring claim show ID --user USERNAME [--json]
+    jaring claim list --user USERNAME [--status S] [--kind K] [--programme ID] [--json]
+    jaring claim transition ID --user USERNAME --action verify|approve|pay|reject \
+        [--reason TEXT] [--paid-on YYYY-MM-DD] [--reference REF] [--json]
+
+Kinds: work_accident, occupational_disease, work_death, death. Children as JSON:
+[{"name": "Ani", "birth_date": "2018-04-01", "level": "sd", "grade": 1}].
+A refusal prints every problem and exits with status 2; nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from jaring.claims import selectors, services
+from jaring.claims.entitlements import ChildInput, ClaimInput, Transport
+from jaring.claims.models import ClaimKind, ClaimStatus, Disability
+from jaring.claims.workflow import ACTIONS
+from jaring.core.errors import DomainError
+from jaring.core.management.commands.calc import count_arg, date_arg, rupiah_arg
+from jaring.enrolment.management.commands._exchange_cli import (
+    acting_user,
+    add_user_argument,
+    dump,
+    refuse,
+)
+from jaring.enrolment.selectors import get_membership
+from jaring.rules.tables import rupiah
+
+
+def transport_arg(text: str) -> Transport:
+    mode, _, cost = text.partition(":")
+    if not cost:
+        raise argparse.ArgumentTypeError(f"write MODE:RUPIAH, e.g. land:250000 (not {text!r})")
+    return Transport(mode.strip(), rupiah_arg(cost))
+
+
+def children_arg(text: str) -> tuple[ChildInput, ...]:
+    try:
+        data = json.loads(text)
+        return tuple(
+            ChildInput(
+                name=str(c.get("name", "")),
+                birth_date=date_arg(str(c.get("birth_date", ""))),
+                level=str(c.get("level") or ""),
+                grade=int(c.get("grade", 1)),
+                married=bool(c.get("married", False)),
+                working=bool(c.get("working", False)),
+            )
+            for c in data
+        )
+    except (json.JSONDecodeError, TypeError, AttributeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"children: a JSON list of objects with name, birth_date, level, grade ({exc})"
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "Claims: create, show, list, transition."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        create = sub.add_parser("create", help="register a claim and compute its entitlements")
+        who = create.add_mutually_exclusive_group(required=True)
+        who.add_argument("--membership", type=int, metavar="ID")
+        who.add_argument("--member", metavar="NIK|KPJ", help="the membership covering the event")
+        create.add_argument("--kind", required=True, choices=ClaimKind.values)
+        create.add_argument("--event-date", required=True, type=date_arg)
+        create.add_argument("--claim-date", type=date_arg, help="default: today")
+        create.add_argument("--description", required=True)
+        create.add_argument("--claimant-name", default="")
+        create.add_argument("--claimant-relation", default="")
+        create.add_argument("--children", type=children_arg, default=())
+        create.add_argument("--months-incapacity", type=count_arg)
+        create.add_argument("--disability", choices=[d for d in Disability.values if d], default="")
+        create.add_argument("--disability-percent", default="")
+        create.add_argument("--body-part", default="")
+        create.add_argument("--function-lost-percent", default="")
+        create.add_argument(
+            "--transport", type=transport_arg, action="append", default=[], metavar="MODE:RP"
+        )
+        create.add_argument("--home-care", type=rupiah_arg, metavar="RP")
+        create.add_argument("--prior-months", type=count_arg, default=0)
+        create.add_argument("--document", action="append", default=[], metavar="PATH")
+
+        show = sub.add_parser("show", help="one claim with its entitlements")
+        show.add_argument("id", type=int)
+
+        listing = sub.add_parser("list", help="claims in your region, newest first")
+        listing.add_argument("--status", choices=ClaimStatus.values, default="")
+        listing.add_argument("--kind", choices=ClaimKind.values, default="")
+        listing.add_argument("--programme", type=int, metavar="ID")
+        listing.add_argument("--limit", type=count_arg, default=100)
+
+        move = sub.add_parser("transition", help="verify, approve, pay or reject a claim")
+        move.add_argument("id", type=int)
+        move.add_argument("--action", required=True, choices=ACTIONS, dest="step")
+        move.add_argument("--reason", default="")
+        move.add_argument("--paid-on", type=date_arg)
+        move.add_argument("--reference", default="")
+
+        for p in (create, show, listing, move):
+            add_user_argument(p)
+            p.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **opts):
+        actor = acting_user(opts["user"])
+        try:
+            getattr(self, f"_{opts['action']}")(actor, opts)
+        except DomainError as exc:
+            refuse(self, exc, opts["json"])
+
+    def _create(self, actor, o):
+        data = ClaimInput(
+            kind=o["kind"],
+            event_date=o["event_date"],
+            claimed_on=o["claim_date"],
+            description=o["description"],
+            claimant_name=o["claimant_name"],
+            claimant_relation=o["claimant_relation"],
+            months_incapacity=o["months_incapacity"],
+            disability=o["disability"],
+            disability_percent=o["disability_percent"],
+            body_part=o["body_part"],
+            function_lost_percent=o["function_lost_percent"],
+            home_care_cost=o["home_care"],
+            transport=tuple(o["transport"]),
+            children=o["children"],
+            prior_months=o["prior_months"],
+        )
+        if o["membership"] is not None:
+            membership = get_membership(actor, o["membership"])
+        else:
+            membership = selectors.find_membership(actor, o["member"], o["event_date"])
+        paths = [Path(p) for p in o["document"]]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            raise CommandError(f"no such file: {', '.join(missing)}")
+        handles = [p.open("rb") for p in paths]
+        try:
+            claim = services.register_claim(
+                actor=actor,
+                membership=membership,
+                data=data,
+                documents=[File(h, name=p.name) for h, p in zip(handles, paths, strict=True)],
+            )
+        finally:
+            for h in handles:
+                h.close()
+        self._show_one(actor, claim.pk, o)
+
+    def _show(self, actor, o):
+        self._show_one(actor, o["id"], o)
+
+    def _transition(self, actor, o):
+        claim = services.transition(
+            actor=actor,
+            claim=selectors.get_claim(actor, o["id"]),
+            action=o["step"],
+            reason=o["reason"],
+            paid_on=o["paid_on"],
+            reference=o["reference"],
+        )
+        self._show_one(actor, claim.pk, o)
+
+    def _list(self, actor, o):
+        claims = selectors.search_claims(
+            actor,
+            selectors.ClaimFilter(status=o["status"], kind=o["kind"], programme=o["programme"]),
+        )[: o["limit"]]
+        rows = [selectors.claim_dict(actor, c) for c in claims]
+        if o["json"]:
+            self.stdout.write(dump(rows))
+            return
+        for r in rows:
+            self.stdout.write(
+                f"{r['id']:>6} {r['status']:9} {r['kind']:20} {r['event_date']} "
+                f"{r['worker'][:30]:30} {rupiah(r['total']):>16}"
+            )
+
+    def _show_one(self, actor, pk: int, o) -> None:
+        d = selectors.claim_dict(actor, selectors.get_claim(actor, pk), detail=True)
+        if o["json"]:
+            self.stdout.write(dump(d))
+            return
+        lines = [
+            f"Klaim {d['id']} ({d['status']}): {d['kind']}, kejadian {d['event_date']}, "
+            f"{d['worker']} KPJ {d['kpj']}, {d['programme']}",
+            f"Upah (dasar) {rupiah(d['wage'])}, bulan iuran {d['months_contributed']}",
+        ]
+        lines += [
+            f"  {i['name']}: {rupiah(i['amount'])} = {i['formula']} ({i['regulation']})"
+            for i in d["items"]
+        ]
+        lines.append(f"Jumlah: {rupiah(d['total'])}")
+        lines += [f"Tidak dibayar ({r['subject']}): {r['message_id']}" for r in d["refused"]]
+        lines.append(f"Versi aturan: {d['rule_version']}")
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,221 @@
+"""Claim pages: list, register, one claim (entitlements, documents, workflow, history),
+document download; the money report with its xlsx/PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jaring.accounts.audit import history
+from jaring.claims import report_documents, selectors, services, workflow
+from jaring.claims.api import document_response
+from jaring.claims.forms import (
+    ChildFormSet,
+    ClaimForm,
+    DocumentForm,
+    ReportForm,
+    TransitionForm,
+    TransportFormSet,
+)
+from jaring.claims.models import ClaimKind, ClaimStatus
+from jaring.claims.reports import money_report
+from jaring.contributions.access import programmes_managed
+from jaring.core.errors import DomainError, NotFound
+
+
+def _allowed(request, action: str) -> None:
+    if not workflow.may(request.user, action):
+        raise Http404
+
+
+def _put_errors(form, exc: DomainError) -> None:
+    for problem in exc.problems:
+        field = (problem.field or "").split(".")[0]
+        form.add_error(field if field in form.fields else None, problem.message)
+
+
+@login_required
+def claim_list(request):
+    _allowed(request, "view")
+    f = selectors.ClaimFilter(
+        status=request.GET.get("status", "") if request.GET.get("status") in ClaimStatus else "",
+        kind=request.GET.get("kind", "") if request.GET.get("kind") in ClaimKind else "",
+        q=request.GET.get("q", ""),
+    )
+    page = Paginator(selectors.search_claims(request.user, f), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/list.html",
+        {
+            "page": page,
+            "filter": f,
+            "statuses": ClaimStatus.choices,
+            "kinds": ClaimKind.choices,
+            "can_register": workflow.may(request.user, "register"),
+            "can_report": workflow.may(request.user, "report"),
+        },
+    )
+
+
+@login_required
+def claim_new(request):
+    _allowed(request, "register")
+    post = request.POST if request.method == "POST" else None
+    form = ClaimForm(post, request.FILES or None)
+    children = ChildFormSet(post, prefix="child")
+    transport = TransportFormSet(post, prefix="transport")
+    if post and form.is_valid() and children.is_valid() and transport.is_valid():
+        data = form.claim_input(
+            [c for c in (f.child() for f in children) if c],
+            [t for t in (f.transport() for f in transport) if t],
+        )
+        try:
+            membership = selectors.find_membership(
+                request.user, form.cleaned_data["member"], data.event_date
+            )
+            claim = services.register_claim(
+                actor=request.user,
+                membership=membership,
+                data=data,
+                documents=form.cleaned_data["documents"],
+            )
+        except DomainError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, _("Claim %(id)s registered.") % {"id": claim.pk})
+            return redirect("claims:detail", pk=claim.pk)
+    return render(
+        request,
+        "claims/form.html",
+        {"form": form, "children": children, "transport": transport},
+    )
+
+
+def _claim(request, pk: int):
+    _allowed(request, "view")
+    try:
+        return selectors.get_claim(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def claim_detail(request, pk: int):
+    claim = _claim(request, pk)
+    actions = workflow.actions_for(request.user, claim.status)
+    return render(
+        request,
+        "claims/detail.html",
+        {
+            "claim": claim,
+            "actions": actions,
+            "transition_form": TransitionForm(initial={"paid_on": timezone.localdate()}),
+            "document_form": DocumentForm(),
+            "can_add_documents": workflow.may(request.user, "register")
+            and claim.status not in (ClaimStatus.PAID, ClaimStatus.REJECTED),
+            "events": history(claim),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_transition(request, pk: int):
+    claim = _claim(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.transition(
+                actor=request.user,
+                claim=claim,
+                action=d["action"],
+                reason=d["reason"],
+                paid_on=d["paid_on"],
+                reference=d["reference"],
+            )
+        except DomainError as exc:
+            for problem in exc.problems:
+                messages.error(request, problem.message)
+        else:
+            messages.success(request, _("The claim was updated."))
+    else:
+        messages.error(request, _("Check the dates and try again."))
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def claim_documents(request, pk: int):
+    claim = _claim(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_documents(
+                actor=request.user, claim=claim, documents=form.cleaned_data["documents"]
+            )
+        except DomainError as exc:
+            for problem in exc.problems:
+                messages.error(request, problem.message)
+        else:
+            messages.success(request, _("The documents were added."))
+    else:
+        messages.error(request, _("Choose a file."))
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@login_required
+def document(request, pk: int):
+    _allowed(request, "view")
+    try:
+        return document_response(selectors.get_document(request.user, pk))
+    except NotFound:
+        raise Http404 from None
+
+
+_EXPORTS = {
+    "xlsx": (report_documents.report_xlsx, report_documents.XLSX),
+    "pdf": (report_documents.report_pdf, report_documents.PDF),
+}
+
+
+@login_required
+def report(request):
+    _allowed(request, "report")
+    programmes = programmes_managed(request.user)
+    initial = {"year": timezone.localdate().year}
+    form = ReportForm(request.GET or initial, programmes=programmes)
+    result = None
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = money_report(
+                request.user,
+                year=d["year"],
+                programme_id=d["programme"].pk if d["programme"] else None,
+                region_code=d["region"] or None,
+                as_of=d["as_of"],
+            )
+        except DomainError as exc:
+            _put_errors(form, exc)
+        else:
+            kind = request.GET.get("export")
+            if kind in _EXPORTS:
+                make, content_type = _EXPORTS[kind]
+                response = HttpResponse(make(result), content_type=content_type)
+                name = report_documents.file_name(result, kind)
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "claims/report.html",
+        {"form": form, "report": result, "kinds": ClaimKind.choices, "query": query.urlencode()},
+    )
