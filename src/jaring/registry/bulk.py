@@ -209,6 +209,8 @@ def _stage(cursor, frame: pl.DataFrame) -> None:
         sql = f"COPY {_STAGING} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
         with cursor.cursor.copy(sql) as copy:
             copy.write(data.getbuffer())
+        # Without statistics the planner guesses the joins below badly (minutes, not seconds).
+        cursor.execute(f"ANALYZE {_STAGING}")
         return
     rows = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).iter_rows()
     placeholders = ", ".join(["%s"] * len(_STAGED))

@@ -48,7 +48,11 @@ class Worker(models.Model):
     name_key = models.CharField(max_length=150, editable=False)
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # No index of its own on these two keys: the (key, name_key, id) indexes below serve both
+    # lookups and ordered lists, and every index slows bulk loads (bench/RESULTS.md).
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Derived from the village code; scoping filters on them (see accounts.scope).
     province_code = models.CharField(max_length=2, editable=False)
     regency_code = models.CharField(max_length=5, editable=False)
@@ -57,7 +61,7 @@ class Worker(models.Model):
     rw = models.CharField("RW", max_length=3, blank=True)
     address = models.CharField(max_length=255, blank=True)
     phone = models.CharField(max_length=16, blank=True)
-    category = models.ForeignKey(OccupationCategory, on_delete=models.PROTECT)
+    category = models.ForeignKey(OccupationCategory, on_delete=models.PROTECT, db_index=False)
     has_disability = models.BooleanField(default=False)
     disability_kind = models.CharField(max_length=20, choices=DisabilityKind.choices, blank=True)
     declared_income = models.PositiveBigIntegerField(null=True, blank=True)
@@ -80,13 +84,15 @@ class Worker(models.Model):
 
     class Meta:
         ordering = ["name_key", "id"]
+        # One index per way a list is narrowed (scope level or filter), each in list order, so
+        # a page is a short index walk and a deep page's ids come from the index alone.
         indexes = [
-            models.Index(fields=["name_key", "id"]),
-            models.Index(fields=["regency_code", "name_key"]),
-            models.Index(fields=["district_code", "name_key"]),
-            models.Index(fields=["village", "name_key"]),
-            models.Index(fields=["province_code", "name_key"]),
-            models.Index(fields=["category", "name_key"]),
+            models.Index(fields=["name_key", "id"], name="worker_name"),
+            models.Index(fields=["province_code", "name_key", "id"], name="worker_province_name"),
+            models.Index(fields=["regency_code", "name_key", "id"], name="worker_regency_name"),
+            models.Index(fields=["district_code", "name_key", "id"], name="worker_district_name"),
+            models.Index(fields=["village", "name_key", "id"], name="worker_village_name"),
+            models.Index(fields=["category", "name_key", "id"], name="worker_category_name"),
         ]
 
     def __str__(self) -> str:
