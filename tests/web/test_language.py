@@ -4,6 +4,15 @@ def test_indonesian_is_the_default(client, db):
     assert "Nama pengguna" in body and "Kata sandi" in body
 
 
+def test_an_english_browser_still_gets_indonesian_until_the_user_switches(client, db):
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    assert "Kata sandi" in client.get("/login/", headers=english_browser).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Password" in client.get("/login/", headers=english_browser).content.decode()
+    client.post("/i18n/setlang/", {"language": "id", "next": "/login/"})
+    assert "Kata sandi" in client.get("/login/", headers=english_browser).content.decode()
+
+
 def test_switching_to_english_and_back(client, officer):
     client.force_login(officer)
     assert "Pekerja" in client.get("/workers/").content.decode()
