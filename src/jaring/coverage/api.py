@@ -1,3 +1,146 @@
-from ninja import Router
+"""Coverage over the API: the figure, the whole dashboard (what the page's charts draw), and
+writes of working population, targets and the BPJS branch's segment counts (one or a file)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.http import HttpRequest
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from jaring.api.schemas import Strict, errors
+from jaring.coverage import dashboard, projection, selectors, services
 
 router = Router(tags=["coverage"])
+
+
+class CoverageQuery(Schema):
+    region: str = Field(description="province, city or district code", examples=["61.72"])
+    year: int | None = Field(None, description="its December (or this month for this year)")
+    month: str = Field("", description="YYYY-MM (default this month); not in the future")
+    by: str = Field("", description="projection: reach the target by YYYY-MM")
+
+
+def _where(user, query: CoverageQuery):
+    region = selectors.get_region(user, query.region)
+    return region, selectors.parse_month_arg(query.month or None, year=query.year)
+
+
+@router.get(
+    "/",
+    response={200: dict, **errors(401, 404, 422)},
+    summary="UCJ coverage of a region: participants ÷ working population, target, gap",
+)
+def get_coverage(request: HttpRequest, query: Query[CoverageQuery]):
+    region, month = _where(request.auth, query)
+    c = selectors.coverage(request.auth, region, month)
+    p = projection.project(c, selectors.history(region, month), by=query.by or None)
+    return c.as_dict() | {"projection": p.as_dict()}
+
+
+@router.get(
+    "/dashboard",
+    response={200: dict, **errors(401, 404, 422)},
+    summary="Everything the region's dashboard shows (the charts draw exactly this)",
+)
+def get_dashboard(request: HttpRequest, query: Query[CoverageQuery], refresh: bool = False):
+    region, month = _where(request.auth, query)
+    return dashboard.dashboard(request.auth, region, month, refresh=refresh)
+
+
+class PopulationIn(Strict):
+    region: str = Field(max_length=13)
+    year: int
+    people: int = Field(description="working population; more than zero")
+    source: str = Field(description="sakernas, dukcapil, estimate or demo_estimate")
+    note: str = Field("", max_length=300)
+
+
+class TargetIn(Strict):
+    region: str = Field(max_length=13)
+    year: int
+    target_pct: str = Field(description="percentage, e.g. 45 or 40.5", examples=["45"])
+    note: str = Field("", max_length=300)
+
+
+class CountIn(Strict):
+    region: str = Field(max_length=13)
+    month: str = Field(description="YYYY-MM, not in the future")
+    segment: str = Field(description="wage_earners, self_paid or other_funded")
+    participants: int
+    source: str = Field("", max_length=200)
+
+
+@router.put(
+    "/populations",
+    response={200: dict, **errors(401, 403, 422)},
+    summary="Set a region's working population for a year",
+)
+def put_population(request: HttpRequest, body: PopulationIn):
+    row = services.set_population(
+        actor=request.auth, region_code=body.region, **body.dict(exclude={"region"})
+    )
+    return {"region": row.region_id, "year": row.year, "people": row.people, "source": row.source}
+
+
+@router.put(
+    "/targets",
+    response={200: dict, **errors(401, 403, 422)},
+    summary="Set a region's coverage target for a year (a target below today's is flagged)",
+)
+def put_target(request: HttpRequest, body: TargetIn):
+    row = services.set_target(
+        actor=request.auth, region_code=body.region, **body.dict(exclude={"region"})
+    )
+    return {"region": row.region_id, "year": row.year, "target_pct": str(row.target_pct)}
+
+
+@router.put(
+    "/counts",
+    response={200: dict, **errors(401, 403, 422)},
+    summary="Set one month's participants of another segment (BPJS branch report)",
+)
+def put_count(request: HttpRequest, body: CountIn):
+    row = services.set_segment_count(
+        actor=request.auth, region_code=body.region, **body.dict(exclude={"region"})
+    )
+    return {
+        "region": row.region_id,
+        "month": row.month.isoformat()[:7],
+        "segment": row.segment,
+        "participants": row.participants,
+    }
+
+
+def _with_file(upload: UploadedFile, run):
+    suffix = Path(upload.name or "").suffix
+    with tempfile.NamedTemporaryFile(suffix=suffix) as f:
+        for chunk in upload.chunks():
+            f.write(chunk)
+        f.flush()
+        return run(Path(f.name)).as_dict()
+
+
+@router.post(
+    "/populations/import",
+    response={200: dict, **errors(401, 403, 422)},
+    summary="Import working populations (csv/xlsx: region, year, people, source[, note])",
+)
+def import_populations(request: HttpRequest, file: File[UploadedFile]):
+    return _with_file(file, lambda p: services.import_populations(actor=request.auth, path=p))
+
+
+@router.post(
+    "/counts/import",
+    response={200: dict, **errors(401, 403, 422)},
+    summary="Import segment counts (csv/xlsx: region, month, segment, participants)",
+)
+def import_counts(request: HttpRequest, file: File[UploadedFile]):
+    return _with_file(
+        file,
+        lambda p: services.import_segment_counts(
+            actor=request.auth, path=p, source=file.name or ""
+        ),
+    )

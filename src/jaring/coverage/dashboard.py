@@ -1,0 +1,176 @@
+"""Everything one region's dashboard shows, as one JSON-ready dict: the page, its charts, the
+API and the mayor's PDF all read this, so they always show the same numbers.
+
+Computing it for a province of a million members takes seconds (history is one count per
+month), so the result is kept in `DashboardSnapshot` for `JARING_DASHBOARD_MAX_AGE` seconds
+(10 minutes by default); writes to coverage figures drop it, and the page has a refresh button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from jaring.accounts.models import User
+from jaring.claims import workflow
+from jaring.claims.reports import money_report
+from jaring.contributions.models import Payment
+from jaring.core.errors import DomainError
+from jaring.coverage import projection, selectors
+from jaring.coverage.models import DashboardSnapshot, Segment
+from jaring.dedupe.models import PairStatus, ProbableDuplicate
+from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs.budget import programme_budget
+from jaring.programs.models import Programme
+from jaring.regions.models import Region
+from jaring.rules.tables import month_text
+
+EXPIRY_DAYS = 60
+
+
+def max_age() -> int:
+    return int(getattr(settings, "JARING_DASHBOARD_MAX_AGE", 600))
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _segments(c: selectors.Coverage) -> list[dict[str, object]]:
+    labels = selectors.segment_labels()
+    counts = {selectors.JARING: c.jaring, **{s: c.segments.get(s, 0) for s in Segment.values}}
+    return [
+        {
+            "code": code,
+            "name": labels[code],
+            "participants": n,
+            "coverage_pct": selectors.pct(n, c.working_population),
+        }
+        for code, n in counts.items()
+    ]
+
+
+def _money(region: Region, year: int) -> dict[str, object]:
+    total = money_report(None, year=year, region_code=region.code).total
+    return {
+        "year": year,
+        "members": total.members,
+        "billed": total.billed,
+        "contributions_paid": total.paid,
+        "arrears": total.arrears,
+        "claims": total.claims_count,
+        "claims_amount": total.claims_amount,
+        "benefits_paid": total.benefits_paid,
+        "ratio": total.ratio,
+    }
+
+
+def _programmes(region: Region, year: int) -> list[dict[str, object]]:
+    inside = Q(region_id=region.code) | Q(region_id__startswith=region.code + ".")
+    out = []
+    for p in Programme.objects.filter(inside, fiscal_year=year).order_by("name"):
+        paid = Payment.objects.filter(programme=p).aggregate(s=Sum("amount"))["s"] or 0
+        row = {
+            "id": p.pk,
+            "name": p.name,
+            "funder": p.get_funder_display(),
+            "legal_basis": p.legal_basis,
+            "ceiling": p.budget_ceiling,
+            "paid": paid,
+        }
+        try:
+            b = programme_budget(p)
+            row |= {"planned": b.planned, "enrolled": b.enrolled, "active": b.active}
+            row["members"] = sum(c.enrolled_workers for c in b.categories)
+        except DomainError as exc:
+            row["problem"] = exc.problems[0].message
+        out.append(row)
+    return out
+
+
+def _expiring(region: Region, today: dt.date) -> dict[str, object]:
+    soon = Membership.objects.filter(
+        selectors.region_q(region),
+        status=MembershipStatus.ACTIVE,
+        end_date__gte=today,
+        end_date__lte=today + dt.timedelta(days=EXPIRY_DAYS),
+    )
+    by_month = {}
+    for m in soon.order_by().values_list("end_date", flat=True):
+        key = month_text(m)
+        by_month[key] = by_month.get(key, 0) + 1
+    return {
+        "within_days": EXPIRY_DAYS,
+        "within_30_days": soon.filter(end_date__lte=today + dt.timedelta(days=30)).count(),
+        "total": sum(by_month.values()),
+        "by_month": [{"month": k, "members": v} for k, v in sorted(by_month.items())],
+    }
+
+
+def _duplicates(region: Region) -> int:
+    return ProbableDuplicate.objects.filter(
+        selectors.region_q(region), status=PairStatus.PENDING
+    ).count()
+
+
+def compute(region: Region, month: dt.date, *, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    c = selectors.coverage(None, region, month, today=today)
+    points = selectors.history(region, month, today=today)
+    b = selectors.breakdowns(region, month, today=today)
+    data = {
+        "coverage": c.as_dict(),
+        "segments": _segments(c),
+        "history": points,
+        "yearly": selectors.yearly(points),
+        "projection": projection.project(c, points).as_dict(),
+        "categories": b.categories,
+        "ecosystems": b.ecosystems,
+        "sex": b.sex,
+        "disability": b.disability,
+        "districts": b.districts,
+        "money": _money(region, month.year),
+        "programmes": _programmes(region, month.year),
+        "expiring": _expiring(region, today),
+        "duplicates_pending": _duplicates(region),
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    return _plain(data)
+
+
+def dashboard(user: User | None, region: Region, month: dt.date, *, refresh: bool = False) -> dict:
+    """The dashboard for `user` (money only for roles that see money reports)."""
+    selectors.coverage(user, region, month, with_kpi=False)  # the scope check, cheaply
+    now = timezone.now()
+    snap = DashboardSnapshot.objects.filter(region=region, month=month).first()
+    fresh = snap and not refresh and (now - snap.computed_at).total_seconds() < max_age()
+    if fresh:
+        data = snap.data
+    else:
+        started = time.perf_counter()
+        data = compute(region, month)
+        DashboardSnapshot.objects.update_or_create(
+            region=region,
+            month=month,
+            defaults={
+                "data": data,
+                "computed_at": now,
+                "seconds": time.perf_counter() - started,
+            },
+        )
+    if not workflow.may(user, "report"):
+        data = {**data, "money": None}
+    return data
