@@ -1,5 +1,6 @@
 import datetime as dt
 
+from jaring.accounts.models import AuditEvent
 from jaring.registry import services
 from jaring.rules.nik import mask
 from tests.factories import PASIRAN, make_worker
@@ -65,3 +66,12 @@ def test_history_dates_are_dates_in_the_page_language(officer, admin):
     worker = make_worker(admin, PASIRAN, consent_date=dt.date(2026, 3, 2))
     body = client_for(officer).get(f"/workers/{worker.pk}/").content.decode()
     assert "2 Maret 2026" in body
+
+
+def test_history_of_a_change_without_a_person_says_system(officer, admin):
+    worker = make_worker(admin, PASIRAN)
+    services.update_worker(actor=admin, worker=worker, changes={"address": "Jl. Baru"})
+    AuditEvent.objects.filter(target_id=str(worker.pk)).update(actor=None)
+    response = client_for(officer).get(f"/workers/{worker.pk}/")
+    assert response.status_code == 200
+    assert "oleh sistem" in response.content.decode()

@@ -46,6 +46,7 @@ class Change:
 class Entry:
     event: AuditEvent
     action: str
+    who: str
     changes: list[Change]
 
 
@@ -103,6 +104,8 @@ def worker_history(user: User, worker: Worker) -> list[Entry]:
         Entry(
             event=e,
             action=ACTIONS.get(e.action, e.action),
+            # Imports and the demo write without a person behind them.
+            who=(e.actor.get_full_name() or e.actor.username) if e.actor else _("system"),
             changes=_changes(user, e, names),
         )
         for e in events
