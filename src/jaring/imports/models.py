@@ -1,6 +1,6 @@
 """An uploaded list (`ImportBatch`) and what the import decided for each of its rows.
 
-`ImportRow` is also the staging table a commit reads from: its columns hold the normalised
+`ImportRow` is also the staging table a commit copies from: its columns hold the normalised
 values, in the registry's stored form. The probable-duplicate detector reads the rows of a batch
 whose outcome is `new` (nik, full_name, birth_date, sex, village_code).
 """
@@ -85,6 +85,8 @@ class ImportRow(models.Model):
     outcome = models.CharField(max_length=24, choices=Outcome.choices)
     nik = models.CharField(max_length=64, blank=True)
     full_name = models.CharField(max_length=150, blank=True)
+    # `Worker.name_key` of the name, so that a commit copies new rows with SQL alone.
+    name_key = models.CharField(max_length=150, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True)
     village_code = models.CharField(max_length=13, blank=True)

@@ -57,6 +57,7 @@ STORED = (
     "outcome",
     "nik",
     "full_name",
+    "name_key",
     "birth_date",
     "sex",
     "village_code",
@@ -125,13 +126,21 @@ def analyse(
         norm, today=today, villages=Villages(region_code), categories=category_table()
     )
     progress("registry", 0.6)
-    rows = _outcomes(_against_registry(_in_file(checked), region_code))
+    rows = _outcomes(_against_registry(_in_file(_with_name_key(checked)), region_code))
     progress("registry", 0.8)
     counts = rows.group_by("outcome").len()
     summary = {o.value: 0 for o in Outcome}
     summary.update(dict(counts.iter_rows()))
     summary["rows"] = rows.height
     return Analysis(sheet=sheet, mapping=mapping, rows=rows.select(STORED), counts=summary)
+
+
+def _with_name_key(frame: pl.DataFrame) -> pl.DataFrame:
+    # Names repeat: each distinct one is keyed once.
+    keys = {n: name_key(n) for n in frame["full_name"].drop_nulls().unique().to_list()}
+    return frame.with_columns(
+        name_key=pl.col("full_name").replace_strict(keys, default=None, return_dtype=pl.String)
+    )
 
 
 def _in_file(frame: pl.DataFrame) -> pl.DataFrame:
@@ -166,16 +175,13 @@ def _against_registry(frame: pl.DataFrame, region_code: str) -> pl.DataFrame:
     candidates = frame.filter(pl.col("reasons").is_null() & pl.col("duplicate_of").is_null())
     registered = registry_rows(candidates["nik"].to_list())
     frame = frame.join(registered, on="nik", how="left", maintain_order="left")
-    keys = {n: name_key(n) for n in frame["full_name"].drop_nulls().unique().to_list()}
     in_region = (
         pl.lit(True)
         if not region_code
         else (pl.col("reg_village_code") == region_code)
         | pl.col("reg_village_code").str.starts_with(region_code + ".")
     )
-    same_person = pl.col("full_name").replace_strict(
-        keys, default=None, return_dtype=pl.String
-    ) == pl.col("reg_name_key")
+    same_person = pl.col("name_key") == pl.col("reg_name_key")
     # A cell left empty keeps what the registry has: a list never erases data.
     changed = [
         pl.col(row).is_not_null() & pl.col(row).ne_missing(pl.col(f"reg_{row}"))

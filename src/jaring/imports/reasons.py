@@ -45,6 +45,11 @@ FILE = {
         "Wilayah {code} di luar wilayah kerja Anda.",
         "Region {code} is outside your region.",
     ),
+    "nik_registered": Reason(
+        "nik_registered",
+        "NIK sudah terdaftar sejak berkas diperiksa: {niks}.",
+        "NIK registered since the file was checked: {niks}.",
+    ),
     "region_unknown": Reason(
         "region_unknown",
         "Kode wilayah {code} tidak dikenal.",

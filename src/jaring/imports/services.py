@@ -22,12 +22,11 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
-from jaring.imports import columns, pipeline, staging
+from jaring.imports import columns, commit, pipeline, staging
 from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
 from jaring.imports.reading import check_size, sniff
 from jaring.imports.reasons import file_problem
 from jaring.regions.models import Region
-from jaring.registry import bulk
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
 
@@ -240,6 +239,8 @@ def _already_committed() -> Problem:
 def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Adds the new workers and applies the updates: all of them in one transaction, or none."""
     _check_importer(actor)
+    if not in_scope(actor, batch.region_code):
+        raise PermissionDenied(file_problem("region_out_of_scope", code=batch.region_code or "-"))
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.READY).update(
         status=Status.COMMITTING, stage="committing", progress=0
     )
@@ -253,10 +254,10 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
         )
     try:
         with transaction.atomic():
-            added = bulk.insert_workers(
-                staging.rows_with(batch.pk, Outcome.NEW),
-                source=f"impor #{batch.pk}: {batch.original_name}"[:100],
+            added = commit.add_new_workers(
+                batch=batch,
                 actor=actor,
+                source=f"impor #{batch.pk}: {batch.original_name}"[:100],
             )
             updated = _apply_updates(actor, batch)
     except DomainError as exc:

@@ -1,4 +1,4 @@
-"""Moving an analysis' rows into `ImportRow` and back, with the engine's bulk path.
+"""Moving an analysis' rows into `ImportRow`, with the engine's bulk path.
 
 COPY on PostgreSQL, one `executemany` on SQLite: a million rows in seconds, where the ORM's
 bulk_create manages ~20k rows a second.
@@ -19,6 +19,7 @@ from jaring.imports.models import ImportRow
 _TEXT = {
     "nik": 64,
     "full_name": 150,
+    "name_key": 150,
     "sex": 1,
     "village_code": 13,
     "rt": 3,
@@ -82,51 +83,12 @@ def save_rows(
                 with cursor.cursor.copy(sql) as copy:
                     copy.write(data.getbuffer())
             else:
-                values = chunk.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).iter_rows()
+                chunk = chunk.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+                # Column lists zipped into tuples: several times faster than iter_rows.
+                values = zip(*(column.to_list() for column in chunk.iter_columns()), strict=True)
                 marks = ", ".join(["%s"] * len(_COLUMNS))
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
             progress(min(1.0, (start + _CHUNK) / stored.height))
-
-
-_NEW_SCHEMA = {
-    "nik": pl.String,
-    "full_name": pl.String,
-    "birth_date": pl.String,
-    "sex": pl.String,
-    "village_code": pl.String,
-    "rt": pl.String,
-    "rw": pl.String,
-    "address": pl.String,
-    "phone": pl.String,
-    "category_code": pl.String,
-    "has_disability": pl.Int8,
-    "disability_kind": pl.String,
-    "declared_income": pl.Int64,
-    "consent_date": pl.String,
-}
-# Both engines give these back in one form: ISO dates as text, booleans as 0/1.
-_PORTABLE = {
-    "birth_date": "CAST(birth_date AS TEXT)",
-    "consent_date": "CAST(consent_date AS TEXT)",
-    "has_disability": "CASE WHEN has_disability THEN 1 ELSE 0 END",
-}
-
-
-def rows_with(batch_id: int, outcome: str) -> pl.DataFrame:
-    """The rows of a batch with `outcome`, as the frame `registry.bulk.insert_workers` takes."""
-    selected = ", ".join(_PORTABLE.get(c, c) for c in _NEW_SCHEMA)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {selected} FROM {ImportRow._meta.db_table} "
-            "WHERE batch_id = %s AND outcome = %s ORDER BY row_number",
-            [batch_id, outcome],
-        )
-        found = cursor.fetchall()
-    frame = pl.DataFrame(found, schema=_NEW_SCHEMA, orient="row")
-    return frame.with_columns(
-        pl.col("birth_date", "consent_date").str.to_date("%Y-%m-%d"),
-        pl.col("has_disability").cast(pl.Boolean),
-    )
 
 
 def decode_json(value: object) -> object:
