@@ -321,51 +321,110 @@ def income(raw: pl.Expr) -> pl.Expr:
     return pl.when(s.str.contains(r"^\d{1,15}$")).then(s.cast(pl.Int64, strict=False))
 
 
+def per_value(
+    frame: pl.DataFrame,
+    keys: list[str],
+    columns: dict[str, pl.Expr],
+    *,
+    where: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """`columns`, computed once per distinct value of the `keys` columns: one row per row.
+
+    A list repeats a few values a million times (sex, RT, birth dates, names), so the
+    expressions run over the distinct values and a join spreads the answers. With `where`,
+    only the rows it picks get answers; the others get nulls (they took a fast path).
+    """
+    cells = frame.select(keys)
+    distinct = (cells if where is None else cells.filter(where)).unique()
+    answers = distinct.with_columns(**columns)
+    joined = cells.join(answers, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return joined.drop(keys)
+
+
 def normalise(frame: pl.DataFrame, mapping: dict[str, str], *, today: dt.date) -> pl.DataFrame:
     """One row per non-blank row of the file, with the registry's field names.
 
-    `row` is the spreadsheet row the officer sees; `*_raw` keep the text of cells that can be
-    unreadable, for the reasons.
+    `*_raw` keep the text of cells that can be unreadable, for the reasons. Each cell is
+    trimmed once and each expression runs once per distinct value; the NIK and the phone,
+    nearly all distinct, take the common shape directly and only the others through the
+    full expressions.
     """
-    columns = {f.name: _cell(frame, mapping.get(f.name)) for f in FIELDS}
-    has, kind, disability_bad = disability(columns["disability"], columns["disability_kind"])
-    nik_value, nik_mangled = nik(columns["nik"])
-    rt_combined, rw_combined = split_rt_rw(columns["rt_rw"])
-    phone_value, phone_ok = phone(columns["phone"])
-    out = frame.select(
-        nik_raw=columns["nik"],
-        nik=nik_value,
-        nik_mangled=nik_mangled.fill_null(False),
-        full_name=name(columns["full_name"]),
-        birth_date_raw=columns["birth_date"],
-        birth_date=date(columns["birth_date"], today),
-        sex_raw=columns["sex"],
-        sex=sex(columns["sex"]),
-        village_raw=columns["village"],
-        district_raw=columns["district"],
-        rt=pl.coalesce(rt_rw(columns["rt"]), rt_combined),
-        rw=pl.coalesce(rt_rw(columns["rw"]), rw_combined),
-        rt_rw_raw=columns["rt_rw"],
-        address=columns["address"].str.replace_all(r"\s+", " "),
-        phone=phone_value,
-        phone_ok=phone_ok,
-        category_raw=columns["category"],
-        disability_raw=pl.concat_str(
-            columns["disability"], columns["disability_kind"], separator=" / ", ignore_nulls=True
+    cells = frame.select(**{f.name: _cell(frame, mapping.get(f.name)) for f in FIELDS})
+    col = pl.col
+    plain_nik = col("nik").str.contains(r"^\d{16}$").fill_null(False)
+    nik_value, nik_mangled = nik(col("nik"))
+    mobile = col("phone").str.extract(_FAST_PHONE)
+    phone_value, phone_ok = phone(col("phone"))
+    has, kind, disability_bad = disability(col("disability"), col("disability_kind"))
+    rt_combined, rw_combined = split_rt_rw(col("rt_rw"))
+    parts = [
+        cells,
+        cells.select(plain_nik=plain_nik, mobile=mobile),
+        per_value(
+            cells, ["nik"], {"nik_other": nik_value, "nik_mangled": nik_mangled}, where=~plain_nik
         ),
-        has_disability=has.fill_null(False),
-        disability_kind=kind,
-        disability_bad=disability_bad.fill_null(False),
-        income_raw=columns["declared_income"],
-        declared_income=income(columns["declared_income"]),
-        consent_raw=columns["consent_date"],
-        consent_date=date(columns["consent_date"], today),
+        per_value(
+            cells,
+            ["phone"],
+            {"phone_other": phone_value, "phone_other_ok": phone_ok},
+            where=mobile.is_null(),
+        ),
+        per_value(cells, ["full_name"], {"name_value": name(col("full_name"))}),
+        per_value(cells, ["birth_date"], {"birth_value": date(col("birth_date"), today)}),
+        per_value(cells, ["consent_date"], {"consent_value": date(col("consent_date"), today)}),
+        per_value(cells, ["sex"], {"sex_value": sex(col("sex"))}),
+        per_value(cells, ["rt"], {"rt_value": rt_rw(col("rt"))}),
+        per_value(cells, ["rw"], {"rw_value": rt_rw(col("rw"))}),
+        per_value(cells, ["rt_rw"], {"rt_combined": rt_combined, "rw_combined": rw_combined}),
+        per_value(
+            cells, ["address"], {"address_value": col("address").str.replace_all(r"\s+", " ")}
+        ),
+        per_value(cells, ["declared_income"], {"income_value": income(col("declared_income"))}),
+        per_value(
+            cells,
+            ["disability", "disability_kind"],
+            {
+                "has_disability": has,
+                "disability_kind_value": kind,
+                "disability_bad": disability_bad,
+                "disability_raw": pl.concat_str(
+                    col("disability"), col("disability_kind"), separator=" / ", ignore_nulls=True
+                ),
+            },
+        ),
+    ]
+    return pl.concat(parts, how="horizontal").select(
+        nik_raw=col("nik"),
+        nik=pl.when(col("plain_nik")).then(col("nik")).otherwise(col("nik_other")),
+        nik_mangled=col("nik_mangled").fill_null(False),
+        full_name=col("name_value"),
+        birth_date_raw=col("birth_date"),
+        birth_date=col("birth_value"),
+        sex_raw=col("sex"),
+        sex=col("sex_value"),
+        village_raw=col("village"),
+        district_raw=col("district"),
+        rt=pl.coalesce(col("rt_value"), col("rt_combined")),
+        rw=pl.coalesce(col("rw_value"), col("rw_combined")),
+        rt_rw_raw=col("rt_rw"),
+        address=col("address_value"),
+        phone=pl.when(col("mobile").is_not_null())
+        .then(pl.lit("+62") + col("mobile"))
+        .otherwise(col("phone_other")),
+        phone_ok=col("mobile").is_not_null() | col("phone_other_ok"),
+        category_raw=col("category"),
+        disability_raw=col("disability_raw"),
+        has_disability=col("has_disability").fill_null(False),
+        disability_kind=col("disability_kind_value"),
+        disability_bad=col("disability_bad").fill_null(False),
+        income_raw=col("declared_income"),
+        declared_income=col("income_value"),
+        consent_raw=col("consent_date"),
+        consent_date=col("consent_value"),
     )
-    return out
 
 
 def _cell(frame: pl.DataFrame, header: str | None) -> pl.Expr:
     if header is None or header not in frame.columns:
-        # A full-length column, so that per-batch functions see every row.
-        return pl.repeat(None, pl.len(), dtype=pl.String)
+        return pl.lit(None, dtype=pl.String)
     return text(pl.col(header))
