@@ -2,6 +2,7 @@ import pytest
 
 from jaring.accounts.models import Role
 from jaring.rules.nik import mask
+from jaring.web import paging
 from tests.factories import PASIRAN, ROBAN, make_user, make_worker
 from tests.web.conftest import client_for
 
@@ -76,7 +77,7 @@ def test_htmx_request_gets_only_the_table(officer, city_workers):
     assert 'name="district"' not in body
 
 
-def test_pagination_50_per_page_with_plain_get_links(officer, admin):
+def test_pagination_50_per_page_with_plain_get_links(officer, admin, monkeypatch):
     for i in range(53):
         make_worker(admin, PASIRAN, full_name=f"Pekerja {i:02d}")
     client = client_for(officer)
@@ -89,6 +90,10 @@ def test_pagination_50_per_page_with_plain_get_links(officer, admin):
     assert not second.context["page"].has_next
     assert second.context["page"].total == 53
     assert client.get("/workers/?page=abc").status_code == 200
+    # Counting stops at a cap, so a huge registry never pays for COUNT(*) over everything.
+    monkeypatch.setattr(paging, "COUNT_CAP", 10)
+    capped = client.get("/workers/?q=pekerja").content.decode()
+    assert "Menampilkan 1–50" in capped and "dari lebih dari 10 pekerja" in capped
 
 
 def test_district_and_village_choices_stay_inside_the_scope(enumerator, officer):

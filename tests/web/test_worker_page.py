@@ -36,7 +36,7 @@ def test_worker_page_shows_the_fields_and_the_history(officer, admin):
     assert update.event.reason == "Nama sesuai KTP"
     changes = {str(c.label): (c.before, c.after) for c in update.changes}
     assert changes["Nama lengkap"] == ("Siti Aminah", "Siti Aminah Lubis")
-    assert changes["Penghasilan per bulan (Rp)"] == (None, 1_500_000)
+    assert changes["Penghasilan per bulan"] == (None, "Rp1.500.000")
     assert "Rina Wulandari" in body
     assert "Nama sesuai KTP" in body
     # The creation entry names the village rather than its bare code.

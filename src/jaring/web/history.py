@@ -12,6 +12,7 @@ from jaring.accounts.models import AuditEvent, User
 from jaring.regions.models import Region
 from jaring.registry.models import DisabilityKind, OccupationCategory, Sex, Worker
 from jaring.registry.selectors import display_nik
+from jaring.web.templatetags.jaring_ui import rupiah
 
 LABELS = {
     "nik": "NIK",
@@ -26,7 +27,7 @@ LABELS = {
     "category_id": _("Occupation"),
     "has_disability": _("Has a disability"),
     "disability_kind": _("Kind of disability"),
-    "declared_income": _("Declared monthly income (Rp)"),
+    "declared_income": _("Declared monthly income"),
     "consent_date": _("Consent date"),
     "nik_override_reason": _("NIK exception reason"),
 }
@@ -74,6 +75,8 @@ def _shown(user: User, field: str, value, names: dict[str, dict[str, str]]):
         return None
     if field == "nik":
         return display_nik(user, value)
+    if field == "declared_income":
+        return rupiah(value)
     if field in _DATES:
         return dt.date.fromisoformat(value)
     if field in names:

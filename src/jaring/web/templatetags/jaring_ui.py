@@ -13,10 +13,16 @@ def shown_nik(nik: str, user) -> str:
 
 
 @register.filter
+def grouped(number) -> str:
+    """1.000 in Indonesian, 1,000 in English."""
+    return number_format(number, decimal_pos=0, force_grouping=True)
+
+
+@register.filter
 def rupiah(amount) -> str:
     if amount is None or amount == "":
         return ""
-    return "Rp" + number_format(amount, decimal_pos=0, force_grouping=True)
+    return "Rp" + grouped(amount)
 
 
 @register.simple_tag(takes_context=True)
