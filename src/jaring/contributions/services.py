@@ -50,6 +50,7 @@ Progress = Callable[[str, float], None]
 
 # Statuses whose cover, once given, is billed for every month it touches. An ended membership
 # is billed for the months that began before it ended.
+_ANALYZE_AFTER = 50_000
 _BILLED_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.EXPIRED, MembershipStatus.RENEWED)
 
 
@@ -181,17 +182,23 @@ def _groups(programme: Programme, month: dt.date) -> list[tuple[str, int, int]]:
         return [tuple(r) for r in cur.fetchall()]
 
 
-def _insert_lines(bill: Bill) -> int:
+def _insert_lines(bill: Bill, *, new: bool) -> int:
     """Adds a line for each billable member not on the bill yet, after the existing lines."""
     line, rate, m = BillLine._meta.db_table, BillRate._meta.db_table, Membership._meta.db_table
+    # A new bill has no lines: looking each member up among them is a million wasted probes.
+    missing = (
+        ""
+        if new
+        else f"AND NOT EXISTS (SELECT 1 FROM {line} l "
+        "WHERE l.bill_id = %s AND l.membership_id = m.id)"
+    )
     sql = f"""
         INSERT INTO {line} (bill_id, membership_id, rate_id, amount, cumulative, status)
         SELECT %s, m.id, r.id, r.amount, %s + SUM(r.amount) OVER (ORDER BY m.id), %s
         FROM {m} m
         JOIN {rate} r ON r.bill_id = %s AND r.category_id = m.category_id
             AND r.income_base = m.income_base
-        WHERE {_billable_sql()}
-            AND NOT EXISTS (SELECT 1 FROM {line} l WHERE l.bill_id = %s AND l.membership_id = m.id)
+        WHERE {_billable_sql()} {missing}
     """
     params = [
         bill.pk,
@@ -199,7 +206,7 @@ def _insert_lines(bill: Bill) -> int:
         LineStatus.BILLED,
         bill.pk,
         *_billable_params(bill.programme_id, bill.month),
-        bill.pk,
+        *([] if new else [bill.pk]),
     ]
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -279,7 +286,11 @@ def bill_programme(
         )
         for (category, base), c in priced.items()
     )
-    added = _insert_lines(bill)
+    added = _insert_lines(bill, new=created)
+    if added > _ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Fresh statistics, or the next lapse check is planned for an empty table (minutes).
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {BillLine._meta.db_table}")
     refresh_totals(bill)
     if added or created:
         audit.record(
@@ -360,28 +371,33 @@ def _unpaid_runs(as_of: dt.date, programme_ids: list[int], longer_than: int) -> 
     """{membership id: first period of its earliest run of > `longer_than` unpaid months}.
 
     A month is unpaid when its due date is before `as_of` and the member's line is not fully
-    paid. Runs are "gaps and islands": consecutive periods minus their row number are constant.
+    paid. Only members with more unpaid months than that in all are looked at closely; their
+    runs are "gaps and islands": consecutive periods minus their row number are constant.
     """
     line, bill, m = BillLine._meta.db_table, Bill._meta.db_table, Membership._meta.db_table
     ids = ", ".join(str(int(i)) for i in programme_ids)
     sql = f"""
         WITH unpaid AS (
             SELECT l.membership_id AS mid, b.period AS period
-            FROM {line} l
-            JOIN {bill} b ON b.id = l.bill_id
-            JOIN {m} m ON m.id = l.membership_id
+            FROM {line} l JOIN {bill} b ON b.id = l.bill_id
             WHERE l.status = %s AND l.cumulative > b.paid AND b.due_date < %s
-                AND m.status = %s AND b.programme_id IN ({ids})
+                AND b.programme_id IN ({ids})
+        ), candidates AS (
+            SELECT mid FROM unpaid GROUP BY mid HAVING COUNT(*) > %s
         ), runs AS (
-            SELECT mid, period,
-                period - ROW_NUMBER() OVER (PARTITION BY mid ORDER BY period) AS grp
-            FROM unpaid
+            SELECT u.mid, u.period,
+                u.period - ROW_NUMBER() OVER (PARTITION BY u.mid ORDER BY u.period) AS grp
+            FROM unpaid u
+            JOIN candidates c ON c.mid = u.mid
+            JOIN {m} m ON m.id = u.mid AND m.status = %s
         )
         SELECT mid, MIN(period) FROM runs GROUP BY mid, grp HAVING COUNT(*) > %s
     """
     out: dict[int, int] = {}
     with connection.cursor() as cur:
-        cur.execute(sql, [LineStatus.BILLED, as_of, MembershipStatus.ACTIVE, longer_than])
+        cur.execute(
+            sql, [LineStatus.BILLED, as_of, longer_than, MembershipStatus.ACTIVE, longer_than]
+        )
         for mid, first in cur.fetchall():
             out[mid] = min(first, out.get(mid, first))
     return out
