@@ -39,8 +39,6 @@ COLUMNS = (
     "reason",
 )
 _WIDTHS = (16, 19, 28, 12, 5, 40, 22, 12, 14, 12, 7, 8, 14, 10, 30)
-_TEXT = "@"
-_DATE = "yyyy-mm-dd"
 
 # BPJS forms write sex as L (laki-laki) / P (perempuan).
 SEX_CODES = {"M": "L", "F": "P"}
@@ -119,18 +117,10 @@ def write_csv(rows: Iterable[SubmissionRow], out: BinaryIO) -> None:
     text.detach()
 
 
-def _xlsx_cell(ws, value: object) -> WriteOnlyCell:
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = _DATE
-    elif isinstance(value, int):
-        cell = WriteOnlyCell(ws, value)
-    else:
-        cell = WriteOnlyCell(ws, safe_cell(value))
-        # A string cell, never a formula, and shown as text (a NIK must not become 6.17E+15).
-        cell.data_type = "s"
-        cell.number_format = _TEXT
-    return cell
+def _xlsx_value(value: object) -> object:
+    # Plain values: openpyxl writes a date as a date cell and a str as a string cell (never a
+    # formula once safe_cell has escaped it), so a NIK stays text. Styled cells cost 5× more.
+    return value if isinstance(value, int | dt.date) else safe_cell(value)
 
 
 def write_xlsx(rows: Iterable[SubmissionRow], out: BinaryIO) -> None:
@@ -147,7 +137,7 @@ def write_xlsx(rows: Iterable[SubmissionRow], out: BinaryIO) -> None:
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append([_xlsx_cell(ws, v) for v in row.cells()])
+        ws.append([_xlsx_value(v) for v in row.cells()])
     wb.save(out)
 
 
