@@ -129,5 +129,5 @@ def test_payment_then_claim_to_paid_and_the_report(page, live_server, settings, 
 
     # 4. What the city's Rp33,600 bought: Rp129,000,000 ÷ Rp33,600 = 3,839.29.
     page.goto(f"{base}/claims/reports/money/?year=2026&region=61.72&as_of=2026-04-30")
-    expect(page.locator("#total-ratio")).to_have_text("3839.29")
+    expect(page.locator("#total-ratio")).to_have_text("3839,29")  # Indonesian decimal comma
     shot(page, "report")
