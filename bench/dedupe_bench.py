@@ -100,8 +100,10 @@ def quality(args) -> dict:
 
     threshold = args.threshold or linkage.DEFAULT_THRESHOLD
     start = time.perf_counter()
-    people = people_frame(iter_people(args.rows, region="61.72", seed=1, today=TODAY))
-    frame, truth = inject_duplicates(people, rate=0.2, seed=2, today=TODAY)
+    # --rows counts the copies too: originals plus 20 % copies make --rows.
+    originals = round(args.rows / 1.2)
+    people = people_frame(iter_people(originals, region="61.72", seed=args.seed, today=TODAY))
+    frame, truth = inject_duplicates(people, rate=0.2, seed=args.seed + 1, today=TODAY)
     frame = frame.rename({"record_id": "unique_id"})
     generated = time.perf_counter() - start
     start = time.perf_counter()
@@ -121,6 +123,7 @@ def quality(args) -> dict:
     return {
         "step": "quality",
         "rows": len(frame),
+        "seed": args.seed,
         "threshold": threshold,
         "at_threshold": by_threshold[str(threshold)],
         "by_threshold": by_threshold,
@@ -287,6 +290,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1_000_000, help="registry size")
     parser.add_argument("--upload", type=int, default=35_000, help="upload rows (35,000)")
     parser.add_argument("--threshold", type=float, default=THRESHOLD_DEFAULT)
+    parser.add_argument("--seed", type=int, default=1, help="quality data seed (1)")
     args = parser.parse_args()
     if args.step == "all" or args.db == "both":
         steps = ["quality", "registry", "full", "upload"] if args.step == "all" else [args.step]

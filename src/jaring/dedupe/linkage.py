@@ -29,6 +29,7 @@ import math
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -245,8 +246,23 @@ class TrainedModel:
             timings=data.get("timings", {}),
         )
 
-    def splink_settings(self, *, prior: float) -> dict[str, Any]:
-        out = dict(self.splink)
+    def splink_settings(self, *, prior: float, dialect: str) -> dict[str, Any]:
+        """The settings for `dialect`, with the trained m and u values.
+
+        The saved JSON holds SQL for the dialect it was trained on (DuckDB's function names are
+        not Spark's), so the comparisons are rebuilt for the backend at hand and only the
+        trained values are carried over, level by level.
+        """
+        out = settings().get_settings(dialect).as_dict()
+        saved = {
+            c["output_column_name"]: c["comparison_levels"] for c in self.splink["comparisons"]
+        }
+        for comparison in out["comparisons"]:
+            trained = saved[comparison["output_column_name"]]
+            for level, values in zip(comparison["comparison_levels"], trained, strict=True):
+                for key in ("m_probability", "u_probability"):
+                    if key in values:
+                        level[key] = values[key]
         out["probability_two_random_records_match"] = prior
         return out
 
@@ -278,9 +294,13 @@ def backend_name() -> str:
 @contextmanager
 def _db_api(limits: Limits) -> Iterator[Any]:
     if backend_name() == "spark":
-        from jaring.dedupe.spark import spark_api
+        from jaring.dedupe.spark import drop_views, spark_api
 
-        yield spark_api()
+        api = spark_api()
+        try:
+            yield api
+        finally:
+            drop_views(api.spark)
         return
     import duckdb
     from splink import DuckDBAPI
@@ -298,11 +318,10 @@ def _db_api(limits: Limits) -> Iterator[Any]:
 
 
 def _register(db_api: Any, frame: pl.DataFrame, name: str) -> Any:
-    if backend_name() == "spark":
-        from jaring.dedupe.spark import to_spark
-
-        return db_api.register(to_spark(frame), dataset_display_name=name)
-    return db_api.register(frame.to_arrow(), dataset_display_name=name)
+    # Both DuckDB and Spark 4 take an Arrow table as it is. A Spark session outlives a run,
+    # so every registration gets a table name of its own.
+    table = f"jaring_{name}_{uuid.uuid4().hex[:8]}"
+    return db_api.register(frame.to_arrow(), dataset_display_name=name, table_name=table)
 
 
 def _to_polars(splink_df: Any) -> pl.DataFrame:
@@ -418,7 +437,10 @@ def score_registry(
     with _db_api(limits) as db_api:
         linker = Linker(
             _register(db_api, features, "registry"),
-            model.splink_settings(prior=_prior_for_dedupe(model, len(features))),
+            model.splink_settings(
+                prior=_prior_for_dedupe(model, len(features)),
+                dialect=db_api.sql_dialect.sql_dialect_str,
+            ),
             log_level=None,
         )
         predictions = linker.inference.predict(
@@ -448,7 +470,10 @@ def score_candidates(
         right_df = _register(db_api, right, "registry")
         linker = Linker(
             right_df,
-            model.splink_settings(prior=_prior_for_link(model, len(right))),
+            model.splink_settings(
+                prior=_prior_for_link(model, len(right)),
+                dialect=db_api.sql_dialect.sql_dialect_str,
+            ),
             log_level=None,
         )
         predictions = linker.inference.predict_between(
