@@ -15,7 +15,7 @@ import json
 import polars as pl
 
 from jaring.imports.lookups import Villages
-from jaring.imports.normalise import ymd
+from jaring.imports.normalise import per_value, ymd
 from jaring.imports.reasons import problem_reason, row_reason
 from jaring.registry.validation import WorkerInput, check_fields
 from jaring.rules import nik as nik_rules
@@ -39,31 +39,50 @@ def good_prefixes(niks: pl.Series, today: dt.date) -> list[str]:
 
 
 def decode_nik(frame: pl.DataFrame, today: dt.date) -> pl.DataFrame:
-    """Adds nik_ok, nik_birth_date and nik_sex: what rules.nik.parse would find, column-wise."""
+    """Adds nik_ok, nik_birth_date and nik_sex: what rules.nik.parse would find, column-wise.
+
+    Birth dates repeat, so each distinct DDMMYY part of the NIKs is decoded once.
+    """
     nik = pl.col("nik")
-    dd = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    well_formed = nik.str.contains(r"^\d{16}$").fill_null(False)
+    parts = frame.select(
+        well_formed=well_formed,
+        ddmmyy=pl.when(well_formed).then(nik.str.slice(6, 6)),
+        good_prefix=nik.str.slice(0, 6).is_in(good_prefixes(frame["nik"].drop_nulls(), today)),
+        serial_ok=nik.str.slice(12, 4) != "0000",
+    )
+    dd = pl.col("ddmmyy").str.slice(0, 2).cast(pl.Int32, strict=False)
     female = dd > 40
     day = pl.when(female).then(dd - 40).otherwise(dd)
-    month = nik.str.slice(8, 2)
-    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    month = pl.col("ddmmyy").str.slice(2, 2)
+    yy = pl.col("ddmmyy").str.slice(4, 2).cast(pl.Int32, strict=False)
     this_century = ymd(yy + 2000, month, day)
     birth = (
         pl.when(this_century <= pl.lit(today))
         .then(this_century)
         .otherwise(ymd(yy + 1900, month, day))
     )
-    prefixes = good_prefixes(frame["nik"].drop_nulls(), today)
-    well_formed = nik.str.contains(r"^\d{16}$").fill_null(False)
-    return frame.with_columns(
-        nik_ok=(
-            well_formed
-            & ~pl.col("nik_mangled")
-            & nik.str.slice(0, 6).is_in(prefixes)
-            & birth.is_not_null()
-            & (nik.str.slice(12, 4) != "0000")
-        ).fill_null(False),
-        nik_birth_date=pl.when(well_formed).then(birth),
-        nik_sex=pl.when(well_formed).then(pl.when(female).then(pl.lit("F")).otherwise(pl.lit("M"))),
+    decoded = per_value(
+        parts,
+        ["ddmmyy"],
+        {
+            "nik_birth_date": birth,
+            "nik_sex": pl.when(female).then(pl.lit("F")).when(~female).then(pl.lit("M")),
+        },
+    )
+    col = pl.col
+    return (
+        pl.concat([frame, parts, decoded], how="horizontal")
+        .with_columns(
+            nik_ok=(
+                col("well_formed")
+                & ~col("nik_mangled")
+                & col("good_prefix")
+                & col("nik_birth_date").is_not_null()
+                & col("serial_ok")
+            ).fill_null(False)
+        )
+        .drop("well_formed", "ddmmyy", "good_prefix", "serial_ok")
     )
 
 
@@ -108,11 +127,14 @@ def validate(
         .then(pl.col("nik_birth_date"))
         .otherwise(pl.col("birth_date")),
         sex=pl.when(pl.col("sex_raw").is_null()).then(pl.col("nik_sex")).otherwise(pl.col("sex")),
-        category_code=pl.col("category_raw")
+    )
+    category = (
+        pl.col("category_raw")
         .str.to_lowercase()
         .str.replace_all(r"[^a-z0-9]", "")
-        .replace_strict(categories, default=None, return_dtype=pl.String),
+        .replace_strict(categories, default=None, return_dtype=pl.String)
     )
+    frame = frame.hstack(per_value(frame, ["category_raw"], {"category_code": category}))
     frame = villages.column(frame)
     clean = frame.select(screen(frame, today)).to_series()
     suspects = frame.filter(~clean)
