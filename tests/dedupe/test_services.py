@@ -42,6 +42,9 @@ def test_a_run_queues_the_duplicates_with_their_explanation(saved_model, registr
         e["agreement"] in {"agree", "partial", "disagree", "unknown"} for e in pair.explanation
     )
     assert pair.regency_code == "61.72"  # both in Singkawang
+    # The weights are the evidence; with the (negative) log-odds of the prior they make the
+    # pair's match weight.
+    assert sum(e["weight"] for e in pair.explanation) > pair.match_weight > 0
 
 
 def test_a_second_run_asks_nothing_twice(saved_model, registry):

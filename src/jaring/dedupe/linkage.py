@@ -419,8 +419,9 @@ _PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probabilit
 
 def _pairs(predictions: Any) -> pl.DataFrame:
     frame = _to_polars(predictions)
-    gammas = [c for c in frame.columns if c.startswith("gamma_")]
-    return frame.select(*_PAIR_COLUMNS, *gammas)
+    # gamma_*: the level each comparison found; mw_*: the weight it added (for the officer).
+    parts = [c for c in frame.columns if c.startswith(("gamma_", "mw_"))]
+    return frame.select(*_PAIR_COLUMNS, *parts)
 
 
 def score_registry(
@@ -430,7 +431,7 @@ def score_registry(
     threshold: float,
     limits: Limits | None = None,
 ) -> pl.DataFrame:
-    """Probable duplicate pairs within the registry: unique_id_l < unique_id_r, gamma_* columns."""
+    """Probable duplicate pairs within the registry: unique_id_l < unique_id_r, gamma_*, mw_*."""
     limits = limits or Limits()
     _quiet()
     features = person_features(registry)

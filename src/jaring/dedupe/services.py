@@ -249,14 +249,14 @@ def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None
     with no model yet and a registry too small to train one, nothing is flagged.
     """
     threshold = _check_threshold(threshold or default_threshold())
+    live = Worker.objects.filter(merged_into__isnull=True)
+    if not DedupeModel.objects.exists() and live.count() < MIN_RECORDS_TO_TRAIN:
+        return 0  # nothing to learn from yet, nor much to be a duplicate of
     rows = frames.batch_frame(batch_id)
     if rows.is_empty():
         return 0
     registry = frames.registry_frame()
-    try:
-        saved = current_model(registry=registry)
-    except Conflict:
-        return 0
+    saved = current_model(registry=registry)
     model = linkage.TrainedModel.from_dict(saved.model)
     pairs = linkage.score_candidates(rows, registry, model, threshold=threshold)
     if pairs.is_empty():
