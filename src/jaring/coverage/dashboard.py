@@ -79,7 +79,7 @@ def _money(region: Region, year: int) -> dict[str, object]:
 
 
 def _programmes(region: Region, year: int) -> list[dict[str, object]]:
-    inside = Q(region_id=region.code) | Q(region_id__startswith=region.code + ".")
+    inside = Q(region_id=region.code) | Q(region__code__startswith=region.code + ".")
     out = []
     for p in Programme.objects.filter(inside, fiscal_year=year).order_by("name"):
         paid = Payment.objects.filter(programme=p).aggregate(s=Sum("amount"))["s"] or 0

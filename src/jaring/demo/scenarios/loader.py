@@ -115,18 +115,18 @@ def _admin() -> User:
     return User.objects.get(username="admin")
 
 
-HOLIDAYS = Path(__file__).with_name("holidays_2023_2025.toml")
+HOLIDAYS = Path(__file__).with_name("holidays.toml")
 
 
 def ensure_holidays() -> None:
-    """The 2023 and 2025 calendars the scenarios' due dates need, added as an admin would."""
+    """The 2023-2025 calendars the scenarios' due dates need, added as an admin would."""
     if RateImport.objects.filter(file_name=HOLIDAYS.name).exists():
         return
     rate_services.import_rates(
         actor=None,
         text=HOLIDAYS.read_text(encoding="utf-8"),
         file_name=HOLIDAYS.name,
-        note="demo scenarios: holiday calendars 2023 and 2025",
+        note="demo scenarios: holiday calendars 2023-2025",
     )
 
 
