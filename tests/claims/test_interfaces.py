@@ -268,3 +268,18 @@ def test_cli_refusals_exit_2_with_every_problem(admin, fisher):
         )  # fmt: skip
     assert err.value.returncode == 2
     assert not Claim.objects.exists()
+
+
+def test_lists_make_a_fixed_number_of_queries(api, admin, fisher, django_assert_max_num_queries):
+    register(admin, fisher, "work_accident", months_incapacity=1)
+    caller, web = api(admin), client_for(admin)
+    with django_assert_max_num_queries(12) as one:
+        assert caller.get("/api/claims/").status_code == 200
+    with django_assert_max_num_queries(20) as one_page:
+        assert web.get("/claims/").status_code == 200
+    for _ in range(4):
+        register(admin, fisher, "work_accident", months_incapacity=1)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert caller.get("/api/claims/").json()["count"] == 5
+    with django_assert_max_num_queries(len(one_page.captured_queries)):
+        assert web.get("/claims/").status_code == 200

@@ -128,7 +128,7 @@ def _check_worker(m: Membership, data: ClaimInput) -> None:
             )
 
 
-def _save_documents(claim: Claim, checked: Sequence[uploads.Checked], actor: User | None) -> None:
+def _save_documents(claim: Claim, checked: Sequence[uploads.Checked], actor: User) -> None:
     saved: list[ClaimDocument] = []
     try:
         for c in checked:
@@ -153,7 +153,7 @@ def _save_documents(claim: Claim, checked: Sequence[uploads.Checked], actor: Use
 @transaction.atomic
 def register_claim(
     *,
-    actor: User | None,
+    actor: User,
     membership: Membership,
     data: ClaimInput,
     documents: Sequence = (),
@@ -167,7 +167,7 @@ def register_claim(
         .select_related("worker", "programme")
         .get(pk=membership.pk)
     )
-    if actor is not None and not in_scope(actor, m.village_id):
+    if not in_scope(actor, m.village_id):
         raise _out_of_scope()
     claimed_on = _check_fields(data, today)
     checked = uploads.check(documents)
@@ -260,15 +260,15 @@ def register_claim(
     return claim
 
 
-def _locked(actor: User | None, claim: Claim) -> Claim:
+def _locked(actor: User, claim: Claim) -> Claim:
     c = Claim.objects.select_for_update().select_related("worker").get(pk=claim.pk)
-    if actor is not None and not in_scope(actor, c.village_id):
+    if not in_scope(actor, c.village_id):
         raise _out_of_scope()
     return c
 
 
 @transaction.atomic
-def add_documents(*, actor: User | None, claim: Claim, documents: Sequence) -> list[ClaimDocument]:
+def add_documents(*, actor: User, claim: Claim, documents: Sequence) -> list[ClaimDocument]:
     workflow.check_may(actor, "register")
     c = _locked(actor, claim)
     if c.status in (ClaimStatus.PAID, ClaimStatus.REJECTED):
@@ -297,7 +297,7 @@ def add_documents(*, actor: User | None, claim: Claim, documents: Sequence) -> l
     return list(c.documents.order_by("-id")[: len(checked)])
 
 
-def _record_death(actor: User | None, claim: Claim) -> None:
+def _record_death(actor: User, claim: Claim) -> None:
     """The worker died on the event date: mark them and end every live membership."""
     worker = Worker.objects.select_for_update().get(pk=claim.worker_id)
     if worker.died_on is None:
@@ -331,7 +331,7 @@ def _problem_if(condition: bool, field: str, message_id: str, message_en: str) -
 @transaction.atomic
 def transition(
     *,
-    actor: User | None,
+    actor: User,
     claim: Claim,
     action: str,
     reason: str = "",
