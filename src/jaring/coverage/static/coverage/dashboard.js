@@ -54,16 +54,18 @@
       };
     },
     districts() {
-      const d = data.districts;
+      // Without district denominators, rank by Jaring members instead of coverage.
+      const pct = data.districts.some((x) => x.coverage_pct !== null);
+      const d = pct ? data.districts : [...data.districts].sort((a, b) => a.jaring_members - b.jaring_members);
       const target = num(data.coverage.target_pct);
       return {
         type: "bar",
         data: { labels: d.map((x) => x.name),
-          datasets: [{ label: t("Cakupan (%)", "Coverage (%)"),
-            data: d.map((x) => num(x.coverage_pct)),
-            backgroundColor: d.map((x) => (target !== null && num(x.coverage_pct) >= target ? brand : accent)) }] },
-        options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: false } },
-          scales: { x: { beginAtZero: true, ticks: { callback: (v) => v + " %" } } } },
+          datasets: [{ label: pct ? t("Cakupan (%)", "Coverage (%)") : t("Peserta Jaring", "Jaring members"),
+            data: d.map((x) => (pct ? num(x.coverage_pct) : x.jaring_members)),
+            backgroundColor: d.map((x) => (pct && target !== null && num(x.coverage_pct) >= target ? brand : accent)) }] },
+        options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: !pct } },
+          scales: { x: { beginAtZero: true, ticks: { callback: (v) => (pct ? v + " %" : fmt.format(v)) } } } },
       };
     },
     categories() {
