@@ -2,7 +2,7 @@
 
 For one year, each row (programme × city × segment, the segment being the members' occupation
 category) has:
-- members and member-months: memberships whose cover touches the year, and the months of the
+- members and member-months: workers whose cover touches the year, and the months of the
   year their cover touches (an ended membership counts until it ended, as billing does);
 - billed, paid, arrears: the year's bill lines (contribution months in the year); a line is
   paid when the bill's payments reach it (bills are paid in line order), arrears are the unpaid
@@ -21,7 +21,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from jaring.accounts.models import User
@@ -30,7 +40,7 @@ from jaring.claims import cover, workflow
 from jaring.claims.models import Claim, ClaimKind, ClaimStatus
 from jaring.contributions.models import BillLine, LineStatus
 from jaring.core.errors import NotFound, Problem
-from jaring.enrolment.models import Membership
+from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.eligibility import REGION_FIELD
 from jaring.programs.models import Programme
 from jaring.regions.models import Region
@@ -134,22 +144,34 @@ def _filters(
     return q
 
 
-def _cover(qs: QuerySet[Membership], year: int, rows: dict[Key, Row], workers: dict) -> None:
+def _cover(qs: QuerySet[Membership], year: int, rows: dict[Key, Row]) -> int:
+    """Members and member-months per row; returns the distinct workers over all rows."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    covered = qs.filter(status__in=cover.COVERED, start_date__lte=last, end_date__gte=first)
-    fields = ("programme_id", "regency_code", "category_id", "worker_id", "status")
-    dates = ("start_date", "end_date", "status_changed_at")
-    for pid, regency, category, worker, status, start, end, changed in covered.values_list(
-        *fields, *dates
-    ).iterator(chunk_size=5000):
+    year_start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    covered = qs.filter(
+        status__in=cover.COVERED, start_date__lte=last, end_date__gte=first
+    ).exclude(status=MembershipStatus.ENDED, status_changed_at__lt=year_start)
+    group = ("programme_id", "regency_code", "category_id")
+    for r in covered.order_by().values(*group).annotate(n=Count("worker_id", distinct=True)):
+        rows[(r["programme_id"], r["regency_code"], r["category_id"])].members = r["n"]
+    # Cover periods repeat (a programme starts many members on the same day): count each
+    # (start, end) once in SQL. An ended membership's last day depends on when it ended
+    # (cover.last_covered_day); those are few and are taken one by one.
+    running = covered.exclude(status=MembershipStatus.ENDED).order_by()
+    periods = running.values(*group, "start_date", "end_date").annotate(n=Count("pk"))
+    for r in periods.iterator():
+        months = cover.months_touched(max(r["start_date"], first), min(r["end_date"], last))
+        key = (r["programme_id"], r["regency_code"], r["category_id"])
+        rows[key].member_months += len(months) * r["n"]
+    ended = covered.filter(status=MembershipStatus.ENDED).values_list(
+        *group, "status", "start_date", "end_date", "status_changed_at"
+    )
+    for pid, regency, category, status, start, end, changed in ended.iterator():
         months = cover.months_touched(
             max(start, first), min(cover.last_covered_day(status, end, changed), last)
         )
-        if not months:
-            continue
-        key = (pid, regency, category)
-        rows[key].member_months += len(months)
-        workers[key].add(worker)
+        rows[(pid, regency, category)].member_months += len(months)
+    return covered.values("worker_id").distinct().count()
 
 
 def _paid_part() -> Case:
@@ -246,12 +268,11 @@ def money_report(
             )
 
     raw: dict[Key, Row] = defaultdict(lambda: Row(None, "", "", "", "", "", ""))
-    workers: dict[Key, set[int]] = defaultdict(set)
     q = _filters(user, programme, region)
-    _cover(Membership.objects.filter(q), year, raw, workers)
+    members = _cover(Membership.objects.filter(q), year, raw)
     _contributions(_filters(user, programme, region, "membership__"), year, as_of, raw)
     _claims(q, year, raw)
-    rows = _label(raw, workers)
+    rows = _label(raw)
     total = Row(None, "", "", "", "", "", "")
     for row in rows:
         for name in ("member_months", "billed", "paid", "arrears", "members_in_arrears"):
@@ -261,11 +282,11 @@ def money_report(
             total.claims[kind]["amount"] += c["amount"]
         total.claims_paid += row.claims_paid
         total.benefits_paid += row.benefits_paid
-    total.members = len(set().union(*workers.values())) if workers else 0
+    total.members = members
     return MoneyReport(year, as_of, programme, region, rows, total)
 
 
-def _label(raw: dict[Key, Row], workers: dict[Key, set[int]]) -> list[Row]:
+def _label(raw: dict[Key, Row]) -> list[Row]:
     programmes = Programme.objects.in_bulk({k[0] for k in raw})
     cities = Region.objects.in_bulk({k[1] for k in raw})
     segments = OccupationCategory.objects.in_bulk({k[2] for k in raw})
@@ -276,6 +297,5 @@ def _label(raw: dict[Key, Row], workers: dict[Key, set[int]]) -> list[Row]:
         row.programme_id, row.programme, row.participation_code = p.pk, str(p), p.participation_code
         row.regency_code, row.city = key[1], city.name if city else key[1]
         row.segment, row.segment_name = segment.code, str(segment)
-        row.members = len(workers.get(key, ()))
         out.append(row)
     return out
