@@ -1,4 +1,5 @@
-"""`jaring demo` loads Singkawang once, however often it runs."""
+"""`jaring demo` loads Singkawang (base workers, users, the 2025 programme) once, however often
+it runs; `--scenario` loads one programme without the base city."""
 
 from io import StringIO
 
@@ -8,25 +9,59 @@ from django.core.management import call_command
 
 from jaring.accounts.models import AuditEvent, Role, User
 from jaring.demo import services
+from jaring.demo.scenarios import SCENARIOS, loader
+from jaring.enrolment.models import Membership
+from jaring.programs.models import Programme
 from jaring.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
 
+SCALE = "0.02"
+SINGKAWANG = SCENARIOS["singkawang-2025"]
+# 2 % of 7,737 + 767 (rounded per group, as the loader does).
+SCENARIO_WORKERS = sum(sum(q.values()) for _, _, q in loader.scaled(SINGKAWANG, float(SCALE)))
+
 
 def _demo(*args) -> str:
     out = StringIO()
-    call_command("demo", *args, stdout=out)
+    call_command("demo", *args, "--scale", SCALE, stdout=out)
     return out.getvalue()
 
 
-def test_demo_creates_one_user_per_role_and_the_workers_once():
+def _counts() -> dict:
+    return {
+        "base": Worker.objects.filter(source=services.SOURCE).count(),
+        "scenario": Worker.objects.filter(source=f"demo:{SINGKAWANG.key}").count(),
+        "all": Worker.objects.count(),
+        "created": AuditEvent.objects.filter(action="create").count(),
+        "members": Membership.objects.count(),
+        "programmes": Programme.objects.count(),
+        "users": sorted(User.objects.values_list("username", "role", "scope_id")),
+    }
+
+
+def test_demo_loads_the_city_and_singkawang_2025_once():
+    assert SCENARIO_WORKERS == 155 + 15
     first = _demo("--workers", "120")
-    assert Worker.objects.count() == 120
+    counts = _counts()
+    assert counts["base"] == 120 and counts["scenario"] == SCENARIO_WORKERS
+    assert counts["all"] == 120 + SCENARIO_WORKERS
     assert set(Worker.objects.values_list("regency_code", flat=True)) == {"61.72"}
-    assert set(Worker.objects.values_list("source", flat=True)) == {"demo"}
-    assert AuditEvent.objects.filter(action="create").count() == 120
+    assert counts["created"] == counts["all"]  # one audit event per worker, base and scenario
+    programme = Programme.objects.get()
+    assert (programme.region_id, programme.name) == ("61.72", SINGKAWANG.programme_name)
+    assert counts["members"] == SCENARIO_WORKERS
+    assert set(Membership.objects.values_list("worker__source", flat=True)) == {
+        f"demo:{SINGKAWANG.key}"
+    }
+    assert "Workers in Kota Singkawang: 120 (120 added now)." in first
+    assert f"singkawang-2025: {SINGKAWANG.programme_name}" in first
+    assert "pekerja rentan: 155 × 5 months × Rp16.800 = Rp13.020.000" in first
+    assert "coverage 2025-12: 27.00 %" in first
+
     users = {u.username: u for u in User.objects.all()}
     assert {u.role for u in users.values()} == set(Role.values)
+    assert len(users) == len(services.USERS) == len(Role.values)
     assert users["admin"].scope_id is None and users["admin"].is_superuser
     assert users["enumerator"].scope.level == 4
     assert users["enumerator"].scope_id.startswith("61.72.")
@@ -35,22 +70,24 @@ def test_demo_creates_one_user_per_role_and_the_workers_once():
         assert authenticate(username=name, password=services.PASSWORD) == users[name]
     assert "http://127.0.0.1:8000/" in first
     assert all(f"  {name} " in first for name in users)
+    assert "existed already" not in first
 
     second = _demo("--workers", "120")
-    assert Worker.objects.count() == 120
-    assert AuditEvent.objects.filter(action="create").count() == 120
-    assert User.objects.count() == len(services.USERS)
-    assert "(0 added now)" in second
+    assert _counts() == counts
+    # The city's count now includes the programme's workers loaded after it the first time.
+    assert f"Workers in Kota Singkawang: {120 + SCENARIO_WORKERS} (0 added now)." in second
+    assert "singkawang-2025: already loaded." in second
     assert second.count("existed already") == len(services.USERS)
 
 
 def test_a_larger_demo_tops_up_the_same_people():
     _demo("--workers", "50")
-    before = set(Worker.objects.values_list("nik", flat=True))
+    before = set(Worker.objects.filter(source=services.SOURCE).values_list("nik", flat=True))
     _demo("--workers", "80")
-    after = set(Worker.objects.values_list("nik", flat=True))
-    assert len(after) == 80
+    after = set(Worker.objects.filter(source=services.SOURCE).values_list("nik", flat=True))
+    assert len(before) == 50 and len(after) == 80
     assert before < after
+    assert Worker.objects.filter(source=f"demo:{SINGKAWANG.key}").count() == SCENARIO_WORKERS
 
 
 def test_an_existing_user_keeps_its_password():
@@ -60,3 +97,13 @@ def test_an_existing_user_keeps_its_password():
     admin.save()
     _demo("--workers", "0")
     assert authenticate(username="admin", password="changed-on-purpose") is not None
+
+
+def test_a_named_scenario_loads_that_programme_and_the_users_but_not_the_base_city():
+    out = _demo("--scenario", "bontang-2023", "--workers", "500")
+    assert "Workers in Kota Singkawang" not in out
+    assert "bontang-2023: Perlindungan Pekerja Rentan 2023" in out
+    assert set(Worker.objects.values_list("source", flat=True)) == {"demo:bontang-2023"}
+    assert set(Worker.objects.values_list("regency_code", flat=True)) == {"64.74"}
+    assert Programme.objects.get().region_id == "64.74"
+    assert User.objects.count() == len(services.USERS)
