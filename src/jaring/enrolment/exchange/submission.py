@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from jaring.enrolment.exchange.cells import safe_cell
+from jaring.core.cells import safe_cell
 
 FORMATS = ("xlsx", "csv")
 

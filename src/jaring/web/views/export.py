@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from jaring.core.cells import safe_cell
 from jaring.registry.selectors import display_nik
 from jaring.web.views.workers import filtered_workers
 
@@ -30,13 +31,6 @@ COLUMNS = [
     "source",
     "consent_date",
 ]
-# A spreadsheet runs a cell starting with these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 class _Echo:
