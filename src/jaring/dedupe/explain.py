@@ -1,9 +1,15 @@
-"""What agreed and what did not, for the officer: one entry per comparison of the model."""
+"""What agreed and what did not, for the officer: one entry per comparison of the model.
+
+Stored on each pair as JSON: [{comparison, gamma, label, agreement, weight}], where `label` is
+the level the comparison found (in English, as in the model), `agreement` one of agree /
+partial / disagree / unknown, and `weight` the log2 Bayes factor it added.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from jaring.dedupe.linkage import TrainedModel
@@ -38,34 +44,39 @@ LEVEL_LABELS = {
 }
 
 
-def _agreement(gamma: int, top: int) -> str:
-    if gamma < 0:
-        return "unknown"
-    if gamma == top:
-        return "agree"
-    return "disagree" if gamma == 0 else "partial"
+def _agreement(gamma: pl.Expr, top: int) -> pl.Expr:
+    return (
+        pl.when(gamma < 0)
+        .then(pl.lit("unknown"))
+        .when(gamma == top)
+        .then(pl.lit("agree"))
+        .when(gamma == 0)
+        .then(pl.lit("disagree"))
+        .otherwise(pl.lit("partial"))
+    )
 
 
-def explanation(pair: dict[str, Any], model: TrainedModel) -> list[dict[str, Any]]:
-    """[{comparison, gamma, label, agreement, weight}] for a predicted pair's row."""
-    out = []
+def explanation_json(model: TrainedModel) -> pl.Expr:
+    """A JSON text column built from a prediction's gamma_* and mw_* columns."""
+    parts = []
     for name, levels in model.comparison_levels().items():
-        gamma = pair.get(f"gamma_{name}")
-        if gamma is None:
-            continue
-        top = levels[0]["gamma"] if levels else 0
-        label = next((lv["label"] for lv in levels if lv["gamma"] == gamma), "unknown")
-        weight = pair.get(f"mw_{name}")
-        out.append(
-            {
-                "comparison": name,
-                "gamma": int(gamma),
-                "label": label,
-                "agreement": _agreement(int(gamma), top),
-                "weight": round(float(weight), 2) if weight is not None else 0.0,
-            }
+        gamma = pl.col(f"gamma_{name}")
+        labels = {lv["gamma"]: lv["label"] for lv in levels}
+        label = gamma.replace_strict(labels, default="unknown", return_dtype=pl.String)
+        parts.append(
+            pl.concat_str(
+                pl.lit(f'{{"comparison": "{name}", "gamma": '),
+                gamma.cast(pl.String),
+                pl.lit(', "label": "'),
+                label,
+                pl.lit('", "agreement": "'),
+                _agreement(gamma, max(labels, default=0)),
+                pl.lit('", "weight": '),
+                pl.col(f"mw_{name}").fill_null(0).round(2).cast(pl.String),
+                pl.lit("}"),
+            )
         )
-    return out
+    return pl.concat_str([pl.lit("["), pl.concat_str(parts, separator=", "), pl.lit("]")])
 
 
 def describe(entry: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable
 
 import polars as pl
 from django.conf import settings
@@ -17,8 +16,7 @@ from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
 from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
-from jaring.dedupe import frames, linkage
-from jaring.dedupe.explain import explanation
+from jaring.dedupe import frames, linkage, store
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
 from jaring.dedupe.selectors import get_pair, pairs_for
 from jaring.imports.models import ImportRow
@@ -32,8 +30,6 @@ MIN_RECORDS_TO_TRAIN = 1000
 
 # Fields a merge copies from the merged record into the kept one when the kept one lacks them.
 FILLED_ON_MERGE = ("phone", "address", "rt", "rw", "declared_income", "consent_date")
-
-_BULK = 5000
 
 
 def default_threshold() -> float:
@@ -88,83 +84,67 @@ def current_model(*, registry: pl.DataFrame | None = None, retrain: bool = False
 # --- the queue ----------------------------------------------------------------------------------
 
 
-def _common_region(a: str, b: str) -> dict[str, str]:
-    """The region columns of the smallest region holding villages `a` and `b`."""
-    out = {"province_code": "", "regency_code": "", "district_code": "", "village_id": ""}
-    for field, length in (
-        ("province_code", 2),
-        ("regency_code", 5),
-        ("district_code", 8),
-        ("village_id", 13),
-    ):
-        if not a or a[:length] != b[:length]:
-            break
-        out[field] = a[:length]
-    return out
+def _decided_nik_pairs() -> pl.Series:
+    """NIK pairs an officer has decided on (merged or distinct): never queued again."""
+    decided = ProbableDuplicate.objects.exclude(
+        status__in=[PairStatus.PENDING, PairStatus.OBSOLETE]
+    ).values_list("nik_pair", flat=True)
+    return pl.Series("nik_pair", list(decided), dtype=pl.String)
 
 
-def nik_pair(a: str | None, b: str | None) -> str:
-    return "|".join(sorted([a or "-", b or "-"]))
+def _with_people(pairs: pl.DataFrame, left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
+    """Pairs with each side's NIK and village (nik_a/village_code_a for unique_id_l...)."""
 
-
-def _decided_nik_pairs(keys: Iterable[str]) -> set[str]:
-    keys = list(keys)
-    out: set[str] = set()
-    for i in range(0, len(keys), _BULK):
-        out.update(
-            ProbableDuplicate.objects.filter(nik_pair__in=keys[i : i + _BULK])
-            .exclude(status__in=[PairStatus.PENDING, PairStatus.OBSOLETE])
-            .values_list("nik_pair", flat=True)
+    def side(frame: pl.DataFrame, suffix: str, key: str) -> pl.DataFrame:
+        return frame.select(
+            pl.col("unique_id").alias(key),
+            pl.col("nik").alias(f"nik_{suffix}"),
+            pl.col("village_code").alias(f"village_code_{suffix}"),
         )
-    return out
+
+    return pairs.join(side(left, "a", "unique_id_l"), on="unique_id_l").join(
+        side(right, "b", "unique_id_r"), on="unique_id_r"
+    )
 
 
 def _queue_worker_pairs(
     pairs: pl.DataFrame, registry: pl.DataFrame, model: linkage.TrainedModel, run: DedupeRun | None
 ) -> dict[str, int]:
-    people = registry.select(pl.col("unique_id"), pl.col("nik"), pl.col("village_code")).lazy()
-    pairs = (
-        pairs.lazy()
-        .join(people.rename(lambda c: f"{c}_a"), left_on="unique_id_l", right_on="unique_id_a")
-        .join(people.rename(lambda c: f"{c}_b"), left_on="unique_id_r", right_on="unique_id_b")
-        .collect()
+    pairs = _with_people(pairs, registry, registry).with_columns(
+        pl.min_horizontal("unique_id_l", "unique_id_r").alias("low"),
+        pl.max_horizontal("unique_id_l", "unique_id_r").alias("high"),
+        store.nik_pair(pl.col("nik_a"), pl.col("nik_b")).alias("nik_pair"),
     )
-    existing = set(
-        ProbableDuplicate.objects.filter(other_worker__isnull=False).values_list(
-            "worker_id", "other_worker_id"
-        )
-    )
-    keys = {nik_pair(r["nik_a"], r["nik_b"]) for r in pairs.iter_rows(named=True)}
-    decided = _decided_nik_pairs(keys)
-    counts = {"pairs_found": len(pairs), "new_pairs": 0, "already_queued": 0, "already_decided": 0}
-    batch: list[ProbableDuplicate] = []
-    for row in pairs.iter_rows(named=True):
-        low, high = sorted((row["unique_id_l"], row["unique_id_r"]))
-        key = nik_pair(row["nik_a"], row["nik_b"])
-        if key in decided:
-            counts["already_decided"] += 1
-            continue
-        if (low, high) in existing:
-            counts["already_queued"] += 1
-            continue
-        counts["new_pairs"] += 1
-        batch.append(
-            ProbableDuplicate(
-                worker_id=low,
-                other_worker_id=high,
-                nik_pair=key,
-                match_probability=row["match_probability"],
-                match_weight=row["match_weight"],
-                explanation=explanation(row, model),
-                run=run,
-                **_common_region(row["village_code_a"] or "", row["village_code_b"] or ""),
+    found = len(pairs)
+    decided = pairs.filter(pl.col("nik_pair").is_in(_decided_nik_pairs().implode()))
+    pairs = pairs.filter(~pl.col("nik_pair").is_in(decided["nik_pair"].implode()))
+    existing = pl.DataFrame(
+        list(
+            ProbableDuplicate.objects.filter(other_worker__isnull=False).values_list(
+                "worker_id", "other_worker_id"
             )
+        ),
+        schema={"low": pl.Int64, "high": pl.Int64},
+        orient="row",
+    )
+    new = pairs.join(existing, on=["low", "high"], how="anti")
+    store.insert(
+        store.pair_rows(
+            new,
+            model,
+            worker="low",
+            other_worker="high",
+            import_row=None,
+            batch_id=None,
+            run_id=run.pk if run else None,
         )
-        if len(batch) >= _BULK:
-            ProbableDuplicate.objects.bulk_create(batch)
-            batch = []
-    ProbableDuplicate.objects.bulk_create(batch)
-    return counts
+    )
+    return {
+        "pairs_found": found,
+        "new_pairs": len(new),
+        "already_queued": len(pairs) - len(new),
+        "already_decided": len(decided),
+    }
 
 
 # --- runs ---------------------------------------------------------------------------------------
@@ -259,38 +239,24 @@ def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None
     saved = current_model(registry=registry)
     model = linkage.TrainedModel.from_dict(saved.model)
     pairs = linkage.score_candidates(rows, registry, model, threshold=threshold)
-    if pairs.is_empty():
-        return 0
-    row_info = rows.select(
-        pl.col("unique_id").alias("unique_id_l"),
-        pl.col("nik").alias("nik_a"),
-        pl.col("village_code").alias("village_code_a"),
+    pairs = _with_people(pairs, rows, registry).with_columns(
+        store.nik_pair(pl.col("nik_a"), pl.col("nik_b")).alias("nik_pair")
     )
-    worker_info = registry.select(
-        pl.col("unique_id").alias("unique_id_r"),
-        pl.col("nik").alias("nik_b"),
-        pl.col("village_code").alias("village_code_b"),
-    )
-    pairs = pairs.join(row_info, on="unique_id_l").join(worker_info, on="unique_id_r")
-    decided = _decided_nik_pairs({nik_pair(a, b) for a, b in pairs.select("nik_a", "nik_b").rows()})
+    pairs = pairs.filter(~pl.col("nik_pair").is_in(_decided_nik_pairs().implode()))
     with transaction.atomic():
         ProbableDuplicate.objects.filter(batch_id=batch_id, status=PairStatus.PENDING).delete()
-        queued = [
-            ProbableDuplicate(
-                worker_id=r["unique_id_r"],
-                import_row_id=r["unique_id_l"],
+        store.insert(
+            store.pair_rows(
+                pairs,
+                model,
+                worker="unique_id_r",
+                other_worker=None,
+                import_row="unique_id_l",
                 batch_id=batch_id,
-                nik_pair=nik_pair(r["nik_a"], r["nik_b"]),
-                match_probability=r["match_probability"],
-                match_weight=r["match_weight"],
-                explanation=explanation(r, model),
-                **_common_region(r["village_code_a"] or "", r["village_code_b"] or ""),
+                run_id=None,
             )
-            for r in pairs.iter_rows(named=True)
-            if nik_pair(r["nik_a"], r["nik_b"]) not in decided
-        ]
-        ProbableDuplicate.objects.bulk_create(queued, batch_size=_BULK, ignore_conflicts=True)
-    return len({p.import_row_id for p in queued})
+        )
+    return pairs["unique_id_l"].n_unique()
 
 
 # --- decisions ----------------------------------------------------------------------------------
