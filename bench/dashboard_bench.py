@@ -186,6 +186,7 @@ def _parts() -> dict[str, float]:
 
     from jaring.coverage import dashboard, projection, selectors
     from jaring.regions.models import Region
+    from jaring.rules.tables import add_months
 
     region = Region.objects.get(code=PROVINCE)
     month = timezone.localdate().replace(day=1)
@@ -199,6 +200,23 @@ def _parts() -> dict[str, float]:
         return value
 
     c = timed("coverage (with KPI)", lambda: selectors.coverage(None, region, month, today=today))
+    start = selectors.first_month(region)
+    days = []
+    while start <= month:
+        days.append(selectors.day_counted(start, today))
+        start = add_months(start, 1)
+    # The history's members, the way it was counted before (one count per month) and now.
+    before = timed(
+        f"members per month, one count each ({len(days)} counts, before)",
+        lambda: [
+            selectors.members_on(region, d).values("worker_id").distinct().count() for d in days
+        ],
+    )
+    after = timed(
+        "members per month, grouped (selectors.members_by_day)",
+        lambda: selectors.members_by_day(region, days),
+    )
+    assert before == after, (before, after)
     points = timed("history", lambda: selectors.history(region, month, today=today))
     timed("projection", lambda: projection.project(c, points))
     timed("breakdowns", lambda: selectors.breakdowns(region, month, today=today))

@@ -13,7 +13,7 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from jaring.accounts.models import User
@@ -109,9 +109,9 @@ def _expiring(region: Region, today: dt.date) -> dict[str, object]:
         end_date__lte=today + dt.timedelta(days=EXPIRY_DAYS),
     )
     by_month = {}
-    for m in soon.order_by().values_list("end_date", flat=True):
-        key = month_text(m)
-        by_month[key] = by_month.get(key, 0) + 1
+    for row in soon.order_by().values("end_date").annotate(n=Count("id")):
+        key = month_text(row["end_date"])
+        by_month[key] = by_month.get(key, 0) + row["n"]
     return {
         "within_days": EXPIRY_DAYS,
         "within_30_days": soon.filter(end_date__lte=today + dt.timedelta(days=30)).count(),
