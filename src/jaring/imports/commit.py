@@ -56,6 +56,8 @@ def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor, _room_to_sort(cursor):
         _refuse_registered(cursor, batch.pk)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Worker._meta.db_table}")
+        (last_before,) = cursor.fetchone()
         cursor.execute(
             f"INSERT INTO {Worker._meta.db_table} ({', '.join(_COPIED)}) "
             f"SELECT {', '.join(_COPIED.values())} FROM {_ROWS} WHERE {_NEW} "
@@ -69,9 +71,12 @@ def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
             "(actor_id, at, action, target_type, target_id, region_code, before, after, reason) "
             f"SELECT %s, %s, 'create', %s, CAST(w.id AS TEXT), w.village_id, NULL, "
             f"{_snapshot_sql()}, w.nik_override_reason "
-            f"FROM {_ROWS} JOIN {Worker._meta.db_table} w ON w.nik = r.nik WHERE {_NEW} "
-            "ORDER BY w.id",
-            [actor.pk, stamp, Worker._meta.label_lower, batch.pk],
+            # The workers just added, read in id order: a range of the primary key, where
+            # joining back on the NIK would look up and then sort every one of them. Ids given
+            # out meanwhile to other transactions are above the range's start too, so the
+            # source (which names this batch) is checked as well.
+            f"FROM {Worker._meta.db_table} w WHERE w.id > %s AND w.source = %s ORDER BY w.id",
+            [actor.pk, stamp, Worker._meta.label_lower, last_before, source],
         )
     return added
 

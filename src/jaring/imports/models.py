@@ -77,8 +77,15 @@ class ImportBatch(models.Model):
 
 class ImportRow(models.Model):
     # No index of its own: the unique (batch, row_number) constraint serves batch lookups.
+    # No database constraint either: rows are only written in bulk, by `staging.save_rows` for
+    # the batch being checked, and PostgreSQL would queue a deferred check for every one of a
+    # million rows (the delete still cascades, in Django).
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     # The row number the officer sees in the spreadsheet (the header row is counted).
     row_number = models.PositiveIntegerField()
