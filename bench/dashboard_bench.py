@@ -51,8 +51,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--members", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=200, help="warm page and API (200)")
-    parser.add_argument("--cold", type=int, default=200, help="cold page requests (200)")
+    parser.add_argument("--requests", type=int, default=200, help="warm page requests (200)")
+    parser.add_argument(
+        "--cold", type=int, default=200, help="cold page and API requests, never cached (200)"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep loaded workers and members")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -199,6 +201,10 @@ def _parts() -> dict[str, float]:
         out[name] = round(time.perf_counter() - started, 3)
         return value
 
+    timed(
+        "coverage (without KPI)",
+        lambda: selectors.coverage(None, region, month, today=today, with_kpi=False),
+    )
     c = timed("coverage (with KPI)", lambda: selectors.coverage(None, region, month, today=today))
     start = selectors.first_month(region)
     days = []
@@ -255,7 +261,7 @@ def _requests(officer, *, cold: int, warm: int) -> dict[str, dict]:
     out = {
         f"page, cold ({cold})": _timed(get_page, cold, before=drop_snapshots),
         f"page, warm ({warm})": _timed(get_page, warm),
-        f"GET /api/coverage/?region={PROVINCE} ({warm})": _timed(get_api, warm),
+        f"GET /api/coverage/?region={PROVINCE} ({cold})": _timed(get_api, cold),
     }
     return out
 

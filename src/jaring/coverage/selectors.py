@@ -152,21 +152,19 @@ def _kpi_members(region: Region, day: dt.date, month: dt.date) -> tuple[int, Dec
         covered.order_by().values("worker_id").distinct().query.sql_with_params()
     )
     m, line, bill = Membership._meta.db_table, BillLine._meta.db_table, Bill._meta.db_table
-    # Months of contributions paid per member (bills are paid in line order, see contributions),
-    # grouped once for all members rather than counted member by member.
+    # Months of contributions paid per member (bills are paid in line order, see contributions).
     sql = f"""
-        SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.n >= %s THEN %s ELSE p.n END), 0)
-        FROM ({workers_sql}) w LEFT JOIN (
-            SELECT m2.worker_id, COUNT(*) AS n FROM {line} l
-            JOIN {bill} b ON b.id = l.bill_id
-            JOIN {m} m2 ON m2.id = l.membership_id
-            WHERE l.status = %s AND b.month <= %s AND l.cumulative <= b.paid
-                AND m2.worker_id IN ({workers_sql})
-            GROUP BY m2.worker_id
-        ) p ON p.worker_id = w.worker_id
+        SELECT COUNT(*), COALESCE(SUM(CASE WHEN n >= %s THEN %s ELSE n END), 0) FROM (
+            SELECT w.worker_id, (
+                SELECT COUNT(*) FROM {line} l JOIN {bill} b ON b.id = l.bill_id
+                JOIN {m} m2 ON m2.id = l.membership_id
+                WHERE m2.worker_id = w.worker_id AND l.status = %s AND b.month <= %s
+                    AND l.cumulative <= b.paid
+            ) AS n
+            FROM ({workers_sql}) w
+        ) t
     """
-    params = [KPI_FULL_MONTHS, KPI_FULL_MONTHS, *workers_params, LineStatus.BILLED, month]
-    params += workers_params
+    params = [KPI_FULL_MONTHS, KPI_FULL_MONTHS, LineStatus.BILLED, month, *workers_params]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         members, months = cur.fetchone()
