@@ -1,20 +1,27 @@
-"""Enrolment benchmark: eligibility and bulk enrolment of a city's 100,000 workers.
+"""Enrolment benchmark: eligibility, bulk enrolment, BPJS batch and response for 100,000 workers.
 
     .venv/bin/python bench/enrolment_bench.py                  # both databases, 100,000 workers
     .venv/bin/python bench/enrolment_bench.py --db sqlite --workers 20000
+    .venv/bin/python bench/enrolment_bench.py --db postgres --workers 25000 --answers 2000
 
 Each database is a dedicated one, created and loaded here: SQLite `var/bench_enrolment.sqlite3`,
 PostgreSQL `jaring_bench_enrolment` (server of BENCH_PG_URL). Workers come from the demo
 generator in Kota Singkawang (61.72), loaded with `registry.bulk.insert_workers`. One programme
 covers every occupation category with room for all; then, timed: the eligibility counts per
 reason, the bulk enrolment of every eligible worker (eligibility, quota and budget checks,
-INSERT … SELECT, one audit event each), bulk verification and the budget.
+INSERT … SELECT, one audit event each), bulk verification and the budget; then the BPJS
+exchange as an officer runs it: the submission batch of every verified member as xlsx (rolled
+back, to time it without using up the members) and as csv (kept: the members become submitted),
+and the branch's response accepting the first `--answers` lines of that batch (all by default),
+each with its own KPJ (`exchange_services.import_response`).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import io
 import json
 import os
 import platform
@@ -35,11 +42,13 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--region", default="61.72")
+    parser.add_argument("--answers", type=int, default=0, help="response rows (0: every line)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.db == "both":
         for db in ("sqlite", "postgres"):
             argv = ["--db", db, "--workers", str(args.workers), "--region", args.region]
+            argv += ["--answers", str(args.answers)]
             subprocess.run([sys.executable, __file__, *argv, *(["--json"] * args.json)], check=True)
         return
     result = run(args)
@@ -78,13 +87,14 @@ def run(args) -> dict:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.models.functions import Mod
 
     from jaring.accounts.models import AuditEvent, Role, User
     from jaring.demo.synthetic import iter_people, people_frame
-    from jaring.enrolment import services
-    from jaring.enrolment.models import Membership
+    from jaring.enrolment import exchange_services, services
+    from jaring.enrolment.exchange_models import BatchLine
+    from jaring.enrolment.models import Membership, MembershipStatus
     from jaring.programs import budget, eligibility
     from jaring.programs.services import CategoryTerms, ProgrammeInput, create_programme
     from jaring.registry.bulk import insert_workers
@@ -142,20 +152,78 @@ def run(args) -> dict:
         ),
     )
     _timed(timings, "programme budget", lambda: budget.programme_budget(programme, on=TODAY))
+    load_during = [os.getloadavg()[0]]
+
+    def export(file_format: str):
+        return exchange_services.export_batch(
+            actor=officer, programme_id=programme.pk, file_format=file_format
+        )
+
+    def export_rolled_back(file_format: str):
+        with transaction.atomic():
+            out = export(file_format)
+            transaction.set_rollback(True)
+        return out
+
+    xlsx = _timed(timings, "batch export, xlsx (rolled back)", lambda: export_rolled_back("xlsx"))
+    batch = _timed(timings, "batch export, csv (members become submitted)", lambda: export("csv"))
+    load_during.append(os.getloadavg()[0])
+    lines = BatchLine.objects.filter(batch=batch.batch).order_by("id")
+    answers = lines[: args.answers] if args.answers else lines
+    data = _response_csv(answers.values_list("nik", "membership_id"))
+    report = _timed(
+        timings,
+        "response import, all accepted (KPJ, cover dates, audit)",
+        lambda: exchange_services.import_response(
+            actor=officer, programme_id=programme.pk, data=data, file_name="jawaban.csv"
+        ),
+    )
+    load_during.append(os.getloadavg()[0])
+    active = Membership.objects.filter(programme=programme, status=MembershipStatus.ACTIVE)
     return {
         "db": args.db,
         "database": connection.vendor + " " + _version(connection),
         "date": dt.datetime.now().isoformat(timespec="minutes"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}",
+        "machine": _machine(),
+        "load_average": [round(x, 1) for x in load_during],
         "workers": n,
         "eligible": counts["eligible"],
         "ineligible_by_reason": {k: v for k, v in counts.items() if k not in {"total", "eligible"}},
         "enrolled": enrolled,
         "verified": verified,
+        "batch_lines": batch.batch.line_count,
+        "batch_bytes": {"xlsx": len(xlsx.content), "csv": len(batch.content)},
+        "answered": report.accepted,
+        "active": active.count(),
         "audit_events": AuditEvent.objects.filter(action__startswith="membership.").count(),
         "timings_s": timings,
     }
+
+
+def _response_csv(lines) -> bytes:
+    """The branch's answer: every line accepted today with a KPJ of its own."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["nik", "kpj", "status", "reason", "start_date"])
+    for nik, membership_id in lines:
+        writer.writerow([nik, f"26{membership_id:09d}", "diterima", "", TODAY.isoformat()])
+    return out.getvalue().encode()
+
+
+def _machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return (
+        f"{cpu}, {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), "
+        f"{kib / 2**20:.0f} GiB, Python {platform.python_version()}"
+    )
 
 
 def _version(connection) -> str:
@@ -170,7 +238,10 @@ def markdown(r: dict) -> str:
     lines = [
         f"### Enrolment, {r['database']} — {r['workers']:,} workers ({r['date']}, {r['machine']})",
         "",
+        f"Load average (1 min) after budget / export / import: {r['load_average']}.",
         f"Eligible {r['eligible']:,}; enrolled {r['enrolled']:,}; verified {r['verified']:,}; "
+        f"batch {r['batch_lines']:,} lines (xlsx {r['batch_bytes']['xlsx']:,} B, csv "
+        f"{r['batch_bytes']['csv']:,} B); accepted {r['answered']:,}, active {r['active']:,}; "
         f"audit events {r['audit_events']:,}. Ineligible by reason: "
         + ", ".join(f"{k} {v:,}" for k, v in r["ineligible_by_reason"].items() if v),
         "",

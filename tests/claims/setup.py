@@ -48,7 +48,7 @@ def member_at(admin, programme, start: dt.date, village: str, category: str = "f
     )
     ms = Membership.objects.filter(worker=w, programme=programme)
     enrolment.verify(actor=admin, memberships=ms)
-    enrolment.mark_submitted(actor=admin, memberships=ms, batch=None)
+    enrolment.mark_submitted(actor=admin, memberships=ms)
     return enrolment.activate(
         actor=admin, membership=ms.get(), kpj=f"{w.pk:08d}9", start_date=start
     )

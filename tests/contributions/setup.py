@@ -44,7 +44,7 @@ def member(admin, programme: Programme, start: dt.date, category: str = "fisher"
     )
     ms = Membership.objects.filter(worker=w, programme=programme)
     enrolment.verify(actor=admin, memberships=ms)
-    enrolment.mark_submitted(actor=admin, memberships=ms, batch=None)
+    enrolment.mark_submitted(actor=admin, memberships=ms)
     return enrolment.activate(
         actor=admin, membership=ms.get(), kpj=str(next(_kpj)), start_date=start
     )

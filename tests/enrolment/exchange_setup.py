@@ -23,9 +23,7 @@ def verified_members(actor, programme, workers: list[Worker]) -> list[Membership
 
 def active_member(actor, programme, worker: Worker, kpj: str, start: dt.date) -> Membership:
     (member,) = verified_members(actor, programme, [worker])
-    enrolment.mark_submitted(
-        actor=actor, memberships=Membership.objects.filter(pk=member.pk), batch=None
-    )
+    enrolment.mark_submitted(actor=actor, memberships=Membership.objects.filter(pk=member.pk))
     return enrolment.activate(actor=actor, membership=member, kpj=kpj, start_date=start)
 
 

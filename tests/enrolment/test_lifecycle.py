@@ -33,7 +33,7 @@ def to_submitted(admin, programme) -> Membership:
     enrol(admin, programme, Worker.objects.filter(pk=worker.pk))
     ms = Membership.objects.filter(worker=worker, programme=programme)
     services.verify(actor=admin, memberships=ms)
-    services.mark_submitted(actor=admin, memberships=ms, batch=None)
+    services.mark_submitted(actor=admin, memberships=ms)
     return ms.get()
 
 
@@ -134,7 +134,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(admin, programme):
     ms = Membership.objects.all()
     services.verify(actor=admin, memberships=ms.filter(pk=ms.first().pk))
     with pytest.raises(IllegalTransition) as exc:
-        services.mark_submitted(actor=admin, memberships=ms, batch=None)
+        services.mark_submitted(actor=admin, memberships=ms)
     assert exc.value.status == 409
     assert exc.value.problems[0].params == {"from": "candidate", "to": "submitted", "count": 1}
     assert sorted(ms.values_list("status", flat=True)) == ["candidate", "verified"]
@@ -242,9 +242,7 @@ def test_renewal_of_active_cover_continues_without_overlap(admin, programme):
         actor=admin, memberships=Membership.objects.filter(pk=m.pk), into=next_year, on=ON
     )
     successor = Membership.objects.get(programme=next_year)
-    services.mark_submitted(
-        actor=admin, memberships=Membership.objects.filter(pk=successor.pk), batch=None
-    )
+    services.mark_submitted(actor=admin, memberships=Membership.objects.filter(pk=successor.pk))
     successor = services.activate(
         actor=admin, membership=successor, kpj="26012345678", start_date=None
     )

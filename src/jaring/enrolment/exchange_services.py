@@ -21,7 +21,6 @@ from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope, scope_q
 from jaring.core.errors import (
     Conflict,
-    DomainError,
     NotFound,
     PermissionDenied,
     Problem,
@@ -225,7 +224,6 @@ def export_batch(
         enrolment.mark_submitted(
             actor=actor,
             memberships=Membership.objects.filter(batch_lines__batch=batch),
-            batch=None,
             reason=f"BPJS batch {batch.reference}",
         )
         audit.record(
@@ -347,20 +345,50 @@ def _same_answer(line: BatchLine, row: response_format.ResponseRow) -> bool:
     return line.outcome == LineOutcome.REJECTED
 
 
+_Answers = list[tuple[int, BatchLine, response_format.ResponseRow]]
+
+
 def _apply(
-    *, actor: User, line: BatchLine, row: response_format.ResponseRow, imported: ResponseImport
-) -> None:
-    membership = line.membership
-    if row.status == response_format.ACCEPTED:
+    *, actor: User, accepted: _Answers, rejected: _Answers, imported: ResponseImport
+) -> dict[int, list[Problem]]:
+    """Activates and rejects in two set-based calls; the problems of refused rows by position.
+
+    When a row is refused nothing is recorded on the lines (the caller refuses the file).
+    """
+    problems: dict[int, list[Problem]] = {}
+
+    def refused(answers: _Answers, exc: enrolment.RowsRefused) -> None:
+        for i, error in exc.errors.items():
+            position, _, row = answers[i]
+            problems[position] = [_row_problem(row, p) for p in error.problems]
+
+    try:
         # The response's date is when BPJS accepted; the programme decides when cover starts.
-        active = enrolment.activate(
-            actor=actor, membership=membership, kpj=row.kpj, start_date=row.start_date
+        covers = enrolment.activate_many(
+            actor=actor,
+            rows=[
+                enrolment.Acceptance(line.membership_id, row.kpj, row.start_date)
+                for _, line, row in accepted
+            ],
         )
-        line.outcome, line.kpj, line.start_date = LineOutcome.ACCEPTED, row.kpj, active.start_date
-    else:
-        enrolment.reject_submission(actor=actor, membership=membership, reason=row.reason)
+    except enrolment.RowsRefused as exc:
+        refused(accepted, exc)
+    try:
+        enrolment.reject_many(
+            actor=actor,
+            rows=[enrolment.Refusal(line.membership_id, row.reason) for _, line, row in rejected],
+        )
+    except enrolment.RowsRefused as exc:
+        refused(rejected, exc)
+    if problems:
+        return problems
+    for (_, line, row), cover in zip(accepted, covers, strict=True):
+        line.outcome, line.kpj, line.start_date = LineOutcome.ACCEPTED, row.kpj, cover.start_date
+        line.response = imported
+    for _, line, row in rejected:
         line.outcome, line.reason = LineOutcome.REJECTED, row.reason
-    line.response = imported
+        line.response = imported
+    return problems
 
 
 def import_response(
@@ -410,9 +438,10 @@ def import_response(
             unanswered=len(rows) - len(answered),
         )
         holders = _kpj_holders([r.kpj for r, line in matched if line and r.kpj])
-        problems: list[Problem] = []
-        changed: list[BatchLine] = []
-        for row, line in matched:
+        problems: dict[int, list[Problem]] = {}
+        accepted: _Answers = []
+        rejected: _Answers = []
+        for position, (row, line) in enumerate(matched):
             if line is None:
                 report.not_submitted.append({"row": row.line, "nik": row.nik})
                 continue
@@ -420,25 +449,21 @@ def import_response(
                 if _same_answer(line, row):
                     report.already_applied += 1
                     continue
-                problems.append(_row_problem(row, _answered_before(line)))
+                problems[position] = [_row_problem(row, _answered_before(line))]
                 continue
             others = holders.get(row.kpj, set()) - {line.membership.worker_id}
             if others:
-                problems.append(_row_problem(row, _kpj_taken(row.kpj)))
+                problems[position] = [_row_problem(row, _kpj_taken(row.kpj))]
                 continue
-            try:
-                _apply(actor=actor, line=line, row=row, imported=imported)
-            except DomainError as exc:
-                problems += [_row_problem(row, p) for p in exc.problems]
-                continue
-            changed.append(line)
-            if row.status == response_format.ACCEPTED:
-                report.accepted += 1
-            else:
-                report.rejected += 1
+            answers = accepted if row.status == response_format.ACCEPTED else rejected
+            answers.append((position, line, row))
+        problems |= _apply(actor=actor, accepted=accepted, rejected=rejected, imported=imported)
         if problems:
-            kind = Conflict if all(p.code in _CONFLICTS for p in problems) else ValidationFailed
-            raise kind(*problems)
+            in_order = [p for _, row_problems in sorted(problems.items()) for p in row_problems]
+            kind = Conflict if all(p.code in _CONFLICTS for p in in_order) else ValidationFailed
+            raise kind(*in_order)
+        report.accepted, report.rejected = len(accepted), len(rejected)
+        changed = [line for _, line, _ in accepted + rejected]
         _save_answers(changed)
         imported.report = report.as_dict()
         imported.save(update_fields=["report"])

@@ -10,15 +10,24 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, scope_code, scope_q
-from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from jaring.enrolment import bulk
 from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, check_may, sources_of
 from jaring.enrolment.models import EndReason, Membership
@@ -240,16 +249,20 @@ def _transition(
     changed = selected.filter(status__in=sources_of(target)).update(
         status=target, status_changed_at=now, updated_at=now, **updates
     )
-    total = sum(by_status.values())
-    if changed != total:  # another officer moved some of them meanwhile
-        raise Conflict(
-            Problem(
-                "changed_meanwhile",
-                "Sebagian data berubah saat diproses; tidak ada yang diubah. Coba lagi.",
-                "Some memberships changed meanwhile; nothing was changed. Try again.",
-            )
-        )
+    if changed != sum(by_status.values()):
+        raise _changed_meanwhile()
     return changed
+
+
+def _changed_meanwhile() -> Conflict:
+    # Another officer moved some of the selected memberships after they were read.
+    return Conflict(
+        Problem(
+            "changed_meanwhile",
+            "Sebagian data berubah saat diproses; tidak ada yang diubah. Coba lagi.",
+            "Some memberships changed meanwhile; nothing was changed. Try again.",
+        )
+    )
 
 
 @transaction.atomic
@@ -261,20 +274,16 @@ def verify(*, actor: User, memberships: QuerySet[Membership], reason: str = "") 
 
 
 @transaction.atomic
-def mark_submitted(
-    *, actor: User, memberships: QuerySet[Membership], batch, reason: str = ""
-) -> int:
-    """Called by the BPJS exchange when a batch file is made; `batch` is stored on each row."""
+def mark_submitted(*, actor: User, memberships: QuerySet[Membership], reason: str = "") -> int:
+    """Called by the BPJS exchange when a batch file is made; the batch lines link each
+    membership to its batch, and `reason` names the batch in the audit."""
     check_may(actor, "submit")
-    updates = {} if batch is None else {"submitted_batch": batch}
     return _transition(
         actor=actor,
         memberships=memberships,
         target=S.SUBMITTED,
-        reason=reason or (f"batch {batch}" if batch is not None else ""),
+        reason=reason,
         now=timezone.now(),
-        after={"batch": getattr(batch, "pk", None)},
-        **updates,
     )
 
 
@@ -324,43 +333,142 @@ def expire_lapsed(
     )
 
 
-def _locked(actor: User, membership: Membership) -> Membership:
-    m = (
-        Membership.objects.select_for_update()
-        .select_related("programme", "worker")
-        .get(pk=membership.pk)
-    )
-    if not in_scope(actor, m.village_id):
-        raise PermissionDenied(
-            Problem(
-                "out_of_scope",
-                "Keanggotaan ini di luar wilayah kerja Anda.",
-                "This membership is outside your region.",
+# --- BPJS answers: activation and rejection -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """BPJS accepted a membership: the KPJ it gave and the date it accepted the worker."""
+
+    membership_id: int
+    kpj: str
+    accepted_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """BPJS refused a membership, and why."""
+
+    membership_id: int
+    reason: str
+
+
+class RowsRefused(DomainError):
+    """Some answers of a bulk call are refused; nothing was changed.
+
+    `errors` maps the position of each refused answer to the error that answer alone would
+    have raised from `activate` or `reject_submission`.
+    """
+
+    def __init__(self, errors: dict[int, DomainError]):
+        super().__init__(*(p for e in errors.values() for p in e.problems))
+        self.errors = errors
+        statuses = {e.status for e in errors.values()}
+        self.status = statuses.pop() if len(statuses) == 1 else ValidationFailed.status
+
+
+_MEMBER_FIELDS = (
+    "pk",
+    "status",
+    "kpj",
+    "start_date",
+    "end_date",
+    "rejection_reason",
+    "worker_id",
+    "programme_id",
+    "village_id",
+    "months",
+)
+
+
+class _Books:
+    """What the database holds for a set of answers, kept up to date answer by answer.
+
+    Answer n is judged against the database plus answers 1…n-1, exactly as a sequence of
+    single activations would be, but with a handful of queries for the whole set.
+    """
+
+    def __init__(self, ids: list[int], kpjs: set[str] | None = None):
+        """The members `ids`, locked; for an activation (`kpjs` given) also who holds those
+        KPJ numbers, the members' workers' active cover and the cover a renewal continues."""
+        # Locked like the programme rows below: concurrent answers for the same members or
+        # the same programme's KPJ numbers wait for each other.
+        members = Membership.objects.select_for_update().order_by().values(*_MEMBER_FIELDS)
+        self.members = {m["pk"]: m for m in bulk.in_chunks(members, "pk", ids)}
+        own = {m["programme_id"] for m in self.members.values()}
+        self.programmes = {
+            p.pk: p for p in Programme.objects.select_for_update().filter(pk__in=own)
+        }
+        self.by_kpj: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
+        self.covers: dict[int, list[tuple[int, int, dt.date, dt.date]]] = defaultdict(list)
+        self.previous_end: dict[int, dt.date | None] = {}
+        if kpjs is None:
+            return
+        plain = Membership.objects.order_by()
+        for pk, kpj, worker_id, programme_id in bulk.in_chunks(
+            plain.values_list("pk", "kpj", "worker_id", "programme_id"), "kpj", kpjs
+        ):
+            self.by_kpj[kpj][pk] = (worker_id, programme_id)
+        for pk, worker_id, programme_id, start, end in bulk.in_chunks(
+            plain.filter(status=S.ACTIVE).values_list(
+                "pk", "worker_id", "programme_id", "start_date", "end_date"
+            ),
+            "worker_id",
+            {m["worker_id"] for m in self.members.values()},
+        ):
+            self.covers[worker_id].append((pk, programme_id, start, end))
+        renewed = Membership.objects.order_by(*Membership._meta.ordering)
+        for renewed_to, end in bulk.in_chunks(
+            renewed.values_list("renewed_to_id", "end_date"), "renewed_to_id", self.members
+        ):
+            self.previous_end.setdefault(renewed_to, end)
+        others = {p for held in self.by_kpj.values() for _, p in held.values()}
+        others |= {p for covers in self.covers.values() for _, p, _, _ in covers}
+        self.programmes.update((p.pk, p) for p in Programme.objects.filter(pk__in=others - own))
+
+    def order(self, programme_id: int, pk: int) -> tuple:
+        """Membership's default order (programme's own ordering, then id), for `.first()`."""
+        p = self.programmes[programme_id]
+        return (-p.fiscal_year, p.name, p.pk, pk)
+
+    def member(self, actor: User, membership_id: int) -> dict:
+        m = self.members.get(membership_id)
+        if m is None:
+            raise NotFound(
+                Problem(
+                    "membership_not_found", "Keanggotaan tidak ditemukan.", "Membership not found."
+                )
             )
+        if not in_scope(actor, m["village_id"]):
+            raise PermissionDenied(
+                Problem(
+                    "out_of_scope",
+                    "Keanggotaan ini di luar wilayah kerja Anda.",
+                    "This membership is outside your region.",
+                )
+            )
+        return m
+
+    def take(self, m: dict, change: bulk.Change) -> None:
+        """The answer is accepted: later answers see it as if it were saved."""
+        if m["kpj"]:
+            self.by_kpj[m["kpj"]].pop(m["pk"], None)
+        if change.kpj:
+            self.by_kpj[change.kpj][m["pk"]] = (m["worker_id"], m["programme_id"])
+        if change.status == S.ACTIVE:
+            self.covers[m["worker_id"]].append(
+                (m["pk"], m["programme_id"], change.start_date, change.end_date)
+            )
+        m.update(
+            status=change.status,
+            kpj=change.kpj,
+            start_date=change.start_date,
+            end_date=change.end_date,
+            rejection_reason=change.rejection_reason,
         )
-    return m
 
 
-def _audit_one(actor: User, m: Membership, action: str, before: dict, reason: str) -> None:
-    after = {
-        "status": m.status,
-        "kpj": m.kpj,
-        "start_date": m.start_date.isoformat() if m.start_date else None,
-        "end_date": m.end_date.isoformat() if m.end_date else None,
-        "rejection_reason": m.rejection_reason,
-    }
-    audit.record(
-        actor=actor,
-        action=action,
-        target=m,
-        region_code=m.village_id,
-        before={k: v for k, v in before.items() if after.get(k) != v},
-        after={k: v for k, v in after.items() if before.get(k) != v},
-        reason=reason,
-    )
-
-
-def _kpj_problems(m: Membership, kpj: str) -> list[Problem]:
+def _kpj_problems(books: _Books, m: dict, kpj: str) -> list[Problem]:
     if not _KPJ.match(kpj):
         return [
             Problem(
@@ -370,23 +478,20 @@ def _kpj_problems(m: Membership, kpj: str) -> list[Problem]:
                 field="kpj",
             )
         ]
-    holder = (
-        Membership.objects.filter(kpj=kpj)
-        .exclude(worker_id=m.worker_id)
-        .values("worker_id")
-        .first()
-    )
-    if holder:
+    held = books.by_kpj.get(kpj, {})
+    others = [(pk, w, p) for pk, (w, p) in held.items() if w != m["worker_id"]]
+    if others:
+        _, worker_id, _ = min(others, key=lambda h: books.order(h[2], h[0]))
         return [
             Problem(
                 "kpj_taken",
                 f"Nomor KPJ {kpj} sudah dipakai pekerja lain.",
                 f"KPJ {kpj} already belongs to another worker.",
                 field="kpj",
-                params={"worker_id": holder["worker_id"]},
+                params={"worker_id": worker_id},
             )
         ]
-    if Membership.objects.filter(programme_id=m.programme_id, kpj=kpj).exclude(pk=m.pk).exists():
+    if any(p == m["programme_id"] and pk != m["pk"] for pk, (_, p) in held.items()):
         return [
             Problem(
                 "kpj_taken",
@@ -398,8 +503,9 @@ def _kpj_problems(m: Membership, kpj: str) -> list[Problem]:
     return []
 
 
-def _start_of_cover(m: Membership, accepted_on: dt.date | None) -> dt.date:
-    programme = m.programme
+def _start_of_cover(
+    programme: Programme, accepted_on: dt.date | None, previous_end: dt.date | None
+) -> dt.date:
     if programme.cover_start_rule == CoverStartRule.PKS_DATE and programme.pks_date:
         start = programme.pks_date
     elif accepted_on is None:
@@ -413,66 +519,85 @@ def _start_of_cover(m: Membership, accepted_on: dt.date | None) -> dt.date:
         )
     else:
         start = accepted_on
-    previous = Membership.objects.filter(renewed_to=m).values_list("end_date", flat=True).first()
-    if previous and previous >= start:
+    if previous_end and previous_end >= start:
         # A renewal continues the old cover without a gap and without paying a day twice.
-        start = previous + dt.timedelta(days=1)
+        start = previous_end + dt.timedelta(days=1)
     return start
 
 
-@transaction.atomic
-def activate(
-    *, actor: User, membership: Membership, kpj: str, start_date: dt.date | None
-) -> Membership:
-    """BPJS accepted the worker: record the KPJ and the cover period.
+def _overlap_problem(books: _Books, m: dict, start: dt.date, end: dt.date) -> Problem | None:
+    overlaps = [
+        (pk, p, e)
+        for pk, p, s, e in books.covers.get(m["worker_id"], ())
+        if pk != m["pk"] and s <= end and e >= start
+    ]
+    if not overlaps:
+        return None
+    pk, programme_id, until = min(overlaps, key=lambda o: books.order(o[1], o[0]))
+    programme = books.programmes[programme_id]
+    return Problem(
+        "cover_overlap",
+        f"Pekerja ini sudah dilindungi {programme} sampai {until:%d-%m-%Y}; masa perlindungan "
+        "tidak boleh tumpang tindih.",
+        f"This worker is already covered by {programme} until {until:%Y-%m-%d}; cover periods "
+        "cannot overlap.",
+        params={"membership_id": pk},
+    )
 
-    `start_date` is the acceptance date; a programme whose cover follows the PKS starts there.
-    """
-    check_may(actor, "activate")
-    m = _locked(actor, membership)
-    if S.ACTIVE not in ALLOWED[m.status]:
-        raise IllegalTransition(S.ACTIVE, {m.status: 1})
-    kpj = (kpj or "").strip()
-    problems = _kpj_problems(m, kpj)
+
+def _change(m: dict, before: dict[str, object], reason: str, **new: object) -> bulk.Change:
+    """The membership `m` with `new` applied, and its audit: only the fields that changed."""
+    state = {k: m[k] for k in ("status", "kpj", "start_date", "end_date", "rejection_reason")}
+    state.update(new)
+    after = {
+        "status": state["status"],
+        "kpj": state["kpj"],
+        "start_date": state["start_date"].isoformat() if state["start_date"] else None,
+        "end_date": state["end_date"].isoformat() if state["end_date"] else None,
+        "rejection_reason": state["rejection_reason"],
+    }
+    return bulk.Change(
+        membership_id=m["pk"],
+        region_code=m["village_id"],
+        before={k: v for k, v in before.items() if after.get(k) != v},
+        after={k: v for k, v in after.items() if before.get(k) != v},
+        reason=reason,
+        **state,
+    )
+
+
+def _activation(actor: User, books: _Books, answer: Acceptance) -> tuple[dict, bulk.Change]:
+    m = books.member(actor, answer.membership_id)
+    if S.ACTIVE not in ALLOWED[m["status"]]:
+        raise IllegalTransition(S.ACTIVE, {m["status"]: 1})
+    kpj = (answer.kpj or "").strip()
+    problems = _kpj_problems(books, m, kpj)
     if problems:
         raise (
             Conflict(*problems) if problems[0].code == "kpj_taken" else ValidationFailed(*problems)
         )
-    start = _start_of_cover(m, start_date)
-    end_date = cover_end(start, m.months)
-    overlap = (
-        Membership.objects.filter(
-            worker_id=m.worker_id, status=S.ACTIVE, start_date__lte=end_date, end_date__gte=start
-        )
-        .exclude(pk=m.pk)
-        .select_related("programme")
-        .first()
-    )
+    programme = books.programmes[m["programme_id"]]
+    start = _start_of_cover(programme, answer.accepted_on, books.previous_end.get(m["pk"]))
+    end_date = cover_end(start, m["months"])
+    overlap = _overlap_problem(books, m, start, end_date)
     if overlap:
-        raise Conflict(
-            Problem(
-                "cover_overlap",
-                f"Pekerja ini sudah dilindungi {overlap.programme} sampai "
-                f"{overlap.end_date:%d-%m-%Y}; masa perlindungan tidak boleh tumpang tindih.",
-                f"This worker is already covered by {overlap.programme} until "
-                f"{overlap.end_date:%Y-%m-%d}; cover periods cannot overlap.",
-                params={"membership_id": overlap.pk},
-            )
-        )
-    before = {"status": m.status, "kpj": m.kpj, "start_date": None, "end_date": None}
-    m.status, m.kpj, m.start_date, m.end_date = S.ACTIVE, kpj, start, end_date
-    m.rejection_reason = ""
-    m.status_changed_at = timezone.now()
-    m.save()
-    _audit_one(actor, m, "membership.active", before, f"BPJS accepted, KPJ {kpj}")
-    return m
+        raise Conflict(overlap)
+    before = {"status": m["status"], "kpj": m["kpj"], "start_date": None, "end_date": None}
+    return m, _change(
+        m,
+        before,
+        f"BPJS accepted, KPJ {kpj}",
+        status=S.ACTIVE,
+        kpj=kpj,
+        start_date=start,
+        end_date=end_date,
+        rejection_reason="",
+    )
 
 
-@transaction.atomic
-def reject_submission(*, actor: User, membership: Membership, reason: str) -> Membership:
-    """BPJS refused the worker: back to candidate with the reason, to fix and verify again."""
-    check_may(actor, "reject")
-    if not reason.strip():
+def _rejection(actor: User, books: _Books, answer: Refusal) -> tuple[dict, bulk.Change]:
+    reason = answer.reason.strip()
+    if not reason:
         raise ValidationFailed(
             Problem(
                 "reason_required",
@@ -481,15 +606,85 @@ def reject_submission(*, actor: User, membership: Membership, reason: str) -> Me
                 field="reason",
             )
         )
-    m = _locked(actor, membership)
-    if m.status != S.SUBMITTED:
-        raise IllegalTransition(S.CANDIDATE, {m.status: 1})
-    before = {"status": m.status, "rejection_reason": m.rejection_reason}
-    m.status, m.rejection_reason = S.CANDIDATE, reason.strip()
-    m.status_changed_at = timezone.now()
-    m.save()
-    _audit_one(actor, m, "membership.rejected", before, reason.strip())
-    return m
+    m = books.member(actor, answer.membership_id)
+    if m["status"] != S.SUBMITTED:
+        raise IllegalTransition(S.CANDIDATE, {m["status"]: 1})
+    before = {"status": m["status"], "rejection_reason": m["rejection_reason"]}
+    return m, _change(m, before, reason, status=S.CANDIDATE, rejection_reason=reason)
+
+
+def _answer_all(
+    actor: User, books: _Books, answers: Sequence, judge, action: str
+) -> list[bulk.Change]:
+    """Judges every answer in order, then writes all of them or raises RowsRefused."""
+    errors: dict[int, DomainError] = {}
+    changes: list[bulk.Change] = []
+    for i, answer in enumerate(answers):
+        try:
+            m, change = judge(actor, books, answer)
+        except DomainError as exc:
+            errors[i] = exc
+            continue
+        books.take(m, change)
+        changes.append(change)
+    if errors:
+        raise RowsRefused(errors)
+    changed = bulk.apply_changes(
+        actor=actor, changes=changes, action=action, source=S.SUBMITTED, now=timezone.now()
+    )
+    if changed != len(changes):
+        raise _changed_meanwhile()
+    return changes
+
+
+@transaction.atomic
+def activate_many(*, actor: User, rows: Sequence[Acceptance]) -> list[bulk.Change]:
+    """BPJS accepted these memberships: each gets its KPJ and cover period, all or none.
+
+    The rules of `activate`, applied in order as if one call followed another (a KPJ the
+    third row takes is taken for the fourth); one audit event per membership. Returns each
+    row's new state (`start_date`, `end_date`) in row order.
+    """
+    check_may(actor, "activate")
+    kpjs = {(r.kpj or "").strip() for r in rows} - {""}
+    books = _Books([r.membership_id for r in rows], kpjs)
+    return _answer_all(actor, books, rows, _activation, "membership.active")
+
+
+@transaction.atomic
+def reject_many(*, actor: User, rows: Sequence[Refusal]) -> int:
+    """BPJS refused these memberships: back to candidate with the reason, all or none."""
+    check_may(actor, "reject")
+    books = _Books([r.membership_id for r in rows])
+    return len(_answer_all(actor, books, rows, _rejection, "membership.rejected"))
+
+
+def _only(bulk_call, *, actor: User, row: Acceptance | Refusal) -> None:
+    try:
+        bulk_call(actor=actor, rows=[row])
+    except RowsRefused as exc:
+        raise exc.errors[0] from None
+
+
+def activate(
+    *, actor: User, membership: Membership, kpj: str, start_date: dt.date | None
+) -> Membership:
+    """BPJS accepted the worker: record the KPJ and the cover period.
+
+    `start_date` is the acceptance date; a programme whose cover follows the PKS starts there.
+    """
+    _only(activate_many, actor=actor, row=Acceptance(membership.pk, kpj, start_date))
+    return _reloaded(membership)
+
+
+def reject_submission(*, actor: User, membership: Membership, reason: str) -> Membership:
+    """BPJS refused the worker: back to candidate with the reason, to fix and verify again."""
+    _only(reject_many, actor=actor, row=Refusal(membership.pk, reason))
+    return _reloaded(membership)
+
+
+def _reloaded(membership: Membership) -> Membership:
+    return Membership.objects.select_related("programme", "worker").get(pk=membership.pk)
 
 
 @transaction.atomic
