@@ -221,8 +221,10 @@ def upload(args) -> dict:
     origin = {r: ids[o] for r, o in injected.select("record_id", "original_id").rows()}
     # A copy whose NIK was kept is an exact duplicate (the import's own check), not ours.
     copies = copies.filter(~pl.col("nik").is_in(list(taken)) | pl.col("nik").is_null())
-    new = people_frame(iter_people(args.upload - len(copies), region="61", seed=99, today=TODAY))
-    new = new.filter(~pl.col("nik").is_in(list(taken)))
+    # New people: generated with another seed, minus those whose NIK happens to be registered.
+    wanted = args.upload - len(copies)
+    new = people_frame(iter_people(2 * wanted, region="61", seed=99, today=TODAY))
+    new = new.filter(~pl.col("nik").is_in(list(taken))).head(wanted)
     admin = User.objects.filter(role=Role.ADMIN).first() or User.objects.create_user(
         "bench-admin", role=Role.ADMIN, is_superuser=True
     )

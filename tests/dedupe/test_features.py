@@ -22,8 +22,6 @@ def _one(**values):
 def test_the_nik_is_split_into_region_birth_date_and_serial():
     f = _one(nik="6172 0257 0885 0003")
     assert (f["nik_region"], f["nik_dob"], f["nik_serial"]) == ("617202", "570885", "0003")
-    # What the birth-date field says the NIK part should be (women: day + 40).
-    assert f["dob_as_nik"] == "570885"
 
 
 def test_a_nik_that_is_not_16_digits_gives_no_nik_evidence():

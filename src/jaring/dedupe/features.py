@@ -28,14 +28,9 @@ _DEGREES_AFTER_COMMA = r",.*$"
 _NOT_LETTERS = r"[^a-z ]+"
 
 
-def person_features(people: pl.DataFrame) -> pl.DataFrame:
-    """The model's input columns: one row per person, nulls where a value is unknown."""
-    nik = pl.col("nik").cast(pl.String).str.replace_all(r"[\s.\-]", "")
-    nik = pl.when(nik.str.contains(r"^\d{16}$")).then(nik)
+def _name(full_name: pl.Expr) -> pl.Expr:
     name = (
-        pl.col("full_name")
-        .cast(pl.String)
-        .str.normalize("NFKD")
+        full_name.str.normalize("NFKD")
         .str.to_lowercase()
         .str.replace(_LEADING_TITLES, "")
         .str.replace(_DEGREES_AFTER_COMMA, "")
@@ -43,49 +38,50 @@ def person_features(people: pl.DataFrame) -> pl.DataFrame:
         .str.replace_all(r"\s+", " ")
         .str.strip_chars()
     )
-    born = pl.col("birth_date").cast(pl.Date)
-    village = pl.col("village_code").cast(pl.String)
+    return pl.when(name != "").then(name)
+
+
+def person_features(people: pl.DataFrame) -> pl.DataFrame:
+    """The model's input columns: one row per person, nulls where a value is unknown."""
+    nik = pl.col("nik").cast(pl.String).str.replace_all(r"[\s.\-]", "")
+    nik = pl.when(nik.str.contains(r"^\d{16}$")).then(nik)
     if "phone" not in people.columns:
         people = people.with_columns(pl.lit(None, pl.String).alias("phone"))
     # +62 812…, 0812…, 62812… are one number: keep what follows the country or trunk prefix.
     phone = pl.col("phone").cast(pl.String).str.replace_all(r"\D", "").str.replace(r"^(62|0)", "")
-    return (
-        people.select(
-            pl.col("unique_id").cast(pl.Int64),
-            nik.alias("nik"),
-            pl.when(name != "").then(name).alias("name"),
-            born.alias("birth_date"),
-            pl.col("sex").cast(pl.String),
-            village.alias("village_code"),
-            pl.when(phone.str.len_chars() >= 8).then(phone).alias("phone"),
-        )
+    frame = people.select(
+        pl.col("unique_id").cast(pl.Int64),
+        nik.alias("nik"),
+        pl.col("full_name").cast(pl.String),
+        pl.col("birth_date").cast(pl.Date),
+        pl.col("sex").cast(pl.String),
+        pl.col("village_code").cast(pl.String),
+        pl.when(phone.str.len_chars() >= 8).then(phone).alias("phone"),
+    )
+    # Names and birth dates repeat across a registry: work each distinct value out once.
+    names = (
+        frame.select("full_name")
+        .unique()
+        .with_columns(_name(pl.col("full_name")).alias("name"))
+        .with_columns(pl.col("name").str.split(" ").list.sort().list.join(" ").alias("name_sorted"))
+    )
+    dates = (
+        frame.select("birth_date")
+        .unique()
         .with_columns(
-            pl.col("name").str.split(" ").list.sort().list.join(" ").alias("name_sorted"),
-            pl.col("nik").str.slice(0, 6).alias("nik_region"),
-            pl.col("nik").str.slice(6, 6).alias("nik_dob"),
-            pl.col("nik").str.slice(12, 4).alias("nik_serial"),
             pl.col("birth_date").dt.strftime("%Y-%m-%d").alias("birth_date_text"),
             pl.col("birth_date").dt.year().cast(pl.Int32).alias("birth_year"),
             pl.col("birth_date").dt.strftime("%m-%d").alias("birth_month_day"),
-            pl.col("village_code").str.slice(0, 8).alias("district_code"),
         )
+    )
+    return (
+        frame.join(names, on="full_name", how="left", nulls_equal=True)
+        .join(dates, on="birth_date", how="left", nulls_equal=True)
+        .drop("full_name")
         .with_columns(
-            # What the NIK's birth-date part would be if the birth-date field were right, so a
-            # mistyped field and a mistyped NIK can be told apart.
-            pl.when(pl.col("birth_date").is_not_null() & pl.col("sex").is_in(["M", "F"]))
-            .then(
-                pl.format(
-                    "{}{}{}",
-                    (
-                        pl.col("birth_date").dt.day()
-                        + pl.when(pl.col("sex") == "F").then(40).otherwise(0)
-                    )
-                    .cast(pl.String)
-                    .str.zfill(2),
-                    pl.col("birth_date").dt.month().cast(pl.String).str.zfill(2),
-                    (pl.col("birth_date").dt.year() % 100).cast(pl.String).str.zfill(2),
-                )
-            )
-            .alias("dob_as_nik")
+            pl.col("nik").str.slice(0, 6).alias("nik_region"),
+            pl.col("nik").str.slice(6, 6).alias("nik_dob"),
+            pl.col("nik").str.slice(12, 4).alias("nik_serial"),
+            pl.col("village_code").str.slice(0, 8).alias("district_code"),
         )
     )

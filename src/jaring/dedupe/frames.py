@@ -15,12 +15,14 @@ from jaring.dedupe.features import PERSON_COLUMNS
 from jaring.imports.models import ImportRow, Outcome
 from jaring.registry.models import Worker
 
+# birth_date as text: on SQLite that skips a Python date conversion per row (Polars parses the
+# column at once); PostgreSQL writes the same ISO text to COPY anyway.
 _WORKER_SQL = (
-    "SELECT id, nik, full_name, birth_date, sex, village_id, phone FROM {table}"
+    "SELECT id, nik, full_name, CAST(birth_date AS TEXT), sex, village_id, phone FROM {table}"
     " WHERE merged_into_id IS NULL"
 )
 _ROW_SQL = (
-    "SELECT id, nik, full_name, birth_date, sex, village_code, phone FROM {table}"
+    "SELECT id, nik, full_name, CAST(birth_date AS TEXT), sex, village_code, phone FROM {table}"
     " WHERE batch_id = %s AND outcome = %s"
 )
 
@@ -47,11 +49,9 @@ def _read(sql: str, params: list[object]) -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    frame = pl.DataFrame(rows, schema=list(schema), orient="row")
-    return frame.with_columns(
-        pl.col("birth_date").cast(pl.String).str.to_date("%Y-%m-%d", strict=False),
-        *(pl.col(c).cast(t) for c, t in schema.items() if c != "birth_date"),
-    )
+    text = {c: (pl.String if t == pl.Date else t) for c, t in schema.items()}
+    frame = pl.DataFrame(rows, schema=text, orient="row")
+    return frame.with_columns(pl.col("birth_date").str.to_date("%Y-%m-%d", strict=False))
 
 
 def registry_frame() -> pl.DataFrame:

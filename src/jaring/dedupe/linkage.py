@@ -465,14 +465,18 @@ def score_candidates(
     """
     limits = limits or Limits()
     _quiet()
-    left, right = person_features(candidates), person_features(registry)
+    left, everyone = person_features(candidates), person_features(registry)
+    # Only registry records sharing a block with some candidate can be paired: handing Splink
+    # those few thousand instead of a million saves most of the work. The prior still
+    # reflects the whole registry.
+    right = _sharing_a_block(everyone, left)
     with _db_api(limits) as db_api:
         left_df = _register(db_api, left, "candidates")
         right_df = _register(db_api, right, "registry")
         linker = Linker(
             right_df,
             model.splink_settings(
-                prior=_prior_for_link(model, len(right)),
+                prior=_prior_for_link(model, len(everyone)),
                 dialect=db_api.sql_dialect.sql_dialect_str,
             ),
             log_level=None,
@@ -483,5 +487,9 @@ def score_candidates(
         return _pairs(predictions)
 
 
-def probability_from_weight(weight: float) -> float:
-    return 1 - 1 / (1 + math.pow(2, weight))
+def _sharing_a_block(records: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    reachable = [
+        records.join(candidates.select(block).drop_nulls().unique(), on=list(block), how="semi")
+        for block in PREDICTION_BLOCKS
+    ]
+    return pl.concat(reachable).unique("unique_id")
