@@ -5,7 +5,7 @@
     .venv/bin/python bench/enrolment_bench.py --db postgres --workers 25000 --answers 2000
 
 Each database is a dedicated one, created and loaded here: SQLite `var/bench_enrolment.sqlite3`,
-PostgreSQL `jaring_bench_enrolment` (server of BENCH_PG_URL). Workers come from the demo
+PostgreSQL `jaring_bench_enrolment` (or BENCH_SQLITE / BENCH_PG_URL). Workers come from the demo
 generator in Kota Singkawang (61.72), loaded with `registry.bulk.insert_workers`. One programme
 covers every occupation category with room for all; then, timed: the eligibility counts per
 reason, the bulk enrolment of every eligible worker (eligibility, quota and budget checks,
@@ -57,7 +57,7 @@ def main() -> None:
 
 def _database(db: str) -> str:
     if db == "sqlite":
-        path = ROOT / "var" / "bench_enrolment.sqlite3"
+        path = Path(os.environ.get("BENCH_SQLITE", ROOT / "var" / "bench_enrolment.sqlite3"))
         path.parent.mkdir(exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)

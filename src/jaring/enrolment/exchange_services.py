@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
@@ -418,7 +418,10 @@ def import_response(
         for line in (
             BatchLine.objects.filter(batch__programme=programme, nik__in=[r.nik for r in answered])
             .filter(scope_q(actor, "membership__"))
-            .select_related("batch", "membership")
+            # The stored submission row is the largest value by far and is not needed here.
+            .select_related("batch")
+            .defer("row")
+            .annotate(worker_id=F("membership__worker_id"))
             .order_by("batch__number", "id")
         ):
             lines_by_nik[line.nik].append(line)
@@ -451,7 +454,7 @@ def import_response(
                     continue
                 problems[position] = [_row_problem(row, _answered_before(line))]
                 continue
-            others = holders.get(row.kpj, set()) - {line.membership.worker_id}
+            others = holders.get(row.kpj, set()) - {line.worker_id}
             if others:
                 problems[position] = [_row_problem(row, _kpj_taken(row.kpj))]
                 continue
