@@ -164,16 +164,15 @@ def _read_workbook(path: Path) -> pl.DataFrame:
         reader = fastexcel.read_excel(path)
         best, best_score = None, -1
         # A workbook may hold a cover or instructions sheet: take the sheet that looks like data.
+        # Each sheet is loaded whole, once: calamine parses all of a sheet even for a sample.
         for name in reader.sheet_names[:5]:
-            sample = reader.load_sheet(name, header_row=None, n_rows=_SCAN_ROWS, dtypes="string")
-            top = sample.to_polars().rows()
-            found = max((score(list(r)) for r in top), default=0)
+            sheet = reader.load_sheet(
+                name, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
+            ).to_polars()
+            found = max((score(list(r)) for r in sheet.head(_SCAN_ROWS).rows()), default=0)
             if found > best_score:
-                best, best_score = name, found
-        sheet = reader.load_sheet(
-            best, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
-        )
-        return sheet.to_polars()
+                best, best_score = sheet, found
+        return best
     except (fastexcel.FastExcelError, OSError, ValueError) as exc:
         raise ValidationFailed(file_problem("file_unreadable", detail=_short(exc))) from None
 
