@@ -139,3 +139,11 @@ def test_counts_and_filter_by_reason_in_one_query(programme, admin, django_asser
     assert rules.with_reason(workers, "too_young").count() == 1
     assert rules.ineligible(workers).count() == 2
     assert rules.eligible(workers).get().category_id == "fisher"
+
+
+def test_a_record_merged_into_another_worker_is_not_enrolled_twice(programme, admin):
+    kept = make_worker(admin, PASIRAN)
+    duplicate = make_worker(admin, PASIRAN, full_name="Budi Santoso S.")
+    Worker.objects.filter(pk=duplicate.pk).update(merged_into=kept)
+    assert reasons(programme, kept) == []
+    assert reasons(programme, duplicate) == ["merged_duplicate"]

@@ -1,6 +1,7 @@
 import pytest
 
 from jaring.accounts.models import Role
+from jaring.registry.models import Worker
 from jaring.registry.selectors import WorkerFilter, display_nik, get_worker, search_workers
 from tests.factories import make_user
 
@@ -55,3 +56,11 @@ def test_filters(three_workers, admin):
     assert names(search_workers(admin, WorkerFilter(district="61.72.01"))) == ["Ahmad Yani"]
     assert names(search_workers(admin, WorkerFilter(disability="yes"))) == []
     assert len(names(search_workers(admin, WorkerFilter(category="fisher")))) == 3
+
+
+def test_a_merged_record_leaves_lists_but_keeps_its_page(three_workers, admin):
+    own, other = three_workers["own"], three_workers["other_district"]
+    Worker.objects.filter(pk=other.pk).update(merged_into=own)
+    assert names(search_workers(admin, WorkerFilter())) == ["Lim Ah Kiong", "Siti Aminah"]
+    assert not search_workers(admin, WorkerFilter(q=other.nik)).exists()
+    assert get_worker(admin, other.pk) == other

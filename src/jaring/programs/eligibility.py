@@ -54,6 +54,11 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason("deceased", "Tercatat meninggal dunia.", "Recorded as deceased."),
     Reason(
+        "merged_duplicate",
+        "Data ganda yang sudah digabung ke pekerja lain.",
+        "A duplicate record, merged into another worker.",
+    ),
+    Reason(
         "already_enrolled",
         "Sudah terdaftar di program ini.",
         "Already enrolled in this programme.",
@@ -195,6 +200,7 @@ def judge(
         "outside_region": ~Q(**{region_field: programme.region_id}),
         "category_not_covered": ~Q(category_id__in=allowed) if allowed else _ALWAYS,
         "deceased": Q(died_on__isnull=False),
+        "merged_duplicate": Q(merged_into__isnull=False),
         "already_enrolled": Exists(
             Membership.objects.filter(worker=OuterRef("pk"), programme=programme).exclude(
                 status=MembershipStatus.ENDED

@@ -32,7 +32,8 @@ def _prefix_range(field: str, prefix: str) -> dict[str, str]:
 
 
 def search_workers(user: User, f: WorkerFilter) -> QuerySet[Worker]:
-    qs = workers_for(user)
+    # A record merged into another stays reachable by its page (history), not in lists.
+    qs = workers_for(user).filter(merged_into__isnull=True)
     q = f.q.strip()
     if q:
         digits = normalise(q)
