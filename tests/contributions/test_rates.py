@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.management.base import CommandError
 
 from jaring.accounts.models import Role
 from jaring.contributions import rate_services, services
@@ -137,3 +138,18 @@ def test_a_dry_run_checks_without_adding(admin):
 def test_only_an_admin_adds_versions():
     with pytest.raises(PermissionDenied):
         add(make_user(Role.PROGRAMME_OFFICER, "61.72"), close_previous=True)
+
+
+def test_the_calculator_uses_an_imported_version(admin, capsys):
+    from django.core.management import call_command
+
+    def calc():
+        call_command("calc", "contribution", "--income", "1150000", "--month", "2026-09", "--json")
+        return json.loads(capsys.readouterr().out)
+
+    with pytest.raises(CommandError):
+        calc()  # the shipped table defines only the minimum base
+    capsys.readouterr()
+    add(admin, close_previous=True)
+    out = calc()
+    assert (out["base"], out["jkk"], out["jkm"], out["total"]) == (1_200_000, 12_000, 6_800, 18_800)

@@ -6,6 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+# The command prices with the versions in force, admin imports included (a database read).
+pytestmark = pytest.mark.django_db
+
 
 def calc(*args):
     out = StringIO()

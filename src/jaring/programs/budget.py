@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from jaring.contributions.rate_tables import current_tables
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.defaults import sector_of
@@ -21,6 +22,7 @@ from jaring.programs.eligibility import COUNTS_FOR_QUOTA, cover_from
 from jaring.programs.models import Funder, Programme
 from jaring.rules import budget as rules_budget
 from jaring.rules.errors import RuleError
+from jaring.rules.rates import RuleTables
 
 # The funder names the rate tables use; PP 50/2025 excludes "apbd" (and "apbn") from its discount.
 RULES_FUNDER = {
@@ -42,7 +44,13 @@ def refused(err: RuleError, field: str | None = None) -> ValidationFailed:
 
 @lru_cache(maxsize=4096)
 def _per_worker(
-    base: int, months: int, start: dt.date, funder: str, sector: str, benefits: tuple[str, ...]
+    base: int,
+    months: int,
+    start: dt.date,
+    funder: str,
+    sector: str,
+    benefits: tuple[str, ...],
+    tables: RuleTables,
 ) -> int:
     one = rules_budget.cost(
         [rules_budget.Group(workers=1, months=months, base=base)],
@@ -50,6 +58,7 @@ def _per_worker(
         funder=funder,
         sector=sector,
         benefits=benefits,
+        tables=tables,
     )
     return one.total
 
@@ -65,6 +74,7 @@ def per_worker(
         RULES_FUNDER[programme.funder],
         sector_of(category_code),
         programme.benefit_list,
+        current_tables(),
     )
 
 
@@ -251,6 +261,7 @@ def what_if_capacity(
             sector=sector_of(code),
             base=base,
             benefits=programme.benefit_list,
+            tables=current_tables(),
         )
     except RuleError as err:
         raise refused(err) from None
@@ -275,6 +286,7 @@ def what_if_cost(
             funder=RULES_FUNDER[programme.funder],
             sector=sector_of(code),
             benefits=programme.benefit_list,
+            tables=current_tables(),
         )
     except RuleError as err:
         raise refused(err) from None

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from jaring.contributions.rate_tables import current_tables
 from jaring.rules import benefits, budget, contributions
 from jaring.rules.errors import RuleError
 from jaring.rules.rates import BENEFITS, FUNDERS, SECTORS
@@ -197,6 +198,7 @@ class Command(BaseCommand):
             month=o["month"] or today.replace(day=1),
             funder=o["funder"],
             sector=o["sector"],
+            tables=current_tables(),
         )
 
     def _benefit(self, o, today):
@@ -214,6 +216,7 @@ class Command(BaseCommand):
             cost=o["cost"],
             cause=o["cause"],
             children=o["children"],
+            tables=current_tables(),
         )
 
     def _budget(self, o, today):
@@ -223,6 +226,7 @@ class Command(BaseCommand):
             funder=o["funder"],
             sector=o["sector"],
             benefits=o["benefits"],
+            tables=current_tables(),
         )
 
     def _capacity(self, o, today):
@@ -234,6 +238,7 @@ class Command(BaseCommand):
             funder=o["funder"],
             sector=o["sector"],
             benefits=o["benefits"],
+            tables=current_tables(),
         )
 
     # --- tables in Bahasa Indonesia ----------------------------------------------------------
