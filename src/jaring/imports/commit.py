@@ -14,7 +14,7 @@ from jaring.accounts.models import AuditEvent, User
 from jaring.core.errors import Conflict
 from jaring.imports.models import ImportBatch, ImportRow, Outcome
 from jaring.imports.reasons import file_problem
-from jaring.registry.bulk import _room_to_sort, _snapshot_sql
+from jaring.registry.bulk import room_to_sort, snapshot_sql
 from jaring.registry.models import Worker
 
 # Worker column -> what the SELECT over the batch's rows gives it.
@@ -54,7 +54,7 @@ def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
     the batch's region, so the caller checks the actor's scope once, on that region.
     """
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor, _room_to_sort(cursor):
+    with connection.cursor() as cursor, room_to_sort(cursor):
         _refuse_registered(cursor, batch.pk)
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Worker._meta.db_table}")
         (last_before,) = cursor.fetchone()
@@ -70,7 +70,7 @@ def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
             f"INSERT INTO {AuditEvent._meta.db_table} "
             "(actor_id, at, action, target_type, target_id, region_code, before, after, reason) "
             f"SELECT %s, %s, 'create', %s, CAST(w.id AS TEXT), w.village_id, NULL, "
-            f"{_snapshot_sql()}, w.nik_override_reason "
+            f"{snapshot_sql()}, w.nik_override_reason "
             # The workers just added, read in id order: a range of the primary key, where
             # joining back on the NIK would look up and then sort every one of them. Ids given
             # out meanwhile to other transactions are above the range's start too, so the

@@ -85,7 +85,7 @@ def insert_workers(
     frame = _stored_form(frame)
     _check(frame, actor)
     now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cursor, _room_to_sort(cursor):
+    with transaction.atomic(), connection.cursor() as cursor, room_to_sort(cursor):
         cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_STAGING} AS SELECT {', '.join(_STAGED)} "
@@ -99,7 +99,7 @@ def insert_workers(
 
 
 @contextmanager
-def _room_to_sort(cursor) -> Iterator[None]:
+def room_to_sort(cursor) -> Iterator[None]:
     """Memory for the sort and the index pages of a large load, for this load only.
 
     SQLite's default page cache (2 MB) makes every index insertion a read from disk once the
@@ -249,14 +249,14 @@ def _insert(cursor, *, source: str, actor: User | None, now) -> None:
     cursor.execute(
         f"INSERT INTO {AuditEvent._meta.db_table} "
         "(actor_id, at, action, target_type, target_id, region_code, before, after, reason) "
-        f"SELECT %s, %s, 'create', %s, CAST(w.id AS TEXT), w.village_id, NULL, {_snapshot_sql()}, "
+        f"SELECT %s, %s, 'create', %s, CAST(w.id AS TEXT), w.village_id, NULL, {snapshot_sql()}, "
         f"w.nik_override_reason FROM {Worker._meta.db_table} w "
         f"JOIN {_STAGING} s ON s.nik = w.nik ORDER BY w.id",
         [actor_id, stamp, Worker._meta.label_lower],
     )
 
 
-def _snapshot_sql() -> str:
+def snapshot_sql() -> str:
     """SQL building what `services.snapshot` records after a create, from the row `w`."""
     pairs = []
     for field in AUDITED_FIELDS:
