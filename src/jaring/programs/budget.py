@@ -241,6 +241,17 @@ def _what_if_terms(
     return code, months or (pc.cover_months if pc else 0), base or (pc.income_base if pc else None)
 
 
+def _rule_terms(programme: Programme, category_code: str, on: dt.date | None) -> dict[str, object]:
+    """What the rules need to price this programme's cover from `on` (default today)."""
+    return {
+        "start": cover_from(programme, on or timezone.localdate()),
+        "funder": RULES_FUNDER[programme.funder],
+        "sector": sector_of(category_code),
+        "benefits": programme.benefit_list,
+        "tables": current_tables(),
+    }
+
+
 def what_if_capacity(
     programme: Programme,
     *,
@@ -254,14 +265,7 @@ def what_if_capacity(
     code, months, base = _what_if_terms(programme, category_code, months, base)
     try:
         result = rules_budget.capacity(
-            budget,
-            months=months,
-            start=cover_from(programme, on or timezone.localdate()),
-            funder=RULES_FUNDER[programme.funder],
-            sector=sector_of(code),
-            base=base,
-            benefits=programme.benefit_list,
-            tables=current_tables(),
+            budget, months=months, base=base, **_rule_terms(programme, code, on)
         )
     except RuleError as err:
         raise refused(err) from None
@@ -282,11 +286,7 @@ def what_if_cost(
     try:
         result = rules_budget.cost(
             [rules_budget.Group(workers=workers, months=months, base=base)],
-            start=cover_from(programme, on or timezone.localdate()),
-            funder=RULES_FUNDER[programme.funder],
-            sector=sector_of(code),
-            benefits=programme.benefit_list,
-            tables=current_tables(),
+            **_rule_terms(programme, code, on),
         )
     except RuleError as err:
         raise refused(err) from None
