@@ -22,87 +22,51 @@ Timed, through `contributions.services.run_month` as the CLI and the worker call
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import os
-import platform
-import subprocess
 import sys
 import time
 from itertools import islice
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_billing_bench"
 TODAY = dt.date(2026, 1, 1)
 CHUNK = 200_000
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = common.parser(__doc__)
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--region", default="61", help="province the workers live in (61)")
     parser.add_argument("--reuse", action="store_true", help="keep loaded workers and members")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if args.db == "both":
-        # Django settles on one database per process: one child process per database.
-        for db in ("sqlite", "postgres"):
-            argv = [__file__, "--db", db, "--members", str(args.members), "--region", args.region]
-            argv += ["--reuse"] * args.reuse + ["--json"] * args.json
-            subprocess.run([sys.executable, *argv], check=True)
-        return
-    result = run(args)
-    print(json.dumps(result, indent=2) if args.json else markdown(result))
+    common.report(__file__, args, run, markdown)
 
 
 def run(args) -> dict:
-    os.environ["DATABASE_URL"] = _prepare_database(args.db, fresh=not args.reuse)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_HOME", str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    url = common.bench_database(
+        args.db,
+        pg_url=DEFAULT_PG,
+        sqlite_path=common.ROOT / "var" / "billing_bench.sqlite3",
+        fresh=not args.reuse,
+    )
+    common.setup_django(url)
     setup = _setup(args.members, args.region)
-    _analyze()
+    common.analyze()
     steps = _measure(setup["programme_id"])
     return {
         "db": args.db,
-        "database": _version(),
-        "date": dt.datetime.now().isoformat(timespec="minutes"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "database": common.database_version(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+        "machine": common.machine(),
         "loadavg_before": setup["loadavg"],
         "members": args.members,
         "setup": setup,
         "steps": steps,
-        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "loadavg_after": common.loadavg(),
+        "peak_mb": common.peak_mb(),
     }
-
-
-def _prepare_database(db: str, *, fresh: bool) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "billing_bench.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        if not exists or fresh:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return url
 
 
 def _setup(n: int, region: str) -> dict:
@@ -117,7 +81,7 @@ def _setup(n: int, region: str) -> dict:
     from jaring.registry.bulk import insert_workers
     from jaring.registry.models import OccupationCategory, Worker
 
-    out: dict = {"loadavg": [round(x, 2) for x in os.getloadavg()]}
+    out: dict = {"loadavg": common.loadavg()}
     with connection.cursor() as cur:  # a reused database starts without bills
         for model in (Allocation, Payment, BillLine, BillRate, Bill):
             cur.execute(f"DELETE FROM {model._meta.db_table}")
@@ -173,13 +137,6 @@ def _setup(n: int, region: str) -> dict:
     return out
 
 
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def _measure(programme_id: int) -> list[dict]:
     from jaring.contributions import payment_services, services
     from jaring.contributions.models import Bill
@@ -189,11 +146,11 @@ def _measure(programme_id: int) -> list[dict]:
     steps = []
 
     def timed(name: str, call):
-        started = time.perf_counter()
+        clock = common.Clock()
         value = call()
-        seconds = round(time.perf_counter() - started, 2)
-        steps.append({"step": name, "seconds": seconds} | (value or {}))
-        print(f"  {name}: {seconds} s {value or ''}", file=sys.stderr)
+        spent = clock.read()
+        steps.append({"step": name, **spent} | (value or {}))
+        print(f"  {name}: {spent} {value or ''}", file=sys.stderr)
 
     def month_run(month: dt.date, as_of: dt.date):
         def call():
@@ -229,31 +186,21 @@ def _measure(programme_id: int) -> list[dict]:
     return steps
 
 
-def _version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
-
-
 def markdown(r: dict) -> str:
     lines = [
         f"### {r['database']}, {r['members']:,} active members",
         "",
-        f"{r['date']}; {r['machine']}; load average before {r['loadavg_before']}, "
-        f"after {r['loadavg_after']}. Setup: {json.dumps(r['setup'])}",
+        f"{r['date']}; {common.describe(r['machine'])}; load average before "
+        f"{r['loadavg_before']}, after {r['loadavg_after']}; peak {r['peak_mb']} MiB. "
+        f"Setup: {json.dumps(r['setup'])}",
         "",
-        "| step | seconds | members billed | added | lapsed |",
-        "|---|---:|---:|---:|---:|",
+        "| step | wall s | CPU s | server CPU s | members billed | added | lapsed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for s in r["steps"]:
         lines.append(
-            f"| {s['step']} | {s['seconds']} | {s.get('members', '')} | {s.get('added', '')} "
-            f"| {s.get('lapsed', '')} |"
+            f"| {s['step']} | {s['wall']} | {s['cpu']} | {s['server_cpu']} "
+            f"| {s.get('members', '')} | {s.get('added', '')} | {s.get('lapsed', '')} |"
         )
     return "\n".join(lines)
 

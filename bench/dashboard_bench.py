@@ -25,20 +25,15 @@ shared, and on PostgreSQL the server's CPU is not in the second figure.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import billing_bench
-import registry_bench
+import common
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_dashboard_bench"
 PROVINCE = "61"
 FIRST_MONTH = dt.date(2023, 1, 1)
@@ -48,67 +43,47 @@ TARGETS = {2023: "20", 2024: "30", 2025: "40", 2026: "45"}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = common.parser(__doc__)
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200, help="warm page requests (200)")
     parser.add_argument(
         "--cold", type=int, default=200, help="cold page and API requests, never cached (200)"
     )
     parser.add_argument("--reuse", action="store_true", help="keep loaded workers and members")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if args.db == "both":
-        for db in ("sqlite", "postgres"):
-            argv = ["--db", db, "--members", str(args.members), "--requests", str(args.requests)]
-            argv += ["--cold", str(args.cold)] + ["--reuse"] * args.reuse + ["--json"] * args.json
-            subprocess.run([sys.executable, __file__, *argv], check=True)
-        return
-    result = run(args)
-    print(json.dumps(result, indent=2) if args.json else markdown(result))
-
-
-def _database(db: str, *, fresh: bool) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "dashboard_bench.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    os.environ.setdefault("BENCH_PG_URL", DEFAULT_PG)
-    return billing_bench._prepare_database("postgres", fresh=fresh)
+    common.report(__file__, args, run, markdown)
 
 
 def run(args) -> dict:
-    os.environ["DATABASE_URL"] = _database(args.db, fresh=not args.reuse)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_HOME", str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    machine = registry_bench.machine()
+    machine = common.machine()
+    loadavg_before = common.loadavg()
+    url = common.bench_database(
+        args.db,
+        pg_url=DEFAULT_PG,
+        sqlite_path=common.ROOT / "var" / "dashboard_bench.sqlite3",
+        fresh=not args.reuse,
+    )
+    common.setup_django(url)
     started = time.perf_counter()
     setup = billing_bench._setup(args.members, PROVINCE)
     if "memberships_s" in setup:  # just inserted: spread them (a reused database has been)
         _spread_cover(setup["programme_id"])
     officer = _figures()
-    _analyze()
+    common.analyze(vacuum=True)
     setup["setup_s"] = round(time.perf_counter() - started, 1)
     print(f"  setup {setup}", file=sys.stderr)
     return {
         "db": args.db,
-        "database": billing_bench._version(),
+        "database": common.database_version(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
         "machine": machine,
         "members": args.members,
         "setup": setup,
         "parts_s": _parts(),
         "requests": _requests(officer, cold=args.cold, warm=args.requests),
-        "loadavg_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "loadavg_before": loadavg_before,
+        "loadavg_after": common.loadavg(),
+        "peak_mb": common.peak_mb(),
     }
 
 
@@ -174,13 +149,6 @@ def _figures():
                 participants=n + 1_000 * i,
             )
     return officer
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
 
 
 def _parts() -> dict[str, float]:
@@ -276,8 +244,8 @@ def _timed(call, n: int, *, before=None) -> dict[str, float]:
         call()
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
-    out = registry_bench._summary(walls) | {"cpu_p50": round(statistics.median(cpus), 1)}
-    out["loadavg"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    out = common.percentiles(walls) | {"cpu_p50": round(statistics.median(cpus), 1)}
+    out["loadavg"] = common.loadavg()
     print(f"  {n} requests: {out}", file=sys.stderr)
     return out
 
@@ -288,9 +256,8 @@ def markdown(r: dict) -> str:
         f"### {r['database']}, {r['members']:,} active members in province {PROVINCE} "
         f"({r['date']})",
         "",
-        f"{m['cpu']}, {m['cores']} cores, {m['memory']}, Python {m['python']}; load average "
-        f"before {m['loadavg_before']}, after {r['loadavg_after']}. Setup: "
-        f"{json.dumps(r['setup'])}",
+        f"{common.describe(m)}; load average before {r['loadavg_before']}, after "
+        f"{r['loadavg_after']}; peak {r['peak_mb']} MiB. Setup: {json.dumps(r['setup'])}",
         "",
         "| request | p50 ms | p95 ms | max ms | client CPU p50 ms | load average after |",
         "|---|---:|---:|---:|---:|---|",

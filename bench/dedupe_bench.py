@@ -28,54 +28,27 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_bench_dedupe"
 TODAY = dt.date(2026, 11, 22)
 THRESHOLD_DEFAULT = None  # the service's default (JARING_DEDUPE_THRESHOLD, else 0.8)
 
 
-def _peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 def _setup_django(db: str, fresh: bool) -> None:
-    if db == "postgres":
-        url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
-        import psycopg
-
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as con:
-            if fresh:
-                con.execute(f'drop database if exists "{name}"')
-            if not con.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
-                con.execute(f'create database "{name}"')
-        os.environ["DATABASE_URL"] = url
-    else:
-        path = ROOT / "var" / "bench-dedupe.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        if fresh:
-            for stale in path.parent.glob(path.name + "*"):
-                stale.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    sqlite_path = common.ROOT / "var" / "bench-dedupe.sqlite3"
+    common.setup_django(
+        common.bench_database(db, pg_url=DEFAULT_PG, sqlite_path=sqlite_path, fresh=fresh)
+    )
 
 
 def _truth_path(db: str) -> Path:
-    return ROOT / "var" / f"bench-dedupe-{db}-truth.parquet"
+    return common.ROOT / "var" / f"bench-dedupe-{db}-truth.parquet"
 
 
 def _scores(found: set[tuple], truth: set[tuple]) -> dict[str, float]:
@@ -132,7 +105,7 @@ def quality(args) -> dict:
             "train": round(trained, 1),
             "predict": round(scored, 1),
         },
-        "peak_mb": _peak_mb(),
+        "peak_mb": common.peak_mb(),
     }
 
 
@@ -167,7 +140,7 @@ def registry(args) -> dict:
         "workers": len(frame),
         "copies": len(truth),
         "seconds": {"generate": round(generated, 1), "load": round(loaded, 1)},
-        "peak_mb": _peak_mb(),
+        "peak_mb": common.peak_mb(),
     }
 
 
@@ -196,7 +169,7 @@ def full(args) -> dict:
         "seconds": round(seconds, 1),
         "summary": run.summary,
         **_scores(found, _nik_truth(args.db)),
-        "peak_mb": _peak_mb(),
+        "peak_mb": common.peak_mb(),
     }
 
 
@@ -277,7 +250,7 @@ def upload(args) -> dict:
         "rows_flagged": flagged,
         "seconds": round(seconds, 1),
         **_scores(found, truth),
-        "peak_mb": _peak_mb(),
+        "peak_mb": common.peak_mb(),
     }
 
 
@@ -307,16 +280,19 @@ def main() -> None:
                     argv += ["--threshold", str(args.threshold)]
                 subprocess.run([sys.executable, __file__, *argv], check=True)
         return
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(common.ROOT / "src"))
     if args.step != "quality":
         _setup_django(args.db, fresh=args.step == "registry")
-    load = os.getloadavg()
+    load = common.loadavg()
+    cpu = time.process_time()
     result = STEPS[args.step](args)
     result.update(
         db=args.db if args.step != "quality" else None,
-        machine=f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-        date=dt.datetime.now().isoformat(timespec="minutes"),
-        load_before=[round(x, 2) for x in load],
+        machine=common.describe(common.machine()),
+        date=dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+        load_before=load,
+        load_after=common.loadavg(),
+        cpu_s=round(time.process_time() - cpu, 1),
         backend=os.environ.get("JARING_DEDUPE_BACKEND", "duckdb"),
     )
     print(json.dumps(result, default=str))

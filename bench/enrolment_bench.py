@@ -18,76 +18,38 @@ each with its own KPJ (`exchange_services.import_response`).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
-import json
-import os
-import platform
-import subprocess
-import sys
-import time
 from itertools import islice
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_bench_enrolment"
 TODAY = dt.date(2026, 3, 1)
 CHUNK = 100_000
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = common.parser(__doc__)
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--region", default="61.72")
     parser.add_argument("--answers", type=int, default=0, help="response rows (0: every line)")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if args.db == "both":
-        for db in ("sqlite", "postgres"):
-            argv = ["--db", db, "--workers", str(args.workers), "--region", args.region]
-            argv += ["--answers", str(args.answers)]
-            subprocess.run([sys.executable, __file__, *argv, *(["--json"] * args.json)], check=True)
-        return
-    result = run(args)
-    print(json.dumps(result, indent=2) if args.json else markdown(result))
-
-
-def _database(db: str) -> str:
-    if db == "sqlite":
-        path = Path(os.environ.get("BENCH_SQLITE", ROOT / "var" / "bench_enrolment.sqlite3"))
-        path.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
+    common.report(__file__, args, run, markdown)
 
 
 def _timed(timings: dict, label: str, fn):
-    started = time.perf_counter()
+    clock = common.Clock()
     out = fn()
-    timings[label] = round(time.perf_counter() - started, 2)
+    timings[label] = clock.read()
     return out
 
 
 def run(args) -> dict:
-    os.environ["DATABASE_URL"] = _database(args.db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_HOME", str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
+    sqlite_path = common.ROOT / "var" / "bench_enrolment.sqlite3"
+    common.setup_django(common.bench_database(args.db, pg_url=DEFAULT_PG, sqlite_path=sqlite_path))
+    from django.db import transaction
     from django.db.models.functions import Mod
 
     from jaring.accounts.models import AuditEvent, Role, User
@@ -100,8 +62,7 @@ def run(args) -> dict:
     from jaring.registry.bulk import insert_workers
     from jaring.registry.models import OccupationCategory, Worker
 
-    call_command("migrate", verbosity=0)
-    timings: dict[str, float] = {}
+    timings: dict[str, dict] = {}
     people = iter_people(args.workers, region=args.region, seed=2026, today=TODAY)
 
     def load():
@@ -111,8 +72,7 @@ def run(args) -> dict:
     _timed(timings, "load workers (registry.bulk)", load)
     # Some reasons to find: one worker in a hundred recorded dead, an upper age of 60.
     Worker.objects.annotate(r=Mod("id", 100)).filter(r=0).update(died_on=TODAY)
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+    common.analyze()
     officer = User.objects.create(
         username="bench-officer", role=Role.PROGRAMME_OFFICER, scope_id=args.region
     )
@@ -152,7 +112,7 @@ def run(args) -> dict:
         ),
     )
     _timed(timings, "programme budget", lambda: budget.programme_budget(programme, on=TODAY))
-    load_during = [os.getloadavg()[0]]
+    load_during = [common.loadavg()[0]]
 
     def export(file_format: str):
         return exchange_services.export_batch(
@@ -167,7 +127,7 @@ def run(args) -> dict:
 
     xlsx = _timed(timings, "batch export, xlsx (rolled back)", lambda: export_rolled_back("xlsx"))
     batch = _timed(timings, "batch export, csv (members become submitted)", lambda: export("csv"))
-    load_during.append(os.getloadavg()[0])
+    load_during.append(common.loadavg()[0])
     lines = BatchLine.objects.filter(batch=batch.batch).order_by("id")
     answers = lines[: args.answers] if args.answers else lines
     data = _response_csv(answers.values_list("nik", "membership_id"))
@@ -178,14 +138,15 @@ def run(args) -> dict:
             actor=officer, programme_id=programme.pk, data=data, file_name="jawaban.csv"
         ),
     )
-    load_during.append(os.getloadavg()[0])
+    load_during.append(common.loadavg()[0])
     active = Membership.objects.filter(programme=programme, status=MembershipStatus.ACTIVE)
     return {
         "db": args.db,
-        "database": connection.vendor + " " + _version(connection),
-        "date": dt.datetime.now().isoformat(timespec="minutes"),
-        "machine": _machine(),
-        "load_average": [round(x, 1) for x in load_during],
+        "database": common.database_version(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+        "machine": common.machine(),
+        "load_average": load_during,
+        "peak_mb": common.peak_mb(),
         "workers": n,
         "eligible": counts["eligible"],
         "ineligible_by_reason": {k: v for k, v in counts.items() if k not in {"total", "eligible"}},
@@ -210,44 +171,24 @@ def _response_csv(lines) -> bytes:
     return out.getvalue().encode()
 
 
-def _machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    kib = int(Path("/proc/meminfo").read_text().split()[1])
-    return (
-        f"{cpu}, {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), "
-        f"{kib / 2**20:.0f} GiB, Python {platform.python_version()}"
-    )
-
-
-def _version(connection) -> str:
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
-        )
-        return cur.fetchone()[0]
-
-
 def markdown(r: dict) -> str:
     lines = [
-        f"### Enrolment, {r['database']} — {r['workers']:,} workers ({r['date']}, {r['machine']})",
+        f"### Enrolment, {r['database']} — {r['workers']:,} workers ({r['date']})",
         "",
-        f"Load average (1 min) after budget / export / import: {r['load_average']}.",
+        f"{common.describe(r['machine'])}. Load average (1 min) after budget / export / "
+        f"import: {r['load_average']}; peak {r['peak_mb']} MiB.",
         f"Eligible {r['eligible']:,}; enrolled {r['enrolled']:,}; verified {r['verified']:,}; "
         f"batch {r['batch_lines']:,} lines (xlsx {r['batch_bytes']['xlsx']:,} B, csv "
         f"{r['batch_bytes']['csv']:,} B); accepted {r['answered']:,}, active {r['active']:,}; "
         f"audit events {r['audit_events']:,}. Ineligible by reason: "
         + ", ".join(f"{k} {v:,}" for k, v in r["ineligible_by_reason"].items() if v),
         "",
-        "| step | seconds |",
-        "|---|---|",
-        *(f"| {k} | {v} |" for k, v in r["timings_s"].items()),
+        "| step | wall s | CPU s | server CPU s |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {k} | {v['wall']} | {v['cpu']} | {v['server_cpu']} |"
+            for k, v in r["timings_s"].items()
+        ),
     ]
     return "\n".join(lines)
 

@@ -18,16 +18,14 @@ import argparse
 import datetime as dt
 import itertools
 import json
-import os
-import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FILES = ROOT / "var" / "bench-import"
+import common
+
+FILES = common.ROOT / "var" / "bench-import"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_bench_import"
 TODAY = dt.date(2026, 11, 1)
 # Progress stages of `check_batch` (and the commit) -> the step that starts there.
@@ -75,42 +73,20 @@ def _child(argv: list[str]) -> None:
 
 
 def _setup(db: str) -> None:
-    os.environ["DATABASE_URL"] = _fresh_database(db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ["JARING_HOME"] = str(ROOT)
-    os.environ["JARING_VAR"] = str(FILES / "var")
-    import django
-
-    django.setup()
+    url = common.bench_database(
+        db, pg_url=DEFAULT_PG, sqlite_path=common.ROOT / "var" / "bench-import.sqlite3"
+    )
+    common.setup_django(url, JARING_VAR=str(FILES / "var"))
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.JARING_IMPORT_MAX_BYTES = 1 << 30
-    call_command("migrate", verbosity=0)
-
-
-def _fresh_database(db: str) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "bench-import.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
 
 
 def _ensure_file(fmt: str, rows: int) -> Path:
     path = FILES / f"people-{rows}.{fmt}"
     if path.exists():
         return path
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(common.ROOT / "src"))
     from jaring.demo.inject_errors import as_cells
     from jaring.demo.synthetic import iter_people, people_frame
 
@@ -142,17 +118,17 @@ def run(args) -> dict:
 
     officer = User.objects.create_user("bench-officer", role=Role.PROGRAMME_OFFICER, scope_id="61")
     path = _ensure_file(args.format, args.rows)
-    server = _server_cpu(args.db)
+    server = common.server_cpu()
     # Wall time, this process's CPU and PostgreSQL's (its backend's) when each stage starts.
     marks: dict[str, tuple[float, float, float]] = {
         "upload": (time.perf_counter(), time.process_time(), server())
     }
-    load = [os.getloadavg()[0]]
+    load = [common.loadavg()[0]]
 
     def progress(stage: str, fraction: float) -> None:
         if stage not in marks:
             marks[stage] = (time.perf_counter(), time.process_time(), server())
-            load.append(os.getloadavg()[0])
+            load.append(common.loadavg()[0])
 
     with path.open("rb") as f:
         batch = services.create_batch(actor=officer, upload=File(f), name=path.name)
@@ -178,36 +154,16 @@ def run(args) -> dict:
         "format": args.format,
         "rows": args.rows,
         "file_mb": round(path.stat().st_size / 1e6, 1),
-        "date": dt.datetime.now().isoformat(timespec="minutes"),
-        "machine": machine(),
-        "load_avg_1min": [round(x, 1) for x in load],
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+        "machine": common.describe(common.machine()),
+        "load_avg_1min": load,
         "steps_s": steps,
         "read_check_commit_s": round(targeted, 1),
         "total_s": round(total, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": common.peak_mb(),
         "counts": {k: v for k, v in batch.counts.items() if v},
         "workers": Worker.objects.count(),
     }
-
-
-def _server_cpu(db: str):
-    """A clock of the CPU seconds PostgreSQL's backend for this connection has used."""
-    if db != "postgres":
-        return lambda: 0.0
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    stat = Path(f"/proc/{pid}/stat")
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def read() -> float:
-        # utime and stime, after the parenthesised command name.
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick
-
-    return read
 
 
 def quality(args) -> dict:
@@ -246,22 +202,11 @@ def quality(args) -> dict:
         "messy_rows": len(spoiled.mess),
         "clean_rows_refused": len(set(found) - set(expected)),
         "check_s": round(elapsed, 1),
-        "date": dt.datetime.now().isoformat(timespec="minutes"),
-        "machine": machine(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
+        "machine": common.describe(common.machine()),
+        "load_avg": common.loadavg(),
+        "peak_rss_mb": common.peak_mb(),
     }
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
-    return f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GB, Python {platform.python_version()}"
 
 
 if __name__ == "__main__":

@@ -17,28 +17,21 @@ the same reads without the web layer (`search_workers` + the list's pagination).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
-import os
-import platform
 import random
-import statistics
-import subprocess
 import sys
 import time
 from itertools import islice
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/jaring_bench"
 TODAY = dt.date(2026, 1, 1)
 CHUNK = 200_000
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = common.parser(__doc__)
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200, help="per measurement (200)")
     parser.add_argument("--region", default="61", help="region the workers live in (61)")
@@ -47,50 +40,30 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="keep a database that already holds --workers"
     )
-    parser.add_argument("--json", action="store_true", help="print results as JSON")
     args = parser.parse_args()
-    if args.db == "both":
-        # Django settles on one database per process: one child process per database.
-        for db in ("sqlite", "postgres"):
-            subprocess.run([sys.executable, __file__, *_argv(args, db=db)], check=True)
-        return
-    result = run(args)
-    print(json.dumps(result, indent=2) if args.json else markdown(result))
-
-
-def _argv(args, **override) -> list[str]:
-    out = []
-    for key, value in {**vars(args), **override}.items():
-        flag = "--" + key.replace("_", "-")
-        if value is True:
-            out.append(flag)
-        elif value is not False:
-            out += [flag, str(value)]
-    return out
+    common.report(__file__, args, run, markdown)
 
 
 def run(args) -> dict:
-    host = machine()
-    url = _prepare_database(args.db, fresh=not args.reuse)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    os.environ.setdefault("JARING_HOME", str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    host = common.machine()
+    loadavg_before = common.loadavg()
+    url = common.bench_database(
+        args.db,
+        pg_url=DEFAULT_PG,
+        sqlite_path=common.ROOT / "var" / "bench.sqlite3",
+        fresh=not args.reuse,
+    )
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    common.setup_django(url)
     migrate_s = time.perf_counter() - started
     load = _load(args.workers, args.region)
-    _analyze()
+    common.analyze(vacuum=True)
     officer = _officer(args.region)
     timings = _measure(args, officer)
     return {
         "db": args.db,
-        "database": _version(),
-        "date": dt.datetime.now().isoformat(timespec="minutes"),
+        "database": common.database_version(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
         "machine": host,
         "workers": args.workers,
         "region": args.region,
@@ -100,29 +73,10 @@ def run(args) -> dict:
         "requests": args.requests,
         "deep_page": args.deep_page,
         "timings_ms": timings,
-        "loadavg_after": os.getloadavg(),
+        "loadavg_before": loadavg_before,
+        "loadavg_after": common.loadavg(),
+        "peak_mb": common.peak_mb(),
     }
-
-
-def _prepare_database(db: str, *, fresh: bool) -> str:
-    if db == "sqlite":
-        path = ROOT / "var" / "bench.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        if not exists or fresh:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return url
 
 
 def _load(n: int, region: str) -> dict:
@@ -153,15 +107,6 @@ def _load(n: int, region: str) -> dict:
         "insert_s": round(insert_s, 1),
         "rows_per_s": round(n / insert_s),
     }
-
-
-def _analyze() -> None:
-    """Statistics for the planner, and on PostgreSQL the visibility map that lets a deep page
-    read its keys from an index alone (autovacuum does the same some time after a load)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _officer(region: str):
@@ -201,7 +146,7 @@ def _measure(args, officer) -> dict[str, dict[str, float]]:
             started = time.perf_counter()
             get(query)
             times.append((time.perf_counter() - started) * 1000)
-        out[case] = _summary(times)
+        out[case] = common.percentiles(times)
         print(f"  {case}: {out[case]}", file=sys.stderr)
     return out
 
@@ -242,49 +187,6 @@ def _selector_getter(officer):
     return get
 
 
-def _summary(times: list[float]) -> dict[str, float]:
-    times = sorted(times)
-    return {
-        "p50": round(statistics.median(times), 1),
-        "p95": round(times[int(len(times) * 0.95) - 1], 1),
-        "max": round(times[-1], 1),
-    }
-
-
-def _version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
-
-
-def machine() -> dict[str, str]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    mem_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    return {
-        "cpu": cpu,
-        "cores": str(os.cpu_count()),
-        "memory": f"{mem_kb / 1024 / 1024:.0f} GiB",
-        "python": platform.python_version(),
-        "loadavg_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
-
-
 def markdown(r: dict) -> str:
     m = r["machine"]
     load = r["load"]
@@ -297,9 +199,8 @@ def markdown(r: dict) -> str:
     lines = [
         f"### {r['database']}, {r['workers']:,} workers ({r['date']})",
         "",
-        f"{m['cpu']}, {m['cores']} cores, {m['memory']}, Python {m['python']}; "
-        f"load average before {m['loadavg_before']}, after "
-        f"{' '.join(f'{x:.2f}' for x in r['loadavg_after'])}.",
+        f"{common.describe(m)}; load average before {r['loadavg_before']}, after "
+        f"{r['loadavg_after']}; peak {r['peak_mb']} MiB.",
         f"Load: {loaded}. Migrate: {r['migrate_s']} s. Layer: {r['layer']}; "
         f"{r['requests']} requests each.",
         "",
