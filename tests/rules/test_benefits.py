@@ -94,6 +94,24 @@ def test_home_care_is_capped_at_20_million():
     assert calc("home-care", cost=8_000_000).total == 8_000_000
 
 
+def test_medical_care_is_as_needed_without_a_ceiling_paid_to_the_facility():
+    # "medical care per medical need, no ceiling": whatever the facility bills is the amount.
+    r = calc("medical-care", cost=480_000_000)
+    [item] = r.items
+    assert (item.amount, item.payee) == (480_000_000, "provider")
+    assert "sesuai kebutuhan medis" in item.formula and "PP 82/2019" in item.regulation
+    # Before the facility's bill the entitlement is recorded without an amount.
+    [pending] = calc("medical-care").items
+    assert (pending.amount, pending.code) == (0, "medical_care")
+    assert "tagihan belum ada" in pending.formula
+
+
+def test_medical_care_lapses_with_the_other_jkk_benefits():
+    with pytest.raises(RuleError) as caught:
+        calc("medical-care", event_date=dt.date(2020, 3, 10), claimed_on=dt.date(2025, 3, 11))
+    assert caught.value.code == "claim_lapsed"
+
+
 def kindergarten_child(born=dt.date(2022, 1, 1)):
     return Child(birth_date=born, level="tk")
 

@@ -28,6 +28,7 @@ KINDS = (
     "jkk-total-disability",
     "jkk-partial-disability",
     "jkk-stmb",
+    "medical-care",
     "transport",
     "home-care",
     "scholarship",
@@ -115,6 +116,8 @@ class Item:
     formula: str
     regulation: str
     schedule: tuple[tuple[dt.date, str, int], ...] = ()  # scholarships: (from, level, amount)
+    # Who receives the money: the member or heirs, or (medical care) the health facility.
+    payee: str = "beneficiary"
 
     @property
     def basis(self) -> str:
@@ -129,6 +132,7 @@ class Item:
             "basis": self.basis,
             "formula": self.formula,
             "regulation": self.regulation,
+            "payee": self.payee,
         }
         if self.schedule:
             out["schedule"] = [
@@ -211,10 +215,18 @@ class _Claim:
     refusals: list[Refusal] = field(default_factory=list)
     versions: list[Meta] = field(default_factory=list)
 
-    def add(self, code: str, name: str, name_en: str, amount: int, formula: str, row: str) -> None:
-        self.items.append(
-            Item(code, name, name_en, amount, formula, self.amounts[row].cited.source)
-        )
+    def add(
+        self,
+        code: str,
+        name: str,
+        name_en: str,
+        amount: int,
+        formula: str,
+        row: str,
+        payee: str = "beneficiary",
+    ) -> None:
+        source = self.amounts[row].cited.source
+        self.items.append(Item(code, name, name_en, amount, formula, source, payee=payee))
 
     def need_wage(self) -> int:
         if self.wage is None:
@@ -455,11 +467,33 @@ def _jkk_stmb(claim: _Claim, months: int) -> None:
         )
 
 
+# Benefits in kind of a work accident: the JKK lapse applies to them too.
+_JKK_CARE = ("medical-care", "transport", "home-care")
+
 _TRANSPORT_NAMES = {
     "land": ("darat, sungai atau danau", "land, river or lake"),
     "sea": ("laut", "sea"),
     "air": ("udara", "air"),
 }
+
+
+def _medical_care(claim: _Claim, cost: int | None) -> None:
+    """Care and treatment as medically needed, without a ceiling, paid to the health facility:
+    the amount is the facility's bill when known; until then the item says what it covers."""
+    if cost is None:
+        amount, formula = 0, "sesuai kebutuhan medis (tanpa batas biaya; tagihan belum ada)"
+    else:
+        amount = inputs.non_negative("cost", cost)
+        formula = f"{rupiah(amount)} sesuai kebutuhan medis (tanpa batas biaya)"
+    claim.add(
+        "medical_care",
+        "Perawatan dan pengobatan (dibayar ke fasilitas kesehatan)",
+        "Medical care and treatment (paid to the health facility)",
+        amount,
+        formula,
+        "medical_care",
+        payee="provider",
+    )
 
 
 def _capped(claim: _Claim, code: str, name: str, name_en: str, cost: int, row: str) -> None:
@@ -515,7 +549,7 @@ def calculate(
         if children and cause is None:
             kinds = ", ".join(SCHOLARSHIP_CAUSE)
             raise RuleError(REASONS["no_scholarship"], field="children", kind=kind, kinds=kinds)
-    if kind.startswith("jkk-") or kind in ("transport", "home-care") or cause == "jkk":
+    if kind.startswith("jkk-") or kind in _JKK_CARE or cause == "jkk":
         _check_lapse(amounts, event_date, claimed_on)
 
     if kind == "jkm-death":
@@ -534,6 +568,8 @@ def calculate(
         if months_incapacity is None:
             raise RuleError(REASONS["needs"], field="months_incapacity", kind=kind)
         _jkk_stmb(claim, inputs.positive("months_incapacity", months_incapacity))
+    elif kind == "medical-care":
+        _medical_care(claim, cost)
     elif kind == "transport":
         mode = inputs.choice("mode", mode or "", TRANSPORT_MODES)
         name_id, name_en = _TRANSPORT_NAMES[mode]

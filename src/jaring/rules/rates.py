@@ -404,6 +404,7 @@ class HolidayYear:
 # Each benefit row the formulas need, with the fields it must have.
 BENEFIT_ROWS = {
     "jkm_lump_sum": ("rupiah",),
+    "medical_care": (),  # as medically needed, no ceiling: the row carries only its source
     "periodic": ("rupiah", "months"),
     "funeral": ("rupiah",),
     "jkk_death": ("times_wage",),
@@ -456,7 +457,10 @@ class BenefitAmounts:
             row = rows.get(key)
             if row is None or any(getattr(row, name) is None for name in needed):
                 raise TableError(
-                    REASONS["row_missing"], where=f.where, key=key, fields=", ".join(needed)
+                    REASONS["row_missing"],
+                    where=f.where,
+                    key=key,
+                    fields=", ".join(needed) or "source",
                 )
         return cls(meta, rows)
 
