@@ -283,3 +283,95 @@ def test_lists_make_a_fixed_number_of_queries(api, admin, fisher, django_assert_
         assert caller.get("/api/claims/").json()["count"] == 5
     with django_assert_max_num_queries(len(one_page.captured_queries)):
         assert web.get("/claims/").status_code == 200
+
+
+# --- corrections and medical care --------------------------------------------------------------
+
+
+def test_page_corrects_a_claim_with_the_form_filled_in(officer, fisher):
+    claim = register(officer, fisher, "work_accident", medical_care=True, docs=[upload("x.pdf")])
+    web = client_for(officer)
+    page = web.get(f"/claims/{claim.pk}/").content.decode()
+    assert f"/claims/{claim.pk}/correct/" in page and "fasilitas kesehatan" in page
+    form = web.get(f"/claims/{claim.pk}/correct/").content.decode()
+    assert 'value="2026-03-10"' in form and "Tenggelam saat melaut" in form
+    doc = claim.documents.get()
+    response = web.post(
+        f"/claims/{claim.pk}/correct/",
+        {
+            "kind": "work_accident",
+            "event_date": "2026-03-09",
+            "claimed_on": "2026-03-20",
+            "description": "Tenggelam saat melaut",
+            "medical_care": "on",
+            "medical_cost": "7500000",
+            "prior_months": "0",
+            "reason": "Tagihan rumah sakit sudah ada",
+            "remove_documents": [str(doc.pk)],
+            "child-TOTAL_FORMS": "0",
+            "child-INITIAL_FORMS": "0",
+            "transport-TOTAL_FORMS": "0",
+            "transport-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    claim.refresh_from_db()
+    assert (claim.event_date, claim.total) == (dt.date(2026, 3, 9), 7_500_000)
+    assert not claim.documents.exists()
+    # Once approved the page sends the officer back with the reason.
+    claim.status = "approved"
+    claim.save()
+    assert web.get(f"/claims/{claim.pk}/correct/").status_code == 302
+    assert f"/claims/{claim.pk}/correct/" not in web.get(f"/claims/{claim.pk}/").content.decode()
+
+
+def test_api_corrects_only_the_fields_given(api, admin, fisher):
+    claim = register(admin, fisher, "work_accident", months_incapacity=2)
+    caller = api(admin)
+    fixed = caller.patch(
+        f"/api/claims/{claim.pk}",
+        {"reason": "Rawat inap lebih lama", "months_incapacity": 4, "medical_care": True},
+    )
+    assert fixed.status_code == 200, fixed.content
+    body = fixed.json()
+    assert (body["total"], body["description"], body["event_date"]) == (
+        4 * MILLION,
+        "Tenggelam saat melaut",
+        "2026-03-10",
+    )
+    assert {i["code"]: i["payee"] for i in body["items"]} == {
+        "medical_care": "provider",
+        "stmb_first": "beneficiary",
+    }
+    assert caller.patch(f"/api/claims/{claim.pk}", {"months_incapacity": 5}).status_code == 422
+    assert caller.patch(f"/api/claims/{claim.pk}", {"reason": "x", "wage": 5}).status_code == 422
+    for step in ("verify", "approve"):
+        caller.post(f"/api/claims/{claim.pk}/transition", {"action": step})
+    late = caller.patch(f"/api/claims/{claim.pk}", {"reason": "x", "months_incapacity": 9})
+    assert late.status_code == 409 and late.json()["errors"][0]["code"] == "claim_not_editable"
+
+
+def test_cli_medical_care_and_correct(admin, fisher):
+    made = json.loads(
+        cli(
+            "claim", "create", "--user", admin.username, "--membership", str(fisher.pk),
+            "--kind", "work_accident", "--event-date", "2026-03-10", "--claim-date",
+            "2026-03-20", "--description", "Tangan terkena mesin", "--medical-care", "--json",
+        )
+    )  # fmt: skip
+    assert [(i["code"], i["amount"], i["payee"]) for i in made["items"]] == [
+        ("medical_care", 0, "provider")
+    ]
+    fixed = json.loads(
+        cli(
+            "claim", "correct", str(made["id"]), "--user", admin.username,
+            "--reason", "Tagihan RS", "--medical-cost", "12500000", "--json",
+        )
+    )  # fmt: skip
+    assert (fixed["total"], fixed["description"]) == (12_500_000, "Tangan terkena mesin")
+    with pytest.raises(CommandError) as err:
+        cli(
+            "claim", "correct", str(made["id"]), "--user", admin.username, "--reason", "x",
+            "--event-date", "2026-08-01", "--json",
+        )  # fmt: skip
+    assert err.value.returncode == 2

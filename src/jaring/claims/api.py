@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from jaring.api.schemas import Strict, errors
 from jaring.claims import report_documents, selectors, services
-from jaring.claims.entitlements import ChildInput, ClaimInput, Transport
+from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
 from jaring.claims.models import ClaimKind, ClaimStatus, SchoolLevel
 from jaring.claims.reports import money_report
 from jaring.claims.workflow import ACTIONS
@@ -50,6 +50,8 @@ class ClaimIn(Strict):
     description: str = Field(max_length=5000)
     claimant_name: str = Field("", max_length=150)
     claimant_relation: str = Field("", max_length=60)
+    medical_care: bool = Field(False, description="medical care, paid to the health facility")
+    medical_cost: int | None = Field(None, ge=0, description="the facility's bill, when known")
     months_incapacity: int | None = Field(None, ge=1, le=600)
     disability: Literal["", "partial", "total"] = ""
     disability_percent: str = Field("", max_length=10)
@@ -59,6 +61,30 @@ class ClaimIn(Strict):
     transport: list[TransportIn] = Field(default_factory=list, max_length=20)
     children: list[ChildIn] = Field(default_factory=list, max_length=20)
     prior_months: int = Field(0, ge=0, le=1200, description="months contributed before Jaring")
+
+
+class CorrectionIn(Strict):
+    """Only the fields given change; the entitlements are computed again."""
+
+    reason: str = Field(max_length=2000, description="why the claim is corrected")
+    kind: KindIn | None = None
+    event_date: dt.date | None = None
+    claimed_on: dt.date | None = None
+    description: str | None = Field(None, max_length=5000)
+    claimant_name: str | None = Field(None, max_length=150)
+    claimant_relation: str | None = Field(None, max_length=60)
+    medical_care: bool | None = None
+    medical_cost: int | None = Field(None, ge=0)
+    months_incapacity: int | None = Field(None, ge=1, le=600)
+    disability: Literal["", "partial", "total"] | None = None
+    disability_percent: str | None = Field(None, max_length=10)
+    body_part: str | None = Field(None, max_length=40)
+    function_lost_percent: str | None = Field(None, max_length=10)
+    home_care_cost: int | None = Field(None, ge=0)
+    transport: list[TransportIn] | None = Field(None, max_length=20)
+    children: list[ChildIn] | None = Field(None, max_length=20)
+    prior_months: int | None = Field(None, ge=0, le=1200)
+    remove_documents: list[int] = Field(default_factory=list, description="document ids")
 
 
 class TransitionIn(Strict):
@@ -93,6 +119,8 @@ def claim_input(body: ClaimIn) -> ClaimInput:
         description=body.description,
         claimant_name=body.claimant_name,
         claimant_relation=body.claimant_relation,
+        medical_care=body.medical_care,
+        medical_cost=body.medical_cost,
         months_incapacity=body.months_incapacity,
         disability=body.disability,
         disability_percent=body.disability_percent,
@@ -202,6 +230,27 @@ def document_response(doc) -> FileResponse:
 def get_claim(request: HttpRequest, claim_id: int):
     return selectors.claim_dict(
         request.auth, selectors.get_claim(request.auth, claim_id), detail=True
+    )
+
+
+@router.patch(
+    "/{claim_id}",
+    response={200: dict, **errors(401, 403, 404, 409, 422)},
+    summary="Correct a claim before approval (event date, description, heirs, children, "
+    "JKK facts, documents to remove); entitlements computed again, audited",
+)
+def correct(request: HttpRequest, claim_id: int, body: CorrectionIn):
+    claim = selectors.get_claim(request.auth, claim_id)
+    changes = body.dict(exclude_unset=True, exclude={"reason", "remove_documents"})
+    services.correct_claim(
+        actor=request.auth,
+        claim=claim,
+        data=corrected(services.input_of(claim), changes),
+        reason=body.reason,
+        remove_documents=body.remove_documents,
+    )
+    return selectors.claim_dict(
+        request.auth, selectors.get_claim(request.auth, claim.pk), detail=True
     )
 
 

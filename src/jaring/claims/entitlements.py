@@ -7,7 +7,9 @@ refusals and rule versions are put together here. Nothing is computed outside `r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from jaring.claims.models import ClaimKind, Disability
@@ -42,6 +44,8 @@ class ClaimInput:
     claimed_on: dt.date | None = None  # default: today
     claimant_name: str = ""
     claimant_relation: str = ""
+    medical_care: bool = False
+    medical_cost: int | None = None  # the facility's bill, when known
     months_incapacity: int | None = None
     disability: str = ""
     disability_percent: str = ""
@@ -51,6 +55,28 @@ class ClaimInput:
     transport: tuple[Transport, ...] = ()
     children: tuple[ChildInput, ...] = ()
     prior_months: int = 0
+
+
+# Facts a correction may clear (give None); the others keep their value when given None.
+_CLEARABLE = ("medical_cost", "months_incapacity", "home_care_cost")
+
+
+def corrected(data: ClaimInput, changes: Mapping[str, object]) -> ClaimInput:
+    """`data` with the fields in `changes` replaced (transport and children as plain mappings
+    or as inputs); a correction names only what it changes."""
+    known = {f.name for f in dataclasses.fields(ClaimInput)}
+    values = {}
+    for name, value in changes.items():
+        if name not in known:
+            raise ValueError(f"unknown claim field {name}")
+        if value is None and name not in _CLEARABLE:
+            continue
+        if name == "transport":
+            value = tuple(t if isinstance(t, Transport) else Transport(**t) for t in value)
+        elif name == "children":
+            value = tuple(c if isinstance(c, ChildInput) else ChildInput(**c) for c in value)
+        values[name] = value
+    return dataclasses.replace(data, **values)
 
 
 @dataclass
@@ -79,10 +105,11 @@ _FIELDS = {"wage": "income_base", "months_contributed": "prior_months"}
 
 _NOTHING = Problem(
     "nothing_to_compute",
-    "Isi paling sedikit satu manfaat JKK: bulan tidak mampu bekerja, cacat, transportasi atau "
-    "perawatan di rumah.",
-    "Give at least one JKK benefit: months unable to work, disability, transport or home care.",
-    field="months_incapacity",
+    "Isi paling sedikit satu manfaat JKK: perawatan medis, bulan tidak mampu bekerja, cacat, "
+    "transportasi atau perawatan di rumah.",
+    "Give at least one JKK benefit: medical care, months unable to work, disability, transport "
+    "or home care.",
+    field="medical_care",
 )
 
 
@@ -114,6 +141,8 @@ def _parts(data: ClaimInput) -> list[tuple[str, dict[str, object]]]:
     if data.kind == ClaimKind.WORK_DEATH:
         return [("jkk-death", {"children": children})]
     parts: list[tuple[str, dict[str, object]]] = []
+    if data.medical_care or data.medical_cost is not None:
+        parts.append(("medical-care", {"cost": data.medical_cost}))
     if data.months_incapacity:
         parts.append(("jkk-stmb", {"months_incapacity": data.months_incapacity}))
     if data.disability == Disability.TOTAL:

@@ -47,6 +47,15 @@ class ClaimForm(forms.Form):
     claimant_relation = forms.CharField(
         label=_("Relation to the member"), max_length=60, required=False
     )
+    medical_care = forms.BooleanField(
+        label=_("Medical care (paid to the health facility as medically needed)"), required=False
+    )
+    medical_cost = forms.IntegerField(
+        label=_("Medical care cost (rupiah)"),
+        min_value=0,
+        required=False,
+        help_text=_("The health facility's bill, when known."),
+    )
     months_incapacity = forms.IntegerField(
         label=_("Months unable to work"), min_value=1, max_value=600, required=False
     )
@@ -55,6 +64,12 @@ class ClaimForm(forms.Form):
     )
     disability_percent = forms.CharField(
         label=_("Disability % (official table)"), max_length=10, required=False
+    )
+    body_part = forms.CharField(
+        label=_("Body part (code in the loaded disability table)"),
+        max_length=40,
+        required=False,
+        help_text=_("Instead of the disability %, when the official table is loaded."),
     )
     function_lost_percent = forms.CharField(
         label=_("Function lost %"), max_length=10, required=False
@@ -81,15 +96,43 @@ class ClaimForm(forms.Form):
             description=d["description"],
             claimant_name=d["claimant_name"],
             claimant_relation=d["claimant_relation"],
+            medical_care=d["medical_care"],
+            medical_cost=d["medical_cost"],
             months_incapacity=d["months_incapacity"],
             disability=d["disability"] or "",
             disability_percent=d["disability_percent"],
+            body_part=d["body_part"],
             function_lost_percent=d["function_lost_percent"],
             home_care_cost=d["home_care_cost"],
             transport=tuple(transport),
             children=tuple(children),
             prior_months=d["prior_months"] or 0,
         )
+
+
+class CorrectionForm(ClaimForm):
+    """The claim form without the member (a correction keeps the membership), with a reason
+    and the documents to remove."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=2000)
+    remove_documents = forms.TypedMultipleChoiceField(
+        label=_("Remove documents"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["member"]
+        self.fields["claimed_on"].required = True
+        self.fields["remove_documents"].choices = [
+            (d.pk, d.original_name) for d in claim.documents.all()
+        ]
+
+    @classmethod
+    def initial_of(cls, data: ClaimInput) -> dict:
+        return {name: getattr(data, name) for name in cls.base_fields if hasattr(data, name)}
 
 
 class ChildForm(forms.Form):

@@ -46,7 +46,10 @@ class Claim(models.Model):
     description = models.TextField()
     claimant_name = models.CharField(max_length=150, blank=True)
     claimant_relation = models.CharField(max_length=60, blank=True)
-    # What the JKK calculation needs (work accident, occupational disease).
+    # What the JKK calculation needs (work accident, occupational disease). Medical care is
+    # paid to the health facility as medically needed; its cost is recorded once billed.
+    medical_care = models.BooleanField(default=False)
+    medical_cost = models.PositiveBigIntegerField(null=True, blank=True)
     months_incapacity = models.PositiveSmallIntegerField(null=True, blank=True)
     disability = models.CharField(max_length=8, choices=Disability.choices, blank=True)
     disability_percent = models.CharField(max_length=10, blank=True)
@@ -109,6 +112,8 @@ class ClaimItem(models.Model):
     formula = models.CharField(max_length=300)
     regulation = models.CharField(max_length=300)
     schedule = models.JSONField(default=list, blank=True)
+    # "beneficiary" (the member or heirs) or "provider" (the health facility, for medical care)
+    payee = models.CharField(max_length=12, default="beneficiary")
 
     class Meta:
         ordering = ["claim", "position"]

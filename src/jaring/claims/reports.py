@@ -38,7 +38,7 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.claims import cover, workflow
 from jaring.claims.models import Claim, ClaimKind, ClaimStatus
-from jaring.contributions.models import BillLine, LineStatus
+from jaring.contributions.models import Bill, BillLine, LineStatus
 from jaring.core.errors import NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.eligibility import REGION_FIELD
@@ -235,7 +235,8 @@ def _claims(q: Q, year: int, rows: dict[Key, Row]) -> None:
     )
     for c in claims:
         row = rows[(c["programme_id"], c["regency_code"], c["membership__category_id"])]
-        row.claims[c["kind"]] = {"count": c["n"], "amount": int(c["amount"])}
+        row.claims[c["kind"]]["count"] += c["n"]
+        row.claims[c["kind"]]["amount"] += int(c["amount"])
         row.claims_paid += c["paid_n"]
         row.benefits_paid += int(c["paid_amount"] or 0)
 
@@ -299,3 +300,43 @@ def _label(raw: dict[Key, Row]) -> list[Row]:
         row.segment, row.segment_name = segment.code, str(segment)
         out.append(row)
     return out
+
+
+def money_summary(region: Region, *, year: int, as_of: dt.date | None = None) -> dict[str, object]:
+    """The dashboard's money for `region`: the year's bills of the programmes run in it (or
+    below it), from each bill's totals, and the claims of its members for events in the year.
+
+    Reads one row per bill, not the bill lines (a million members make twelve million lines a
+    year); so a programme run by a province is counted whole on the province's dashboard, and
+    a city's dashboard shows the programmes the city runs."""
+    as_of = as_of or timezone.localdate()
+    inside = Q(programme__region_id=region.code) | Q(
+        programme__region__code__startswith=region.code + "."
+    )
+    bills = Bill.objects.filter(inside, month__year=year).aggregate(
+        billed_sum=Sum("total"),
+        paid_sum=Sum("paid"),
+        arrears_sum=Sum(
+            Case(
+                When(due_date__lt=as_of, paid__lt=F("total"), then=F("total") - F("paid")),
+                default=Value(0),
+                output_field=BigIntegerField(),
+            )
+        ),
+    )
+    total = Row(None, "", "", "", "", "", "")
+    total.billed, total.paid, total.arrears = (
+        int(bills[k] or 0) for k in ("billed_sum", "paid_sum", "arrears_sum")
+    )
+    _claims(Q(**{REGION_FIELD[region.level]: region.code}), year, defaultdict(lambda: total))
+    return {
+        "year": year,
+        "billed": total.billed,
+        "contributions_paid": total.paid,
+        "arrears": total.arrears,
+        "claims": total.claims_count,
+        "claims_amount": total.claims_amount,
+        "claims_by_kind": total.claims,
+        "benefits_paid": total.benefits_paid,
+        "ratio": total.ratio,
+    }

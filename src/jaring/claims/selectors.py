@@ -131,6 +131,8 @@ def claim_dict(user: User | None, c: Claim, *, detail: bool = False) -> dict[str
         "wage": c.wage,
         "months_contributed": c.months_contributed,
         "prior_months": c.prior_months,
+        "medical_care": c.medical_care,
+        "medical_cost": c.medical_cost,
         "months_incapacity": c.months_incapacity,
         "disability": c.disability,
         "disability_percent": c.disability_percent,
@@ -147,6 +149,7 @@ def claim_dict(user: User | None, c: Claim, *, detail: bool = False) -> dict[str
                 "formula": i.formula,
                 "regulation": i.regulation,
                 "basis": f"{i.formula} — {i.regulation}",
+                "payee": i.payee,
                 **({"schedule": i.schedule} if i.schedule else {}),
             }
             for i in c.items.all()

@@ -99,9 +99,16 @@ def _check_fields(data: ClaimInput, today: dt.date) -> dt.date:
     return claimed_on
 
 
-def _check_worker(m: Membership, data: ClaimInput) -> None:
+def _check_worker(m: Membership, data: ClaimInput, claim: Claim | None = None) -> None:
+    """The event is not after the worker's death, and a worker has one death claim.
+
+    `claim`: the claim being corrected (its own recorded death does not count against it).
+    """
     worker = m.worker
-    if worker.died_on and data.event_date > worker.died_on:
+    own_death = (
+        claim is not None and claim.kind in DEATH_KINDS and worker.died_on == (claim.event_date)
+    )
+    if worker.died_on and data.event_date > worker.died_on and not own_death:
         raise ValidationFailed(
             Problem(
                 "after_death",
@@ -114,6 +121,7 @@ def _check_worker(m: Membership, data: ClaimInput) -> None:
         earlier = (
             Claim.objects.filter(worker=worker, kind__in=DEATH_KINDS)
             .exclude(status=ClaimStatus.REJECTED)
+            .exclude(pk=claim.pk if claim else None)
             .first()
         )
         if earlier:
@@ -150,6 +158,92 @@ def _save_documents(claim: Claim, checked: Sequence[uploads.Checked], actor: Use
         raise
 
 
+def _entitlements(
+    m: Membership, data: ClaimInput, claimed_on: dt.date
+) -> tuple[int, entitlements.Entitlement]:
+    """Cover on the event date checked, then (months contributed, every entitlement)."""
+    cover.check_cover(m, data.event_date)
+    covered = cover.months_covered(
+        Membership.objects.filter(worker_id=m.worker_id), until=data.event_date
+    )
+    months_contributed = covered + data.prior_months
+    result = entitlements.compute(
+        data,
+        wage=m.income_base,
+        months_contributed=months_contributed,
+        claimed_on=claimed_on,
+        tables=current_tables(),
+    )
+    return months_contributed, result
+
+
+def _set_facts(
+    claim: Claim,
+    data: ClaimInput,
+    claimed_on: dt.date,
+    wage: int,
+    months_contributed: int,
+    result: entitlements.Entitlement,
+) -> None:
+    """What the officer recorded and what the rules computed from it, on the claim row."""
+    claim.kind = data.kind
+    claim.event_date = data.event_date
+    claim.claimed_on = claimed_on
+    claim.description = data.description.strip()
+    claim.claimant_name = data.claimant_name.strip()
+    claim.claimant_relation = data.claimant_relation.strip()
+    claim.medical_care = data.medical_care or data.medical_cost is not None
+    claim.medical_cost = data.medical_cost
+    claim.months_incapacity = data.months_incapacity
+    claim.disability = data.disability
+    claim.disability_percent = data.disability_percent
+    claim.body_part = data.body_part
+    claim.function_lost_percent = data.function_lost_percent
+    claim.home_care_cost = data.home_care_cost
+    claim.transport = [{"mode": t.mode, "cost": t.cost} for t in data.transport]
+    claim.prior_months = data.prior_months
+    claim.wage = wage
+    claim.months_contributed = months_contributed
+    claim.total = result.total
+    claim.rule_version = result.rule_version
+    claim.refusals = [r.as_dict() for r in result.refusals]
+    claim.sources = [meta.as_dict() | {"table": meta.table} for meta in result.versions.values()]
+
+
+def _write_rows(claim: Claim, data: ClaimInput, result: entitlements.Entitlement) -> None:
+    """The claim's entitlement items and children, replacing any it had."""
+    claim.items.all().delete()
+    claim.children.all().delete()
+    ClaimItem.objects.bulk_create(
+        ClaimItem(
+            claim=claim,
+            position=i,
+            code=item.code,
+            name=item.name,
+            name_en=item.name_en,
+            amount=item.amount,
+            formula=item.formula,
+            regulation=item.regulation,
+            schedule=item.as_dict().get("schedule", []),
+            payee=item.payee,
+        )
+        for i, item in enumerate(result.items)
+    )
+    ClaimChild.objects.bulk_create(
+        ClaimChild(
+            claim=claim,
+            position=i,
+            name=c.name.strip(),
+            birth_date=c.birth_date,
+            level=c.level,
+            grade=c.grade,
+            married=c.married,
+            working=c.working,
+        )
+        for i, c in enumerate(data.children)
+    )
+
+
 @transaction.atomic
 def register_claim(
     *,
@@ -172,75 +266,20 @@ def register_claim(
     claimed_on = _check_fields(data, today)
     checked = uploads.check(documents)
     _check_worker(m, data)
-    cover.check_cover(m, data.event_date)
-    covered = cover.months_covered(
-        Membership.objects.filter(worker_id=m.worker_id), until=data.event_date
-    )
-    months_contributed = covered + data.prior_months
-    result = entitlements.compute(
-        data,
-        wage=m.income_base,
-        months_contributed=months_contributed,
-        claimed_on=claimed_on,
-        tables=current_tables(),
-    )
-    claim = Claim.objects.create(
+    months_contributed, result = _entitlements(m, data, claimed_on)
+    claim = Claim(
         membership=m,
         worker_id=m.worker_id,
         programme_id=m.programme_id,
-        kind=data.kind,
-        event_date=data.event_date,
-        claimed_on=claimed_on,
-        description=data.description.strip(),
-        claimant_name=data.claimant_name.strip(),
-        claimant_relation=data.claimant_relation.strip(),
-        months_incapacity=data.months_incapacity,
-        disability=data.disability,
-        disability_percent=data.disability_percent,
-        body_part=data.body_part,
-        function_lost_percent=data.function_lost_percent,
-        home_care_cost=data.home_care_cost,
-        transport=[{"mode": t.mode, "cost": t.cost} for t in data.transport],
-        prior_months=data.prior_months,
-        wage=m.income_base,
-        months_contributed=months_contributed,
-        total=result.total,
-        rule_version=result.rule_version,
-        refusals=[r.as_dict() for r in result.refusals],
-        sources=[meta.as_dict() | {"table": meta.table} for meta in result.versions.values()],
         village_id=m.village_id,
         province_code=m.province_code,
         regency_code=m.regency_code,
         district_code=m.district_code,
         created_by=actor,
     )
-    ClaimItem.objects.bulk_create(
-        ClaimItem(
-            claim=claim,
-            position=i,
-            code=item.code,
-            name=item.name,
-            name_en=item.name_en,
-            amount=item.amount,
-            formula=item.formula,
-            regulation=item.regulation,
-            schedule=item.as_dict().get("schedule", []),
-        )
-        for i, item in enumerate(result.items)
-    )
-    ClaimChild.objects.bulk_create(
-        ClaimChild(
-            claim=claim,
-            position=i,
-            name=c.name.strip(),
-            birth_date=c.birth_date,
-            level=c.level,
-            grade=c.grade,
-            married=c.married,
-            working=c.working,
-        )
-        for i, c in enumerate(data.children)
-    )
+    _set_facts(claim, data, claimed_on, m.income_base, months_contributed, result)
+    claim.save()
+    _write_rows(claim, data, result)
     audit.record(
         actor=actor,
         action="claim.submitted",
@@ -258,6 +297,198 @@ def register_claim(
     )
     _save_documents(claim, checked, actor)
     return claim
+
+
+# Claims whose facts may still be corrected: once BPJS approved, the amounts are final.
+EDITABLE = (ClaimStatus.SUBMITTED, ClaimStatus.VERIFIED)
+
+
+def input_of(claim: Claim) -> ClaimInput:
+    """What was recorded on the claim, as the input a correction starts from."""
+    return ClaimInput(
+        kind=claim.kind,
+        event_date=claim.event_date,
+        claimed_on=claim.claimed_on,
+        description=claim.description,
+        claimant_name=claim.claimant_name,
+        claimant_relation=claim.claimant_relation,
+        medical_care=claim.medical_care,
+        medical_cost=claim.medical_cost,
+        months_incapacity=claim.months_incapacity,
+        disability=claim.disability,
+        disability_percent=claim.disability_percent,
+        body_part=claim.body_part,
+        function_lost_percent=claim.function_lost_percent,
+        home_care_cost=claim.home_care_cost,
+        transport=tuple(entitlements.Transport(t["mode"], t["cost"]) for t in claim.transport),
+        children=tuple(
+            entitlements.ChildInput(
+                name=c.name,
+                birth_date=c.birth_date,
+                level=c.level,
+                grade=c.grade,
+                married=c.married,
+                working=c.working,
+            )
+            for c in claim.children.order_by("position")
+        ),
+        prior_months=claim.prior_months,
+    )
+
+
+def _facts(claim: Claim) -> dict[str, object]:
+    """The corrected facts and their results as the audit trail keeps them."""
+    data = input_of(claim)
+    return {
+        "kind": claim.kind,
+        "event_date": claim.event_date.isoformat(),
+        "claimed_on": claim.claimed_on.isoformat(),
+        "description": claim.description,
+        "claimant": f"{claim.claimant_name} ({claim.claimant_relation})",
+        "medical": [claim.medical_care, claim.medical_cost],
+        "months_incapacity": claim.months_incapacity,
+        "disability": [claim.disability, claim.disability_percent, claim.body_part],
+        "function_lost_percent": claim.function_lost_percent,
+        "home_care_cost": claim.home_care_cost,
+        "transport": claim.transport,
+        "children": [
+            f"{c.name} {c.birth_date.isoformat()} {c.level or '-'}/{c.grade}"
+            f"{' menikah' if c.married else ''}{' bekerja' if c.working else ''}"
+            for c in data.children
+        ],
+        "prior_months": claim.prior_months,
+        "months_contributed": claim.months_contributed,
+        "total": claim.total,
+        "rule_version": claim.rule_version,
+        "status": claim.status,
+    }
+
+
+def _not_editable(c: Claim) -> Conflict:
+    return Conflict(
+        Problem(
+            "claim_not_editable",
+            f"Klaim berstatus '{workflow.STATUS_ID[c.status]}' tidak bisa dikoreksi lagi; "
+            "koreksi hanya selama klaim diajukan atau diverifikasi (sebelum disetujui).",
+            f"A claim in status '{c.status}' can no longer be corrected; corrections are "
+            "possible only while it is submitted or verified (before approval).",
+            field="status",
+            params={"status": c.status},
+        )
+    )
+
+
+def _move_death(actor: User, c: Claim, old_event: dt.date) -> None:
+    """A verified death claim recorded the death on its event date: follow the correction."""
+    worker = Worker.objects.select_for_update().get(pk=c.worker_id)
+    if worker.died_on != old_event or c.event_date == old_event:
+        return
+    worker.died_on = c.event_date
+    worker.save(update_fields=["died_on", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="worker.died",
+        target=worker,
+        region_code=worker.village_id,
+        before={"died_on": old_event.isoformat()},
+        after={"died_on": c.event_date.isoformat()},
+        reason=f"claim {c.pk} corrected",
+    )
+
+
+@transaction.atomic
+def correct_claim(
+    *,
+    actor: User,
+    claim: Claim,
+    data: ClaimInput,
+    reason: str,
+    documents: Sequence = (),
+    remove_documents: Sequence[int] = (),
+    today: dt.date | None = None,
+) -> Claim:
+    """Corrects what was recorded (event date, description, heirs and children, JKK facts,
+    documents) before approval, and computes every entitlement again from the corrected facts.
+
+    A verified claim goes back to submitted: the city verifies the corrected facts. Its kind is
+    fixed once verified (a verified death is recorded on the worker). Audited with the facts
+    before and after; a refusal changes nothing.
+    """
+    workflow.check_may(actor, "register")
+    today = today or timezone.localdate()
+    c = _locked(actor, claim)
+    if c.status not in EDITABLE:
+        raise _not_editable(c)
+    problems = []
+    if not reason.strip():
+        problems.append(
+            Problem(
+                "required",
+                "Alasan koreksi wajib diisi.",
+                "Give the reason for the correction.",
+                field="reason",
+            )
+        )
+    if c.status == ClaimStatus.VERIFIED and data.kind != c.kind:
+        problems.append(
+            Problem(
+                "kind_fixed",
+                "Jenis klaim tidak bisa diubah setelah diverifikasi; tolak klaim ini dan "
+                "daftarkan klaim yang benar.",
+                "The kind of a verified claim cannot change; reject this claim and register "
+                "the right one.",
+                field="kind",
+            )
+        )
+    owned = set(c.documents.values_list("pk", flat=True))
+    strangers = sorted(set(remove_documents) - owned)
+    if strangers:
+        problems.append(
+            Problem(
+                "document_unknown",
+                f"Dokumen {', '.join(map(str, strangers))} bukan milik klaim ini.",
+                f"Document(s) {', '.join(map(str, strangers))} do not belong to this claim.",
+                field="remove_documents",
+            )
+        )
+    if problems:
+        raise ValidationFailed(*problems)
+    claimed_on = _check_fields(data, today)
+    checked = uploads.check(documents)
+    m = Membership.objects.select_for_update().select_related("worker").get(pk=c.membership_id)
+    _check_worker(m, data, c)
+    months_contributed, result = _entitlements(m, data, claimed_on)
+    before, old_event, old_status = _facts(c), c.event_date, c.status
+    _set_facts(c, data, claimed_on, m.income_base, months_contributed, result)
+    if old_status == ClaimStatus.VERIFIED:
+        c.status, c.status_changed_at = ClaimStatus.SUBMITTED, timezone.now()
+        if c.kind in DEATH_KINDS:
+            _move_death(actor, c, old_event)
+    c.save()
+    _write_rows(c, data, result)
+    removed = list(c.documents.filter(pk__in=remove_documents))
+    for doc in removed:
+        name, storage = doc.file.name, doc.file.storage
+        doc.delete()
+        # The file goes only once the rows are gone for good.
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    _save_documents(c, checked, actor)
+    after = _facts(c)
+    changed = [k for k in after if before[k] != after[k]]
+    audit.record(
+        actor=actor,
+        action="claim.corrected",
+        target=c,
+        region_code=c.village_id,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed}
+        | {
+            "documents_added": [x.original_name for x in checked],
+            "documents_removed": [d.original_name for d in removed],
+        },
+        reason=reason.strip(),
+    )
+    return c
 
 
 def _locked(actor: User, claim: Claim) -> Claim:

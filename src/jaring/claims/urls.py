@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.claim_list, name="list"),
     path("new/", views.claim_new, name="new"),
     path("<int:pk>/", views.claim_detail, name="detail"),
+    path("<int:pk>/correct/", views.claim_correct, name="correct"),
     path("<int:pk>/transition/", views.claim_transition, name="transition"),
     path("<int:pk>/documents/", views.claim_documents, name="documents"),
     path("documents/<int:pk>/", views.document, name="document"),

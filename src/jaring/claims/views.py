@@ -18,6 +18,7 @@ from jaring.claims.api import document_response
 from jaring.claims.forms import (
     ChildFormSet,
     ClaimForm,
+    CorrectionForm,
     DocumentForm,
     ReportForm,
     TransitionForm,
@@ -97,6 +98,62 @@ def claim_new(request):
     )
 
 
+@login_required
+def claim_correct(request, pk: int):
+    _allowed(request, "register")
+    claim = _claim(request, pk)
+    if claim.status not in services.EDITABLE:
+        messages.error(
+            request, _("An approved, paid or rejected claim can no longer be corrected.")
+        )
+        return redirect("claims:detail", pk=claim.pk)
+    current = services.input_of(claim)
+    post = request.POST if request.method == "POST" else None
+    form = CorrectionForm(
+        post, request.FILES or None, claim=claim, initial=CorrectionForm.initial_of(current)
+    )
+    children = ChildFormSet(
+        post,
+        prefix="child",
+        initial=[
+            {
+                f: getattr(c, f)
+                for f in ("name", "birth_date", "level", "grade", "married", "working")
+            }
+            for c in current.children
+        ],
+    )
+    transport = TransportFormSet(
+        post,
+        prefix="transport",
+        initial=[{"mode": t.mode, "cost": t.cost} for t in current.transport],
+    )
+    if post and form.is_valid() and children.is_valid() and transport.is_valid():
+        data = form.claim_input(
+            [c for c in (f.child() for f in children) if c],
+            [t for t in (f.transport() for f in transport) if t],
+        )
+        try:
+            services.correct_claim(
+                actor=request.user,
+                claim=claim,
+                data=data,
+                reason=form.cleaned_data["reason"],
+                documents=form.cleaned_data["documents"],
+                remove_documents=form.cleaned_data["remove_documents"],
+            )
+        except DomainError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, _("Claim %(id)s corrected.") % {"id": claim.pk})
+            return redirect("claims:detail", pk=claim.pk)
+    return render(
+        request,
+        "claims/form.html",
+        {"form": form, "children": children, "transport": transport, "claim": claim},
+    )
+
+
 def _claim(request, pk: int):
     _allowed(request, "view")
     try:
@@ -119,6 +176,8 @@ def claim_detail(request, pk: int):
             "document_form": DocumentForm(),
             "can_add_documents": workflow.may(request.user, "register")
             and claim.status not in (ClaimStatus.PAID, ClaimStatus.REJECTED),
+            "can_correct": workflow.may(request.user, "register")
+            and claim.status in services.EDITABLE,
             "events": history(claim),
         },
     )

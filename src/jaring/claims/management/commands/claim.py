@@ -2,9 +2,12 @@
 
     jaring claim create --user USERNAME (--membership ID | --member NIK|KPJ) --kind death \
         --event-date 2026-03-10 --description TEXT [--claimant-name N --claimant-relation R] \
-        [--children JSON] [--months-incapacity N] [--disability partial|total] \
-        [--disability-percent P | --body-part CODE] [--function-lost-percent P] \
-        [--transport land:RP ...] [--home-care RP] [--prior-months N] [--document PATH ...] [--json]
+        [--children JSON] [--medical-care] [--medical-cost RP] [--months-incapacity N] \
+        [--disability partial|total] [--disability-percent P | --body-part CODE] \
+        [--function-lost-percent P] [--transport land:RP ...] [--home-care RP] \
+        [--prior-months N] [--document PATH ...] [--json]
+    jaring claim correct ID --user USERNAME --reason TEXT [any option of create but the member] \
+        [--remove-document DOCUMENT_ID ...] [--json]
     jaring claim show ID --user USERNAME [--json]
     jaring claim list --user USERNAME [--status S] [--kind K] [--programme ID] [--json]
     jaring claim transition ID --user USERNAME --action verify|approve|pay|reject \
@@ -12,20 +15,23 @@
 
 Kinds: work_accident, occupational_disease, work_death, death. Children as JSON:
 [{"name": "Ani", "birth_date": "2018-04-01", "level": "sd", "grade": 1}].
-A refusal prints every problem and exits with status 2; nothing is recorded.
+A correction (only before approval) changes just the options given and computes the
+entitlements again. A refusal prints every problem and exits with status 2; nothing is recorded.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.claims import selectors, services
-from jaring.claims.entitlements import ChildInput, ClaimInput, Transport
+from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
 from jaring.claims.models import ClaimKind, ClaimStatus, Disability
 from jaring.claims.workflow import ACTIONS
 from jaring.core.errors import DomainError
@@ -67,6 +73,75 @@ def children_arg(text: str) -> tuple[ChildInput, ...]:
         ) from None
 
 
+# Options of `create` that `correct` also takes; `correct` changes only the ones given.
+_FACTS = {
+    "claim_date": "claimed_on",
+    "claimant_name": "claimant_name",
+    "claimant_relation": "claimant_relation",
+    "children": "children",
+    "medical_care": "medical_care",
+    "medical_cost": "medical_cost",
+    "months_incapacity": "months_incapacity",
+    "disability": "disability",
+    "disability_percent": "disability_percent",
+    "body_part": "body_part",
+    "function_lost_percent": "function_lost_percent",
+    "transport": "transport",
+    "home_care": "home_care_cost",
+    "prior_months": "prior_months",
+}
+
+
+def _fact_arguments(p, *, defaults: bool) -> None:
+    """With `defaults` (create) a missing option is the empty value, else it is left unchanged."""
+
+    def default(value):
+        return value if defaults else None
+
+    p.add_argument("--claim-date", type=date_arg, help="default: today")
+    p.add_argument("--claimant-name", default=default(""))
+    p.add_argument("--claimant-relation", default=default(""))
+    p.add_argument("--children", type=children_arg, default=default(()))
+    p.add_argument(
+        "--medical-care",
+        action="store_const",
+        const=True,
+        default=default(False),
+        help="medical care, paid to the health facility as medically needed",
+    )
+    p.add_argument("--medical-cost", type=rupiah_arg, metavar="RP", help="the facility's bill")
+    p.add_argument("--months-incapacity", type=count_arg)
+    p.add_argument("--disability", choices=[d for d in Disability.values if d], default=default(""))
+    p.add_argument("--disability-percent", default=default(""))
+    p.add_argument("--body-part", default=default(""))
+    p.add_argument("--function-lost-percent", default=default(""))
+    p.add_argument(
+        "--transport",
+        type=transport_arg,
+        action="append",
+        default=default([]),
+        metavar="MODE:RP",
+    )
+    p.add_argument("--home-care", type=rupiah_arg, metavar="RP")
+    p.add_argument("--prior-months", type=count_arg, default=default(0))
+    p.add_argument("--document", action="append", default=[], metavar="PATH")
+
+
+@contextmanager
+def _files(paths: list[str]) -> Iterator[list[File]]:
+    """The named files, open for the upload checks; refused before anything when one is missing."""
+    found = [Path(p) for p in paths]
+    missing = [str(p) for p in found if not p.is_file()]
+    if missing:
+        raise CommandError(f"no such file: {', '.join(missing)}")
+    handles = [p.open("rb") for p in found]
+    try:
+        yield [File(h, name=p.name) for h, p in zip(handles, found, strict=True)]
+    finally:
+        for h in handles:
+            h.close()
+
+
 class Command(BaseCommand):
     help = "Claims: create, show, list, transition."
 
@@ -78,22 +153,19 @@ class Command(BaseCommand):
         who.add_argument("--member", metavar="NIK|KPJ", help="the membership covering the event")
         create.add_argument("--kind", required=True, choices=ClaimKind.values)
         create.add_argument("--event-date", required=True, type=date_arg)
-        create.add_argument("--claim-date", type=date_arg, help="default: today")
         create.add_argument("--description", required=True)
-        create.add_argument("--claimant-name", default="")
-        create.add_argument("--claimant-relation", default="")
-        create.add_argument("--children", type=children_arg, default=())
-        create.add_argument("--months-incapacity", type=count_arg)
-        create.add_argument("--disability", choices=[d for d in Disability.values if d], default="")
-        create.add_argument("--disability-percent", default="")
-        create.add_argument("--body-part", default="")
-        create.add_argument("--function-lost-percent", default="")
-        create.add_argument(
-            "--transport", type=transport_arg, action="append", default=[], metavar="MODE:RP"
+        _fact_arguments(create, defaults=True)
+
+        fix = sub.add_parser("correct", help="correct a claim before approval; audited")
+        fix.add_argument("id", type=int)
+        fix.add_argument("--reason", required=True, help="why the claim is corrected")
+        fix.add_argument("--kind", choices=ClaimKind.values)
+        fix.add_argument("--event-date", type=date_arg)
+        fix.add_argument("--description")
+        _fact_arguments(fix, defaults=False)
+        fix.add_argument(
+            "--remove-document", type=int, action="append", default=[], metavar="DOCUMENT_ID"
         )
-        create.add_argument("--home-care", type=rupiah_arg, metavar="RP")
-        create.add_argument("--prior-months", type=count_arg, default=0)
-        create.add_argument("--document", action="append", default=[], metavar="PATH")
 
         show = sub.add_parser("show", help="one claim with its entitlements")
         show.add_argument("id", type=int)
@@ -111,7 +183,7 @@ class Command(BaseCommand):
         move.add_argument("--paid-on", type=date_arg)
         move.add_argument("--reference", default="")
 
-        for p in (create, show, listing, move):
+        for p in (create, fix, show, listing, move):
             add_user_argument(p)
             p.add_argument("--json", action="store_true")
 
@@ -123,42 +195,34 @@ class Command(BaseCommand):
             refuse(self, exc, opts["json"])
 
     def _create(self, actor, o):
+        facts = {field: o[option] for option, field in _FACTS.items()}
+        facts["transport"] = tuple(facts["transport"])
         data = ClaimInput(
-            kind=o["kind"],
-            event_date=o["event_date"],
-            claimed_on=o["claim_date"],
-            description=o["description"],
-            claimant_name=o["claimant_name"],
-            claimant_relation=o["claimant_relation"],
-            months_incapacity=o["months_incapacity"],
-            disability=o["disability"],
-            disability_percent=o["disability_percent"],
-            body_part=o["body_part"],
-            function_lost_percent=o["function_lost_percent"],
-            home_care_cost=o["home_care"],
-            transport=tuple(o["transport"]),
-            children=o["children"],
-            prior_months=o["prior_months"],
+            kind=o["kind"], event_date=o["event_date"], description=o["description"], **facts
         )
         if o["membership"] is not None:
             membership = get_membership(actor, o["membership"])
         else:
             membership = selectors.find_membership(actor, o["member"], o["event_date"])
-        paths = [Path(p) for p in o["document"]]
-        missing = [str(p) for p in paths if not p.is_file()]
-        if missing:
-            raise CommandError(f"no such file: {', '.join(missing)}")
-        handles = [p.open("rb") for p in paths]
-        try:
+        with _files(o["document"]) as documents:
             claim = services.register_claim(
-                actor=actor,
-                membership=membership,
-                data=data,
-                documents=[File(h, name=p.name) for h, p in zip(handles, paths, strict=True)],
+                actor=actor, membership=membership, data=data, documents=documents
             )
-        finally:
-            for h in handles:
-                h.close()
+        self._show_one(actor, claim.pk, o)
+
+    def _correct(self, actor, o):
+        claim = selectors.get_claim(actor, o["id"])
+        given = {f: o[opt] for opt, f in _FACTS.items() if o[opt] is not None}
+        given |= {f: o[f] for f in ("kind", "event_date", "description") if o[f] is not None}
+        with _files(o["document"]) as documents:
+            services.correct_claim(
+                actor=actor,
+                claim=claim,
+                data=corrected(services.input_of(claim), given),
+                reason=o["reason"],
+                documents=documents,
+                remove_documents=o["remove_document"],
+            )
         self._show_one(actor, claim.pk, o)
 
     def _show(self, actor, o):
