@@ -54,7 +54,9 @@ def test_demo_loads_the_city_and_singkawang_2025_once():
     assert set(Membership.objects.values_list("worker__source", flat=True)) == {
         f"demo:{SINGKAWANG.key}"
     }
-    assert "Workers in Kota Singkawang: 120 (120 added now)." in first
+    # Counted after the programme is loaded: the base city's workers and the programme's.
+    everyone = 120 + SCENARIO_WORKERS
+    assert f"Workers in Kota Singkawang: {everyone} ({everyone} added now)." in first
     assert f"singkawang-2025: {SINGKAWANG.programme_name}" in first
     assert "pekerja rentan: 155 × 5 months × Rp16.800 = Rp13.020.000" in first
     assert "coverage 2025-12: 27.00 %" in first
@@ -74,7 +76,6 @@ def test_demo_loads_the_city_and_singkawang_2025_once():
 
     second = _demo("--workers", "120")
     assert _counts() == counts
-    # The city's count now includes the programme's workers loaded after it the first time.
     assert f"Workers in Kota Singkawang: {120 + SCENARIO_WORKERS} (0 added now)." in second
     assert "singkawang-2025: already loaded." in second
     assert second.count("existed already") == len(services.USERS)
@@ -102,6 +103,8 @@ def test_an_existing_user_keeps_its_password():
 def test_a_named_scenario_loads_that_programme_and_the_users_but_not_the_base_city():
     out = _demo("--scenario", "bontang-2023", "--workers", "500")
     assert "Workers in Kota Singkawang" not in out
+    workers = sum(sum(q.values()) for _, _, q in loader.scaled(SCENARIOS["bontang-2023"], 0.02))
+    assert f"Workers in Kota Bontang: {workers} ({workers} added now)." in out
     assert "bontang-2023: Perlindungan Pekerja Rentan 2023" in out
     assert set(Worker.objects.values_list("source", flat=True)) == {"demo:bontang-2023"}
     assert set(Worker.objects.values_list("regency_code", flat=True)) == {"64.74"}

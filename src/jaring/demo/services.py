@@ -49,7 +49,6 @@ USERS = (
 class DemoResult:
     users_created: list[str] = field(default_factory=list)
     workers_added: int = 0
-    workers_total: int = 0
 
 
 @transaction.atomic
@@ -95,7 +94,6 @@ def load_city(*, workers: int, seed: int) -> DemoResult:
     """The base demo: Singkawang's users and workers."""
     result = DemoResult(users_created=ensure_users())
     result.workers_added = ensure_workers(count=workers, seed=seed)
-    result.workers_total = Worker.objects.filter(regency_code=CITY).count()
     return result
 
 

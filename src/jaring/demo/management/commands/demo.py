@@ -1,7 +1,11 @@
+from collections import Counter
+
 from django.core.management.base import BaseCommand
 
 from jaring.demo import services
 from jaring.demo.scenarios import SCENARIOS, loader
+from jaring.regions.models import Region
+from jaring.registry.models import Worker
 
 
 class Command(BaseCommand):
@@ -31,19 +35,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         name = options["scenario"]
+        added: Counter[str] = Counter()  # workers added now, per city
         if name in services.SCENARIOS:
             result = services.SCENARIOS[name](workers=options["workers"], seed=options["seed"])
-            self.stdout.write(
-                f"Workers in Kota Singkawang: {result.workers_total:,} "
-                f"({result.workers_added:,} added now)."
-            )
+            added[services.CITY] += result.workers_added
             created = result.users_created
             keys = ["singkawang-2025"] if name == "default" else []
         else:
             created = services.ensure_users()
             keys = sorted(SCENARIOS) if name == "all" else [name]
         for key in keys:
-            self._scenario(loader.load(key, scale=options["scale"]))
+            loaded = loader.load(key, scale=options["scale"])
+            added[SCENARIOS[key].city] += loaded.workers
+            self._scenario(loaded)
+        # Counted once everything is loaded: the base city and its programme share the city.
+        for city, n in added.items():
+            self.stdout.write(
+                f"Workers in {Region.objects.get(code=city).name}: "
+                f"{Worker.objects.filter(regency_code=city).count():,} ({n:,} added now)."
+            )
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000/ and log in as:")
         for u in services.USERS:
