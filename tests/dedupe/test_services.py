@@ -138,13 +138,19 @@ def test_a_registry_too_small_to_train_on_says_so(db):
 
 
 def test_an_import_batch_is_checked_against_the_registry(saved_model, registry):
-    from jaring.imports.models import ImportBatch, ImportRow, Outcome
+    from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
 
     workers, _ = registry
     admin = make_user(Role.ADMIN)
     original = workers[0]
     batch = ImportBatch.objects.create(
-        created_by=admin, original_name="rt05.csv", size=1, sha256="x", file_format="csv"
+        created_by=admin,
+        original_name="rt05.csv",
+        size=1,
+        sha256="x",
+        file_format="csv",
+        status=Status.READY,
+        counts={"new": 2},
     )
     common = {"batch": batch, "outcome": Outcome.NEW, "sex": original.sex}
     typo = original.nik[:15] + ("1" if original.nik[15] != "1" else "2")
@@ -168,6 +174,8 @@ def test_an_import_batch_is_checked_against_the_registry(saved_model, registry):
     pair = ProbableDuplicate.objects.get(batch_id=batch.pk)
     assert (pair.import_row_id, pair.worker_id) == (same.pk, original.pk)
     services.merge(actor=admin, pair_id=pair.pk)
-    assert selectors.rows_merged_into_workers(batch.pk) == {same.pk: original.pk}
+    same.refresh_from_db()
+    # The row is that worker now: already registered, not added when the import is committed.
+    assert (same.outcome, same.worker_id) == (Outcome.UNCHANGED, original.pk)
     # Checking again does not ask about what was decided.
     assert services.find_probable_duplicates_for_batch(batch_id=batch.pk) == 0

@@ -61,26 +61,35 @@ class PairStatus(models.TextChoices):
 
 
 class ProbableDuplicate(models.Model):
-    """Two records that are probably the same person: a worker and a worker, or an import row
-    and a worker.
+    """Two records that are probably the same person: a worker and a worker, an import row
+    and a worker, or two rows of one import (the same person typed twice with another NIK).
 
     `nik_pair` (the two NIKs, sorted) is what a decision is remembered by: a pair decided
     distinct stays decided when a later run finds it again, and when an import row so decided
-    is later committed as a worker.
+    is later committed as a worker. When an import is committed its rows become workers, and
+    its pairs still waiting for a decision become worker–worker pairs (`services.rows_committed`).
 
     The region columns hold the smallest region containing both records (empty below it), so
     `accounts.scope.scope_q` applies as is: an officer sees a pair only when both records are
     within their region.
     """
 
+    # One of three shapes: worker + other_worker (its id above `worker`'s), worker +
+    # import_row, or import_row + other_import_row (two rows of one file, no worker yet).
     worker = models.ForeignKey(
-        "registry.Worker", on_delete=models.CASCADE, related_name="probable_duplicates"
+        "registry.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="probable_duplicates",
     )
-    # Exactly one of the two: the other worker (its id above `worker`'s), or an import row.
     other_worker = models.ForeignKey(
         "registry.Worker", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     import_row = models.ForeignKey(
+        "imports.ImportRow", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    other_import_row = models.ForeignKey(
         "imports.ImportRow", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -119,10 +128,31 @@ class ProbableDuplicate(models.Model):
                 condition=models.Q(import_row__isnull=False),
                 name="dedupe_row_pair_unique",
             ),
+            models.UniqueConstraint(
+                fields=["import_row", "other_import_row"],
+                condition=models.Q(other_import_row__isnull=False),
+                name="dedupe_row_row_pair_unique",
+            ),
             models.CheckConstraint(
-                condition=models.Q(other_worker__isnull=False, import_row__isnull=True)
-                | models.Q(other_worker__isnull=True, import_row__isnull=False),
-                name="dedupe_pair_has_one_other",
+                condition=models.Q(
+                    worker__isnull=False,
+                    other_worker__isnull=False,
+                    import_row__isnull=True,
+                    other_import_row__isnull=True,
+                )
+                | models.Q(
+                    worker__isnull=False,
+                    other_worker__isnull=True,
+                    import_row__isnull=False,
+                    other_import_row__isnull=True,
+                )
+                | models.Q(
+                    worker__isnull=True,
+                    other_worker__isnull=True,
+                    import_row__isnull=False,
+                    other_import_row__isnull=False,
+                ),
+                name="dedupe_pair_shape",
             ),
         ]
         indexes = [
@@ -131,8 +161,15 @@ class ProbableDuplicate(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.other_import_row_id:
+            return f"import rows {self.import_row_id} ~ {self.other_import_row_id}"
         other = f"worker {self.other_worker_id}" if self.other_worker_id else "an import row"
         return f"worker {self.worker_id} ~ {other} ({self.match_probability:.3f})"
+
+    @property
+    def is_within_file(self) -> bool:
+        """Two rows of one import: neither is a worker until the import is committed."""
+        return self.other_import_row_id is not None
 
     @property
     def is_pending(self) -> bool:

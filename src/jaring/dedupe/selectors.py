@@ -43,7 +43,7 @@ def queue(user: User, f: PairFilter) -> QuerySet[ProbableDuplicate]:
     if f.batch is not None:
         qs = qs.filter(batch_id=f.batch)
     return qs.select_related(
-        "worker__village", "other_worker__village", "import_row", "decided_by"
+        "worker__village", "other_worker__village", "import_row", "other_import_row", "decided_by"
     ).order_by("-match_probability", "id")
 
 
@@ -51,7 +51,9 @@ def get_pair(user: User, pk: int) -> ProbableDuplicate:
     """The pair, if the user may see it; NotFound otherwise (as if it did not exist)."""
     pair = (
         pairs_for(user)
-        .select_related("worker__village", "other_worker__village", "import_row", "kept")
+        .select_related(
+            "worker__village", "other_worker__village", "import_row", "other_import_row", "kept"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -80,8 +82,9 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                     "merged_into": rec.merged_into_id,
                 }
             )
-    row = pair.import_row
-    if row is not None:
+    for row in (pair.import_row, pair.other_import_row):
+        if row is None:
+            continue
         out.append(
             {
                 "kind": "import_row",
@@ -121,22 +124,24 @@ def latest_run() -> DedupeRun | None:
     return DedupeRun.objects.select_related("model").first()
 
 
-def rows_merged_into_workers(batch_id: int) -> dict[int, int]:
-    """Import rows an officer decided are an already registered worker: {row id: worker id}.
-
-    The import commit leaves these rows out (the worker already took their details).
-    """
-    return dict(
-        ProbableDuplicate.objects.filter(
-            batch_id=batch_id, status=PairStatus.MERGED, import_row__isnull=False
-        ).values_list("import_row_id", "worker_id")
-    )
-
-
-def pending_rows(batch_id: int) -> set[int]:
-    """Import rows of a batch with a probable duplicate still waiting for a decision."""
-    return set(
-        ProbableDuplicate.objects.filter(
-            batch_id=batch_id, status=PairStatus.PENDING, import_row__isnull=False
-        ).values_list("import_row_id", flat=True)
-    )
+def batch_pairs(batch_id: int) -> list[dict[str, object]]:
+    """An import's probable duplicates for its summary: the rows (spreadsheet row numbers) and
+    the registered worker of each pair, its probability and status."""
+    pairs = ProbableDuplicate.objects.filter(batch_id=batch_id).order_by("-match_probability", "id")
+    return [
+        {
+            "pair": pk,
+            "rows": [n for n in (row, other_row) if n is not None],
+            "worker": worker if row is not None else None,
+            "match_probability": round(probability, 4),
+            "status": status,
+        }
+        for pk, row, other_row, worker, probability, status in pairs.values_list(
+            "pk",
+            "import_row__row_number",
+            "other_import_row__row_number",
+            "worker_id",
+            "match_probability",
+            "status",
+        )
+    ]

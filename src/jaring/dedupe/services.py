@@ -16,10 +16,11 @@ from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
 from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
-from jaring.dedupe import frames, linkage, store
+from jaring.dedupe import frames, linkage, memberships, row_notes, store
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
 from jaring.dedupe.selectors import get_pair, pairs_for
-from jaring.imports.models import ImportRow
+from jaring.imports.models import ImportBatch, ImportRow, Outcome
+from jaring.imports.models import Status as ImportStatus
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
 
@@ -134,7 +135,6 @@ def _queue_worker_pairs(
             model,
             worker="low",
             other_worker="high",
-            import_row=None,
             batch_id=None,
             run_id=run.pk if run else None,
         )
@@ -223,10 +223,12 @@ def run_dedupe(
 
 
 def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None = None) -> int:
-    """Checks an import batch's new rows against the registry; queues import-row–worker pairs.
+    """Checks an import batch's new rows against the registry and against each other.
 
-    Returns how many rows have at least one probable duplicate. Called by the import check;
-    with no model yet and a registry too small to train one, nothing is flagged.
+    Queues row–worker pairs and row–row pairs (the same person typed twice with another NIK)
+    and notes each flagged row's pairs among its reasons, for the preview. Returns how many rows
+    have at least one probable duplicate. Called by the import check; with no model yet and a
+    registry too small to train one, nothing is flagged.
     """
     threshold = _check_threshold(threshold or default_threshold())
     live = Worker.objects.filter(merged_into__isnull=True)
@@ -238,25 +240,66 @@ def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None
     registry = frames.registry_frame()
     saved = current_model(registry=registry)
     model = linkage.TrainedModel.from_dict(saved.model)
-    pairs = linkage.score_candidates(rows, registry, model, threshold=threshold)
-    pairs = _with_people(pairs, rows, registry).with_columns(
-        store.nik_pair(pl.col("nik_a"), pl.col("nik_b")).alias("nik_pair")
+    decided = _decided_nik_pairs().implode()
+
+    def undecided(pairs: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
+        pairs = _with_people(pairs, rows, right).with_columns(
+            store.nik_pair(pl.col("nik_a"), pl.col("nik_b")).alias("nik_pair")
+        )
+        return pairs.filter(~pl.col("nik_pair").is_in(decided))
+
+    to_registry = undecided(
+        linkage.score_candidates(rows, registry, model, threshold=threshold), registry
     )
-    pairs = pairs.filter(~pl.col("nik_pair").is_in(_decided_nik_pairs().implode()))
+    within = undecided(linkage.score_registry(rows, model, threshold=threshold), rows)
     with transaction.atomic():
         ProbableDuplicate.objects.filter(batch_id=batch_id, status=PairStatus.PENDING).delete()
+        common = {"model": model, "batch_id": batch_id, "run_id": None}
+        store.insert(
+            store.pair_rows(to_registry, worker="unique_id_r", import_row="unique_id_l", **common)
+        )
         store.insert(
             store.pair_rows(
-                pairs,
-                model,
-                worker="unique_id_r",
-                other_worker=None,
-                import_row="unique_id_l",
-                batch_id=batch_id,
-                run_id=None,
+                within, import_row="unique_id_l", other_import_row="unique_id_r", **common
             )
         )
-    return pairs["unique_id_l"].n_unique()
+        row_notes.write(batch_id)
+    flagged = pl.concat([to_registry["unique_id_l"], within["unique_id_l"], within["unique_id_r"]])
+    return flagged.n_unique()
+
+
+def rows_committed(*, batch_id: int) -> int:
+    """The batch's rows are workers now: its pairs still waiting become worker–worker pairs.
+
+    Called by the import commit inside its transaction, after the new workers are added (a
+    committed row's worker has the row's NIK). Returns how many pairs were carried over.
+    """
+    pending = list(
+        ProbableDuplicate.objects.filter(
+            batch_id=batch_id, status=PairStatus.PENDING, import_row__isnull=False
+        ).select_related("import_row", "other_import_row")
+    )
+    if not pending:
+        return 0
+    added = ImportRow.objects.filter(batch_id=batch_id, outcome=Outcome.NEW).values("nik")
+    worker_of = dict(Worker.objects.filter(nik__in=added).values_list("nik", "pk"))
+    carried, gone = [], []
+    for pair in pending:
+        ids = [worker_of.get(pair.import_row.nik)]
+        ids.append(
+            worker_of.get(pair.other_import_row.nik) if pair.other_import_row else pair.worker_id
+        )
+        if None in ids:  # a row that was not added: nothing left to decide
+            gone.append(pair.pk)
+            continue
+        pair.worker_id, pair.other_worker_id = min(ids), max(ids)
+        pair.import_row = pair.other_import_row = None
+        carried.append(pair)
+    ProbableDuplicate.objects.bulk_update(
+        carried, ["worker", "other_worker", "import_row", "other_import_row"], batch_size=1000
+    )
+    ProbableDuplicate.objects.filter(pk__in=gone).update(status=PairStatus.OBSOLETE)
+    return len(carried)
 
 
 # --- decisions ----------------------------------------------------------------------------------
@@ -303,22 +346,39 @@ def _decide(pair: ProbableDuplicate, actor: User, status: str, note: str, kept=N
     pair.save(update_fields=["status", "decided_by", "decided_at", "note", "kept"])
 
 
+def _label(record: Worker | ImportRow) -> dict[str, object]:
+    if isinstance(record, Worker):
+        return {"worker": record.pk}
+    return {"import_row": record.pk, "batch": record.batch_id, "row": record.row_number}
+
+
+def _region(record: Worker | ImportRow) -> str:
+    return record.village_id if isinstance(record, Worker) else record.village_code
+
+
+def _records(pair: ProbableDuplicate) -> list[Worker | ImportRow]:
+    both = (pair.worker, pair.other_worker, pair.import_row, pair.other_import_row)
+    return [r for r in both if r is not None]
+
+
 @transaction.atomic
 def mark_distinct(*, actor: User, pair_id: int, note: str = "") -> ProbableDuplicate:
     """The two are different people: remembered, and never asked again."""
     pair = _pending_pair(actor, pair_id)
     _decide(pair, actor, PairStatus.DISTINCT, note)
-    others = [pair.worker] + ([pair.other_worker] if pair.other_worker_id else [])
-    for worker, other in zip(others, reversed(others), strict=True):
+    records = _records(pair)
+    for record, other in zip(records, reversed(records), strict=True):
         audit.record(
             actor=actor,
             action="marked_distinct",
-            target=worker,
-            region_code=worker.village_id,
+            target=record,
+            region_code=_region(record),
             before=None,
-            after={"distinct_from": other.pk if other != worker else None, "pair": pair.pk},
+            after={"distinct_from": _label(other), "pair": pair.pk},
             reason=note,
         )
+    if pair.import_row_id:
+        row_notes.write(pair.batch_id, rows=[pair.import_row_id, pair.other_import_row_id])
     return pair
 
 
@@ -335,50 +395,9 @@ def _fill_blanks(kept: Worker, source: dict[str, object]) -> dict[str, object]:
     return filled
 
 
-@transaction.atomic
-def merge(*, actor: User, pair_id: int, keep: int | None = None, note: str = "") -> Worker:
-    """The two are one person: keep one worker, fill its blanks from the other.
-
-    Worker–worker: `keep` is the id of the worker to keep (default: the older record); the
-    other is marked `merged_into` the kept one — both keep their history, and each gets an
-    audit event naming the other. Import row–worker: the worker is kept and takes the row's
-    missing details; the import leaves that row out when it commits (see
-    `selectors.rows_merged_into_workers`).
-    """
-    pair = _pending_pair(actor, pair_id)
-    if pair.import_row_id:
-        kept = Worker.objects.select_for_update().get(pk=pair.worker_id)
-        row = ImportRow.objects.get(pk=pair.import_row_id)
-        source = {f: getattr(row, f) for f in (*FILLED_ON_MERGE, "has_disability")}
-        source["disability_kind"] = row.disability_kind
-        merged_label = {"import_row": row.pk, "batch": row.batch_id, "row": row.row_number}
-        merged = None
-    else:
-        ids = {pair.worker_id, pair.other_worker_id}
-        keep = keep or min(ids)
-        if keep not in ids:
-            raise ValidationFailed(
-                Problem(
-                    "keep_invalid",
-                    "Pekerja yang dipertahankan harus salah satu dari pasangan ini.",
-                    "The worker to keep must be one of this pair.",
-                    field="keep",
-                )
-            )
-        locked = {w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=ids)}
-        kept, merged = locked[keep], locked[(ids - {keep}).pop()]
-        if kept.merged_into_id or merged.merged_into_id:
-            raise Conflict(
-                Problem(
-                    "already_merged",
-                    "Salah satu pekerja sudah digabung ke data lain.",
-                    "One of the workers has already been merged into another record.",
-                )
-            )
-        source = snapshot(merged)
-        merged_label = {"worker": merged.pk, "nik": merged.nik}
-    for w in (kept, merged):
-        if w is not None and not in_scope(actor, w.village_id):
+def _check_in_scope(actor: User, *workers: Worker) -> None:
+    for w in workers:
+        if not in_scope(actor, w.village_id):
             raise PermissionDenied(
                 Problem(
                     "forbidden",
@@ -386,6 +405,20 @@ def merge(*, actor: User, pair_id: int, keep: int | None = None, note: str = "")
                     "This worker is outside your region.",
                 )
             )
+
+
+def _already_merged() -> Conflict:
+    return Conflict(
+        Problem(
+            "already_merged",
+            "Salah satu pekerja sudah digabung ke data lain.",
+            "One of the workers has already been merged into another record.",
+        )
+    )
+
+
+def _take_details(actor: User, kept: Worker, source: dict, label: dict, note: str, **more):
+    """Fills the kept worker's blanks from the record given up; audits it as the merge."""
     before = snapshot(kept)
     filled = _fill_blanks(kept, source)
     if filled:
@@ -396,24 +429,111 @@ def merge(*, actor: User, pair_id: int, keep: int | None = None, note: str = "")
         target=kept,
         region_code=kept.village_id,
         before={k: before.get(k) for k in filled},
-        after={**{k: snapshot(kept).get(k) for k in filled}, "merged_from": merged_label},
+        after={**{k: snapshot(kept).get(k) for k in filled}, "merged_from": label, **more},
         reason=note,
     )
-    if merged is not None:
-        merged.merged_into = kept
-        merged.save(update_fields=["merged_into", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="merged_into",
-            target=merged,
-            region_code=merged.village_id,
-            before={"merged_into": None},
-            after={"merged_into": kept.pk, "nik": kept.nik},
-            reason=note,
+
+
+@transaction.atomic
+def merge(*, actor: User, pair_id: int, keep: int | None = None, note: str = "") -> Worker:
+    """The two are one person: keep one worker, fill its blanks from the other.
+
+    Worker–worker: `keep` is the id of the worker to keep (default: the older record); the
+    other is marked `merged_into` the kept one — both keep their history, and each gets an
+    audit event naming the other — and its memberships and claims move to the kept one (see
+    `dedupe.memberships`). Import row–worker: the worker is kept and takes the row's missing
+    details; the row becomes "already registered" and is not added when the import is
+    committed. Two rows of one import are merged once committed (both are workers then).
+    """
+    pair = _pending_pair(actor, pair_id)
+    if pair.is_within_file:
+        raise Conflict(
+            Problem(
+                "rows_not_committed",
+                "Kedua baris belum menjadi pekerja: simpan impor ini dulu, lalu gabungkan kedua "
+                "pekerja (pasangan ini tetap di antrean).",
+                "Neither row is a worker yet: commit the import first, then merge the two "
+                "workers (this pair stays in the queue).",
+            )
         )
-        # Other open pairs of the merged record are about a record that is no longer live.
-        ProbableDuplicate.objects.filter(
-            Q(worker=merged) | Q(other_worker=merged), status=PairStatus.PENDING
-        ).exclude(pk=pair.pk).update(status=PairStatus.OBSOLETE)
+    kept = (
+        _merge_row(actor, pair, note)
+        if pair.import_row_id
+        else _merge_workers(actor, pair, keep, note)
+    )
     _decide(pair, actor, PairStatus.MERGED, note, kept=kept)
+    return kept
+
+
+def _merge_row(actor: User, pair: ProbableDuplicate, note: str) -> Worker:
+    batch = ImportBatch.objects.select_for_update().get(pk=pair.batch_id)
+    if batch.status != ImportStatus.READY:
+        raise Conflict(
+            Problem(
+                "batch_not_open",
+                "Impor ini sedang diperiksa atau disimpan; putuskan setelah selesai.",
+                "This import is being checked or committed; decide when it is done.",
+            )
+        )
+    kept = Worker.objects.select_for_update().get(pk=pair.worker_id)
+    if kept.merged_into_id:
+        raise _already_merged()
+    _check_in_scope(actor, kept)
+    row = ImportRow.objects.select_for_update().get(pk=pair.import_row_id)
+    source = {f: getattr(row, f) for f in (*FILLED_ON_MERGE, "has_disability")}
+    source["disability_kind"] = row.disability_kind
+    _take_details(actor, kept, source, _label(row), note)
+    row.outcome, row.worker_id = Outcome.UNCHANGED, kept.pk
+    row.reasons = [row_notes.merged_note(kept.pk)]
+    row.save(update_fields=["outcome", "worker_id", "reasons"])
+    counts = dict(batch.counts)
+    counts[Outcome.NEW] = counts.get(Outcome.NEW, 1) - 1
+    counts[Outcome.UNCHANGED] = counts.get(Outcome.UNCHANGED, 0) + 1
+    ImportBatch.objects.filter(pk=batch.pk).update(counts=counts)
+    # The row's other open pairs are about a row that will not become a worker.
+    others = ProbableDuplicate.objects.filter(
+        Q(import_row=row) | Q(other_import_row=row), status=PairStatus.PENDING
+    ).exclude(pk=pair.pk)
+    touched = {r for ids in others.values_list("import_row_id", "other_import_row_id") for r in ids}
+    others.update(status=PairStatus.OBSOLETE)
+    row_notes.write(batch.pk, rows=touched - {row.pk, None})
+    return kept
+
+
+def _merge_workers(actor: User, pair: ProbableDuplicate, keep: int | None, note: str) -> Worker:
+    ids = {pair.worker_id, pair.other_worker_id}
+    keep = keep or min(ids)
+    if keep not in ids:
+        raise ValidationFailed(
+            Problem(
+                "keep_invalid",
+                "Pekerja yang dipertahankan harus salah satu dari pasangan ini.",
+                "The worker to keep must be one of this pair.",
+                field="keep",
+            )
+        )
+    locked = {w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=ids)}
+    kept, merged = locked[keep], locked[(ids - {keep}).pop()]
+    if kept.merged_into_id or merged.merged_into_id:
+        raise _already_merged()
+    _check_in_scope(actor, kept, merged)
+    carried = memberships.carry(actor=actor, kept=kept, merged=merged, note=note)
+    source = snapshot(merged)
+    label = {"worker": merged.pk, "nik": merged.nik}
+    _take_details(actor, kept, source, label, note, memberships=carried)
+    merged.merged_into = kept
+    merged.save(update_fields=["merged_into", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="merged_into",
+        target=merged,
+        region_code=merged.village_id,
+        before={"merged_into": None},
+        after={"merged_into": kept.pk, "nik": kept.nik, "memberships": carried},
+        reason=note,
+    )
+    # Other open pairs of the merged record are about a record that is no longer live.
+    ProbableDuplicate.objects.filter(
+        Q(worker=merged) | Q(other_worker=merged), status=PairStatus.PENDING
+    ).exclude(pk=pair.pk).update(status=PairStatus.OBSOLETE)
     return kept

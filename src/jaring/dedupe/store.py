@@ -20,6 +20,7 @@ _COLUMNS = (
     "worker_id",
     "other_worker_id",
     "import_row_id",
+    "other_import_row_id",
     "batch_id",
     "nik_pair",
     "match_probability",
@@ -65,18 +66,22 @@ def pair_rows(
     pairs: pl.DataFrame,
     model: TrainedModel,
     *,
-    worker: str,
-    other_worker: str | None,
-    import_row: str | None,
     batch_id: int | None,
     run_id: int | None,
+    **records: str,
 ) -> pl.DataFrame:
-    """Rows for the queue table from scored pairs joined with nik_a/b and village_code_a/b."""
+    """Rows for the queue table from scored pairs joined with nik_a/b and village_code_a/b.
+
+    `records` names the pair's columns holding each record of the pair's shape, e.g.
+    worker="unique_id_r", import_row="unique_id_l"; the others are left empty.
+    """
     village_a, village_b = pl.col("village_code_a").fill_null(""), pl.col("village_code_b")
+    kinds = ("worker", "other_worker", "import_row", "other_import_row")
     return pairs.select(
-        pl.col(worker).alias("worker_id"),
-        (pl.col(other_worker) if other_worker else pl.lit(None, pl.Int64)).alias("other_worker_id"),
-        (pl.col(import_row) if import_row else pl.lit(None, pl.Int64)).alias("import_row_id"),
+        *(
+            (pl.col(records[k]) if k in records else pl.lit(None, pl.Int64)).alias(f"{k}_id")
+            for k in kinds
+        ),
         pl.lit(batch_id, pl.Int64).alias("batch_id"),
         nik_pair(pl.col("nik_a"), pl.col("nik_b")).alias("nik_pair"),
         pl.col("match_probability"),
