@@ -47,4 +47,14 @@ def of_batch(batch: ImportBatch) -> dict[str, object]:
         "mapping": batch.mapping,
         "errors": batch.problems,
         **_summary(batch.counts, rejections),
+        "probable_pairs": _probable_pairs(batch.pk),
     }
+
+
+def _probable_pairs(batch_id: int) -> list[dict[str, object]]:
+    """Each probable duplicate of the batch: its rows, the registered worker, probability."""
+    try:
+        from jaring.dedupe.selectors import batch_pairs
+    except ImportError:
+        return []
+    return batch_pairs(batch_id)

@@ -203,6 +203,15 @@ def probable_duplicates(batch_id: int) -> int | None:
     return find_probable_duplicates_for_batch(batch_id=batch_id)
 
 
+def pairs_committed(batch_id: int) -> None:
+    """The batch's probable duplicates still waiting for review are about workers now."""
+    try:
+        from jaring.dedupe.services import rows_committed
+    except ImportError:
+        return
+    rows_committed(batch_id=batch_id)
+
+
 def _finish(batch: ImportBatch, status: str, problems=(), **fields) -> ImportBatch:
     fields["problems"] = [p.as_dict() if isinstance(p, Problem) else p for p in problems]
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -260,6 +269,7 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
                 source=f"impor #{batch.pk}: {batch.original_name}"[:100],
             )
             updated = _apply_updates(actor, batch)
+            pairs_committed(batch.pk)
     except DomainError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, stage="")
         raise Conflict(
