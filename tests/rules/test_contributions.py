@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from jaring.rules.contributions import contribution
+from jaring.rules.contributions import contribution, contribution_months
 from jaring.rules.errors import RuleError
 
 MAY_2026 = dt.date(2026, 5, 1)
@@ -82,7 +82,29 @@ def test_pp49_2020_cuts_jkk_and_jkm_by_99_percent_and_says_it_is_unconfirmed():
     # 1 % of 10,000 and of 6,800 remain.
     assert (c.jkk, c.jkm) == (100, 68)
     assert c.discounts[0].status == "NC"
-    assert "[NC]" in c.discounts[0].note
+    # RULES.md confirms the 99 % cut "for a period in 2020", not its months.
+    assert "[NC] The months are not in RULES.md" in c.discounts[0].note
+    assert "end month" in c.discounts[0].note
+
+
+def test_contribution_months_are_whole_months_counted_from_the_start_day():
+    # RULES.md: contributions are monthly, never prorated. 12 months from 10 Feb 2026 (to
+    # 9 Feb 2027) owe 12 contributions, February 2026 to January 2027.
+    feb_2026 = 2026 * 12 + 1
+    assert contribution_months(dt.date(2026, 2, 10), dt.date(2027, 2, 9)) == range(
+        feb_2026, feb_2026 + 12
+    )
+    # A cover that ends early owes every contribution month it began: from 20 May, ended
+    # 5 July → May and June (June's month runs to 19 July); ended 20 July → July too.
+    may = 2026 * 12 + 4
+    assert contribution_months(dt.date(2026, 5, 20), dt.date(2026, 7, 5)) == range(may, may + 2)
+    assert contribution_months(dt.date(2026, 5, 20), dt.date(2026, 7, 20)) == range(may, may + 3)
+    # A few days of cover still owe one whole month; a start on the 31st begins on the last
+    # day of shorter months.
+    assert len(contribution_months(dt.date(2026, 5, 20), dt.date(2026, 5, 21))) == 1
+    assert len(contribution_months(dt.date(2026, 1, 31), dt.date(2026, 2, 27))) == 1
+    assert len(contribution_months(dt.date(2026, 1, 31), dt.date(2026, 2, 28))) == 2
+    assert contribution_months(dt.date(2026, 5, 20), dt.date(2026, 5, 19)) == range(0)
 
 
 def test_the_base_can_be_given_directly_when_the_table_defines_it():

@@ -3,10 +3,19 @@
 A contribution month uses the table versions in force on its first day. Discounts are taken off
 each benefit's amount (the cut rounded half up to a whole rupiah) only where the regulation
 applies: its months, sector, benefits, and not for the funders it excludes.
+
+Which months a cover owes (`contribution_months`): contributions are monthly amounts, due each
+month by the 15th of that month, and no rule prorates them (RULES.md, "Contributions": "Rp16,800
+per worker per month"; PP 44/2015 as amended). A cover that starts on the 20th therefore owes
+whole months counted from that day: its first contribution month is the calendar month it starts
+in and runs to the 19th of the next; each month of cover begun owes the whole contribution.
+Twelve months of cover cost twelve contributions whatever day they start, and a renewal that
+continues the cover the next day does not pay the changeover month twice.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -174,3 +183,22 @@ def contribution(
         discounts=tuple(applied),
         versions=(base_table.meta, rates.meta),
     )
+
+
+def month_index(day: dt.date) -> int:
+    """year * 12 + month - 1: consecutive months differ by one."""
+    return day.year * 12 + day.month - 1
+
+
+def contribution_months(start: dt.date, last_covered: dt.date) -> range:
+    """The contribution months (as `month_index`) a cover from `start` to `last_covered` owes.
+
+    The k-th contribution month begins on the start's day of the month k months later (the
+    month's last day when it is shorter) and is owed once the cover reaches that day.
+    """
+    if last_covered < start:
+        return range(0)
+    first, last = month_index(start), month_index(last_covered)
+    days_in_last = calendar.monthrange(last_covered.year, last_covered.month)[1]
+    begun = last - first + (last_covered.day >= min(start.day, days_in_last))
+    return range(first, first + max(begun, 1))

@@ -110,6 +110,16 @@ REASONS = {
         "{base} is not an income base that the BPU income base table ({version}) defines; "
         "it defines: {known}.",
     ),
+    "disability_percent": Reason(
+        "table_disability_percent",
+        "{where}: persentase cacat harus lebih dari 0 dan paling besar 100.",
+        "{where}: a disability percentage must be more than 0 and at most 100.",
+    ),
+    "disability_code_twice": Reason(
+        "table_disability_code_twice",
+        "{where}: kode bagian tubuh '{code}' sudah ada di baris sebelumnya.",
+        "{where}: body part code '{code}' is already in an earlier row.",
+    ),
     "disability_unknown": Reason(
         "disability_part_unknown",
         "Tabel persentase cacat ({version}) tidak memuat '{code}'. Isi persentase dari tabel "
@@ -542,6 +552,10 @@ class DisabilityTable:
                 r.percent("percent"),
                 Cited.read(r, meta.source),
             )
+            if not 0 < row.percent <= 100:
+                raise TableError(REASONS["disability_percent"], where=r.where)
+            if row.code in rows:
+                raise TableError(REASONS["disability_code_twice"], where=r.where, code=row.code)
             rows[row.code] = row
             r.done()
         return cls(meta, rows)
