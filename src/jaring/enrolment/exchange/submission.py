@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+import xlsxwriter
 
 from jaring.core.cells import safe_cell
 
@@ -117,28 +115,27 @@ def write_csv(rows: Iterable[SubmissionRow], out: BinaryIO) -> None:
     text.detach()
 
 
-def _xlsx_value(value: object) -> object:
-    # Plain values: openpyxl writes a date as a date cell and a str as a string cell (never a
-    # formula once safe_cell has escaped it), so a NIK stays text. Styled cells cost 5× more.
-    return value if isinstance(value, int | dt.date) else safe_cell(value)
-
-
 def write_xlsx(rows: Iterable[SubmissionRow], out: BinaryIO) -> None:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("batch")
-    for letter, width in zip("ABCDEFGHIJKLMNO", _WIDTHS, strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(ws, name)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        ws.append([_xlsx_value(v) for v in row.cells()])
-    wb.save(out)
+    # xlsxwriter in constant_memory mode streams each row to a temporary file as it comes:
+    # 100,000 rows in seconds, where openpyxl's element tree took minutes.
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True})
+    ws = wb.add_worksheet("batch")
+    for column, width in enumerate(_WIDTHS):
+        ws.set_column(column, column, width)
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, COLUMNS, wb.add_format({"bold": True}))
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row.cells()):
+            if isinstance(value, int):
+                ws.write_number(r, c, value)
+            elif isinstance(value, dt.date):
+                ws.write_datetime(r, c, value, date)
+            elif value:
+                # Text always as a string after safe_cell: a NIK never becomes a number, a
+                # cell starting with "=" never a formula.
+                ws.write_string(r, c, safe_cell(value))
+    wb.close()
 
 
 def write(rows: Iterable[SubmissionRow], out: BinaryIO, file_format: str) -> None:
