@@ -19,7 +19,10 @@ from jaring.accounts.models import Role
 from jaring.contributions import payment_services, selectors, services
 from jaring.contributions.models import Bill, BillLine
 from jaring.core.errors import PermissionDenied, ValidationFailed
+from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership
+from jaring.programs.services import copy_to_next_year, update_programme
+from jaring.rules import contributions as rules_contributions
 from tests.contributions.setup import MONTHLY, member, programme
 from tests.factories import make_user
 
@@ -199,3 +202,74 @@ def test_only_billing_roles_run_the_month(scenario):
     other_city = make_user(Role.PROGRAMME_OFFICER, "61.71")
     assert services.run_month(month=month(3), actor=other_city).bills == []
     assert not Bill.objects.exists()
+
+
+# --- months a cover owes -----------------------------------------------------------------------
+# RULES.md: BPU contributions are monthly ("Rp16,800 per worker per month"), due by the 15th of
+# that same month; no rule prorates a month. So a cover that starts mid-month owes whole
+# contribution months counted from its start day: five months from 20 February are February,
+# March, April, May and June (the June month runs to 19 July), each at the full Rp16,800.
+
+
+def pay_all(admin, p, m: int) -> None:
+    """Pays the month's bill, if any, so that nobody lapses while months are simulated."""
+    b = Bill.objects.filter(programme=p, month=month(m)).first()
+    if b and b.open_amount:
+        pay(admin, p, m, b.open_amount, f"SP2D-{p.pk}-{m}")
+
+
+def test_a_cover_starting_mid_month_owes_whole_months_from_its_start_day(admin):
+    p = programme(admin)
+    late = member(admin, p, dt.date(2026, 2, 20), "fisher")  # 5 months: to 19 July 2026
+    assert late.end_date == dt.date(2026, 7, 19)
+    for m in range(2, 9):
+        run(m)
+        pay_all(admin, p, m)
+    billed = dict(BillLine.objects.filter(membership=late).values_list("bill__month", "amount"))
+    assert billed == {month(m): MONTHLY for m in (2, 3, 4, 5, 6)}
+    assert rules_contributions.contribution_months(late.start_date, late.end_date) == range(
+        2026 * 12 + 1, 2026 * 12 + 6
+    )
+
+
+def test_a_renewal_does_not_pay_the_changeover_month_twice(admin):
+    p = programme(admin)
+    old = member(admin, p, dt.date(2026, 2, 20), "fisher")  # to 19 July 2026
+    nxt = copy_to_next_year(actor=admin, programme=p)
+    update_programme(actor=admin, programme=nxt, changes={"status": "active"})
+    enrolment.renew(
+        actor=admin, memberships=Membership.objects.filter(pk=old.pk), into=nxt,
+        on=dt.date(2026, 7, 1),
+    )  # fmt: skip
+    successor = Membership.objects.get(programme=nxt)
+    enrolment.mark_submitted(actor=admin, memberships=Membership.objects.filter(pk=successor.pk))
+    successor = enrolment.activate(
+        actor=admin, membership=successor, kpj="77000001", start_date=dt.date(2026, 7, 20)
+    )
+    assert successor.start_date == dt.date(2026, 7, 20)
+    run(7)
+    # July: the old cover's last contribution month (June) ended on 19 July; July is the first
+    # month of the renewal, billed once, by the new programme.
+    july = BillLine.objects.filter(bill__month=month(7), membership__worker=old.worker)
+    assert list(july.values_list("bill__programme", "amount")) == [(nxt.pk, MONTHLY)]
+    run(6)
+    assert BillLine.objects.filter(bill__month=month(6), membership=old).count() == 1
+
+
+def test_billing_and_the_rule_agree_on_the_months_of_any_cover(admin):
+    p = programme(admin)
+    starts = [dt.date(2026, 1, 31), dt.date(2026, 2, 28), dt.date(2026, 3, 30), dt.date(2026, 2, 1)]
+    people = [member(admin, p, start, "fisher") for start in starts]
+    for m in range(1, 9):
+        run(m)
+        pay_all(admin, p, m)
+    for person in people:
+        expected = {
+            dt.date(i // 12, i % 12 + 1, 1)
+            for i in rules_contributions.contribution_months(person.start_date, person.end_date)
+        }
+        billed = set(
+            BillLine.objects.filter(membership=person).values_list("bill__month", flat=True)
+        )
+        assert billed == expected, person.start_date
+        assert len(billed) == 5  # five months of cover, five contributions

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.rules.contributions import contribution_months
 
 # Statuses of a membership whose cover was given (BPJS accepted the worker).
 COVERED = (
@@ -76,11 +77,12 @@ def check_cover(m: Membership, on: dt.date) -> None:
 
 
 def months_covered(memberships: Iterable[Membership], until: dt.date) -> int:
-    """Distinct months any of the memberships covered, up to and including `until`."""
+    """Distinct contribution months the memberships owed up to and including `until`, counted
+    as billing counts them (`rules.contributions.contribution_months`)."""
     months: set[int] = set()
     for m in memberships:
         if m.status not in COVERED or m.start_date is None or m.end_date is None:
             continue
         last = min(last_covered_day(m.status, m.end_date, m.status_changed_at), until)
-        months.update(months_touched(m.start_date, last))
+        months.update(contribution_months(m.start_date, last))
     return len(months)

@@ -1,10 +1,12 @@
 """The monthly run: lapse memberships unpaid too long, then bill every programme for the month.
 
-A bill is one programme-month; its lines are the members whose cover touches the month, each
-priced from the rule tables. Every distinct (category, income base) is priced once, and the
-lines are written with one INSERT … SELECT, so a run over a million members takes seconds.
-Running a month again adds the members missing from its bill (enrolled later) and changes
-nothing else: lines already billed keep their amount and rule version.
+A bill is one programme-month; its lines are the members whose cover owes the month (a whole
+monthly contribution for each month of cover begun, counted from the day the cover started:
+`rules.contributions.contribution_months`), each priced from the rule tables. Every distinct
+(category, income base) is priced once, and the lines are written with one INSERT … SELECT, so a
+run over a million members takes seconds. Running a month again adds the members missing from
+its bill (enrolled later) and changes nothing else: lines already billed keep their amount and
+rule version.
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ from jaring.rules.tables import add_months, month_text, rupiah
 
 Progress = Callable[[str, float], None]
 
-# Statuses whose cover, once given, is billed for every month it touches. An ended membership
-# is billed for the months that began before it ended.
 _ANALYZE_AFTER = 50_000
+# Statuses whose cover, once given, is billed for every month it owes. An ended membership
+# is billed for the contribution months that began before it ended.
 _BILLED_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.EXPIRED, MembershipStatus.RENEWED)
 
 
@@ -151,34 +153,54 @@ def _price(
 # --- billing -----------------------------------------------------------------------------------
 
 
-def _billable_sql(alias: str = "m") -> str:
+def _start_day_sql() -> str:
+    """The day of the month of a membership's start date, as an integer."""
+    if connection.vendor == "postgresql":
+        return "CAST(EXTRACT(DAY FROM m.start_date) AS INTEGER)"
+    return "CAST(strftime('%%d', m.start_date) AS INTEGER)"
+
+
+def _billable(programme_id: int, month: dt.date) -> tuple[str, list]:
+    """(WHERE clause on memberships `m`, its parameters): the members who owe `month`.
+
+    As `rules.contributions.contribution_months` says: a cover owes the month once it reaches
+    the day the member's contribution month begins in it (their start day, or the month's last
+    day when shorter). For most members the cover runs past the month and that day is never
+    worked out. An ended membership covered until the day it ended.
+    """
     statuses = ", ".join(f"'{s}'" for s in _BILLED_STATUSES)
-    return (
-        f"{alias}.programme_id = %s AND {alias}.start_date <= %s AND {alias}.end_date >= %s "
-        f"AND ({alias}.status IN ({statuses}) OR ({alias}.status = '{MembershipStatus.ENDED}' "
-        f"AND {alias}.status_changed_at >= %s))"
+    end = last_day(month)
+    begins = [month.replace(day=d) for d in range(1, end.day + 1)]
+    case = (
+        f"CASE {_start_day_sql()} "
+        + " ".join(f"WHEN {d.day} THEN %s" for d in begins[:-1])
+        + " ELSE %s END"
     )
 
+    def aware(day: dt.date):
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        return connection.ops.adapt_datetimefield_value(moment)
 
-def _billable_params(programme_id: int, month: dt.date) -> list:
-    month_start = timezone.make_aware(dt.datetime.combine(month, dt.time.min))
-    return [
-        programme_id,
-        last_day(month),
-        month,
-        connection.ops.adapt_datetimefield_value(month_start),
-    ]
+    sql = (
+        f"m.programme_id = %s AND m.start_date <= %s "
+        f"AND (m.end_date >= %s OR m.end_date >= {case}) "
+        f"AND (m.status IN ({statuses}) OR (m.status = '{MembershipStatus.ENDED}' "
+        f"AND (m.status_changed_at >= %s OR m.status_changed_at >= {case})))"
+    )
+    params = [programme_id, end, end, *begins, aware(end), *map(aware, begins)]
+    return sql, params
 
 
 def _groups(programme: Programme, month: dt.date) -> list[tuple[str, int, int]]:
     """(category, income base, members) among the memberships billable for `month`."""
+    where, params = _billable(programme.pk, month)
     sql = f"""
         SELECT m.category_id, m.income_base, COUNT(*)
-        FROM {Membership._meta.db_table} m WHERE {_billable_sql()}
+        FROM {Membership._meta.db_table} m WHERE {where}
         GROUP BY m.category_id, m.income_base ORDER BY m.category_id, m.income_base
     """
     with connection.cursor() as cur:
-        cur.execute(sql, _billable_params(programme.pk, month))
+        cur.execute(sql, params)
         return [tuple(r) for r in cur.fetchall()]
 
 
@@ -192,20 +214,21 @@ def _insert_lines(bill: Bill, *, new: bool) -> int:
         else f"AND NOT EXISTS (SELECT 1 FROM {line} l "
         "WHERE l.bill_id = %s AND l.membership_id = m.id)"
     )
+    where, billable_params = _billable(bill.programme_id, bill.month)
     sql = f"""
         INSERT INTO {line} (bill_id, membership_id, rate_id, amount, cumulative, status)
         SELECT %s, m.id, r.id, r.amount, %s + SUM(r.amount) OVER (ORDER BY m.id), %s
         FROM {m} m
         JOIN {rate} r ON r.bill_id = %s AND r.category_id = m.category_id
             AND r.income_base = m.income_base
-        WHERE {_billable_sql()} {missing}
+        WHERE {where} {missing}
     """
     params = [
         bill.pk,
         bill.total,
         LineStatus.BILLED,
         bill.pk,
-        *_billable_params(bill.programme_id, bill.month),
+        *billable_params,
         *([] if new else [bill.pk]),
     ]
     with connection.cursor() as cur:
