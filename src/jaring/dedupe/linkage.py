@@ -40,6 +40,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 
+from jaring.core.errors import Conflict, Problem
 from jaring.dedupe.features import person_features
 
 logger = logging.getLogger(__name__)
@@ -356,7 +357,12 @@ def train(
             max_pairs=limits.u_max_pairs, seed=limits.seed
         )
         timings["u"] = time.perf_counter() - start
-        for block in training_blocks:
+        # A registry may hold no two workers sharing a phone number, say; the other sessions
+        # then still estimate every comparison.
+        blocks = [block for block in training_blocks if _has_pairs(features, block)]
+        if not blocks:
+            raise _untrainable(len(features))
+        for block in blocks:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*block),
                 max_pairs=limits.em_max_pairs,
@@ -372,6 +378,29 @@ def train(
         record_count=len(features),
         matches_per_record=prior * (len(sample) - 1),
         timings=timings,
+    )
+
+
+def _has_pairs(features: pl.DataFrame, block: tuple[str, ...]) -> bool:
+    """Whether two records agree on every column of `block`.
+
+    Checked before an EM session rather than caught after: a session that finds no pairs
+    raises half-way, leaving the comparisons it held fixed out of the model.
+    """
+    known = features.select(block).drop_nulls()
+    return known.is_duplicated().any()
+
+
+def _untrainable(records: int) -> Conflict:
+    return Conflict(
+        Problem(
+            "model_untrainable",
+            f"Model duplikat belum bisa dilatih: di antara {records} pekerja terdaftar tidak ada "
+            "pasangan dengan nomor HP, tanggal lahir dan kelurahan, atau nama dan tanggal lahir "
+            "yang sama.",
+            f"The duplicate model cannot be trained yet: among {records} registered workers no "
+            "two share a phone number, a birth date and village, or a name and birth date.",
+        )
     )
 
 

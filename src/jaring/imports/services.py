@@ -200,7 +200,11 @@ def probable_duplicates(batch_id: int) -> int | None:
         from jaring.dedupe.services import find_probable_duplicates_for_batch
     except ImportError:
         return None
-    return find_probable_duplicates_for_batch(batch_id=batch_id)
+    try:
+        return find_probable_duplicates_for_batch(batch_id=batch_id)
+    except DomainError as exc:  # e.g. no model can be trained yet: the rows are still checked
+        log.warning("import batch %s: probable duplicates not checked: %s", batch_id, exc)
+        return None
 
 
 def pairs_committed(batch_id: int) -> None:
