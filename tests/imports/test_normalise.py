@@ -74,6 +74,15 @@ def test_sex_words(text, expected):
         ("6.17202E+15", "6.17202E+15", True),  # ten digits are gone
         ("6,17202E+15", "6,17202E+15", True),
         ("617202170885000", "617202170885000", False),  # too short: the rules say so
+        # Through a float, a last 0 may be Excel's (15 significant digits) ...
+        ("6172021708850010.0", "6172021708850010.0", True),
+        ("6.172021708850010E+15", "6.172021708850010E+15", True),
+        ("6.17202170885001E+15", "6.17202170885001E+15", True),
+        # ... and above 2**53 an even number may be a float's rounding; an odd one cannot be.
+        ("9171011708850002.0", "9171011708850002.0", True),
+        ("9171011708850001.0", "9171011708850001", False),
+        # Typed as text, every digit is the officer's.
+        ("6172021708850010", "6172021708850010", False),
     ],
 )
 def test_nik_recovery(text, nik, mangled):

@@ -120,7 +120,10 @@ def nik(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(NIK digits or the cleaned text, whether Excel destroyed digits).
 
     A NIK Excel wrote as a number keeps its digits when they are all still there
-    ("6172021708850001.0", "6.172021708850001E+15"); "6.17205E+15" has lost ten of them.
+    ("6172021708850001.0", "6.172021708850001E+15"); "6.17205E+15" has lost ten of them. A
+    number whose last digit is 0 may have lost it (Excel keeps 15 significant digits, so
+    6172021708850013 becomes 6172021708850010), and so may an even one above 2**53 (a float
+    holds no odd integer there): those are refused too rather than taken for another NIK.
     """
     cleaned = raw.str.strip_chars().str.strip_chars_start("'")
     as_float = cleaned.str.extract(r"^(\d{16})[.,]0+$")
@@ -131,17 +134,24 @@ def nik(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         & (sci.struct.field("3").cast(pl.Int32, strict=False) == 15)
         & (sci.struct.field("2").str.len_chars() == 15)
     )
-    value = (
+    floated = (
         pl.when(whole)
         .then(pl.concat_str(sci.struct.field("1"), sci.struct.field("2")))
-        .when(is_sci)
+        .otherwise(as_float)
+    )
+    # Same-length digit strings compare as their numbers do.
+    lossy = floated.str.ends_with("0") | (
+        (floated >= str(2**53)) & floated.str.contains(r"[02468]$")
+    )
+    value = (
+        pl.when(floated.is_not_null() & ~lossy)
+        .then(floated)
+        .when(is_sci | floated.is_not_null())
         .then(cleaned)
-        .when(as_float.is_not_null())
-        .then(as_float)
         # What rules.nik.normalise strips: spaces, dots and dashes typed between the groups.
         .otherwise(cleaned.str.replace_all(r"[\s.\-]", ""))
     )
-    return value, is_sci & ~whole
+    return value, (is_sci & ~whole) | (floated.is_not_null() & lossy)
 
 
 def name(raw: pl.Expr) -> pl.Expr:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from xml.etree import ElementTree
 
 import fastexcel
 import polars as pl
@@ -28,6 +31,13 @@ _ENCRYPTED_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".e
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 _SEPARATORS = (",", ";", "\t", "|")
 _UNNAMED = "Kolom "
+# A 16-digit number in a cell's value: plain, with a zero fraction, or in scientific notation.
+_NUMBER_VALUE = re.compile(rb"<v>(\d{16}(?:\.0+)?|\d\.\d{1,16}[Ee]\+?15)</v>")
+# Cell types that are not numbers (shared, inline and formula strings, booleans, errors).
+_NOT_NUMBER = re.compile(rb'\st="(?:s|str|inlineStr|b|e)"')
+# Above 2**53 a float holds only even integers: an even number there may be a rounded one.
+_FLOAT_EXACT = 2**53
+_OOXML_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 @dataclass
@@ -105,7 +115,7 @@ def read(path: Path, *, header_row: int | None = None) -> Sheet:
         offset = index
         index = 0
     else:
-        raw = _read_workbook(path)
+        raw = _read_workbook(path, file_format)
         index = _header_index(raw.head(_SCAN_ROWS).rows(), header_row)
         offset = 0
     if raw.height <= index:
@@ -159,10 +169,10 @@ def _column_letter(i: int) -> str:
     return letters
 
 
-def _read_workbook(path: Path) -> pl.DataFrame:
+def _read_workbook(path: Path, file_format: str) -> pl.DataFrame:
     try:
         reader = fastexcel.read_excel(path)
-        best, best_score = None, -1
+        best, best_name, best_score = None, "", -1
         # A workbook may hold a cover or instructions sheet: take the sheet that looks like data.
         # Each sheet is loaded whole, once: calamine parses all of a sheet even for a sample.
         for name in reader.sheet_names[:5]:
@@ -171,10 +181,84 @@ def _read_workbook(path: Path) -> pl.DataFrame:
             ).to_polars()
             found = max((score(list(r)) for r in sheet.head(_SCAN_ROWS).rows()), default=0)
             if found > best_score:
-                best, best_score = sheet, found
-        return best
+                best, best_name, best_score = sheet, name, found
     except (fastexcel.FastExcelError, OSError, ValueError) as exc:
         raise ValidationFailed(file_problem("file_unreadable", detail=_short(exc))) from None
+    if file_format == "xlsx" and _may_hold_numeric_niks(best):
+        best = _numbers_as_stored(best, path, best_name)
+    return best
+
+
+def _may_hold_numeric_niks(frame: pl.DataFrame) -> bool:
+    """Whether some cell reads as 16 digits that a number cell could have got wrong."""
+    suspect = pl.any_horizontal(
+        pl.col(c).str.contains(r"^\d{15}0$|^9\d{15}$").fill_null(False) for c in frame.columns
+    )
+    return bool(frame.select(suspect.any()).item())
+
+
+def _numbers_as_stored(frame: pl.DataFrame, path: Path, sheet_name: str) -> pl.DataFrame:
+    """Cells holding a 16-digit number (an NIK typed into a number cell) as the file stores it.
+
+    The reader gives a number cell as the float it parsed, which is wrong twice over for an
+    NIK: Excel keeps 15 significant digits (6172021708850013 is saved as 6172021708850010),
+    and a float holds only even integers above 2**53 (9171011708850001 reads 9171011708850000).
+    From the sheet's XML each such cell becomes its exact digits when they are all there
+    (the last one is not the 0 Excel leaves, nor possibly a float's rounding), and otherwise
+    what Excel displays, 6.17202170885001E+15, which the normaliser refuses as an NIK Excel
+    destroyed. Cells are matched by the text the reader gave (a text cell that reads the same
+    as such a number is taken for it).
+    """
+    fixes = _numeric_cells(path, sheet_name)
+    if not fixes:
+        return frame
+    return frame.with_columns(pl.col(c).replace(fixes) for c in frame.columns)
+
+
+def _numeric_cells(path: Path, sheet_name: str) -> dict[str, str]:
+    """{text the reader gives: text it should be} for the sheet's 16-digit number cells."""
+    out: dict[str, str] = {}
+    with zipfile.ZipFile(path) as z, z.open(_sheet_member(z, sheet_name)) as xml:
+        carry = b""
+        while chunk := xml.read(16 << 20):
+            buffer = carry + chunk
+            for match in _NUMBER_VALUE.finditer(buffer):
+                cell = buffer.rfind(b"<c ", max(0, match.start() - 300), match.start())
+                if cell < 0 or _NOT_NUMBER.search(buffer, cell, match.start()):
+                    continue
+                _add_number(out, match.group(1).decode())
+            # A value cut by the chunk's end is found whole in the next buffer.
+            carry = buffer[-512:]
+    return out
+
+
+def _add_number(out: dict[str, str], stored: str) -> None:
+    try:
+        number = Decimal(stored)
+    except InvalidOperation:
+        return
+    if number != number.to_integral_value() or not 10**15 <= number < 10**16:
+        return
+    exact = int(number)
+    read_as = repr(float(number)).removesuffix(".0")
+    whole = exact % 10 != 0 and (exact < _FLOAT_EXACT or exact % 2 == 1)
+    fixed = str(exact) if whole else f"{number:.14E}"
+    if out.setdefault(read_as, fixed) != fixed:
+        out[read_as] = f"{number:.14E}"  # two stored numbers read alike: neither is certain
+
+
+def _sheet_member(z: zipfile.ZipFile, sheet_name: str) -> str:
+    """The zip member holding the sheet's cells (workbook.xml names it, its rels locate it)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rel_id = next(
+        s.get(_OOXML_RELS)
+        for s in book.iterfind("m:sheets/m:sheet", ns)
+        if s.get("name") == sheet_name
+    )
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
 def _short(exc: Exception) -> str:
