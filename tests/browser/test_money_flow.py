@@ -1,7 +1,7 @@
 """Money in a real browser: the city's finance officer records the SP2D against February's
-bill; a fisher dies, his widow's claim is registered with the death certificate and the
-children, the city verifies it, the BPJS branch approves and pays it; the money report shows
-what the contribution bought."""
+bill; a fisher dies, his widow's claim is registered with the death certificate and a child,
+corrected when she brings the second child's details, the city verifies it, the BPJS branch
+approves and pays it; the money report shows what the contribution bought."""
 
 from __future__ import annotations
 
@@ -103,6 +103,23 @@ def test_payment_then_claim_to_paid_and_the_report(page, live_server, settings, 
     expect(page.locator("#documents")).to_contain_text("akta-kematian.pdf")
     shot(page, "claim")
     claim = Claim.objects.get()
+
+    # The widow comes back with their son's details before the city verifies: the claim is
+    # corrected, every benefit computed again. Ari (born 1 Jul 2019, SD) adds SD to university
+    # before 23: Rp84,000,000.
+    page.locator("#correct-claim").click()
+    form = page.locator("#claim-form")
+    expect(form.locator("input[name=child-0-name]")).to_have_value("Ani")
+    form.locator("input[name=child-1-name]").fill("Ari")
+    form.locator("input[name=child-1-birth_date]").fill("2019-07-01")
+    form.locator("select[name=child-1-level]").select_option("sd")
+    form.locator("input[name=reason]").fill("Ahli waris menambah data anak kedua")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/claims/{claim.pk}/$"))
+    expect(page.locator("#claim-total")).to_have_text("Rp213.000.000")
+    shot(page, "claim-corrected")
+    assert list(claim.children.values_list("name", flat=True)) == ["Ani", "Ari"]
+
     page.locator("#action-verify button").click()
     expect(page.locator(".message-success")).to_be_visible()
     claim.refresh_from_db()
@@ -127,7 +144,7 @@ def test_payment_then_claim_to_paid_and_the_report(page, live_server, settings, 
         "BPJS-SKW-0007",
     )
 
-    # 4. What the city's Rp33,600 bought: Rp129,000,000 ÷ Rp33,600 = 3,839.29.
+    # 4. What the city's Rp33,600 bought: Rp213,000,000 ÷ Rp33,600 = 6,339.29.
     page.goto(f"{base}/claims/reports/money/?year=2026&region=61.72&as_of=2026-04-30")
-    expect(page.locator("#total-ratio")).to_have_text("3839,29")  # Indonesian decimal comma
+    expect(page.locator("#total-ratio")).to_have_text("6339,29")  # Indonesian decimal comma
     shot(page, "report")
