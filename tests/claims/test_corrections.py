@@ -17,7 +17,7 @@ import pytest
 from jaring.accounts.audit import history
 from jaring.accounts.models import Role
 from jaring.claims import services
-from jaring.claims.entitlements import ChildInput, ClaimInput, corrected
+from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
 from jaring.claims.models import Claim, ClaimDocument
 from jaring.core.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.claims.setup import register, upload
@@ -222,3 +222,16 @@ def test_corrected_replaces_only_the_fields_given():
     )
     changed = corrected(base, {"description": "y", "home_care_cost": None, "kind": None})
     assert changed == dataclasses.replace(base, description="y", home_care_cost=None)
+
+
+def test_trips_by_the_same_mode_share_the_cap_of_the_accident(admin, fisher):
+    # PP 82/2019: transport to care by land up to Rp5,000,000, by sea up to Rp2,000,000, for
+    # the accident, not per trip.
+    claim = register(
+        admin, fisher, "work_accident",
+        transport=(Transport("land", 3 * MILLION), Transport("sea", 500_000),
+                   Transport("land", 4 * MILLION)),
+    )  # fmt: skip
+    assert codes(claim) == {"transport_land": 5 * MILLION, "transport_sea": 500_000}
+    land = claim.items.get(code="transport_land")
+    assert land.formula == "min(Rp7.000.000, Rp5.000.000)"

@@ -159,7 +159,11 @@ def _parts(data: ClaimInput) -> list[tuple[str, dict[str, object]]]:
                 },
             )
         )
-    parts += [("transport", {"mode": t.mode, "cost": t.cost}) for t in data.transport]
+    # The caps are per accident and mode (PP 82/2019), so several trips by land share one cap.
+    by_mode: dict[str, int] = {}
+    for t in data.transport:
+        by_mode[t.mode] = by_mode.get(t.mode, 0) + t.cost
+    parts += [("transport", {"mode": mode, "cost": cost}) for mode, cost in by_mode.items()]
     if data.home_care_cost is not None:
         parts.append(("home-care", {"cost": data.home_care_cost}))
     if children:
