@@ -147,3 +147,60 @@ def test_a_record_merged_into_another_worker_is_not_enrolled_twice(programme, ad
     Worker.objects.filter(pk=duplicate.pk).update(merged_into=kept)
     assert reasons(programme, kept) == []
     assert reasons(programme, duplicate) == ["merged_duplicate"]
+
+
+def test_cover_elsewhere_counts_when_the_periods_overlap_whatever_its_status(programme, admin):
+    """Cover from 1 Feb 2026 (PKS date): fishers to 30 Jun, oil-palm workers to 31 Jan 2027."""
+    other = make_programme(admin, name="CSR Nelayan 2026", funder="csr", participation_code="SC")
+    renewed, expired, after_fisher_cover = (make_worker(admin) for _ in range(3))
+    palm = make_worker(admin, category_code="palm_oil_worker")
+    # Renewed into a later programme, but its own cover still runs into February.
+    _membership(
+        renewed,
+        other,
+        status="renewed",
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2026, 2, 28),
+    )
+    # Expired by now (1 March) yet it covered February: the PKS date lies in the past.
+    _membership(
+        expired,
+        other,
+        status="expired",
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2026, 2, 15),
+    )
+    # Starts after the fisher's five months: no overlap, even though it ends after the start.
+    _membership(
+        after_fisher_cover,
+        other,
+        status="active",
+        start_date=dt.date(2026, 7, 1),
+        end_date=dt.date(2026, 12, 31),
+    )
+    _membership(
+        palm,
+        other,
+        status="active",
+        start_date=dt.date(2026, 7, 1),
+        end_date=dt.date(2026, 12, 31),
+    )
+    assert reasons(programme, renewed) == ["covered_elsewhere"]
+    assert reasons(programme, expired) == ["covered_elsewhere"]
+    assert reasons(programme, after_fisher_cover) == []
+    # The same dates overlap an oil-palm worker's twelve months.
+    assert reasons(programme, palm) == ["covered_elsewhere"]
+
+
+def test_pending_cover_elsewhere_counts_in_the_fiscal_years_this_cover_touches(programme, admin):
+    last_year = make_programme(admin, name="Pekerja Rentan 2025", fiscal_year=2025, pks_date=None)
+    next_year = make_programme(admin, name="Pekerja Rentan 2027", fiscal_year=2027, pks_date=None)
+    waiting_2025, waiting_2027 = make_worker(admin), make_worker(admin)
+    palm_2027 = make_worker(admin, category_code="palm_oil_worker")
+    _membership(waiting_2025, last_year, status="submitted")
+    _membership(waiting_2027, next_year, status="verified")
+    _membership(palm_2027, next_year, status="candidate")
+    assert reasons(programme, waiting_2025) == []
+    # A fisher's cover ends in June 2026; an oil-palm worker's runs into January 2027.
+    assert reasons(programme, waiting_2027) == []
+    assert reasons(programme, palm_2027) == ["covered_elsewhere"]

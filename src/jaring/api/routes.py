@@ -18,6 +18,7 @@ from jaring.coverage.api import router as coverage_router
 from jaring.dedupe.api import router as dedupe_router
 from jaring.enrolment.api import router as enrolment_router
 from jaring.enrolment.exchange_api import router as exchange_router
+from jaring.enrolment.external_api import router as external_router
 from jaring.imports.api import router as imports_router
 from jaring.programs.api import router as programs_router
 
@@ -43,6 +44,7 @@ api.add_router("/duplicates/", dedupe_router)
 api.add_router("/programmes/", programs_router)
 api.add_router("/enrolment/", enrolment_router)
 api.add_router("/bpjs/", exchange_router)
+api.add_router("/external-cover/", external_router)
 api.add_router("/contributions/", contributions_router)
 api.add_router("/claims/", claims_router)
 api.add_router("/coverage/", coverage_router)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("bulk/", views.bulk_action, name="bulk"),
     path("<int:pk>/", views.membership_detail, name="detail"),
     path("bpjs/", include("jaring.enrolment.exchange_urls")),
+    path("external/", include("jaring.enrolment.external_urls")),
 ]

@@ -69,6 +69,13 @@ REASONS: tuple[Reason, ...] = (
         "Already covered by another programme in an overlapping period.",
     ),
     Reason(
+        "covered_outside",
+        "Sudah dilindungi di luar Jaring (BPU mandiri, penerima upah atau daerah lain) pada "
+        "masa yang tumpang tindih.",
+        "Already covered outside Jaring (self-paid, wage-earner or another region) in an "
+        "overlapping period.",
+    ),
+    Reason(
         "quota_full",
         "Kuota kategori pekerjaannya di program ini sudah habis.",
         "The quota for this occupation category is used up.",
@@ -78,6 +85,8 @@ REASON_BY_CODE = {r.code: r for r in REASONS}
 
 # Memberships that will be or are covering someone; the others no longer protect anyone.
 PENDING = (MembershipStatus.CANDIDATE, MembershipStatus.VERIFIED, MembershipStatus.SUBMITTED)
+# Memberships BPJS accepted: their cover ran or runs from start_date to end_date.
+DATED = (MembershipStatus.ACTIVE, MembershipStatus.RENEWED, MembershipStatus.EXPIRED)
 # A membership that ended before BPJS accepted it never cost anything nor took a place.
 COUNTS_FOR_QUOTA = ~Q(status=MembershipStatus.ENDED) | Q(start_date__isnull=False)
 
@@ -174,6 +183,56 @@ _NEVER = Q(pk__isnull=True)
 _ALWAYS = Q(pk__isnull=False)
 
 
+def overlapping_memberships(start: dt.date, end: dt.date) -> Q:
+    """Memberships whose cover overlaps `start`…`end`, or will once BPJS accepts them.
+
+    Active, renewed (its cover runs to its end date; the successor starts the day after) and
+    expired memberships covered their own dates. Candidate, verified and submitted ones have no
+    dates yet but hold a place that becomes cover in their programme's fiscal year; counting
+    them stops two programmes enrolling one worker for the same year and both paying. Ended
+    ones protect no one from the day they ended, and a BPJS refusal sends a membership back to
+    candidate, so neither needs a case of its own.
+    """
+    return Q(
+        status__in=DATED,
+        start_date__lte=end,
+        end_date__gte=start,
+    ) | Q(status__in=PENDING, programme__fiscal_year__range=(start.year, end.year))
+
+
+def _covered(
+    programme: Programme,
+    terms: list,
+    start: dt.date,
+    others: QuerySet,
+) -> tuple[Q, Q]:
+    """`covered_elsewhere` and `covered_outside` for this programme's cover period.
+
+    The period runs from `start` for the worker's category's months; a worker of a category the
+    programme does not take is held to the longest one, so every reason is still shown. Every
+    BPU membership carries JKK and JKM, so two memberships always share a benefit; a record of
+    cover outside Jaring counts when it shares one of the programme's benefits.
+    """
+    from jaring.enrolment.external_selectors import overlapping_cover  # enrolment imports us
+    from jaring.enrolment.services import cover_end  # one definition of a cover's last day
+
+    if not terms:
+        return _NEVER, _NEVER
+    longest = max(c.cover_months for c in terms)
+    groups: dict[int, Q] = {}
+    for c in terms:
+        groups[c.cover_months] = groups.get(c.cover_months, Q()) | Q(category_id=c.category_id)
+    groups[longest] |= ~Q(category_id__in=[c.category_id for c in terms])
+    elsewhere, outside = Q(), Q()
+    for months, in_group in groups.items():
+        end = cover_end(start, months)
+        elsewhere |= in_group & Exists(others.filter(overlapping_memberships(start, end)))
+        outside |= in_group & Exists(
+            overlapping_cover(start, end, programme.benefit_list).filter(nik=OuterRef("nik"))
+        )
+    return elsewhere, outside
+
+
 def judge(
     programme: Programme, *, on: dt.date, ignore_memberships: QuerySet | None = None
 ) -> Judge:
@@ -181,18 +240,13 @@ def judge(
 
     `ignore_memberships`: memberships not to count as other cover (the ones being renewed).
     """
-    allowed = [c.category_id for c in programme.categories.all()]
+    terms = list(programme.categories.all())
+    allowed = [c.category_id for c in terms]
     full = full_categories(programme)
-    start = cover_from(programme, on)
-    other_cover = Membership.objects.filter(worker=OuterRef("pk")).exclude(programme=programme)
+    others = Membership.objects.filter(worker=OuterRef("pk")).exclude(programme=programme)
     if ignore_memberships is not None:
-        other_cover = other_cover.exclude(pk__in=ignore_memberships.values("pk"))
-    # Every BPU membership carries JKK and JKM, so any two memberships share a benefit: cover
-    # overlaps when the periods do. Pending ones count within the same fiscal year.
-    other_cover = other_cover.filter(
-        Q(status__in=PENDING, programme__fiscal_year=programme.fiscal_year)
-        | Q(status=MembershipStatus.ACTIVE, end_date__gte=start)
-    )
+        others = others.exclude(pk__in=ignore_memberships.values("pk"))
+    elsewhere, outside = _covered(programme, terms, cover_from(programme, on), others)
     region_field = REGION_FIELD[programme.region.level]
     conditions: dict[str, Q | Exists] = {
         "too_young": Q(birth_date__gt=years_before(on, programme.min_age)),
@@ -206,7 +260,8 @@ def judge(
                 status=MembershipStatus.ENDED
             )
         ),
-        "covered_elsewhere": Exists(other_cover),
+        "covered_elsewhere": elsewhere,
+        "covered_outside": outside,
         "quota_full": Q(category_id__in=full) if full else _NEVER,
     }
     return Judge(programme, conditions)

@@ -1,0 +1,39 @@
+"""The page of cover outside Jaring: upload a list, see the records of your region."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from jaring.core.errors import DomainError
+from jaring.enrolment import external, external_selectors
+from jaring.enrolment.models import OutsideSegment
+from jaring.web.paging import page_number, paginate
+
+
+@login_required
+def external_cover_page(request):
+    context: dict = {"can_import": external.may_import(request.user)}
+    status = 200
+    if request.method == "POST" and context["can_import"]:
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["missing_file"] = True
+            status = 400
+        else:
+            try:
+                context["result"] = external.import_upload(
+                    actor=request.user, upload=upload, region_code=request.POST.get("region", "")
+                )
+            except DomainError as exc:
+                context["problems"], context["file_name"] = exc.problems, upload.name
+                status = 400
+    nik, segment = request.GET.get("nik", ""), request.GET.get("segment", "")
+    qs = external_selectors.search_external_covers(request.user, nik=nik, segment=segment)
+    context |= {
+        "page": paginate(qs, page_number(request.GET.get("page"))),
+        "nik": nik,
+        "segment": segment,
+        "segments": OutsideSegment.choices,
+    }
+    return render(request, "enrolment/external/page.html", context, status=status)
