@@ -15,6 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from jaring.claims.models import ClaimKind
 from jaring.claims.reports import MoneyReport, Row
+from jaring.core.cells import xlsx_row
 from jaring.rules.tables import rupiah
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,17 +91,14 @@ def report_xlsx(report: MoneyReport) -> bytes:
     sheet = wb.active
     sheet.title = "Laporan"
     bold = Font(bold=True)
-    sheet.append([title(report)])
-    sheet["A1"].font = bold
+    sheet.append(xlsx_row(sheet, [title(report)], font=bold))
     sheet.append([f"Tunggakan per / Arrears as of {report.as_of.isoformat()}"])
     sheet.append([])
     kinds = [f"{KIND_NAMES[k]}: {part}" for k in ClaimKind.values for part in ("n", "Rp")]
-    sheet.append(_HEAD + kinds)
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
+    sheet.append(xlsx_row(sheet, _HEAD + kinds, font=bold))
     for row in [*report.rows, report.total]:
         per_kind = [row.claims[k][part] for k in ClaimKind.values for part in ("count", "amount")]
-        sheet.append(_cells(row, total=row is report.total) + per_kind)
+        sheet.append(xlsx_row(sheet, _cells(row, total=row is report.total) + per_kind))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     out = io.BytesIO()

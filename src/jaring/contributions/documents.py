@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -19,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from jaring.contributions.models import Bill, LineStatus
 from jaring.contributions.selectors import bill_lines
+from jaring.core.cells import xlsx_row
 from jaring.rules.nik import mask
 from jaring.rules.tables import month_text, rupiah
 
@@ -73,38 +73,34 @@ def bill_xlsx(bill: Bill) -> bytes:
     summary = wb.create_sheet("Tagihan")
     summary.append(["Tagihan iuran BPJS Ketenagakerjaan (BPU) / Contribution bill"])
     for label, value in _header(bill):
-        summary.append([label, value])
+        summary.append(xlsx_row(summary, [label, value]))
     summary.append([])
     summary.append(["Kategori", "Dasar upah", "Iuran/bulan", "Rumus", "Regulasi", "Potongan iuran"])
     for row in _rates(bill):
-        summary.append(list(row))
+        summary.append(xlsx_row(summary, row))
     members = wb.create_sheet("Peserta")
-    bold = Font(bold=True)
     head = ["No", "KPJ", "NIK", "Nama", "Kategori", "Iuran", "Status", "Kumulatif"]
-    members.append([_bold(members, h, bold) for h in head])
+    members.append(xlsx_row(members, head, font=Font(bold=True)))
     for i, line in enumerate(bill_lines(bill).iterator(chunk_size=5000), start=1):
         m = line.membership
         members.append(
-            [
-                i,
-                m.kpj,
-                mask(m.worker.nik),
-                m.worker.full_name,
-                m.category_id,
-                line.amount,
-                line.get_status_display(),
-                line.cumulative if line.status == LineStatus.BILLED else None,
-            ]
+            xlsx_row(
+                members,
+                [
+                    i,
+                    m.kpj,
+                    mask(m.worker.nik),
+                    m.worker.full_name,
+                    m.category_id,
+                    line.amount,
+                    line.get_status_display(),
+                    line.cumulative if line.status == LineStatus.BILLED else None,
+                ],
+            )
         )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _bold(sheet, value: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
-    return cell
 
 
 class _Page:

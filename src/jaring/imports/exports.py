@@ -10,10 +10,9 @@ import csv
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
+from jaring.core.cells import text_cell
 from jaring.imports.columns import FIELDS, REASON_HEADER
 from jaring.imports.models import ImportBatch
 from jaring.imports.selectors import rejected_rows
@@ -27,22 +26,16 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REASON_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
-def _text(sheet: Worksheet, value: object, **style) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell
-
-
 def template_xlsx() -> bytes:
     book = Workbook(write_only=True)
     data = book.create_sheet("Data")
     data.freeze_panes = "A2"
     for i, _ in enumerate(_TEMPLATE_FIELDS):
         data.column_dimensions[chr(65 + i)].width = 20
-    data.append([_text(data, f.header, font=_BOLD, fill=_HEADER_FILL) for f in _TEMPLATE_FIELDS])
-    data.append([_text(data, f.example) for f in _TEMPLATE_FIELDS])
+    data.append(
+        [text_cell(data, f.header, font=_BOLD, fill=_HEADER_FILL) for f in _TEMPLATE_FIELDS]
+    )
+    data.append([text_cell(data, f.example) for f in _TEMPLATE_FIELDS])
     help_sheet = book.create_sheet("Petunjuk")
     help_sheet.column_dimensions["A"].width = 24
     help_sheet.column_dimensions["B"].width = 12
@@ -58,7 +51,7 @@ def template_xlsx() -> bytes:
     rows += [["", "", ""], ["Pekerjaan yang dikenal", "Kode", ""]]
     rows += [[c.name_id, c.code, ""] for c in OccupationCategory.objects.all()]
     for row in rows:
-        help_sheet.append([_text(help_sheet, v) for v in row])
+        help_sheet.append([text_cell(help_sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -82,8 +75,8 @@ def rejected_xlsx(batch: ImportBatch) -> bytes:
     sheet = book.create_sheet("Ditolak")
     headers = [h for h in batch.headers if h != REASON_HEADER]
     sheet.append(
-        [_text(sheet, h, font=_BOLD, fill=_HEADER_FILL) for h in headers]
-        + [_text(sheet, REASON_HEADER, font=_BOLD, fill=_REASON_FILL)]
+        [text_cell(sheet, h, font=_BOLD, fill=_HEADER_FILL) for h in headers]
+        + [text_cell(sheet, REASON_HEADER, font=_BOLD, fill=_REASON_FILL)]
     )
     wrap = Alignment(wrap_text=True, vertical="top")
     for original, reasons in (
@@ -92,8 +85,8 @@ def rejected_xlsx(batch: ImportBatch) -> bytes:
         cells = decode_json(original) or {}
         text = "\n".join(r["message_id"] for r in decode_json(reasons) or [])
         sheet.append(
-            [_text(sheet, cells.get(h)) for h in headers]
-            + [_text(sheet, text, alignment=wrap, fill=_REASON_FILL)]
+            [text_cell(sheet, cells.get(h)) for h in headers]
+            + [text_cell(sheet, text, alignment=wrap, fill=_REASON_FILL)]
         )
     out = io.BytesIO()
     book.save(out)

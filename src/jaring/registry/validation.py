@@ -69,6 +69,15 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
     out, _ = check_nik(data, today)
     if not data.full_name.strip():
         out.append(problem("full_name", "required", "Nama wajib diisi.", "Name is required."))
+    elif data.full_name.lstrip().startswith("="):
+        out.append(
+            problem(
+                "full_name",
+                "name_formula",
+                "Nama berisi rumus, bukan nama.",
+                "The name holds a formula, not a name.",
+            )
+        )
     if data.birth_date is None:
         out.append(
             problem(
