@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jaring.api.schemas import Strict, errors
+from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment import selectors as enrolment_selectors
 from jaring.programs import budget, selectors, services
-from jaring.programs.eligibility import REASONS
+from jaring.programs.eligibility import REASON_BY_CODE, REASONS
 from jaring.programs.models import Programme
 from jaring.registry.selectors import display_nik
 
@@ -220,26 +221,42 @@ class EligibilityQuery(Schema):
     offset: int = Field(0, ge=0)
 
 
-@router.get("/{programme_id}/eligibility", response={200: dict, **errors(401, 404)})
-def eligibility(request: HttpRequest, programme_id: int, query: Query[EligibilityQuery]):
-    """Counts per reason, and the workers on one page with every reason they are held back."""
-    programme = selectors.get_programme(request.auth, programme_id)
-    f = enrolment_selectors.EligibilityFilter(**query.model_dump(exclude={"limit", "offset"}))
-    judge, qs, counts = enrolment_selectors.eligibility_list(request.auth, programme, f)
-    page = qs[query.offset : query.offset + query.limit]
+def eligibility_out(
+    user, programme: Programme, f: enrolment_selectors.EligibilityFilter, *, limit: int, offset: int
+) -> dict[str, object]:
+    """Counts per reason, the reasons' messages, and one page of workers with their reasons."""
+    if f.reason and f.reason not in REASON_BY_CODE:
+        raise ValidationFailed(
+            Problem(
+                "reason_unknown",
+                f"Alasan '{f.reason}' tidak dikenal; yang ada: {', '.join(REASON_BY_CODE)}.",
+                f"Unknown reason '{f.reason}'; choose from: {', '.join(REASON_BY_CODE)}.",
+                field="reason",
+            )
+        )
+    judge, qs, counts = enrolment_selectors.eligibility_list(user, programme, f)
     return {
         "counts": counts,
+        "reasons": {r.code: r.problem(programme).as_dict() for r in REASONS},
         "filter": asdict(f),
         "items": [
             {
                 "worker": w.pk,
-                "nik": display_nik(request.auth, w.nik),
+                "nik": display_nik(user, w.nik),
                 "full_name": w.full_name,
                 "village": w.village_id,
                 "category": w.category_id,
                 "eligible": not any(getattr(w, f"r_{r.code}") for r in REASONS),
                 "reasons": [p.as_dict() for p in judge.reasons_of(w)],
             }
-            for w in page
+            for w in qs[offset : offset + limit]
         ],
     }
+
+
+@router.get("/{programme_id}/eligibility", response={200: dict, **errors(401, 404, 422)})
+def eligibility(request: HttpRequest, programme_id: int, query: Query[EligibilityQuery]):
+    """Counts per reason, and the workers on one page with every reason they are held back."""
+    programme = selectors.get_programme(request.auth, programme_id)
+    f = enrolment_selectors.EligibilityFilter(**query.model_dump(exclude={"limit", "offset"}))
+    return eligibility_out(request.auth, programme, f, limit=query.limit, offset=query.offset)

@@ -11,10 +11,15 @@ from jaring.enrolment.management.commands._exchange_cli import (
     dump,
     refuse,
 )
-from jaring.enrolment.selectors import EligibilityFilter, eligibility_list
+from jaring.enrolment.selectors import EligibilityFilter
 from jaring.programs import budget, selectors, services
-from jaring.programs.api import ProgrammeIn, ProgrammePatch, programme_changes, programme_out
-from jaring.programs.eligibility import REASONS
+from jaring.programs.api import (
+    ProgrammeIn,
+    ProgrammePatch,
+    eligibility_out,
+    programme_changes,
+    programme_out,
+)
 
 
 class Command(BaseCommand):
@@ -52,10 +57,17 @@ class Command(BaseCommand):
         what_if.add_argument("--months", type=int)
         what_if.add_argument("--category", default="")
         what_if.add_argument("--base", type=int)
-        eligible = action("eligibility", "how many workers are eligible, and why not")
+        eligible = action("eligibility", "how many workers are eligible, why not, and who")
+        eligible.add_argument(
+            "--reason", default="", help="only workers held back by this reason (a code)"
+        )
+        eligible.add_argument("--eligible", choices=("yes", "no"), default="")
+        eligible.add_argument("--q", default="", help="NIK or name")
         eligible.add_argument("--village", default="")
         eligible.add_argument("--district", default="")
         eligible.add_argument("--category", default="")
+        eligible.add_argument("--limit", type=int, default=50)
+        eligible.add_argument("--offset", type=int, default=0)
 
     def handle(self, *args, action, as_json, user, **options):
         actor = acting_user(user)
@@ -67,8 +79,29 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         if as_json:
             self.stdout.write(dump(out))
+        elif action == "eligibility":
+            self.stdout.write(self._eligibility_text(out))
         else:
             self.stdout.write(self._text(out))
+
+    @staticmethod
+    def _eligibility_text(out) -> str:
+        counts, reasons = out["counts"], out["reasons"]
+        lines = [f"{counts['eligible']} of {counts['total']} workers eligible."]
+        lines += [
+            f"  {counts[code]:>7}  {code:<22} {reasons[code]['message']}"
+            for code in reasons
+            if counts[code]
+        ]
+        if out["items"]:
+            lines.append("")
+        for w in out["items"]:
+            why = "; ".join(r["message"] for r in w["reasons"]) or "eligible"
+            lines.append(
+                f"{w['nik']}  {w['full_name'][:28]:<28} {w['village']:<13} "
+                f"{w['category']:<18} {why}"
+            )
+        return "\n".join(lines)
 
     @staticmethod
     def _text(out) -> str:
@@ -125,9 +158,12 @@ class Command(BaseCommand):
 
     def _eligibility(self, actor, programme, **o):
         p = selectors.get_programme(actor, programme)
-        f = EligibilityFilter(village=o["village"], district=o["district"], category=o["category"])
-        _, _, counts = eligibility_list(actor, p, f)
-        return {
-            "counts": counts,
-            "reasons": {r.code: {"id": r.message_id, "en": r.message_en} for r in REASONS},
-        }
+        f = EligibilityFilter(
+            eligible=o["eligible"],
+            reason=o["reason"],
+            q=o["q"],
+            village=o["village"],
+            district=o["district"],
+            category=o["category"],
+        )
+        return eligibility_out(actor, p, f, limit=o["limit"], offset=o["offset"])
