@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jaring.core.errors import DomainError
+from jaring.core.errors import DomainError, Problem, ValidationFailed
 from jaring.coverage.models import CoverageTarget
 from jaring.coverage.selectors import Coverage
 from jaring.programs import budget as programme_budget
@@ -111,10 +111,35 @@ def _default_by(c: Coverage) -> dt.date:
     return by if by > c.month else dt.date(c.month.year + 1, 12, 1)
 
 
+def _by_month(c: Coverage, by: str) -> dt.date:
+    """The month asked for, refused when it is unreadable or not after the month shown."""
+    month = parse_month(by)
+    if month is None:
+        raise ValidationFailed(
+            Problem(
+                "by_invalid",
+                f"Bulan target '{by}' tidak terbaca; tulis sebagai TTTT-BB, misalnya 2027-12.",
+                f"Target month '{by}' is unreadable; write it as YYYY-MM, e.g. 2027-12.",
+                field="by",
+            )
+        )
+    if month <= c.month:
+        raise ValidationFailed(
+            Problem(
+                "by_not_after",
+                f"Bulan target {month_text(month)} harus sesudah bulan yang dihitung "
+                f"({month_text(c.month)}).",
+                f"The target month {month_text(month)} must come after the month counted "
+                f"({month_text(c.month)}).",
+                field="by",
+            )
+        )
+    return month
+
+
 def project(c: Coverage, points: list[dict], *, by: str | None = None) -> Projection:
     """The projection from coverage `c` and its monthly `points`; `by` = YYYY-MM (default Dec)."""
-    by_month = (parse_month(by) if by else None) or _default_by(c)
-    by_month = max(by_month, add_months(c.month, 1))
+    by_month = _by_month(c, by) if by else _default_by(c)
     speed = pace(points)
     reached = c.gap_people is not None and c.gap_people <= 0
     reached_month = None

@@ -116,10 +116,15 @@ class Command(BaseCommand):
             f"  gap                 {d['gap_pct'] or '-'} pp, {n(c.gap_people)} people",
         ]
         pd = p.as_dict()
-        if pd["target_reached_month"]:
+        if pd["target_already_reached"]:
+            lines.append("  the target is reached")
+        elif pd["target_reached_month"]:
             lines.append(
                 f"  at the current pace the target is reached in {pd['target_reached_month']}"
             )
+        elif c.gap_people is not None:
+            pace = pd["pace_pp_per_month"] or "-"
+            lines.append(f"  not reached at the current pace ({pace} pp a month)")
         if pd["people_needed"]:
             lines.append(
                 f"  by {pd['by_month']}: {n(pd['people_needed'])} more people for "
