@@ -12,6 +12,7 @@ from jaring.api.schemas import Strict, errors
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment import selectors as enrolment_selectors
 from jaring.programs import budget, selectors, services
+from jaring.programs import what_if as questions
 from jaring.programs.eligibility import REASON_BY_CODE, REASONS
 from jaring.programs.models import Programme
 from jaring.registry.selectors import display_nik
@@ -201,13 +202,14 @@ class WhatIfQuery(Schema):
 def what_if(request: HttpRequest, programme_id: int, query: Query[WhatIfQuery]):
     """`budget=` gives `workers`; `workers=` gives `total`. Funder and benefits: the programme's."""
     programme = selectors.get_programme(request.auth, programme_id)
-    terms = {"months": query.months, "category_code": query.category or None, "base": query.base}
-    out: dict[str, object] = {}
-    if query.budget is not None:
-        out["capacity"] = budget.what_if_capacity(programme, budget=query.budget, **terms)
-    if query.workers is not None:
-        out["cost"] = budget.what_if_cost(programme, workers=query.workers, **terms)
-    return out
+    return questions.answer(
+        programme,
+        budget_rp=query.budget,
+        workers=query.workers,
+        months=query.months,
+        category=query.category,
+        base=query.base,
+    )
 
 
 class EligibilityQuery(Schema):

@@ -15,7 +15,7 @@ from jaring.core.errors import DomainError
 from jaring.enrolment import selectors as enrolment_selectors
 from jaring.enrolment import services as enrolment_services
 from jaring.enrolment.lifecycle import may
-from jaring.programs import budget, selectors, services
+from jaring.programs import budget, selectors, services, what_if
 from jaring.programs.defaults import age_limits
 from jaring.programs.eligibility import REASONS
 from jaring.programs.models import (
@@ -175,19 +175,13 @@ def programme_detail(request, pk: int):
     }
     try:
         context["budget"] = budget.programme_budget(programme)
-        if request.GET.get("budget"):
-            context["capacity"] = budget.what_if_capacity(
+        if request.GET.get("budget") or request.GET.get("workers"):
+            context |= what_if.answer(
                 programme,
-                budget=_int(request.GET["budget"]),
-                months=_int(request.GET.get("months")) or None,
-                category_code=request.GET.get("category") or None,
-            )
-        if request.GET.get("workers"):
-            context["cost"] = budget.what_if_cost(
-                programme,
-                workers=_int(request.GET["workers"]),
-                months=_int(request.GET.get("months")) or None,
-                category_code=request.GET.get("category") or None,
+                budget_rp=request.GET.get("budget"),
+                workers=request.GET.get("workers"),
+                months=request.GET.get("months"),
+                category=request.GET.get("category", ""),
             )
     except DomainError as exc:
         context["what_if_errors"] = exc.problems

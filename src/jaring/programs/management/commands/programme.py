@@ -12,7 +12,7 @@ from jaring.enrolment.management.commands._exchange_cli import (
     refuse,
 )
 from jaring.enrolment.selectors import EligibilityFilter
-from jaring.programs import budget, selectors, services
+from jaring.programs import budget, selectors, services, what_if
 from jaring.programs.api import (
     ProgrammeIn,
     ProgrammePatch,
@@ -52,11 +52,11 @@ class Command(BaseCommand):
         copy.add_argument("--budget-ceiling", type=int)
         action("budget", "planned, enrolled, active and remaining, in rupiah")
         what_if = action("what-if", "workers a budget covers, or the budget workers need")
-        what_if.add_argument("--budget", type=int)
-        what_if.add_argument("--workers", type=int)
-        what_if.add_argument("--months", type=int)
+        what_if.add_argument("--budget", metavar="RP")
+        what_if.add_argument("--workers")
+        what_if.add_argument("--months")
         what_if.add_argument("--category", default="")
-        what_if.add_argument("--base", type=int)
+        what_if.add_argument("--base", metavar="RP")
         eligible = action("eligibility", "how many workers are eligible, why not, and who")
         eligible.add_argument(
             "--reason", default="", help="only workers held back by this reason (a code)"
@@ -147,14 +147,14 @@ class Command(BaseCommand):
         return budget.programme_budget(selectors.get_programme(actor, programme)).as_dict()
 
     def _what_if(self, actor, programme, **o):
-        p = selectors.get_programme(actor, programme)
-        terms = {"months": o["months"], "category_code": o["category"] or None, "base": o["base"]}
-        out = {}
-        if o["budget"] is not None:
-            out["capacity"] = budget.what_if_capacity(p, budget=o["budget"], **terms)
-        if o["workers"] is not None:
-            out["cost"] = budget.what_if_cost(p, workers=o["workers"], **terms)
-        return out
+        return what_if.answer(
+            selectors.get_programme(actor, programme),
+            budget_rp=o["budget"],
+            workers=o["workers"],
+            months=o["months"],
+            category=o["category"],
+            base=o["base"],
+        )
 
     def _eligibility(self, actor, programme, **o):
         p = selectors.get_programme(actor, programme)
