@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pypdf import PdfReader
 
 from jaring.accounts.models import Role
 from jaring.core.errors import ValidationFailed
@@ -69,3 +70,14 @@ def test_the_api_refuses_a_past_target_month_naming_the_field(client):
     response = client.get("/api/coverage/", {"region": CITY, "month": "2026-10", "by": "2026-01"})
     assert response.status_code == 422
     assert json.loads(response.content)["errors"][0]["field"] == "by"
+
+
+def test_the_mayors_report_writes_numbers_and_sources_as_indonesian_reads_them(client):
+    _figures(people=1000, target="45", wage=300, self_paid=50, month="2026-10")
+    client.force_login(make_user(Role.PROGRAMME_OFFICER, CITY))
+    response = client.get(f"/coverage/{CITY}/report.pdf", {"month": "2026-10"})
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "35,00 %" in text and "45,00 %" in text  # coverage and target, decimal comma
+    assert "BPS Sakernas" in text and "sakernas" not in text.replace("BPS Sakernas", "")
+    assert "100 orang" in text  # the gap in people

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 
+from django.utils import translation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from jaring.coverage.models import PopulationSource
 from jaring.regions.models import Region
 from jaring.rules.tables import rupiah
 
@@ -26,8 +28,20 @@ def _n(value) -> str:
     return "–" if value is None else f"{int(value):,}".replace(",", ".")
 
 
+def _decimal(value) -> str:
+    """A decimal as Indonesian writes it: 3,376 is three and a bit, not three thousand."""
+    return "–" if value is None else str(value).replace(".", ",")
+
+
 def _pct(value) -> str:
-    return "–" if value is None else f"{value} %".replace(".", ",")
+    return "–" if value is None else f"{_decimal(value)} %"
+
+
+def _source(code: str | None) -> str:
+    if code not in PopulationSource.values:
+        return code or "–"
+    with translation.override("id"):
+        return str(PopulationSource(code).label)
 
 
 def _text(c: Canvas, x: float, y: float, text: str, size: float = 9, bold=False, color=None):
@@ -141,7 +155,7 @@ def report_pdf(region: Region, data: dict) -> bytes:
         left,
         y,
         f"Peserta aktif {_n(cov['participants'])} dari {_n(cov['working_population'])} penduduk "
-        f"bekerja (sumber: {cov['population_source'] or '–'} {cov['population_year'] or ''}). "
+        f"bekerja (sumber: {_source(cov['population_source'])} {cov['population_year'] or ''}). "
         f"Ukuran KPI BPJS (pekerja rentan APBD < 6 bulan iuran dihitung sebagian): "
         f"{_pct(cov['kpi_pct'])}.",
         8,
@@ -169,7 +183,7 @@ def report_pdf(region: Region, data: dict) -> bytes:
         facts += [
             ("Iuran dibayar Pemkot", rupiah(money["contributions_paid"])),
             ("Manfaat klaim dibayar", rupiah(money["benefits_paid"])),
-            ("Rasio manfaat : iuran", str(money["ratio"] or "–")),
+            ("Rasio manfaat : iuran", _decimal(money["ratio"])),
             ("Klaim (jumlah)", _n(money["claims"])),
         ]
     facts += [
@@ -187,7 +201,7 @@ def report_pdf(region: Region, data: dict) -> bytes:
     else:
         pace = proj["pace_pp_per_month"]
         lines = [
-            f"Laju 12 bulan terakhir: {pace or '–'} poin per bulan; "
+            f"Laju 12 bulan terakhir: {_decimal(pace)} poin persen per bulan; "
             + (
                 f"dengan laju ini target tercapai {proj['target_reached_month']}."
                 if proj["target_reached_month"]
