@@ -131,7 +131,8 @@ def test_four_unpaid_months_lapse_the_membership_three_do_not(admin, scenario):
     status = {n: Membership.objects.get(pk=m.pk) for n, m in people.items()}
     assert {n for n, m in status.items() if m.status == "ended"} == {"B", "C"}
     assert status["B"].end_reason == "lapsed"
-    assert status["B"].end_date == dt.date(2026, 3, 31)  # protection ended with the last paid month
+    # Protection ended with the last paid contribution month: B's March runs 10 Mar – 9 Apr.
+    assert status["B"].end_date == dt.date(2026, 4, 9)
     [event] = [e for e in history(status["B"]) if e.action == "membership.ended"]
     assert event.actor is None and event.after["end_reason"] == "lapsed"
     # Their unpaid months are no longer payable; the bills keep only A and D.

@@ -446,7 +446,7 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
     """Ends every active membership with more than the allowed consecutive unpaid months.
 
     The membership ends ("berakhir", reason lapsed) and its cover ends the day before its first
-    unpaid month; those months' unpaid lines are taken off their bills (no longer payable).
+    unpaid contribution month begins; those months' unpaid lines are taken off their bills (no longer payable).
     Fewer unpaid months are arrears that can still be paid. Audited per membership.
     """
     check_may(actor, "bill")
@@ -457,14 +457,21 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
         return result
     limit = arrears_rule()["max_consecutive_unpaid_months"]
     lapsed = _unpaid_runs(as_of, programme_ids, limit)
-    by_first: dict[int, list[int]] = defaultdict(list)
-    for mid, first in lapsed.items():
-        by_first[first].append(mid)
+    # Cover ends the day before the first unpaid contribution month begins (the member's start
+    # day in that month): the months paid keep their whole cover.
+    by_end: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    ids = list(lapsed)
+    for i in range(0, len(ids), _CHUNK):
+        starts = Membership.objects.filter(pk__in=ids[i : i + _CHUNK]).values_list(
+            "pk", "start_date"
+        )
+        for mid, start in starts:
+            begins = rules_contributions.contribution_month_start(start, lapsed[mid])
+            by_end[(lapsed[mid], begins - dt.timedelta(days=1))].append(mid)
     now = timezone.now()
     bills: set[int] = set()
-    for first, mids in sorted(by_first.items()):
+    for (first, ends_on), mids in sorted(by_end.items()):
         first_month = month_of(first)
-        ends_on = first_month - dt.timedelta(days=1)
         note = (
             f"more than {limit} consecutive months unpaid from {month_text(first_month)} "
             f"(as of {as_of.isoformat()})"
@@ -499,7 +506,8 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
             )
             bills.update(lines.values_list("bill_id", flat=True).distinct())
             result.lines_lapsed += lines.update(status=LineStatus.LAPSED)
-        result.by_first_unpaid_month[month_text(first_month)] = len(mids)
+        key = month_text(first_month)
+        result.by_first_unpaid_month[key] = result.by_first_unpaid_month.get(key, 0) + len(mids)
         result.memberships += len(mids)
     for bill_id in sorted(bills):
         recompute_cumulative(bill_id)

@@ -190,15 +190,20 @@ def month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def contribution_months(start: dt.date, last_covered: dt.date) -> range:
-    """The contribution months (as `month_index`) a cover from `start` to `last_covered` owes.
+def contribution_month_start(start: dt.date, index: int) -> dt.date:
+    """The day the contribution month `index` (a `month_index`) of a cover from `start` begins:
+    the start's day of the month, or the month's last day when it is shorter."""
+    year, month = divmod(index, 12)
+    days = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, days))
 
-    The k-th contribution month begins on the start's day of the month k months later (the
-    month's last day when it is shorter) and is owed once the cover reaches that day.
+
+def contribution_months(start: dt.date, last_covered: dt.date) -> range:
+    """The contribution months (as `month_index`) a cover from `start` to `last_covered` owes:
+    each one it reaches the first day of (`contribution_month_start`), and at least the first.
     """
     if last_covered < start:
         return range(0)
     first, last = month_index(start), month_index(last_covered)
-    days_in_last = calendar.monthrange(last_covered.year, last_covered.month)[1]
-    begun = last - first + (last_covered.day >= min(start.day, days_in_last))
+    begun = last - first + (last_covered >= contribution_month_start(start, last))
     return range(first, first + max(begun, 1))
