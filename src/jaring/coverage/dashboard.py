@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.claims import workflow
-from jaring.claims.reports import money_report
+from jaring.claims.reports import money_summary
 from jaring.contributions.models import Payment
 from jaring.core.errors import DomainError
-from jaring.coverage import projection, selectors
+from jaring.coverage import facts, projection, selectors
 from jaring.coverage.models import DashboardSnapshot, Segment
 from jaring.dedupe.models import PairStatus, ProbableDuplicate
-from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.budget import programme_budget
 from jaring.programs.models import Programme
 from jaring.regions.models import Region
@@ -63,21 +63,6 @@ def _segments(c: selectors.Coverage) -> list[dict[str, object]]:
     ]
 
 
-def _money(region: Region, year: int) -> dict[str, object]:
-    total = money_report(None, year=year, region_code=region.code).total
-    return {
-        "year": year,
-        "members": total.members,
-        "billed": total.billed,
-        "contributions_paid": total.paid,
-        "arrears": total.arrears,
-        "claims": total.claims_count,
-        "claims_amount": total.claims_amount,
-        "benefits_paid": total.benefits_paid,
-        "ratio": total.ratio,
-    }
-
-
 def _programmes(region: Region, year: int) -> list[dict[str, object]]:
     inside = Q(region_id=region.code) | Q(region__code__startswith=region.code + ".")
     out = []
@@ -92,7 +77,7 @@ def _programmes(region: Region, year: int) -> list[dict[str, object]]:
             "paid": paid,
         }
         try:
-            b = programme_budget(p)
+            b = programme_budget(p, groups=facts.enrolled_groups(p.pk))
             row |= {"planned": b.planned, "enrolled": b.enrolled, "active": b.active}
             row["members"] = sum(c.enrolled_workers for c in b.categories)
         except DomainError as exc:
@@ -102,20 +87,15 @@ def _programmes(region: Region, year: int) -> list[dict[str, object]]:
 
 
 def _expiring(region: Region, today: dt.date) -> dict[str, object]:
-    soon = Membership.objects.filter(
-        selectors.region_q(region),
-        status=MembershipStatus.ACTIVE,
-        end_date__gte=today,
-        end_date__lte=today + dt.timedelta(days=EXPIRY_DAYS),
-    )
-    by_month = {}
-    for row in soon.order_by().values("end_date").annotate(n=Count("id")):
-        key = month_text(row["end_date"])
-        by_month[key] = by_month.get(key, 0) + row["n"]
+    by_day = facts.expiring(region, today, today + dt.timedelta(days=EXPIRY_DAYS))
+    by_month: dict[str, int] = defaultdict(int)
+    for day, n in by_day.items():
+        by_month[month_text(day)] += n
+    soon = today + dt.timedelta(days=30)
     return {
         "within_days": EXPIRY_DAYS,
-        "within_30_days": soon.filter(end_date__lte=today + dt.timedelta(days=30)).count(),
-        "total": sum(by_month.values()),
+        "within_30_days": sum(n for day, n in by_day.items() if day <= soon),
+        "total": sum(by_day.values()),
         "by_month": [{"month": k, "members": v} for k, v in sorted(by_month.items())],
     }
 
@@ -128,6 +108,7 @@ def _duplicates(region: Region) -> int:
 
 def compute(region: Region, month: dt.date, *, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
+    facts.ensure(region, today)
     c = selectors.coverage(None, region, month, today=today)
     points = selectors.history(region, month, today=today)
     b = selectors.breakdowns(region, month, today=today)
@@ -142,7 +123,7 @@ def compute(region: Region, month: dt.date, *, today: dt.date | None = None) -> 
         "sex": b.sex,
         "disability": b.disability,
         "districts": b.districts,
-        "money": _money(region, month.year),
+        "money": money_summary(region, year=month.year, as_of=today),
         "programmes": _programmes(region, month.year),
         "expiring": _expiring(region, today),
         "duplicates_pending": _duplicates(region),

@@ -109,3 +109,100 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"dashboard {self.region_id} {self.month:%Y-%m}"
+
+
+# --- precomputed counts (see coverage.facts and docs/decisions/0002-coverage-facts.md) ----------
+
+
+class FactsState(models.Model):
+    """Whether a regency's facts are current: writes bump `changes`, a refresh records the
+    `changes` it started from and the day it counted up to (today's row goes stale at midnight).
+    """
+
+    regency_code = models.CharField(max_length=5, primary_key=True)
+    changes = models.PositiveBigIntegerField(default=0)
+    refreshed_changes = models.PositiveBigIntegerField(null=True)
+    refreshed_for = models.DateField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"facts {self.regency_code} ({self.refreshed_for})"
+
+
+class _Place(models.Model):
+    day = models.DateField()
+    province_code = models.CharField(max_length=2)
+    regency_code = models.CharField(max_length=5)
+    district_code = models.CharField(max_length=8)
+    members = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.district_code} {self.day}: {self.members}"
+
+
+class MemberFact(_Place):
+    """People covered on `day` (a month's last day, or the refresh day) in a district, by sex,
+    disability and whether the membership counting them is government-funded (the KPI).
+    `kpi_sixths` (refresh day only): their months of contributions paid, each capped at six."""
+
+    sex = models.CharField(max_length=1)
+    has_disability = models.BooleanField()
+    government = models.BooleanField()
+    kpi_sixths = models.PositiveBigIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["province_code", "day"]),
+            models.Index(fields=["regency_code", "day"]),
+            models.Index(fields=["district_code", "day"]),
+        ]
+
+
+class CategoryFact(_Place):
+    """People covered on `day` in a district by the occupation category of their membership."""
+
+    category_id = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["province_code", "day"]),
+            models.Index(fields=["regency_code", "day"]),
+            models.Index(fields=["district_code", "day"]),
+        ]
+
+
+class ExpiryFact(models.Model):
+    """Active memberships whose cover ends on `end_date` (on or after the refresh day)."""
+
+    province_code = models.CharField(max_length=2)
+    regency_code = models.CharField(max_length=5, db_index=True)
+    district_code = models.CharField(max_length=8)
+    end_date = models.DateField()
+    members = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["province_code", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.district_code} ends {self.end_date}: {self.members}"
+
+
+class QuotaFact(models.Model):
+    """Memberships of a programme in a regency that took a place (`programs.budget`), per
+    category, terms and start month, with how many are active: what the budget is priced from."""
+
+    regency_code = models.CharField(max_length=5, db_index=True)
+    programme_id = models.BigIntegerField(db_index=True)
+    category_id = models.CharField(max_length=40)
+    income_base = models.PositiveBigIntegerField()
+    months = models.PositiveSmallIntegerField()
+    month = models.DateField(null=True)
+    members = models.PositiveIntegerField()
+    active = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"programme {self.programme_id} {self.regency_code}: {self.members}"

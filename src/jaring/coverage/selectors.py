@@ -1,7 +1,8 @@
 """UCJ coverage of a region in a month: participants of every segment ÷ working population.
 
 Participants = Jaring's own members covered on the day counted (the month's last day, or today
-for the current month), counted live from the memberships, plus the other segments' counts the
+for the current month), read from the precomputed facts (`coverage.facts`), plus the other
+segments' counts the
 BPJS branch reported (the latest report at or before the month). The denominator is the region's
 working population for the month's year. Nothing is capped: a coverage above 100 % is shown as
 it is, with a warning; a missing denominator gives no percentage (and says so), never 0 or 100.
@@ -9,6 +10,7 @@ it is, with a warning; a missing denominator gives no percentage (and says so), 
 A BPJS KPI detail (RULES.md): government-funded vulnerable workers count fully only after six
 months of contributions, pro-rated below. Jaring shows that as a second figure (`kpi_pct`),
 from the months of contributions paid per member; the headline counts every covered member.
+The facts hold those months as of today, so the KPI figure is given for the running month only.
 """
 
 from __future__ import annotations
@@ -18,28 +20,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
-from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QuerySet, When
-from django.db.models.functions import TruncDate
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.claims.cover import COVERED
-from jaring.contributions.models import Bill, BillLine, LineStatus
 from jaring.core.errors import NotFound, Problem, ValidationFailed
+from jaring.coverage import facts
+from jaring.coverage.facts import KPI_FULL_MONTHS, day_counted
 from jaring.coverage.models import CoverageTarget, Segment, SegmentCount, WorkingPopulation
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.eligibility import REGION_FIELD
-from jaring.programs.models import Funder
 from jaring.regions.models import Level, Region
 from jaring.registry.models import Ecosystem, OccupationCategory
 from jaring.rules.tables import add_months, month_text, parse_month
 
 JARING = "jaring"  # the segment of Jaring's own members, beside `Segment`
-GOVERNMENT_FUNDERS = (Funder.CITY_APBD, Funder.PROVINCE_APBD, Funder.VILLAGE_APBDES)
-KPI_FULL_MONTHS = 6
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -112,13 +111,6 @@ def parse_month_arg(text: str | None, *, year: int | None = None, today: dt.date
     return month
 
 
-def day_counted(month: dt.date, today: dt.date | None = None) -> dt.date:
-    """The month's last day, or today while the month is running."""
-    today = today or timezone.localdate()
-    last = add_months(month, 1) - dt.timedelta(days=1)
-    return min(last, today)
-
-
 # --- Jaring's own members ------------------------------------------------------------------------
 
 
@@ -142,33 +134,15 @@ def region_q(region: Region, prefix: str = "") -> Q:
 
 
 def members_on(region: Region, day: dt.date) -> QuerySet[Membership]:
+    """The direct read the facts must agree with (`jaring coverage_facts --check`, tests)."""
     return Membership.objects.filter(region_q(region), covered_on(day))
 
 
-def _kpi_members(region: Region, day: dt.date, month: dt.date) -> tuple[int, Decimal]:
-    """(government-funded members covered on `day`, their members counted the KPI way)."""
-    covered = members_on(region, day).filter(programme__funder__in=GOVERNMENT_FUNDERS)
-    workers_sql, workers_params = (
-        covered.order_by().values("worker_id").distinct().query.sql_with_params()
-    )
-    m, line, bill = Membership._meta.db_table, BillLine._meta.db_table, Bill._meta.db_table
-    # Months of contributions paid per member (bills are paid in line order, see contributions).
-    sql = f"""
-        SELECT COUNT(*), COALESCE(SUM(CASE WHEN n >= %s THEN %s ELSE n END), 0) FROM (
-            SELECT w.worker_id, (
-                SELECT COUNT(*) FROM {line} l JOIN {bill} b ON b.id = l.bill_id
-                JOIN {m} m2 ON m2.id = l.membership_id
-                WHERE m2.worker_id = w.worker_id AND l.status = %s AND b.month <= %s
-                    AND l.cumulative <= b.paid
-            ) AS n
-            FROM ({workers_sql}) w
-        ) t
-    """
-    params = [KPI_FULL_MONTHS, KPI_FULL_MONTHS, LineStatus.BILLED, month, *workers_params]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        members, months = cur.fetchone()
-    return members, Decimal(months or 0) / KPI_FULL_MONTHS
+def people_on(region: Region, day: dt.date) -> int:
+    """People covered on `day` counted from the memberships themselves (a merged duplicate is
+    the record it was merged into): a full pass, for checking the facts."""
+    person = Coalesce("worker__merged_into_id", "worker_id")
+    return members_on(region, day).annotate(person=person).values("person").distinct().count()
 
 
 # --- the figure ---------------------------------------------------------------------------------
@@ -186,7 +160,7 @@ class Coverage:
     population_source: str
     population_year: int | None
     target_pct: Decimal | None
-    kpi_members: int = 0
+    kpi_members: int | None = None  # None: not known for this month (see the module's text)
     kpi_counted: Decimal = Decimal(0)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -199,12 +173,16 @@ class Coverage:
         return pct(self.participants, self.working_population)
 
     @property
-    def kpi_participants(self) -> Decimal:
+    def kpi_participants(self) -> Decimal | None:
         """Participants with under-6-month government-funded members pro-rated (BPJS KPI)."""
+        if self.kpi_members is None:
+            return None
         return self.participants - self.kpi_members + self.kpi_counted
 
     @property
     def kpi_pct(self) -> Decimal | None:
+        if self.kpi_participants is None:
+            return None
         return pct(self.kpi_participants, self.working_population)
 
     @property
@@ -246,9 +224,9 @@ class Coverage:
             "population_year": self.population_year,
             "coverage_pct": text(self.coverage_pct),
             "kpi_pct": text(self.kpi_pct),
-            "kpi_members_under_6_months_prorated": str(
-                (self.kpi_members - self.kpi_counted).quantize(CENT)
-            ),
+            "kpi_members_under_6_months_prorated": None
+            if self.kpi_members is None
+            else str((self.kpi_members - self.kpi_counted).quantize(CENT)),
             "target_pct": text(self.target_pct),
             "target_people": self.target_people,
             "gap_pct": text(self.gap_pct),
@@ -282,12 +260,13 @@ def coverage(
     month: dt.date,
     *,
     today: dt.date | None = None,
-    with_kpi: bool = True,
 ) -> Coverage:
     if user is not None and not in_scope(user, region.code):
         raise NotFound(Problem("not_found", "Wilayah tidak ditemukan.", "Region not found."))
+    today = today or timezone.localdate()
+    facts.ensure(region, today)
     day = day_counted(month, today)
-    jaring = members_on(region, day).values("worker_id").distinct().count()
+    jaring = facts.members(region, day)
     segments, segments_month = segment_counts(region, month)
     population = population_of(region, month.year)
     target = CoverageTarget.objects.filter(region=region, year=month.year).first()
@@ -303,8 +282,9 @@ def coverage(
         population_year=population.year if population else None,
         target_pct=target.target_pct if target else None,
     )
-    if with_kpi and jaring:
-        result.kpi_members, result.kpi_counted = _kpi_members(region, day, month)
+    if day == today:
+        result.kpi_members, sixths = facts.kpi(region, today)
+        result.kpi_counted = Decimal(sixths) / KPI_FULL_MONTHS
     result.warnings = _warnings(result)
     return result
 
@@ -396,24 +376,21 @@ class Breakdowns:
 
 def breakdowns(region: Region, month: dt.date, *, today: dt.date | None = None) -> Breakdowns:
     """Jaring's members covered on the day counted, by occupation, ecosystem, sex, disability
-    and (below a city) by district, with each district's coverage where its denominator is known.
-    """
+    and by the regions one level down (a province's regencies, a city's districts), each with
+    its coverage where its denominator is known. From the facts: every breakdown adds up to the
+    members counted."""
+    today = today or timezone.localdate()
+    facts.ensure(region, today)
     day = day_counted(month, today)
-    rows = (
-        members_on(region, day)
-        .order_by()
-        .values("category_id", "worker__sex", "worker__has_disability", "district_code")
-        .annotate(n=Count("worker_id", distinct=True))
-    )
-    by_category: dict[str, int] = defaultdict(int)
+    child = "regency_code" if region.level == Level.PROVINCE else "district_code"
     sex: dict[str, int] = {"F": 0, "M": 0}
     disability = {"with": 0, "without": 0}
-    by_district: dict[str, int] = defaultdict(int)
-    for r in rows:
-        by_category[r["category_id"]] += r["n"]
-        sex[r["worker__sex"]] = sex.get(r["worker__sex"], 0) + r["n"]
-        disability["with" if r["worker__has_disability"] else "without"] += r["n"]
-        by_district[r["district_code"]] += r["n"]
+    by_child: dict[str, int] = defaultdict(int)
+    for r in facts.by_person(region, day, child):
+        sex[r["sex"]] = sex.get(r["sex"], 0) + r["n"]
+        disability["with" if r["has_disability"] else "without"] += r["n"]
+        by_child[r[child]] += r["n"]
+    by_category = facts.by_category(region, day)
     categories = OccupationCategory.objects.in_bulk(list(by_category))
     cats = [
         {
@@ -431,11 +408,12 @@ def breakdowns(region: Region, month: dt.date, *, today: dt.date | None = None) 
         {"code": code, "name": str(Ecosystem(code).label), "members": eco.get(code, 0)}
         for code in Ecosystem.values
     ]
-    return Breakdowns(cats, ecosystems, sex, disability, _districts(region, month, by_district))
+    return Breakdowns(cats, ecosystems, sex, disability, _districts(region, month, by_child))
 
 
 def _districts(region: Region, month: dt.date, members: dict[str, int]) -> list[dict[str, object]]:
-    if region.level != Level.REGENCY:
+    """The regions one level down (none below a district: coverage stops at districts)."""
+    if region.level not in (Level.PROVINCE, Level.REGENCY):
         return []
     children = list(Region.objects.filter(parent=region).order_by("code"))
     populations = {
@@ -477,14 +455,9 @@ def first_month(region: Region) -> dt.date | None:
     sc = SegmentCount.objects.filter(region=region).order_by("month").first()
     if sc:
         candidates.append(sc.month)
-    m = (
-        Membership.objects.filter(region_q(region), start_date__isnull=False)
-        .order_by("start_date")
-        .values_list("start_date", flat=True)
-        .first()
-    )
-    if m:
-        candidates.append(m.replace(day=1))
+    first = facts.first_day(region)
+    if first:
+        candidates.append(first.replace(day=1))
     return min(candidates) if candidates else None
 
 
@@ -493,6 +466,8 @@ HISTORY_MONTHS = 48
 
 def history(region: Region, month: dt.date, *, today: dt.date | None = None) -> list[dict]:
     """Month by month up to `month` (at most four years), from the first month with data."""
+    today = today or timezone.localdate()
+    facts.ensure(region, today)
     start = first_month(region)
     if start is None:
         return []
@@ -513,7 +488,7 @@ def history(region: Region, month: dt.date, *, today: dt.date | None = None) -> 
     while m <= month:
         months.append(m)
         m = add_months(m, 1)
-    members = members_by_day(region, [day_counted(m, today) for m in months])
+    members = facts.members_by_day(region, [day_counted(m, today) for m in months])
     for m, jaring in zip(months, members, strict=True):
         current = reports.get(m, current)
         known = [y for y in populations if y <= m.year]
@@ -531,53 +506,6 @@ def history(region: Region, month: dt.date, *, today: dt.date | None = None) -> 
             }
         )
     return out
-
-
-def members_by_day(region: Region, days: list[dt.date]) -> list[int]:
-    """Distinct workers covered on each of `days`, the same figure as `members_on(...)` counted
-    day by day, from two grouped reads instead of one count per day (a four-year history of a
-    million members was 48 full counts).
-
-    Memberships are grouped by their cover span (start, end, day ended): a few hundred spans
-    however many members. A worker with more than one such membership in the region is counted
-    from their own rows, so that overlapping covers count once.
-    """
-    if not days:
-        return []
-    candidates = Membership.objects.filter(
-        region_q(region),
-        status__in=COVERED,
-        start_date__lte=max(days),
-        end_date__gte=min(days),
-    ).order_by()
-    ended_on = Case(
-        When(status=MembershipStatus.ENDED, then=TruncDate("status_changed_at")),
-        output_field=DateField(),
-    )
-    # An anti-join: NOT IN (workers with several) is planned per row by PostgreSQL when the
-    # subquery may be large (minutes for a million members).
-    several = Exists(candidates.filter(worker_id=OuterRef("worker_id")).exclude(pk=OuterRef("pk")))
-    counts = [0] * len(days)
-    spans = (
-        candidates.filter(~several)
-        .values("start_date", "end_date", ended=ended_on)
-        .annotate(n=Count("id"))
-    )
-    for s in spans:
-        last = min(s["end_date"], s["ended"]) if s["ended"] else s["end_date"]
-        for i, day in enumerate(days):
-            if s["start_date"] <= day <= last:
-                counts[i] += s["n"]
-    covered_days: dict[int, set[int]] = defaultdict(set)
-    for worker, first, end, ended in candidates.filter(several).values_list(
-        "worker_id", "start_date", "end_date", ended_on
-    ):
-        last = min(end, ended) if ended else end
-        covered_days[worker].update(i for i, day in enumerate(days) if first <= day <= last)
-    for covered in covered_days.values():
-        for i in covered:
-            counts[i] += 1
-    return counts
 
 
 def yearly(points: list[dict]) -> list[dict]:
