@@ -45,6 +45,7 @@ def test_every_bad_field_is_reported_at_once(admin):
             max_age=60,
             cover_start_rule="pks_date",
             pks_date=None,
+            status="active",
             categories=[
                 CategoryTerms("astronaut", 5, 10, BASE),
                 CategoryTerms("fisher", 0, 0, BASE),
@@ -83,7 +84,9 @@ def test_copy_to_next_year(admin):
     copy = copy_to_next_year(actor=admin, programme=p)
     assert copy.fiscal_year == 2027 and copy.name == "Perlindungan Pekerja Rentan 2027"
     assert copy.previous == p and copy.status == ProgrammeStatus.DRAFT
-    assert copy.pks_date is None and copy.cover_start_rule == "acceptance"
+    # Next year's PKS is not signed yet: the rule stays, the agreement is cleared.
+    assert (copy.pks_number, copy.pks_date, copy.cover_start_rule) == ("", None, "pks_date")
+    assert copy.legal_basis == "Perwali Singkawang 1/2026"
     assert sorted(copy.categories.values_list("category_id", "cover_months", "quota")) == [
         ("fisher", 5, 100),
         ("palm_oil_worker", 12, 50),

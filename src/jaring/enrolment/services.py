@@ -32,7 +32,7 @@ from jaring.enrolment import bulk
 from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, check_may, sources_of
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
-from jaring.programs import budget, eligibility
+from jaring.programs import agreement, budget, eligibility
 from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
 from jaring.programs.selectors import programmes_for
 from jaring.registry.models import Worker
@@ -278,6 +278,9 @@ def mark_submitted(*, actor: User, memberships: QuerySet[Membership], reason: st
     """Called by the BPJS exchange when a batch file is made; the batch lines link each
     membership to its batch, and `reason` names the batch in the audit."""
     check_may(actor, "submit")
+    agreement.check_cover_can_start(
+        Programme.objects.filter(pk__in=memberships.values("programme_id")), "submit"
+    )
     return _transition(
         actor=actor,
         memberships=memberships,
@@ -704,6 +707,7 @@ def renew(
     check_may(actor, "renew")
     on = on or timezone.localdate()
     into = _check_programme(actor, into)
+    agreement.check_cover_can_start([into], "renew")
     by_status = dict(
         memberships.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
     )

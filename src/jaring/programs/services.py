@@ -228,13 +228,21 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
                 "The budget ceiling must be more than 0.",
             )
         )
-    if data.cover_start_rule == CoverStartRule.PKS_DATE and data.pks_date is None:
+    # A draft may wait for its agreement (agreement.check_cover_can_start keeps its members
+    # from BPJS meanwhile); a programme in force must say when its cover starts.
+    if (
+        data.cover_start_rule == CoverStartRule.PKS_DATE
+        and data.pks_date is None
+        and data.status != ProgrammeStatus.DRAFT
+    ):
         problems.append(
             _p(
                 "pks_date",
                 "pks_date_required",
-                "Tanggal PKS wajib diisi bila perlindungan dimulai dari tanggal PKS.",
-                "The PKS date is required when cover starts on the PKS date.",
+                "Tanggal PKS wajib diisi bila perlindungan dimulai dari tanggal PKS (program "
+                "berstatus draf boleh menunggu PKS-nya).",
+                "The PKS date is required when cover starts on the PKS date (a draft may wait "
+                "for its PKS).",
             )
         )
     if not 0 <= data.min_age <= data.max_age <= 120:
@@ -466,17 +474,20 @@ def _next_name(name: str, year: int) -> str:
 def copy_to_next_year(
     *, actor: User, programme: Programme, name: str = "", budget_ceiling: int | None = None
 ) -> Programme:
-    """A draft for the next fiscal year with the same terms; the new PKS date is left empty."""
+    """A draft for the next fiscal year with the same terms, waiting for next year's PKS.
+
+    The legal basis (a mayoral regulation usually runs for years) is kept for the officer to
+    check. The PKS is signed per year, so its number and date are cleared rather than carried
+    over as if they bound next year; the cover start rule stays, and until the new PKS is
+    entered nobody is renewed into the copy or sent to BPJS (`agreement.check_cover_can_start`).
+    """
     check_manager(actor, programme.region_id)
     data = programme_input(programme)
     data.fiscal_year = programme.fiscal_year + 1
     data.name = name.strip() or _next_name(programme.name, programme.fiscal_year)
     data.status = ProgrammeStatus.DRAFT
+    data.pks_number = ""
     data.pks_date = None
-    if data.cover_start_rule == CoverStartRule.PKS_DATE:
-        # Without next year's agreement cover can only start on acceptance; the officer sets
-        # the rule back when the new PKS is signed.
-        data.cover_start_rule = CoverStartRule.ACCEPTANCE
     if budget_ceiling is not None:
         data.budget_ceiling = budget_ceiling
     copy = create_programme(actor=actor, data=data)
