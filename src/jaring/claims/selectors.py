@@ -121,6 +121,7 @@ def claim_dict(user: User | None, c: Claim, *, detail: bool = False) -> dict[str
         "paid_on": c.paid_on.isoformat() if c.paid_on else None,
         "payment_reference": c.payment_reference,
         "rejection_reason": c.rejection_reason,
+        "correctable": c.status in workflow.EDITABLE,
     }
     if not detail:
         return out

@@ -299,10 +299,6 @@ def register_claim(
     return claim
 
 
-# Claims whose facts may still be corrected: once BPJS approved, the amounts are final.
-EDITABLE = (ClaimStatus.SUBMITTED, ClaimStatus.VERIFIED)
-
-
 def input_of(claim: Claim) -> ClaimInput:
     """What was recorded on the claim, as the input a correction starts from."""
     return ClaimInput(
@@ -417,7 +413,7 @@ def correct_claim(
     workflow.check_may(actor, "register")
     today = today or timezone.localdate()
     c = _locked(actor, claim)
-    if c.status not in EDITABLE:
+    if c.status not in workflow.EDITABLE:
         raise _not_editable(c)
     problems = []
     if not reason.strip():

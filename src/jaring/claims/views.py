@@ -102,7 +102,7 @@ def claim_new(request):
 def claim_correct(request, pk: int):
     _allowed(request, "register")
     claim = _claim(request, pk)
-    if claim.status not in services.EDITABLE:
+    if claim.status not in workflow.EDITABLE:
         messages.error(
             request, _("An approved, paid or rejected claim can no longer be corrected.")
         )
@@ -177,7 +177,7 @@ def claim_detail(request, pk: int):
             "can_add_documents": workflow.may(request.user, "register")
             and claim.status not in (ClaimStatus.PAID, ClaimStatus.REJECTED),
             "can_correct": workflow.may(request.user, "register")
-            and claim.status in services.EDITABLE,
+            and claim.status in workflow.EDITABLE,
             "events": history(claim),
         },
     )

@@ -37,6 +37,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reject": (frozenset({S.SUBMITTED, S.VERIFIED, S.APPROVED}), S.REJECTED),
 }
 ACTIONS = tuple(TRANSITIONS)
+# Claims whose facts may still be corrected: once BPJS approved, the amounts are final.
+EDITABLE = (S.SUBMITTED, S.VERIFIED)
 # For messages in Bahasa Indonesia whatever the request language (labels follow the request).
 STATUS_ID = {
     S.SUBMITTED: "diajukan",
