@@ -25,6 +25,7 @@ from jaring.contributions.models import (
     Payment,
 )
 from jaring.core.errors import Conflict, NotFound, Problem, ValidationFailed
+from jaring.coverage import facts as coverage_facts
 from jaring.programs.models import Programme
 from jaring.rules.tables import month_text, rupiah
 
@@ -48,6 +49,7 @@ def status_of(bill: Bill) -> str:
 
 def _allocate(bill: Bill, amount: int, source: str, payment: Payment | None) -> Allocation:
     bill.paid += amount
+    coverage_facts.changed(regencies=coverage_facts.regencies_of_programmes([bill.programme_id]))
     bill.status = status_of(bill)
     bill.save(update_fields=["paid", "status", "updated_at"])
     return Allocation.objects.create(bill=bill, payment=payment, source=source, amount=amount)

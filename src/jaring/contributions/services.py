@@ -37,6 +37,7 @@ from jaring.contributions.models import (
 from jaring.contributions.payment_services import apply_credit, status_of
 from jaring.contributions.rate_tables import current_tables
 from jaring.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from jaring.coverage import facts as coverage_facts
 from jaring.enrolment import bulk as membership_bulk
 from jaring.enrolment.models import EndReason, Membership, MembershipStatus
 from jaring.programs.budget import RULES_FUNDER, rule_problem
@@ -512,6 +513,7 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
     for bill_id in sorted(bills):
         recompute_cumulative(bill_id)
         refresh_totals(Bill.objects.select_for_update().get(pk=bill_id))
+    coverage_facts.changed(regencies=coverage_facts.regencies_of_programmes(programme_ids))
     return result
 
 

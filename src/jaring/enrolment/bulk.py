@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from jaring.accounts.models import AuditEvent, User
+from jaring.coverage import facts as coverage_facts
 from jaring.enrolment.models import Membership
 from jaring.programs.models import ProgrammeCategory
 from jaring.registry.models import Worker
@@ -63,9 +64,11 @@ def insert_memberships(
         cur.execute(f"INSERT INTO {_CHOSEN} (id) {sub}", sub_params)
         try:
             cur.execute(sql, (status, stamp, stamp, stamp, programme_id))
-            return cur.rowcount
+            inserted = cur.rowcount
         finally:
             cur.execute(f"DROP TABLE {_CHOSEN}")
+    coverage_facts.changed(regencies=coverage_facts.regencies_of_programmes([programme_id]))
+    return inserted
 
 
 def audit_memberships(

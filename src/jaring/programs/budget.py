@@ -7,6 +7,7 @@ rules price each such group once, so pricing 100,000 memberships is a handful of
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -132,11 +133,14 @@ class ProgrammeBudget:
         }
 
 
-def programme_budget(programme: Programme, *, on: dt.date | None = None) -> ProgrammeBudget:
+def programme_budget(
+    programme: Programme, *, on: dt.date | None = None, groups: Iterable[dict] | None = None
+) -> ProgrammeBudget:
     """Planned = quota × months; enrolled = every membership that took a place; active = active.
 
     A membership whose cover has started is priced from its own start month; one still waiting
-    for BPJS from the first day cover could start.
+    for BPJS from the first day cover could start. `groups`: the memberships already counted
+    (`enrolled_groups` rows, e.g. from the coverage facts) instead of counting them here.
     """
     start = cover_from(programme, on or timezone.localdate())
     out = ProgrammeBudget(ceiling=programme.budget_ceiling, start=start)
@@ -170,17 +174,7 @@ def programme_budget(programme: Programme, *, on: dt.date | None = None) -> Prog
         )
         by_code[pc.category_id] = row
         out.categories.append(row)
-    groups = (
-        Membership.objects.filter(COUNTS_FOR_QUOTA, programme=programme)
-        .values("category_id", "income_base", "months")
-        .annotate(
-            month=TruncMonth("start_date"),
-            n=Count("id"),
-            n_active=Count("id", filter=Q(status=MembershipStatus.ACTIVE)),
-        )
-        .order_by()
-    )
-    for g in groups:
+    for g in enrolled_groups(programme) if groups is None else groups:
         try:
             cost = per_worker(
                 programme,
@@ -201,6 +195,20 @@ def programme_budget(programme: Programme, *, on: dt.date | None = None) -> Prog
         row.active_workers += g["n_active"]
         row.active += g["n_active"] * cost
     return out
+
+
+def enrolled_groups(programme: Programme):
+    """Memberships that took a place, per category, terms and start month, with the active."""
+    return (
+        Membership.objects.filter(COUNTS_FOR_QUOTA, programme=programme)
+        .values("category_id", "income_base", "months")
+        .annotate(
+            month=TruncMonth("start_date"),
+            n=Count("id"),
+            n_active=Count("id", filter=Q(status=MembershipStatus.ACTIVE)),
+        )
+        .order_by()
+    )
 
 
 def cost_of_new(programme: Programme, counts: dict[str, int], *, start: dt.date) -> int:

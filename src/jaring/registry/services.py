@@ -13,6 +13,7 @@ from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
 from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.coverage import facts as coverage_facts
 from jaring.regions.models import Level, Region
 from jaring.registry.models import OccupationCategory, Worker
 from jaring.registry.names import name_key, tidy_name
@@ -216,6 +217,7 @@ def update_worker(
     if after == before:
         return worker
     worker.save()
+    coverage_facts.changed(worker.memberships.all())  # sex and disability are counted
     audit.record(
         actor=actor,
         action="update",
