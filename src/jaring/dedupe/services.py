@@ -222,14 +222,31 @@ def run_dedupe(
     return run
 
 
-def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None = None) -> int:
+def _laps(timings: dict[str, float]):
+    """A stopwatch writing the seconds since its last lap into `timings` under each name."""
+    last = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        timings[name] = round(now - last, 2)
+        last = now
+
+    return lap
+
+
+def find_probable_duplicates_for_batch(
+    *, batch_id: int, threshold: float | None = None, timings: dict[str, float] | None = None
+) -> int:
     """Checks an import batch's new rows against the registry and against each other.
 
     Queues row–worker pairs and row–row pairs (the same person typed twice with another NIK)
     and notes each flagged row's pairs among its reasons, for the preview. Returns how many rows
     have at least one probable duplicate. Called by the import check; with no model yet and a
-    registry too small to train one, nothing is flagged.
+    registry too small to train one, nothing is flagged. `timings`, if given, receives the
+    seconds each step took.
     """
+    lap = _laps({} if timings is None else timings)
     threshold = _check_threshold(threshold or default_threshold())
     live = Worker.objects.filter(merged_into__isnull=True)
     if not DedupeModel.objects.exists() and live.count() < MIN_RECORDS_TO_TRAIN:
@@ -238,6 +255,7 @@ def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None
     if rows.is_empty():
         return 0
     registry = frames.registry_frame()
+    lap("read")
     saved = current_model(registry=registry)
     model = linkage.TrainedModel.from_dict(saved.model)
     decided = _decided_nik_pairs().implode()
@@ -251,7 +269,9 @@ def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None
     to_registry = undecided(
         linkage.score_candidates(rows, registry, model, threshold=threshold), registry
     )
+    lap("against_registry")
     within = undecided(linkage.score_registry(rows, model, threshold=threshold), rows)
+    lap("within_file")
     with transaction.atomic():
         ProbableDuplicate.objects.filter(batch_id=batch_id, status=PairStatus.PENDING).delete()
         common = {"model": model, "batch_id": batch_id, "run_id": None}
@@ -264,6 +284,7 @@ def find_probable_duplicates_for_batch(*, batch_id: int, threshold: float | None
             )
         )
         row_notes.write(batch_id)
+    lap("queue")
     flagged = pl.concat([to_registry["unique_id_l"], within["unique_id_l"], within["unique_id_r"]])
     return flagged.n_unique()
 
