@@ -1,11 +1,15 @@
+import datetime as dt
+
 import pytest
 
 from jaring.accounts.audit import history
 from jaring.accounts.models import Role
 from jaring.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jaring.enrolment import services as enrolment
 from jaring.programs.models import ProgrammeStatus
 from jaring.programs.services import CategoryTerms, copy_to_next_year, update_programme
-from tests.factories import make_user
+from jaring.registry.models import Worker
+from tests.factories import make_user, make_worker
 from tests.programs.factories import BASE, SINGKAWANG, make_programme
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +114,14 @@ def test_update_refuses_unknown_fields(admin):
     with pytest.raises(ValidationFailed) as exc:
         update_programme(actor=admin, programme=make_programme(admin), changes={"colour": 1})
     assert codes(exc) == {("unknown_field", "colour")}
+
+
+def test_a_ceiling_below_what_members_cost_is_refused_in_rupiah(admin):
+    p = make_programme(admin)
+    make_worker(admin)
+    enrolment.enrol(actor=admin, programme=p, workers=Worker.objects.all(), on=dt.date(2026, 3, 1))
+    with pytest.raises(Conflict) as exc:
+        update_programme(actor=admin, programme=p, changes={"budget_ceiling": 50_000})
+    [problem] = exc.value.problems
+    assert problem.code == "ceiling_below_enrolled"
+    assert problem.message_id == "Pagu Rp50.000 lebih kecil dari biaya peserta terdaftar Rp84.000."

@@ -27,6 +27,7 @@ from jaring.programs.models import (
 from jaring.regions.models import Region
 from jaring.registry.models import OccupationCategory
 from jaring.rules.errors import RuleError
+from jaring.rules.tables import rupiah
 
 MANAGERS = {Role.ADMIN, Role.PROGRAMME_OFFICER}
 MAX_COVER_MONTHS = 60
@@ -417,10 +418,10 @@ def _check_commitments(programme: Programme) -> None:
                 _p(
                     "budget_ceiling",
                     "ceiling_below_enrolled",
-                    f"Pagu Rp{programme.budget_ceiling:,} lebih kecil dari biaya peserta "
-                    f"terdaftar Rp{enrolled:,}.",
-                    f"The ceiling Rp{programme.budget_ceiling:,} is below the cost of those "
-                    f"enrolled, Rp{enrolled:,}.",
+                    f"Pagu {rupiah(programme.budget_ceiling)} lebih kecil dari biaya peserta "
+                    f"terdaftar {rupiah(enrolled)}.",
+                    f"The ceiling {rupiah(programme.budget_ceiling)} is below the cost of those "
+                    f"enrolled, {rupiah(enrolled)}.",
                 )
             )
     if problems:
