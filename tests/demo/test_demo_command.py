@@ -57,7 +57,7 @@ def test_demo_loads_the_city_and_singkawang_2025_once():
     # Counted after the programme is loaded: the base city's workers and the programme's.
     everyone = 120 + SCENARIO_WORKERS
     assert f"Workers in Kota Singkawang: {everyone} ({everyone} added now)." in first
-    assert f"singkawang-2025: {SINGKAWANG.programme_name}" in first
+    assert f"singkawang-2025:\n  {SINGKAWANG.programme_name} (APBD Kota Singkawang 2025)" in first
     assert "pekerja rentan: 155 × 5 months × Rp16.800 = Rp13.020.000" in first
     assert "coverage 2025-12: 27.00 %" in first
 
@@ -105,7 +105,10 @@ def test_a_named_scenario_loads_that_programme_and_the_users_but_not_the_base_ci
     assert "Workers in Kota Singkawang" not in out
     workers = sum(sum(q.values()) for _, _, q in loader.scaled(SCENARIOS["bontang-2023"], 0.02))
     assert f"Workers in Kota Bontang: {workers} ({workers} added now)." in out
-    assert "bontang-2023: Perlindungan Pekerja Rentan 2023" in out
+    assert "bontang-2023:\n  Perlindungan Pekerja Rentan 2023 (Perwali Bontang" in out
+    # The published year's money beside Jaring's: the claims do not shrink with the scale.
+    assert "2023, Jaring's money report (published): claims paid 2 (2), benefits paid " in out
+    assert "Rp120.000.000 (Rp120.000.000)" in out
     assert set(Worker.objects.values_list("source", flat=True)) == {"demo:bontang-2023"}
     assert set(Worker.objects.values_list("regency_code", flat=True)) == {"64.74"}
     assert Programme.objects.get().region_id == "64.74"

@@ -17,27 +17,29 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, Count, F, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
 from jaring.accounts.models import User
+from jaring.claims import reports as claim_reports
 from jaring.claims import services as claim_services
 from jaring.claims.entitlements import ChildInput, ClaimInput
-from jaring.claims.models import ClaimKind, SchoolLevel
+from jaring.claims.models import DEATH_KINDS
 from jaring.contributions import payment_services, rate_services
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill, RateImport
 from jaring.coverage import selectors as coverage
 from jaring.coverage import services as coverage_services
 from jaring.coverage.models import PopulationSource, Segment
-from jaring.demo.scenarios.specs import SCENARIOS, Scenario
+from jaring.demo.scenarios.specs import SCENARIOS, Claims, ProgrammeSpec, Scenario
 from jaring.demo.services import ensure_users
 from jaring.demo.synthetic import iter_people, people_frame
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs import budget as programme_budget
 from jaring.programs import services as programme_services
+from jaring.programs.eligibility import years_before
 from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
 from jaring.regions.models import Region
 from jaring.registry.bulk import insert_workers
@@ -49,20 +51,45 @@ INCOME_BASE = 1_000_000  # the lowest base: what city budgets pay for
 
 
 @dataclass
-class Loaded:
-    key: str
-    skipped: bool = False
-    workers: int = 0
-    members: int = 0
+class ProgrammeLoaded:
+    name: str
     budget: int = 0
     budget_groups: list[dict] = field(default_factory=list)
+    workers: int = 0  # synthetic workers added for it (earlier programmes' members come back)
+    members: int = 0
     bills: int = 0
     billed: int = 0
     paid: int = 0
     claims: int = 0
     claims_paid: int = 0
+
+
+@dataclass
+class Loaded:
+    key: str
+    skipped: bool = False
+    programmes: list[ProgrammeLoaded] = field(default_factory=list)
+    # The published years' money as Jaring reports it (`claims.reports.money_summary`).
+    money: dict[int, dict] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     coverage: dict = field(default_factory=dict)
+
+    @property
+    def workers(self) -> int:
+        return sum(p.workers for p in self.programmes)
+
+    # The programme the scenario is named after (the last one).
+    @property
+    def budget(self) -> int:
+        return self.programmes[-1].budget
+
+    @property
+    def budget_groups(self) -> list[dict]:
+        return self.programmes[-1].budget_groups
+
+    @property
+    def claims(self) -> int:
+        return self.programmes[-1].claims
 
 
 def quotas(weights: dict[str, float], total: int) -> dict[str, int]:
@@ -77,24 +104,25 @@ def quotas(weights: dict[str, float], total: int) -> dict[str, int]:
     return out
 
 
-def scaled(s: Scenario, scale: float) -> list[tuple[str, int, dict[str, int]]]:
-    """(label, cover months, quotas) per group, headcounts multiplied by `scale`."""
+def scaled(p: ProgrammeSpec | Scenario, scale: float) -> list[tuple[str, int, dict[str, int]]]:
+    """(label, cover months, quotas) per group, headcounts multiplied by `scale` (a scenario:
+    its named programme's groups)."""
     out = []
-    for g in s.groups:
+    for g in p.groups:
         n = max(len(g.categories), round(g.headcount * scale))
         out.append((g.label, g.cover_months, quotas(g.categories, n)))
     return out
 
 
-def planned_budget(s: Scenario, groups) -> tuple[int, list[dict]]:
+def planned_budget(p: ProgrammeSpec | Scenario, groups) -> tuple[int, list[dict]]:
     """The programme's cost from the rate tables: each group's workers × months × rate."""
-    start = s.pks_date.replace(day=1)
+    start = p.pks_date.replace(day=1)
     total, parts = 0, []
     for label, months, q in groups:
         cost = rules_budget.cost(
             [rules_budget.Group(workers=sum(q.values()), months=months, base=INCOME_BASE)],
             start=start,
-            funder=programme_budget.RULES_FUNDER[s.funder],
+            funder=programme_budget.RULES_FUNDER[p.funder],
         )
         total += cost.total
         parts.append(
@@ -130,39 +158,49 @@ def ensure_holidays() -> None:
     )
 
 
-def _workers(s: Scenario, groups, source: str) -> int:
-    """Synthetic workers of the programme's categories, exactly the quotas, never a NIK twice."""
-    wanted = {code: n for _, _, q in groups for code, n in q.items()}
+def _workers(s: Scenario, p: ProgrammeSpec, groups, source: str, seed: int) -> int:
+    """Synthetic workers of the programme's categories, never a NIK twice: as many as its quotas
+    need beyond the scenario's living workers of each category (an earlier programme's)."""
+    living = dict(
+        Worker.objects.filter(source=source, died_on__isnull=True)
+        .order_by()
+        .values_list("category_id")
+        .annotate(n=Count("pk"))
+    )
+    wanted = {code: n - living.get(code, 0) for _, _, q in groups for code, n in q.items()}
+    wanted = {code: n for code, n in wanted.items() if n > 0}
     total = sum(wanted.values())
+    if not total:
+        return 0
     registered = set(Worker.objects.filter(regency_code=s.city).values_list("nik", flat=True))
-    rng = random.Random(s.seed)
+    rng = random.Random(seed)
     people = iter_people(
         total * 3,
         region=s.city,
-        seed=s.seed,
+        seed=seed,
         categories={k: float(v) for k, v in wanted.items()},
         age_range=(20, 58),
-        today=s.pks_date,
-        disability_rate=0.0 if s.disabilities is not None else 0.02,
+        today=p.pks_date,
+        disability_rate=0.0 if p.disabilities is not None else 0.02,
     )
     chosen, left = [], dict(wanted)
-    for p in people:
-        if p.nik in registered or not left.get(p.category_code):
+    for person in people:
+        if person.nik in registered or not left.get(person.category_code):
             continue
-        left[p.category_code] -= 1
-        chosen.append(p)
+        left[person.category_code] -= 1
+        chosen.append(person)
         if len(chosen) == total:
             break
     if len(chosen) < total:
         raise RuntimeError(f"could not generate {total} distinct workers for {s.key}")
-    if s.disabilities is not None:
-        n = round(s.disabilities * total / s.headcount)
-        for p in rng.sample(chosen, n):
-            p.has_disability, p.disability_kind = True, "physical"
+    if p.disabilities is not None:
+        n = round(p.disabilities * total / p.headcount)
+        for person in rng.sample(chosen, n):
+            person.has_disability, person.disability_kind = True, "physical"
     return insert_workers(people_frame(chosen), source=source)
 
 
-def _programme(s: Scenario, groups, admin: User, ceiling: int) -> Programme:
+def _programme(s: Scenario, p: ProgrammeSpec, groups, admin: User, ceiling: int) -> Programme:
     categories = [
         programme_services.CategoryTerms(code, months, n, INCOME_BASE)
         for _, months, q in groups
@@ -171,19 +209,19 @@ def _programme(s: Scenario, groups, admin: User, ceiling: int) -> Programme:
     return programme_services.create_programme(
         actor=admin,
         data=programme_services.ProgrammeInput(
-            name=s.programme_name,
-            funder=s.funder,
-            participation_code=s.participation_code,
+            name=p.name,
+            funder=p.funder,
+            participation_code=p.participation_code,
             region_code=s.city,
-            fiscal_year=s.fiscal_year,
+            fiscal_year=p.fiscal_year,
             budget_ceiling=ceiling,
             min_age=18,
             max_age=65,
             categories=categories,
             cover_start_rule=CoverStartRule.PKS_DATE,
-            legal_basis=s.legal_basis,
-            pks_number=s.pks_number,
-            pks_date=s.pks_date,
+            legal_basis=p.legal_basis,
+            pks_number=p.pks_number,
+            pks_date=p.pks_date,
             status=ProgrammeStatus.ACTIVE,
         ),
     )
@@ -206,83 +244,99 @@ def _accept(programme: Programme, groups, start: dt.date) -> None:
         )
 
 
-def _bill_and_pay(s: Scenario, programme: Programme, until: dt.date, unpaid: int) -> None:
-    """Monthly bills from the first cover month to `until`; each paid on its due date except
-    the last `unpaid` months (arrears to show)."""
-    month = s.pks_date.replace(day=1)
+def _bill_and_pay(s: Scenario, p: ProgrammeSpec, programme: Programme, until: dt.date) -> None:
+    """Monthly bills from the first cover month to `until`; each paid on its due date (not
+    before the cover starts), except this month's (arrears to show)."""
+    month = p.pks_date.replace(day=1)
     months = []
     while month <= until:
         if billing.bill_programme(programme=programme, month=month) is not None:
             months.append(month)
         month = add_months(month, 1)
     today = timezone.localdate()
-    for i, month in enumerate(months):
+    for month in months:
         bill = Bill.objects.get(programme=programme, month=month)
-        if i >= len(months) - unpaid or bill.due_date > today or not bill.open_amount:
+        if month == today.replace(day=1) or bill.due_date > today or not bill.open_amount:
             continue
         payment_services.record_payment(
             actor=None,
             programme=programme,
-            paid_on=bill.due_date,
+            paid_on=max(bill.due_date, p.pks_date),
             amount=bill.open_amount,
             reference=f"SP2D/{s.key}/{month:%Y-%m}",
             bills=[bill.pk],
         )
 
 
-def _claims(s: Scenario, programme: Programme, admin: User) -> tuple[int, int]:
+def _event_days(c: Claims, n: int) -> list[dt.date]:
+    if n == 1 or c.last is None:
+        return [c.first] * n
+    span = (c.last - c.first).days
+    return [c.first + dt.timedelta(days=span * i // (n - 1)) for i in range(n)]
+
+
+def _claims(s: Scenario, p: ProgrammeSpec, programme: Programme, admin: User, scale: float):
+    """Each claim through the claim workflow to paid; returns (claims, benefits paid)."""
     registered = paid = 0
-    for i, spec in enumerate(s.claims):
-        event = spec["month"].replace(day=10 + i)
-        m = (
-            Membership.objects.filter(
+    for c in p.claims:
+        n = c.count if scale == 1 else max(1, round(c.count * scale))
+        for event in _event_days(c, n):
+            members = Membership.objects.filter(
                 programme=programme,
-                category_id=spec["category"],
                 status=MembershipStatus.ACTIVE,
                 start_date__lte=event,
                 end_date__gte=event,
+                worker__died_on__isnull=True,
+                claims__isnull=True,
             )
-            .order_by("id")
-            .first()
-        )
-        if m is None:
-            continue
-        claimed = event + dt.timedelta(days=7)
-        children = tuple(
-            ChildInput(
-                name=f"Anak {k + 1}",
-                birth_date=dt.date(event.year - 8 - 4 * k, 3, 1),
-                level=SchoolLevel.SD if k == 0 else SchoolLevel.SMP,
-            )
-            for k in range(spec.get("children", 0))
-        )
-        deadly = spec["kind"] in (ClaimKind.DEATH, ClaimKind.WORK_DEATH)
-        claim = claim_services.register_claim(
-            actor=admin,
-            membership=m,
-            data=ClaimInput(
-                kind=spec["kind"],
-                event_date=event,
-                claimed_on=claimed,
-                description="Klaim contoh untuk demo (data sintetis).",
-                claimant_name="Ahli waris" if deadly else "",
-                claimant_relation="istri/suami" if deadly else "",
-                months_incapacity=spec.get("stmb"),
-                children=children,
-            ),
-            today=claimed,
-        )
-        registered += 1
-        for action in ("verify", "approve", "pay"):
-            claim = claim_services.transition(
-                actor=admin,
-                claim=claim,
-                action=action,
-                paid_on=claimed + dt.timedelta(days=14),
-                reference=f"BPJS/{s.key}/{i + 1}",
-            )
-        paid += claim.total
+            if c.category:
+                members = members.filter(category_id=c.category)
+            m = members.order_by("id").first()
+            if m is None:
+                raise RuntimeError(f"{s.key}: no member left for a {c.kind} claim on {event}")
+            registered += 1
+            paid += _claim(s, c, m, event, admin, registered).total
     return registered, paid
+
+
+def _claim(s: Scenario, c: Claims, m: Membership, event: dt.date, admin: User, number: int):
+    claimed = event + dt.timedelta(days=c.days_to_claim)
+    children = tuple(
+        ChildInput(
+            name=f"Anak {k + 1}",
+            # Turned `age` a month before the event.
+            birth_date=years_before(event, child.age) - dt.timedelta(days=30),
+            level=child.level,
+            grade=child.grade,
+        )
+        for k, child in enumerate(c.children)
+    )
+    deadly = c.kind in DEATH_KINDS
+    claim = claim_services.register_claim(
+        actor=admin,
+        membership=m,
+        data=ClaimInput(
+            kind=c.kind,
+            event_date=event,
+            claimed_on=claimed,
+            description="Klaim contoh untuk demo (data sintetis).",
+            claimant_name="Ahli waris" if deadly else "",
+            claimant_relation="istri/suami" if deadly else "",
+            months_incapacity=c.months_incapacity,
+            children=children,
+            prior_months=c.prior_months,
+        ),
+        today=claimed,
+    )
+    for action in ("verify", "approve", "pay"):
+        claim = claim_services.transition(
+            actor=admin,
+            claim=claim,
+            action=action,
+            paid_on=claimed + dt.timedelta(days=c.days_to_pay),
+            reference=f"BPJS/{s.key}/{number}",
+        )
+    return claim
 
 
 def _coverage_figures(s: Scenario, region: Region, until: dt.date) -> None:
@@ -345,6 +399,36 @@ def _coverage_figures(s: Scenario, region: Region, until: dt.date) -> None:
         month = add_months(month, 1)
 
 
+def _load_programme(
+    s: Scenario, p: ProgrammeSpec, index: int, scale: float, until: dt.date, admin: User
+) -> ProgrammeLoaded:
+    groups = scaled(p, scale)
+    out = ProgrammeLoaded(name=p.name)
+    out.budget, out.budget_groups = planned_budget(p, groups)
+    source = f"demo:{s.key}"
+    out.workers = _workers(s, p, groups, source, seed=s.seed + index)
+    programme = _programme(s, p, groups, admin, out.budget)
+    out.members = enrolment.enrol(
+        actor=admin,
+        programme=programme,
+        workers=Worker.objects.filter(
+            source=source,
+            died_on__isnull=True,
+            category_id__in=[code for _, _, q in groups for code in q],
+        ),
+        on=p.pks_date,
+        reason=f"demo scenario {s.key}",
+    )
+    _accept(programme, groups, p.pks_date)
+    _bill_and_pay(s, p, programme, until)
+    bills = Bill.objects.filter(programme=programme)
+    out.bills = bills.count()
+    out.billed = sum(b.total for b in bills)
+    out.paid = sum(b.paid for b in bills)
+    out.claims, out.claims_paid = _claims(s, p, programme, admin, scale)
+    return out
+
+
 @transaction.atomic
 def load(key: str, *, scale: float = 1.0, until: dt.date | None = None) -> Loaded:
     """Loads scenario `key` whole or not at all; `scale` shrinks the headcounts (tests)."""
@@ -355,7 +439,6 @@ def load(key: str, *, scale: float = 1.0, until: dt.date | None = None) -> Loade
         return out
     if not 0 < scale <= 1:
         raise ValueError("scale must be above 0 and at most 1")
-    groups = scaled(s, scale)
     until = until or timezone.localdate().replace(day=1)
     admin = _admin()
     ensure_holidays()
@@ -368,32 +451,13 @@ def load(key: str, *, scale: float = 1.0, until: dt.date | None = None) -> Loade
         out.seconds[name] = round(now - clock, 2)
         clock = now
 
-    out.budget, out.budget_groups = planned_budget(s, groups)
-    source = f"demo:{s.key}"
-    out.workers = _workers(s, groups, source)
-    lap("workers")
-    programme = _programme(s, groups, admin, out.budget)
-    out.members = enrolment.enrol(
-        actor=admin,
-        programme=programme,
-        workers=Worker.objects.filter(source=source),
-        on=s.pks_date,
-        reason=f"demo scenario {s.key}",
-    )
-    _accept(programme, groups, s.pks_date)
-    lap("enrolment")
-    _bill_and_pay(
-        s, programme, until, unpaid=1 if until >= timezone.localdate().replace(day=1) else 0
-    )
-    bills = Bill.objects.filter(programme=programme)
-    out.bills = bills.count()
-    out.billed = sum(b.total for b in bills)
-    out.paid = sum(b.paid for b in bills)
-    lap("billing")
-    out.claims, out.claims_paid = _claims(s, programme, admin)
-    lap("claims")
+    for index, p in enumerate(s.programmes):
+        out.programmes.append(_load_programme(s, p, index, scale, until, admin))
+        lap(f"programme {p.fiscal_year}")
     _coverage_figures(s, region, until)
     lap("coverage")
+    for published in s.published:
+        out.money[published.year] = claim_reports.money_summary(region, year=published.year)
     c = coverage.coverage(None, region, s.reference_month)
     out.coverage = {
         "month": s.reference_month.isoformat()[:7],

@@ -68,19 +68,28 @@ class Command(BaseCommand):
         if r.skipped:
             self.stdout.write(f"{r.key}: already loaded.")
             return
-        rp = lambda v: "Rp" + f"{v:,}".replace(",", ".")  # noqa: E731
-        self.stdout.write(f"{r.key}: {s.programme_name} ({s.legal_basis})")
-        for g in r.budget_groups:
+        self.stdout.write(f"{r.key}:")
+        for spec, p in zip(s.programmes, r.programmes, strict=True):
+            self.stdout.write(f"  {p.name} ({spec.legal_basis})")
+            for g in p.budget_groups:
+                self.stdout.write(
+                    f"    {g['group']}: {g['workers']:,} × {g['months']} months × "
+                    f"{_rp(g['monthly_per_worker'])} = {_rp(g['total'])}"
+                )
+            self.stdout.write(f"    budget (from the rate tables): {_rp(p.budget)}")
             self.stdout.write(
-                f"  {g['group']}: {g['workers']:,} × {g['months']} months × "
-                f"{rp(g['monthly_per_worker'])} = {rp(g['total'])}"
+                f"    members {p.members:,}, bills {p.bills} (billed {_rp(p.billed)}, paid "
+                f"{_rp(p.paid)}), claims {p.claims} (benefits paid {_rp(p.claims_paid)})"
             )
-        self.stdout.write(f"  budget (from the rate tables): {rp(r.budget)}")
-        self.stdout.write(
-            f"  workers {r.workers:,}, members {r.members:,}, bills {r.bills} "
-            f"(billed {rp(r.billed)}, paid {rp(r.paid)}), claims {r.claims} "
-            f"(benefits paid {rp(r.claims_paid)})"
-        )
+        for published in s.published:
+            m = r.money[published.year]
+            self.stdout.write(
+                f"  {published.year}, Jaring's money report (published): claims paid "
+                f"{m['claims']} ({published.claims_paid}), benefits paid "
+                f"{_rp(m['benefits_paid'])} ({_rp(published.benefits_paid)}), contributions paid "
+                f"{_rp(m['contributions_paid'])} ({_rp(published.contributions_paid)})"
+            )
+            self.stdout.write(f"    {published.note}")
         c = r.coverage
         self.stdout.write(
             f"  coverage {c['month']}: {c['coverage_pct']} % ({c['participants']:,} of "
@@ -88,3 +97,7 @@ class Command(BaseCommand):
             f"[/coverage/{s.city}/?month={c['month']}]"
         )
         self.stdout.write(f"  seconds: {r.seconds}")
+
+
+def _rp(value: int | None) -> str:
+    return "–" if value is None else "Rp" + f"{value:,}".replace(",", ".")
