@@ -293,7 +293,8 @@ def iter_people(
     age_range: tuple[int, int] = (18, 64),
     today: dt.date | None = None,
 ) -> Iterator[Person]:
-    """The people `generate_people` returns, one at a time (for loading millions)."""
+    """`n` distinct synthetic workers living in the villages of `region`, one at a time (for
+    loading millions; `generate_people` gives them as a list)."""
     villages = villages_under(region)
     if not villages:
         raise ValueError(f"no villages under region {region!r}")
@@ -342,28 +343,9 @@ def iter_people(
         )
 
 
-def generate_people(
-    n: int,
-    *,
-    region: str = "61.72",
-    seed: int = 0,
-    disability_rate: float = 0.02,
-    categories: dict[str, float] | None = None,
-    age_range: tuple[int, int] = (18, 64),
-    today: dt.date | None = None,
-) -> list[Person]:
-    """`n` distinct synthetic workers living in the villages of `region`."""
-    return list(
-        iter_people(
-            n,
-            region=region,
-            seed=seed,
-            disability_rate=disability_rate,
-            categories=categories,
-            age_range=age_range,
-            today=today,
-        )
-    )
+def generate_people(n: int, **options) -> list[Person]:
+    """`iter_people(n, **options)` as a list."""
+    return list(iter_people(n, **options))
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
