@@ -65,9 +65,16 @@ def _per_worker(
 
 
 def per_worker(
-    programme: Programme, *, category_code: str, base: int, months: int, start: dt.date
+    programme: Programme,
+    *,
+    category_code: str,
+    base: int,
+    months: int,
+    start: dt.date,
+    tables: RuleTables | None = None,
 ) -> int:
-    """One worker's contribution over `months` from `start`; RuleError when the base is unknown."""
+    """One worker's contribution over `months` from `start`; RuleError when the base is unknown.
+    `tables`: the tables in force, when the caller prices many groups (reading them is a query)."""
     return _per_worker(
         base,
         months,
@@ -75,7 +82,7 @@ def per_worker(
         RULES_FUNDER[programme.funder],
         sector_of(category_code),
         programme.benefit_list,
-        current_tables(),
+        tables or current_tables(),
     )
 
 
@@ -174,6 +181,7 @@ def programme_budget(
         )
         by_code[pc.category_id] = row
         out.categories.append(row)
+    tables = current_tables()
     for g in enrolled_groups(programme) if groups is None else groups:
         try:
             cost = per_worker(
@@ -182,6 +190,7 @@ def programme_budget(
                 base=g["income_base"],
                 months=g["months"],
                 start=g["month"] or start,
+                tables=tables,
             )
         except RuleError as err:
             raise refused(err, "income_base") from None
