@@ -1,23 +1,17 @@
 """The admin site: administrators only, scoped like everything else, edits audited."""
 
 import pytest
-from django.test import Client
 
 from jaring.accounts.audit import history
 from jaring.accounts.models import ApiToken, AuditEvent, Role, User
 from jaring.accounts.services import create_token
 from jaring.registry.models import Worker
 from tests.factories import PASIRAN, ROBAN, make_user, worker_input
+from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 WORKERS = "/admin/registry/worker/"
-
-
-def browser(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -58,7 +52,7 @@ def form(worker: Worker, **changes) -> dict[str, object]:
 def test_only_the_admin_role_enters_even_with_the_staff_flag(role, three_workers):
     user = make_user(role, "61.72")
     User.objects.filter(pk=user.pk).update(is_staff=True)
-    c = browser(user)
+    c = client_for(user)
     for path in ("/admin/", WORKERS, f"{WORKERS}{three_workers['own'].pk}/change/"):
         response = c.get(path)
         assert response.status_code == 302
@@ -68,16 +62,16 @@ def test_only_the_admin_role_enters_even_with_the_staff_flag(role, three_workers
 def test_a_superuser_without_the_admin_role_is_refused(three_workers):
     user = make_user(Role.VIEWER, None)
     User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
-    assert browser(user).get(WORKERS).status_code == 302
+    assert client_for(user).get(WORKERS).status_code == 302
 
 
 def test_a_national_admin_sees_every_worker(admin, three_workers):
-    page = browser(admin).get(WORKERS).content.decode()
+    page = client_for(admin).get(WORKERS).content.decode()
     assert all(w.full_name in page for w in three_workers.values())
 
 
 def test_a_scoped_admin_sees_only_its_region(district_admin, three_workers):
-    c = browser(district_admin)
+    c = client_for(district_admin)
     page = c.get(WORKERS).content.decode()
     assert "Siti Aminah" in page
     assert "Ahmad Yani" not in page and "Lim Ah Kiong" not in page
@@ -96,7 +90,7 @@ def test_a_scoped_admin_sees_only_its_region(district_admin, three_workers):
 
 def test_a_scoped_admin_cannot_move_a_worker_out_of_its_region(district_admin, three_workers):
     siti = three_workers["own"]
-    response = browser(district_admin).post(
+    response = client_for(district_admin).post(
         f"{WORKERS}{siti.pk}/change/", form(siti, village=ROBAN)
     )
     assert response.status_code == 200
@@ -109,7 +103,7 @@ def test_a_scoped_admin_cannot_move_a_worker_out_of_its_region(district_admin, t
 
 def test_an_admin_edit_is_audited_with_its_reason(admin, three_workers):
     siti = three_workers["own"]
-    response = browser(admin).post(
+    response = client_for(admin).post(
         f"{WORKERS}{siti.pk}/change/",
         form(siti, address="Jl. Niaga 3", rt="4", change_reason="checked at the kelurahan"),
     )
@@ -127,13 +121,13 @@ def test_an_admin_edit_is_audited_with_its_reason(admin, three_workers):
 
 def test_an_unchanged_save_adds_no_history(admin, three_workers):
     siti = three_workers["own"]
-    assert browser(admin).post(f"{WORKERS}{siti.pk}/change/", form(siti)).status_code == 302
+    assert client_for(admin).post(f"{WORKERS}{siti.pk}/change/", form(siti)).status_code == 302
     assert len(history(siti)) == 1
 
 
 def test_an_admin_edit_with_bad_fields_shows_them_and_changes_nothing(admin, three_workers):
     siti, ahmad = three_workers["own"], three_workers["other_district"]
-    c = browser(admin)
+    c = client_for(admin)
     response = c.post(f"{WORKERS}{siti.pk}/change/", form(siti, nik="617202", rw="abc"))
     errors = response.context["adminform"].form.errors
     assert set(errors) == {"nik", "rw"}
@@ -160,7 +154,7 @@ def test_an_admin_adds_a_worker_through_the_service(admin):
         phone="081234567890",
         category_id="trader",
     )
-    response = browser(admin).post(f"{WORKERS}add/", form(stub))
+    response = client_for(admin).post(f"{WORKERS}add/", form(stub))
     assert response.status_code == 302
     worker = Worker.objects.get(nik=data.nik)
     assert (worker.source, worker.created_by, worker.rt) == ("Admin", admin, "001")
@@ -169,12 +163,12 @@ def test_an_admin_adds_a_worker_through_the_service(admin):
 
 def test_workers_cannot_be_deleted_in_the_admin(admin, three_workers):
     siti = three_workers["own"]
-    assert browser(admin).post(f"{WORKERS}{siti.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client_for(admin).post(f"{WORKERS}{siti.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Worker.objects.filter(pk=siti.pk).exists()
 
 
 def test_regions_and_audit_are_read_only(admin, three_workers):
-    c = browser(admin)
+    c = client_for(admin)
     assert c.get("/admin/regions/region/", {"q": "Pasiran"}).status_code == 200
     assert c.get("/admin/regions/region/add/").status_code == 403
     assert c.post(f"/admin/regions/region/{PASIRAN}/change/", {"name": "X"}).status_code == 403
@@ -187,13 +181,13 @@ def test_regions_and_audit_are_read_only(admin, three_workers):
 
 
 def test_scoped_admin_sees_the_audit_of_its_region_only(district_admin, three_workers):
-    page = browser(district_admin).get("/admin/accounts/auditevent/").content.decode()
+    page = client_for(district_admin).get("/admin/accounts/auditevent/").content.decode()
     assert PASIRAN in page and ROBAN not in page
 
 
 def test_token_admin_never_shows_the_key_and_deletes_by_revoking(admin, enumerator):
     token, key = create_token(user=enumerator, name="tablet")
-    c = browser(admin)
+    c = client_for(admin)
     for path in ("/admin/accounts/apitoken/", f"/admin/accounts/apitoken/{token.pk}/change/"):
         page = c.get(path).content.decode()
         assert "tablet" in page
@@ -207,7 +201,7 @@ def test_token_admin_never_shows_the_key_and_deletes_by_revoking(admin, enumerat
 def test_user_admin_shows_role_and_scope_and_keeps_a_scoped_admin_inside(district_admin):
     inside = make_user(Role.ENUMERATOR, PASIRAN, username="enum-pasiran")
     make_user(Role.ENUMERATOR, ROBAN, username="enum-roban")
-    c = browser(district_admin)
+    c = client_for(district_admin)
     page = c.get("/admin/accounts/user/").content.decode()
     assert "enum-pasiran" in page and "enum-roban" not in page
 
@@ -236,7 +230,7 @@ def test_user_admin_shows_role_and_scope_and_keeps_a_scoped_admin_inside(distric
 
 def test_giving_the_admin_role_grants_the_staff_flag(admin):
     user = make_user(Role.ENUMERATOR, PASIRAN, username="promoted")
-    browser(admin).post(
+    client_for(admin).post(
         f"/admin/accounts/user/{user.pk}/change/",
         {"username": "promoted", "role": Role.ADMIN, "scope": PASIRAN, "is_active": "on"},
     )
