@@ -42,16 +42,25 @@ class DisabilityKind(models.TextChoices):
 
 
 class Worker(models.Model):
-    nik = models.CharField("NIK", max_length=16, unique=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second
+    # index (varchar_pattern_ops, for LIKE) that NIK prefix search does not use (a range does).
+    nik = models.CharField("NIK", max_length=16)
     full_name = models.CharField(max_length=150)
     # Lower-case, single-spaced: what name search and sorting use, so both can use an index.
     name_key = models.CharField(max_length=150, editable=False)
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
-    # No index of its own on these two keys: the (key, name_key, id) indexes below serve both
-    # lookups and ordered lists, and every index slows bulk loads (bench/RESULTS.md).
+    # No index of its own: the (village, name_key, id) index below serves lookups and lists.
+    # No database constraint on this key, `category` and `created_by` either: every write
+    # checks the village and category (services, registry.bulk, the import's validation),
+    # regions, categories and users are never deleted (PROTECT refuses it in Django), and
+    # PostgreSQL's three checks per row were a sixth of a million-row import (bench/RESULTS.md).
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # Derived from the village code; scoping filters on them (see accounts.scope).
     province_code = models.CharField(max_length=2, editable=False)
@@ -61,7 +70,10 @@ class Worker(models.Model):
     rw = models.CharField("RW", max_length=3, blank=True)
     address = models.CharField(max_length=255, blank=True)
     phone = models.CharField(max_length=16, blank=True)
-    category = models.ForeignKey(OccupationCategory, on_delete=models.PROTECT, db_index=False)
+    # No index of its own: a category filter walks the list's scope index (see Meta).
+    category = models.ForeignKey(
+        OccupationCategory, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     has_disability = models.BooleanField(default=False)
     disability_kind = models.CharField(max_length=20, choices=DisabilityKind.choices, blank=True)
     declared_income = models.PositiveBigIntegerField(null=True, blank=True)
@@ -71,28 +83,48 @@ class Worker(models.Model):
     died_on = models.DateField(null=True, blank=True)
     # Set when an officer merged this record into another one found to be the same person
     # (jaring.dedupe): the record and its history stay, it is just no longer the live one.
+    # Indexed only where set (Meta): nearly every worker has none.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        db_index=False,
     )
     # Why an officer accepted a birth date or sex that disagrees with the NIK.
     nik_override_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # No index: only deleting a user would look workers up by it, and PROTECT refuses that.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
         ordering = ["name_key", "id"]
-        # One index per way a list is narrowed (scope level or filter), each in list order, so
-        # a page is a short index walk and a deep page's ids come from the index alone.
+        constraints = [models.UniqueConstraint(fields=["nik"], name="worker_nik_unique")]
+        # One index per scope level (and the whole country), each in list order, so a page is
+        # a short index walk and a deep page's ids come from the index alone. The district and
+        # village indexes serve those filters too. A category filter has no index of its own:
+        # it always comes with a scope, whose index it walks (a category is a large share of
+        # a region), and each index costs a million-row import seconds.
         indexes = [
             models.Index(fields=["name_key", "id"], name="worker_name"),
             models.Index(fields=["province_code", "name_key", "id"], name="worker_province_name"),
             models.Index(fields=["regency_code", "name_key", "id"], name="worker_regency_name"),
             models.Index(fields=["district_code", "name_key", "id"], name="worker_district_name"),
             models.Index(fields=["village", "name_key", "id"], name="worker_village_name"),
-            models.Index(fields=["category", "name_key", "id"], name="worker_category_name"),
+            models.Index(
+                fields=["merged_into"],
+                name="worker_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
