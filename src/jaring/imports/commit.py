@@ -14,7 +14,7 @@ from jaring.accounts.models import AuditEvent, User
 from jaring.core.errors import Conflict
 from jaring.imports.models import ImportBatch, ImportRow, Outcome
 from jaring.imports.reasons import file_problem
-from jaring.registry.bulk import room_to_sort, snapshot_sql
+from jaring.registry.bulk import indexes_built_after, room_to_sort, snapshot_sql
 from jaring.registry.models import Worker
 
 # Worker column -> what the SELECT over the batch's rows gives it.
@@ -58,14 +58,15 @@ def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
         _refuse_registered(cursor, batch.pk)
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Worker._meta.db_table}")
         (last_before,) = cursor.fetchone()
-        cursor.execute(
-            f"INSERT INTO {Worker._meta.db_table} ({', '.join(_COPIED)}) "
-            f"SELECT {', '.join(_COPIED.values())} FROM {_ROWS} WHERE {_NEW} "
-            # In name order, so that the name-led indexes fill in order, not at random.
-            "ORDER BY r.name_key",
-            [source, stamp, stamp, actor.pk, batch.pk],
-        )
-        added = cursor.rowcount
+        with indexes_built_after(cursor, adding=_count_new(cursor, batch.pk)) as rebuilt:
+            cursor.execute(
+                f"INSERT INTO {Worker._meta.db_table} ({', '.join(_COPIED)}) "
+                f"SELECT {', '.join(_COPIED.values())} FROM {_ROWS} WHERE {_NEW} "
+                # In name order, so that the name-led indexes fill in order, not at random.
+                + ("" if rebuilt else "ORDER BY r.name_key"),
+                [source, stamp, stamp, actor.pk, batch.pk],
+            )
+            added = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {AuditEvent._meta.db_table} "
             "(actor_id, at, action, target_type, target_id, region_code, before, after, reason) "
@@ -79,6 +80,11 @@ def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
             [actor.pk, stamp, Worker._meta.label_lower, last_before, source],
         )
     return added
+
+
+def _count_new(cursor, batch_id: int) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {_ROWS} WHERE {_NEW}", [batch_id])
+    return cursor.fetchone()[0]
 
 
 def _refuse_registered(cursor, batch_id: int) -> None:

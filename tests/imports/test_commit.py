@@ -1,0 +1,72 @@
+"""A large commit into a smaller registry builds the worker indexes again after the rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from jaring.accounts.models import AuditEvent
+from jaring.imports import commit, services
+from jaring.imports.models import Status
+from jaring.registry import bulk
+from jaring.registry.models import Worker
+from jaring.registry.services import snapshot
+from tests.factories import make_worker
+
+from .conftest import people_cells, write_csv
+from .test_services import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def worker_indexes() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        return bulk._secondary_indexes(cursor, Worker._meta.db_table)
+
+
+@pytest.fixture
+def rebuild_from_one(monkeypatch):
+    monkeypatch.setattr(bulk, "REBUILD_FROM", 1)
+
+
+def test_a_commit_larger_than_the_registry_rebuilds_the_indexes(
+    rebuild_from_one, city_officer, tmp_path
+):
+    before = worker_indexes()
+    assert {name for name, _ in before} >= {"worker_name", "worker_village_name"}
+    batch = upload(city_officer, write_csv(people_cells(30, seed=31), tmp_path / "a.csv"))
+    batch = services.commit_batch(actor=city_officer, batch=batch)
+    assert batch.status == Status.COMMITTED and batch.counts["committed_new"] == 30
+    assert worker_indexes() == before
+    workers = Worker.objects.all()
+    assert len(workers) == 30
+    events = {e.target_id: e for e in AuditEvent.objects.filter(action="create")}
+    assert len(events) == 30
+    for worker in workers:
+        assert events[str(worker.pk)].after == snapshot(worker)
+        assert events[str(worker.pk)].actor == city_officer
+
+
+def test_a_failed_commit_keeps_the_indexes(rebuild_from_one, city_officer, tmp_path, monkeypatch):
+    before = worker_indexes()
+    batch = upload(city_officer, write_csv(people_cells(20, seed=32), tmp_path / "a.csv"))
+    monkeypatch.setattr(commit, "snapshot_sql", lambda: "no_such_function(1)")
+    with pytest.raises(Exception):  # noqa: B017 - the database's own error, whichever it is
+        services.commit_batch(actor=city_officer, batch=batch)
+    assert Worker.objects.count() == 0
+    assert worker_indexes() == before
+    batch.refresh_from_db()
+    assert batch.status == Status.READY
+
+
+def test_a_load_smaller_than_the_registry_keeps_the_indexes(rebuild_from_one, admin):
+    make_worker(admin)
+    make_worker(admin)
+    with transaction.atomic(), connection.cursor() as cursor:
+        with bulk.indexes_built_after(cursor, adding=2) as rebuilt:
+            assert not rebuilt
+            assert worker_indexes()
+        with bulk.indexes_built_after(cursor, adding=3) as rebuilt:
+            assert rebuilt
+            assert worker_indexes() == []
+        assert worker_indexes()
