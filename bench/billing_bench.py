@@ -17,7 +17,9 @@ Timed, through `contributions.services.run_month` as the CLI and the worker call
 3. the payment of May in full;
 4. June as of 1 June: lapse check (nothing unpaid), the June bill;
 5. July as of 1 July, June unpaid: the lapse check walks 1,000,000 unpaid lines, no one has
-   more than 3 unpaid months; the July bill.
+   more than 3 unpaid months; the July bill;
+6. the coverage facts refresh that the runs ask of the background worker (the regencies of the
+   programme's province), as the worker runs it.
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ def _setup(n: int, region: str) -> dict:
 def _measure(programme_id: int) -> list[dict]:
     from jaring.contributions import payment_services, services
     from jaring.contributions.models import Bill
+    from jaring.coverage import facts
     from jaring.programs.models import Programme
 
     programme = Programme.objects.get(pk=programme_id)
@@ -183,6 +186,15 @@ def _measure(programme_id: int) -> list[dict]:
     )
     timed("June as of 1 June", month_run(dt.date(2026, 6, 1), dt.date(2026, 6, 1)))
     timed("July as of 1 July, June unpaid", month_run(dt.date(2026, 7, 1), dt.date(2026, 7, 1)))
+    # A run marks the coverage facts of the programme's regencies stale; the background worker
+    # then recounts them (`coverage.tasks.refresh_facts`): timed here as the worker runs it.
+    regencies = sorted(facts.regencies_of_programmes([programme_id]))
+    timed(
+        "coverage facts refresh after the run (background worker)",
+        lambda: (
+            facts.refresh(regencies, today=dt.date(2026, 7, 1)) or {"regencies": len(regencies)}
+        ),
+    )
     return steps
 
 
