@@ -223,6 +223,8 @@ def _covered(
     for c in terms:
         groups[c.cover_months] = groups.get(c.cover_months, Q()) | Q(category_id=c.category_id)
     groups[longest] |= ~Q(category_id__in=[c.category_id for c in terms])
+    if len(groups) == 1:  # one cover length for everyone: no need to ask the category
+        groups = {longest: Q()}
     elsewhere, outside = Q(), Q()
     for months, in_group in groups.items():
         end = cover_end(start, months)
