@@ -6,12 +6,16 @@ the services make them stale and the next read recounts."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zoneinfo
 from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from jaring.accounts.models import Role
 from jaring.contributions import payment_services
@@ -271,3 +275,39 @@ def test_province_dashboard_breaks_down_by_regency_and_money_comes_from_bill_tot
             live.active,
         )
         assert row["members"] == sum(c.enrolled_workers for c in live.categories)
+
+
+def test_a_kept_dashboard_is_not_served_once_its_facts_were_recounted():
+    admin, city = _scenario()
+    singkawang = Region.objects.get(code="61.72")
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    first = dashboard.dashboard(admin, singkawang, month)["coverage"]["jaring_members"]
+    assert dashboard.dashboard(admin, singkawang, month)["coverage"]["jaring_members"] == first
+    living = Membership.objects.filter(
+        programme=city, status="active", start_date__lte=today, end_date__gte=today
+    ).first()
+    enrolment.end(
+        actor=admin,
+        memberships=Membership.objects.filter(pk=living.pk),
+        end_reason=EndReason.WITHDRAWN,
+    )
+    Membership.objects.filter(pk=living.pk).update(
+        status_changed_at=timezone.now() - dt.timedelta(days=1)
+    )
+    assert dashboard.dashboard(admin, singkawang, month)["coverage"]["jaring_members"] == first - 1
+
+
+def test_cli_recounts_and_checks_the_facts():
+    _scenario()
+    out = io.StringIO()
+    call_command("coverage_facts", stdout=out)
+    assert "regencies recounted" in out.getvalue()
+    call_command("coverage_facts", "--region", "61", "--check", stdout=out)
+    assert "61 " in out.getvalue()
+    # A direct edit the services did not see: the check notices once the day's facts are kept.
+    Membership.objects.filter(status="active", regency_code="61.72").update(
+        status="ended", status_changed_at=timezone.now() - dt.timedelta(days=2)
+    )
+    with pytest.raises(CommandError):
+        call_command("coverage_facts", "--region", "61.72", "--check", stdout=out)

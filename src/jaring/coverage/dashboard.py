@@ -1,9 +1,10 @@
 """Everything one region's dashboard shows, as one JSON-ready dict: the page, its charts, the
 API and the mayor's PDF all read this, so they always show the same numbers.
 
-Computing it for a province of a million members takes seconds (history is one count per
-month), so the result is kept in `DashboardSnapshot` for `JARING_DASHBOARD_MAX_AGE` seconds
-(10 minutes by default); writes to coverage figures drop it, and the page has a refresh button.
+It is computed from the coverage facts (`coverage.facts`, a fraction of a second for a province
+of a million members) and kept in `DashboardSnapshot` for `JARING_DASHBOARD_MAX_AGE` seconds
+(10 minutes by default) unless the facts were recounted since; writes to coverage figures drop
+it, and the page has a refresh button.
 """
 
 from __future__ import annotations
@@ -136,8 +137,15 @@ def dashboard(user: User | None, region: Region, month: dt.date, *, refresh: boo
     """The dashboard for `user` (money only for roles that see money reports)."""
     selectors.get_region(user, region.code)  # the scope check (not a count: 2 s at 1M members)
     now = timezone.now()
+    recounted = facts.ensure(region)
     snap = DashboardSnapshot.objects.filter(region=region, month=month).first()
-    fresh = snap and not refresh and (now - snap.computed_at).total_seconds() < max_age()
+    fresh = (
+        snap
+        and not refresh
+        and not recounted
+        and (now - snap.computed_at).total_seconds() < max_age()
+        and snap.computed_at >= facts.last_recount(region)
+    )
     if fresh:
         data = snap.data
     else:

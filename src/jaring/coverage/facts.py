@@ -25,7 +25,19 @@ from collections.abc import Iterable
 from itertools import groupby, pairwise
 
 from django.db import transaction
-from django.db.models import BooleanField, Case, Count, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -111,6 +123,14 @@ def ensure(region: Region, today: dt.date | None = None) -> list[str]:
     stale = [c for c in codes if c not in fresh]
     refresh(stale, today=today)
     return stale
+
+
+def last_recount(region: Region) -> dt.datetime:
+    """When the facts of `region` last changed (its latest regency recount)."""
+    latest = FactsState.objects.filter(pk__in=regencies_of(region)).aggregate(
+        at=Max("refreshed_at")
+    )["at"]
+    return latest or dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def refresh(regency_codes: Iterable[str], *, today: dt.date | None = None) -> None:
