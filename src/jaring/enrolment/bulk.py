@@ -1,19 +1,21 @@
-"""Set-based writes for memberships: INSERT … SELECT, answers applied with prepared statements,
-one audit row per membership.
+"""Set-based writes for memberships: INSERT … SELECT, answers applied in one statement per
+table, one audit row per membership.
 
 Bulk actions touch up to a city's 100,000 memberships; row-by-row ORM saves would take minutes.
-The selections stay in the database as subqueries, so no id list crosses into Python.
+The selections stay in the database as subqueries; rows that come from a file (BPJS answers)
+travel as one parameter per column or one JSON list (`rows_table`, `among`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
+from django.db.models.expressions import RawSQL
 
 from jaring.accounts.models import AuditEvent, User
 from jaring.coverage import facts as coverage_facts
@@ -105,16 +107,38 @@ def audit_memberships(
         return cur.rowcount
 
 
-# Ids per query when rows come from a file: well under SQLite's and PostgreSQL's limits on
-# bound values, few enough queries for 100,000 rows.
-CHUNK = 10_000
-
-
-def in_chunks(qs: QuerySet, field: str, values: Iterable) -> Iterator:
-    """`qs.filter(<field>__in=values)`, one query per CHUNK values."""
+def among(qs: QuerySet, field: str, values: Iterable) -> QuerySet:
+    """`qs.filter(<field>__in=values)` with every value in one bound parameter: an array on
+    PostgreSQL, a JSON list SQLite unpacks. Binding 100,000 NIKs or ids one by one costs more
+    than the query, and older SQLite refuses more than 999 (later 32,766) parameters."""
+    target = qs.model._meta.pk if field == "pk" else qs.model._meta.get_field(field)
     values = list(values)
-    for i in range(0, len(values), CHUNK):
-        yield from qs.filter(**{f"{field}__in": values[i : i + CHUNK]})
+    if connection.vendor == "postgresql":
+        listed = RawSQL(f"SELECT unnest(CAST(%s AS {_array(target)}))", (values,))
+    else:
+        listed = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
+    return qs.filter(**{f"{field}__in": listed})
+
+
+def _array(field: Field) -> str:
+    return f"{field.cast_db_type(connection)}[]"
+
+
+def rows_table(fields: Sequence[Field], rows: Sequence[Sequence]) -> tuple[str, list]:
+    """A FROM item `v` with one column per field (named by its column) holding `rows`.
+
+    For statements that write 100,000 rows from Python: one parameter per column (arrays
+    unnested) on PostgreSQL, one JSON parameter on SQLite, so the rows go in one statement.
+    `executemany` through Django's cursor sends and plans a statement per row on PostgreSQL.
+    Values must be as the database stores them (`connection.ops.adapt_*`); dates go as ISO text.
+    """
+    names = [connection.ops.quote_name(f.column) for f in fields]
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"CAST(%s AS {_array(f)})" for f in fields)
+        columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in fields]
+        return f"unnest({arrays}) AS v({', '.join(names)})", columns
+    picks = ", ".join(f"json_extract(value, '$[{i}]') AS {n}" for i, n in enumerate(names))
+    return f"(SELECT {picks} FROM json_each(%s)) AS v", [json.dumps(rows, default=str)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,48 +163,56 @@ def apply_changes(
     """Writes each change to a membership still in status `source`, with one audit event each.
 
     Returns how many memberships changed: fewer than asked means another officer moved some
-    meanwhile. One prepared statement per table; ORM saves cost a round of queries per row.
+    meanwhile. One statement per table for every change; ORM saves cost queries per row.
     """
-    ops = connection.ops
-    stamp = _stamp(now)
+    ops, stamp, table = connection.ops, _stamp(now), Membership._meta.db_table
+    state, state_params = rows_table(
+        [_field(Membership, f) for f in ("id", *_STATE)],
+        [
+            (
+                c.membership_id,
+                c.status,
+                c.kpj,
+                ops.adapt_datefield_value(c.start_date),
+                ops.adapt_datefield_value(c.end_date),
+                c.rejection_reason,
+            )
+            for c in changes
+        ],
+    )
+    events, event_params = rows_table(
+        [_field(AuditEvent, f) for f in ("target_id", "region_code", "before", "after", "reason")],
+        [
+            (
+                str(c.membership_id),
+                c.region_code,
+                json.dumps(c.before),
+                json.dumps(c.after),
+                c.reason,
+            )
+            for c in changes
+        ],
+    )
     with connection.cursor() as cur:
-        cur.executemany(
-            f"UPDATE {Membership._meta.db_table} SET status = %s, kpj = %s, start_date = %s, "
-            "end_date = %s, rejection_reason = %s, status_changed_at = %s, updated_at = %s "
-            "WHERE id = %s AND status = %s",
-            [
-                (
-                    c.status,
-                    c.kpj,
-                    ops.adapt_datefield_value(c.start_date),
-                    ops.adapt_datefield_value(c.end_date),
-                    c.rejection_reason,
-                    stamp,
-                    stamp,
-                    c.membership_id,
-                    source,
-                )
-                for c in changes
-            ],
+        cur.execute(
+            f"UPDATE {table} SET {', '.join(f'{f} = v.{f}' for f in _STATE)}, "
+            f"status_changed_at = %s, updated_at = %s FROM {state} "
+            f"WHERE {table}.id = v.id AND {table}.status = %s",
+            [stamp, stamp, *state_params, source],
         )
         changed = cur.rowcount
-        cur.executemany(
+        cur.execute(
             f"INSERT INTO {AuditEvent._meta.db_table} (actor_id, at, action, target_type, "
             f"target_id, region_code, before, after, reason) "
-            f"VALUES (%s, %s, %s, %s, %s, %s, {_json('%s')}, {_json('%s')}, %s)",
-            [
-                (
-                    actor.pk,
-                    stamp,
-                    action,
-                    Membership._meta.label_lower,
-                    str(c.membership_id),
-                    c.region_code,
-                    json.dumps(c.before),
-                    json.dumps(c.after),
-                    c.reason,
-                )
-                for c in changes
-            ],
+            f"SELECT %s, %s, %s, %s, target_id, region_code, before, after, reason FROM {events}",
+            [actor.pk, stamp, action, Membership._meta.label_lower, *event_params],
         )
     return changed
+
+
+# The membership columns an answer from BPJS sets (besides the time stamps).
+_STATE = ("status", "kpj", "start_date", "end_date", "rejection_reason")
+
+
+def _field(model, name: str) -> Field:
+    return model._meta.get_field(name)

@@ -12,9 +12,10 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
@@ -26,6 +27,7 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
+from jaring.enrolment import bulk
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.exchange import response as response_format
 from jaring.enrolment.exchange import submission
@@ -157,18 +159,21 @@ def _submission_row(reference: str, m: dict, programme: Programme) -> Submission
 
 
 def _insert_lines(batch: SubmissionBatch, members: list[dict], rows: list[SubmissionRow]) -> None:
-    # One prepared INSERT for every line; bulk_create spends most of its time building SQL.
-    row_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    column = BatchLine._meta.get_field
+    lines, params = bulk.rows_table(
+        [column("membership"), column("nik"), column("row")],
+        [
+            (m["pk"], row.nik, json.dumps(row.as_json()))
+            for m, row in zip(members, rows, strict=True)
+        ],
+    )
+    stored_row = connection.ops.quote_name("row")
     with connection.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO {BatchLine._meta.db_table} (batch_id, membership_id, nik, "
-            f"{connection.ops.quote_name('row')}, "
+        cur.execute(
+            f"INSERT INTO {BatchLine._meta.db_table} (batch_id, membership_id, nik, {stored_row}, "
             f"outcome, kpj, reason, start_date, response_id) "
-            f"VALUES (%s, %s, %s, {row_json}, %s, '', '', NULL, NULL)",
-            [
-                (batch.pk, m["pk"], row.nik, json.dumps(row.as_json()), LineOutcome.PENDING)
-                for m, row in zip(members, rows, strict=True)
-            ],
+            f"SELECT %s, membership_id, nik, {stored_row}, %s, '', '', NULL, NULL FROM {lines}",
+            [batch.pk, LineOutcome.PENDING, *params],
         )
 
 
@@ -315,9 +320,43 @@ def _check_batches(programme: Programme, rows: list[response_format.ResponseRow]
         )
 
 
-def _pick(lines: list[BatchLine], row: response_format.ResponseRow) -> BatchLine | None:
+class _Line(NamedTuple):
+    """A batch line as the response import needs it (no stored row, no model instance)."""
+
+    pk: int
+    nik: str
+    batch: str  # the batch's reference
+    outcome: str
+    kpj: str
+    membership_id: int
+    worker_id: int
+
+
+def _lines_by_nik(actor: User, programme: Programme, niks: list[str]) -> dict[str, list[_Line]]:
+    """Every line of the programme for these NIKs in the actor's area, oldest batch first."""
+    lines = (
+        BatchLine.objects.filter(batch__programme=programme)
+        .filter(scope_q(actor, "membership__"))
+        .order_by("batch__number", "id")
+        .values_list(
+            "pk",
+            "nik",
+            "batch__reference",
+            "outcome",
+            "kpj",
+            "membership_id",
+            "membership__worker_id",
+        )
+    )
+    found: dict[str, list[_Line]] = defaultdict(list)
+    for values in bulk.among(lines, "nik", niks):
+        found[values[1]].append(_Line(*values))
+    return found
+
+
+def _pick(lines: list[_Line], row: response_format.ResponseRow) -> _Line | None:
     """The line a response row answers: in the batch it names, the one still waiting first."""
-    candidates = [ln for ln in lines if not row.batch or ln.batch.reference == row.batch]
+    candidates = [ln for ln in lines if not row.batch or ln.batch == row.batch]
     pending = [ln for ln in candidates if ln.outcome == LineOutcome.PENDING]
     return (pending or candidates or [None])[-1]
 
@@ -334,27 +373,30 @@ def _row_problem(row: response_format.ResponseRow, problem: Problem) -> Problem:
 
 def _kpj_holders(kpjs: list[str]) -> dict[str, set[int]]:
     holders: dict[str, set[int]] = defaultdict(set)
-    for kpj, worker_id in Membership.objects.filter(kpj__in=kpjs).values_list("kpj", "worker_id"):
+    for kpj, worker_id in bulk.among(
+        Membership.objects.values_list("kpj", "worker_id"), "kpj", kpjs
+    ):
         holders[kpj].add(worker_id)
     return holders
 
 
-def _same_answer(line: BatchLine, row: response_format.ResponseRow) -> bool:
+def _same_answer(line: _Line, row: response_format.ResponseRow) -> bool:
     if row.status == response_format.ACCEPTED:
         return line.outcome == LineOutcome.ACCEPTED and line.kpj == row.kpj
     return line.outcome == LineOutcome.REJECTED
 
 
-_Answers = list[tuple[int, BatchLine, response_format.ResponseRow]]
+_Answers = list[tuple[int, _Line, response_format.ResponseRow]]
+# A line's answer as saved: id, outcome, kpj, reason, cover start.
+_Saved = tuple[int, str, str, str, dt.date | None]
 
 
 def _apply(
-    *, actor: User, accepted: _Answers, rejected: _Answers, imported: ResponseImport
-) -> dict[int, list[Problem]]:
-    """Activates and rejects in two set-based calls; the problems of refused rows by position.
-
-    When a row is refused nothing is recorded on the lines (the caller refuses the file).
-    """
+    *, actor: User, accepted: _Answers, rejected: _Answers
+) -> tuple[list[_Saved], dict[int, list[Problem]]]:
+    """Activates and rejects in two set-based calls; returns each line's answer to save and
+    the problems of refused rows by position (then nothing is saved: the caller refuses the
+    file)."""
     problems: dict[int, list[Problem]] = {}
 
     def refused(answers: _Answers, exc: enrolment.RowsRefused) -> None:
@@ -381,14 +423,13 @@ def _apply(
     except enrolment.RowsRefused as exc:
         refused(rejected, exc)
     if problems:
-        return problems
-    for (_, line, row), cover in zip(accepted, covers, strict=True):
-        line.outcome, line.kpj, line.start_date = LineOutcome.ACCEPTED, row.kpj, cover.start_date
-        line.response = imported
-    for _, line, row in rejected:
-        line.outcome, line.reason = LineOutcome.REJECTED, row.reason
-        line.response = imported
-    return problems
+        return [], problems
+    saved = [
+        (line.pk, LineOutcome.ACCEPTED, row.kpj, "", cover.start_date)
+        for (_, line, row), cover in zip(accepted, covers, strict=True)
+    ]
+    saved += [(line.pk, LineOutcome.REJECTED, "", row.reason, None) for _, line, row in rejected]
+    return saved, problems
 
 
 def import_response(
@@ -414,18 +455,8 @@ def import_response(
     _check_batches(programme, rows)
     answered = [r for r in rows if r.status != response_format.UNANSWERED]
     with transaction.atomic():
-        lines_by_nik: dict[str, list[BatchLine]] = defaultdict(list)
-        for line in (
-            BatchLine.objects.filter(batch__programme=programme, nik__in=[r.nik for r in answered])
-            .filter(scope_q(actor, "membership__"))
-            # The stored submission row is the largest value by far and is not needed here.
-            .select_related("batch")
-            .defer("row")
-            .annotate(worker_id=F("membership__worker_id"))
-            .order_by("batch__number", "id")
-        ):
-            lines_by_nik[line.nik].append(line)
-        matched = [(row, _pick(lines_by_nik[row.nik], row)) for row in answered]
+        lines_by_nik = _lines_by_nik(actor, programme, [r.nik for r in answered])
+        matched = [(row, _pick(lines_by_nik.get(row.nik, []), row)) for row in answered]
         if answered and not any(line for _, line in matched):
             raise _wrong_programme(
                 programme,
@@ -460,14 +491,14 @@ def import_response(
                 continue
             answers = accepted if row.status == response_format.ACCEPTED else rejected
             answers.append((position, line, row))
-        problems |= _apply(actor=actor, accepted=accepted, rejected=rejected, imported=imported)
+        saved, refused = _apply(actor=actor, accepted=accepted, rejected=rejected)
+        problems |= refused
         if problems:
             in_order = [p for _, row_problems in sorted(problems.items()) for p in row_problems]
             kind = Conflict if all(p.code in _CONFLICTS for p in in_order) else ValidationFailed
             raise kind(*in_order)
         report.accepted, report.rejected = len(accepted), len(rejected)
-        changed = [line for _, line, _ in accepted + rejected]
-        _save_answers(changed)
+        _save_answers(saved, imported)
         imported.report = report.as_dict()
         imported.save(update_fields=["report"])
         audit.record(
@@ -485,25 +516,17 @@ def import_response(
 _CONFLICTS = {"kpj_taken", "answered_before"}
 
 
-def _save_answers(lines: list[BatchLine]) -> None:
-    # One prepared UPDATE for every line: bulk_update's CASE expressions cost seconds per
-    # thousand rows to build.
-    ops = connection.ops
+def _save_answers(answers: list[_Saved], imported: ResponseImport) -> None:
+    ops, table, column = connection.ops, BatchLine._meta.db_table, BatchLine._meta.get_field
+    lines, params = bulk.rows_table(
+        [column(f) for f in ("id", "outcome", "kpj", "reason", "start_date")],
+        [(pk, o, kpj, r, ops.adapt_datefield_value(s)) for pk, o, kpj, r, s in answers],
+    )
     with connection.cursor() as cur:
-        cur.executemany(
-            f"UPDATE {BatchLine._meta.db_table} SET outcome = %s, kpj = %s, reason = %s, "
-            "start_date = %s, response_id = %s WHERE id = %s",
-            [
-                (
-                    ln.outcome,
-                    ln.kpj,
-                    ln.reason,
-                    ops.adapt_datefield_value(ln.start_date),
-                    ln.response_id,
-                    ln.pk,
-                )
-                for ln in lines
-            ],
+        cur.execute(
+            f"UPDATE {table} SET outcome = v.outcome, kpj = v.kpj, reason = v.reason, "
+            f"start_date = v.start_date, response_id = %s FROM {lines} WHERE {table}.id = v.id",
+            [imported.pk, *params],
         )
 
 
@@ -516,7 +539,7 @@ def _kpj_taken(kpj: str) -> Problem:
     )
 
 
-def _answered_before(line: BatchLine) -> Problem:
+def _answered_before(line: _Line) -> Problem:
     if line.outcome == LineOutcome.ACCEPTED:
         was_id, was_en = f"diterima dengan KPJ {line.kpj}", f"accepted with KPJ {line.kpj}"
     else:

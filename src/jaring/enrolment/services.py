@@ -399,7 +399,7 @@ class _Books:
         # Locked like the programme rows below: concurrent answers for the same members or
         # the same programme's KPJ numbers wait for each other.
         members = Membership.objects.select_for_update().order_by().values(*_MEMBER_FIELDS)
-        self.members = {m["pk"]: m for m in bulk.in_chunks(members, "pk", ids)}
+        self.members = {m["pk"]: m for m in bulk.among(members, "pk", ids)}
         own = {m["programme_id"] for m in self.members.values()}
         self.programmes = {
             p.pk: p for p in Programme.objects.select_for_update().filter(pk__in=own)
@@ -410,11 +410,11 @@ class _Books:
         if kpjs is None:
             return
         plain = Membership.objects.order_by()
-        for pk, kpj, worker_id, programme_id in bulk.in_chunks(
+        for pk, kpj, worker_id, programme_id in bulk.among(
             plain.values_list("pk", "kpj", "worker_id", "programme_id"), "kpj", kpjs
         ):
             self.by_kpj[kpj][pk] = (worker_id, programme_id)
-        for pk, worker_id, programme_id, start, end in bulk.in_chunks(
+        for pk, worker_id, programme_id, start, end in bulk.among(
             plain.filter(status=S.ACTIVE).values_list(
                 "pk", "worker_id", "programme_id", "start_date", "end_date"
             ),
@@ -423,7 +423,7 @@ class _Books:
         ):
             self.covers[worker_id].append((pk, programme_id, start, end))
         renewed = Membership.objects.order_by(*Membership._meta.ordering)
-        for renewed_to, end in bulk.in_chunks(
+        for renewed_to, end in bulk.among(
             renewed.values_list("renewed_to_id", "end_date"), "renewed_to_id", self.members
         ):
             self.previous_end.setdefault(renewed_to, end)

@@ -17,7 +17,7 @@ from jaring.core.errors import Problem, ValidationFailed
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # calamine reads a date cell as "2026-03-02 00:00:00"; a date is what the cell held.
 _ZIP = b"PK\x03\x04"  # an xlsx file is a zip archive
-_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$")
+_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +61,6 @@ def _read_csv(data: bytes) -> pl.DataFrame:
     )
 
 
-def _text(value: str | None) -> str:
-    text = (value or "").strip()
-    return _MIDNIGHT.sub(r"\1", text)
-
-
 def read_table(data: bytes, file_name: str) -> Table:
     name = file_name.lower()
     # An upload without a file name (curl -F file=@-) is told apart by its content.
@@ -82,9 +77,14 @@ def read_table(data: bytes, file_name: str) -> Table:
     except Exception as exc:  # polars/calamine raise many kinds for a damaged file
         raise _unreadable(file_name, type(exc).__name__) from exc
     columns = tuple(column_key(c) for c in frame.columns)
-    rows = []
-    for number, values in enumerate(frame.iter_rows(), start=2):
-        cells = {key: _text(v) for key, v in zip(columns, values, strict=True)}
-        if any(cells.values()):
-            rows.append((number, cells))
+    # Every cell trimmed, empty for a missing value, a date cell's midnight dropped: in one
+    # vectorised pass rather than per cell in Python (100,000 rows × 15 columns).
+    frame = frame.select(
+        pl.all().cast(pl.String).fill_null("").str.strip_chars().str.replace(_MIDNIGHT, "$1")
+    )
+    rows = [
+        (number, dict(zip(columns, values, strict=True)))
+        for number, values in enumerate(frame.iter_rows(), start=2)
+        if any(values)
+    ]
     return Table(columns, rows)
