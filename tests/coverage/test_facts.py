@@ -311,3 +311,14 @@ def test_cli_recounts_and_checks_the_facts():
     )
     with pytest.raises(CommandError):
         call_command("coverage_facts", "--region", "61.72", "--check", stdout=out)
+
+
+def test_province_page_lists_its_cities_and_regencies(client):
+    admin, _city = _scenario()
+    client.force_login(admin)
+    html = client.get("/coverage/61/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Kota dan kabupaten, mulai dari cakupan terendah" in html
+    assert 'href="/coverage/61.72/"' in html and 'href="/coverage/61.71/"' in html
+    city = client.get("/coverage/61.72/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Kecamatan, mulai dari cakupan terendah" in city
+    assert 'href="/coverage/61.72.01/"' in city

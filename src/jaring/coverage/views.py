@@ -78,6 +78,7 @@ def region_dashboard(request, code: str):
             "sources": PopulationSource.choices,
             "segments": Segment.choices,
             "children": region.children.order_by("code") if region.level < Level.DISTRICT else [],
+            "below_province": region.level != Level.PROVINCE,
         },
     )
 
