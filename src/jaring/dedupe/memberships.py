@@ -23,6 +23,7 @@ from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.claims.models import Claim
 from jaring.core.errors import Conflict, Problem
+from jaring.coverage import facts as coverage_facts
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
@@ -126,6 +127,9 @@ def carry(*, actor: User, kept: Worker, merged: Worker, note: str) -> dict[str, 
             after={"worker": kept.pk},
             reason=note,
         )
+    # Coverage counts a person once (a merged record counts as the one it went into): both
+    # records' regencies are counted again.
+    coverage_facts.changed(Membership.objects.filter(worker__in=[kept.pk, merged.pk]))
     return {
         "moved": [m.pk for m in move],
         "ended_as_duplicate": [m.pk for m in end],
