@@ -270,6 +270,8 @@ def find_probable_duplicates_for_batch(
         linkage.score_candidates(rows, registry, model, threshold=threshold), registry
     )
     lap("against_registry")
+    # The file's rows scored as a registry of their own: the prior is the model's duplicates
+    # per record spread over the file's size (rows with equal NIKs never get here).
     within = undecided(linkage.score_registry(rows, model, threshold=threshold), rows)
     lap("within_file")
     with transaction.atomic():
