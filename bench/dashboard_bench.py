@@ -174,6 +174,10 @@ def _refresh() -> dict:
 
     region = Region.objects.get(code=PROVINCE)
     codes = facts.regencies_of(region)
+    # What a write adds to its own transaction: marking the province programme's regencies.
+    clock = common.Clock()
+    facts.changed(regencies=facts.regencies_of_programmes(_programme_ids()))
+    mark = clock.read()["wall"]
     clock = common.Clock()
     facts.refresh(codes)
     out = clock.read()
@@ -182,12 +186,9 @@ def _refresh() -> dict:
         "regencies": len(codes),
         "slowest_regency_s": round(slowest.seconds, 2),
         "rows": MemberFact.objects.count() + CategoryFact.objects.count(),
+        "peak_mb": common.peak_mb(),
+        "mark_stale_s": mark,
     }
-    # What a write adds to its own transaction: marking the province programme's regencies.
-    clock = common.Clock()
-    facts.changed(regencies=facts.regencies_of_programmes(_programme_ids()))
-    out["mark_stale_s"] = clock.read()["wall"]
-    facts.ensure(region)
     print(f"  refresh {out}", file=sys.stderr)
     return out
 
