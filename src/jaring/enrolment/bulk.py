@@ -108,37 +108,39 @@ def audit_memberships(
 
 
 def among(qs: QuerySet, field: str, values: Iterable) -> QuerySet:
-    """`qs.filter(<field>__in=values)` with every value in one bound parameter: an array on
-    PostgreSQL, a JSON list SQLite unpacks. Binding 100,000 NIKs or ids one by one costs more
-    than the query, and older SQLite refuses more than 999 (later 32,766) parameters."""
+    """`qs.filter(<field>__in=values)` with every value in one parameter, a JSON list the
+    database unpacks: binding 100,000 NIKs or ids one by one costs more than the query, and
+    older SQLite refuses more than 999 (later 32,766) parameters."""
     target = qs.model._meta.pk if field == "pk" else qs.model._meta.get_field(field)
-    values = list(values)
     if connection.vendor == "postgresql":
-        listed = RawSQL(f"SELECT unnest(CAST(%s AS {_array(target)}))", (values,))
+        unpacked = (
+            f"SELECT CAST(value AS {target.cast_db_type(connection)}) "
+            "FROM jsonb_array_elements_text(CAST(%s AS jsonb))"
+        )
     else:
-        listed = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
-    return qs.filter(**{f"{field}__in": listed})
+        unpacked = "SELECT value FROM json_each(%s)"
+    return qs.filter(**{f"{field}__in": RawSQL(unpacked, (json.dumps(list(values)),))})
 
 
-def _array(field: Field) -> str:
-    return f"{field.cast_db_type(connection)}[]"
+def rows_table(fields: Sequence[Field], rows: Iterable[Sequence]) -> tuple[str, list]:
+    """A FROM item `v` holding `rows`, with one column per field (named by its column).
 
-
-def rows_table(fields: Sequence[Field], rows: Sequence[Sequence]) -> tuple[str, list]:
-    """A FROM item `v` with one column per field (named by its column) holding `rows`.
-
-    For statements that write 100,000 rows from Python: one parameter per column (arrays
-    unnested) on PostgreSQL, one JSON parameter on SQLite, so the rows go in one statement.
-    `executemany` through Django's cursor sends and plans a statement per row on PostgreSQL.
-    Values must be as the database stores them (`connection.ops.adapt_*`); dates go as ISO text.
+    For statements that write 100,000 rows from Python in one go: the rows travel as one
+    JSON parameter the database unpacks. `executemany` through Django's cursor sends and plans
+    a statement per row on PostgreSQL, and arrays cost seconds of quoting there. Values are
+    what JSON holds: dates as ISO text, JSON columns as JSON text. UPDATE … FROM this needs
+    SQLite 3.33 or later.
     """
     names = [connection.ops.quote_name(f.column) for f in fields]
+    data = json.dumps(list(rows), default=str)
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"CAST(%s AS {_array(f)})" for f in fields)
-        columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in fields]
-        return f"unnest({arrays}) AS v({', '.join(names)})", columns
+        picks = ", ".join(
+            f"CAST(e->>{i} AS {f.cast_db_type(connection)}) AS {n}"
+            for i, (f, n) in enumerate(zip(fields, names, strict=True))
+        )
+        return f"(SELECT {picks} FROM jsonb_array_elements(CAST(%s AS jsonb)) AS e) AS v", [data]
     picks = ", ".join(f"json_extract(value, '$[{i}]') AS {n}" for i, n in enumerate(names))
-    return f"(SELECT {picks} FROM json_each(%s)) AS v", [json.dumps(rows, default=str)]
+    return f"(SELECT {picks} FROM json_each(%s)) AS v", [data]
 
 
 @dataclass(frozen=True, slots=True)
