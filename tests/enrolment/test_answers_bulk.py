@@ -7,7 +7,7 @@ import pytest
 from jaring.accounts.audit import history
 from jaring.accounts.models import AuditEvent, Role
 from jaring.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jaring.enrolment import services
+from jaring.enrolment import bulk, services
 from jaring.enrolment.lifecycle import IllegalTransition
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import Acceptance, Refusal, RowsRefused
@@ -166,3 +166,25 @@ def test_many_rejections_go_back_to_candidate_with_their_reasons(admin, programm
         services.reject_many(actor=admin, rows=[Refusal(second.pk, "lagi"), Refusal(first.pk, " ")])
     assert exc.value.errors[0].problems[0].code == "illegal_transition"
     assert exc.value.errors[1].problems[0].code == "reason_required"
+
+
+def test_a_reason_with_quotes_and_accents_is_stored_exactly_as_given(admin, programme):
+    # The answers travel to the database as one JSON document: nothing in a reason may break
+    # it or be changed by it.
+    m = to_submitted(admin, programme)
+    reason = 'Nama "Siti\' Aminah" beda; \\ Dukcapil — ñ\nbaris 2'
+    services.reject_many(actor=admin, rows=[Refusal(m.pk, reason)])
+    m.refresh_from_db()
+    assert m.rejection_reason == reason and history(m)[0].reason == reason
+    assert history(m)[0].after["rejection_reason"] == reason
+
+
+def test_value_lists_beyond_the_sqlite_parameter_limit_are_one_parameter(admin, programme):
+    # 40,000 values: older SQLite refused more than 999 bound parameters, 3.32+ 32,766.
+    m = to_submitted(admin, programme)
+    services.activate_many(actor=admin, rows=[Acceptance(m.pk, "26012345678", ON)])
+    ids = [*range(10**9, 10**9 + 40_000), m.pk]
+    assert list(bulk.among(Membership.objects.all(), "pk", ids)) == [m]
+    kpjs = [f"9{i:010d}" for i in range(40_000)] + ["26012345678"]
+    assert list(bulk.among(Membership.objects.values_list("pk", flat=True), "kpj", kpjs)) == [m.pk]
+    assert not bulk.among(Membership.objects.all(), "pk", []).exists()
