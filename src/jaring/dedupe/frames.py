@@ -65,27 +65,28 @@ def _read_sqlite(sql: str, params: list[object], schema: dict) -> pl.DataFrame:
         f"SELECT max(id), group_concat({fields}, char(30)) FROM "
         f"(SELECT * FROM ({sql}) WHERE id > %s ORDER BY id LIMIT {_CHUNK})"
     )
-    chunks, last = [], 0
+    text_schema = {c: (pl.String if t == pl.Date else t) for c, t in schema.items()}
+    parts, last = [pl.DataFrame(schema=text_schema)], 0
     with connection.cursor() as cursor:
         while True:
             cursor.execute(chunk_sql, [*params, last])
             last, text = cursor.fetchone()
             if last is None:
                 break
-            chunks.append(text)
-    text_schema = {c: (pl.String if t == pl.Date else t) for c, t in schema.items()}
-    if not chunks:
-        return pl.DataFrame(schema=schema)
-    frame = pl.read_csv(
-        _RECORD.join(chunks).encode(),
-        has_header=False,
-        separator=_FIELD,
-        eol_char=_RECORD,
-        quote_char=None,
-        empty_string_is_null=False,
-        new_columns=list(schema),
-        schema_overrides=text_schema,
-    )
+            # Each chunk parsed as it comes: one 200,000-row string in memory at a time.
+            parts.append(
+                pl.read_csv(
+                    text.encode(),
+                    has_header=False,
+                    separator=_FIELD,
+                    eol_char=_RECORD,
+                    quote_char=None,
+                    empty_string_is_null=False,
+                    new_columns=list(schema),
+                    schema_overrides=text_schema,
+                )
+            )
+    frame = pl.concat(parts, rechunk=True)
     return frame.with_columns(pl.col("birth_date").str.to_date("%Y-%m-%d", strict=False))
 
 
