@@ -181,6 +181,7 @@ def _file_name(batch: SubmissionBatch, file_format: str) -> str:
     return f"{batch.reference}.{file_format}"
 
 
+@bulk.cycle_collector_paused()
 def export_batch(
     *,
     actor: User,
@@ -432,6 +433,7 @@ def _apply(
     return saved, problems
 
 
+@bulk.cycle_collector_paused()
 def import_response(
     *, actor: User, programme_id: int, data: bytes, file_name: str
 ) -> ResponseReport:
