@@ -115,7 +115,12 @@ def _restore_after_browser_tests(django_db_blocker):
         _flushed["yes"] = False
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's event loop runs in this thread, Django keeps
+# its connections per context (asgiref's thread-critical Local sees a running loop), apart from
+# the connection pytest-django closes before it drops the test database. A session-long
+# Playwright left such a connection open at the end ("database is being accessed by other
+# users" on PostgreSQL); stopping it with this package returns later tests to the usual one.
+@pytest.fixture(scope="package")
 def browser():
     reason = _missing()
     if reason:
