@@ -447,8 +447,9 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
     """Ends every active membership with more than the allowed consecutive unpaid months.
 
     The membership ends ("berakhir", reason lapsed) and its cover ends the day before its first
-    unpaid contribution month begins; those months' unpaid lines are taken off their bills (no longer payable).
-    Fewer unpaid months are arrears that can still be paid. Audited per membership.
+    unpaid contribution month begins; those months' unpaid lines are taken off their bills (no
+    longer payable). Fewer unpaid months are arrears that can still be paid. Audited per
+    membership.
     """
     check_may(actor, "bill")
     programmes = programmes if programmes is not None else programmes_managed(actor)
