@@ -16,7 +16,6 @@ from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
 from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
-from jaring.coverage import facts as coverage_facts
 from jaring.dedupe import frames, linkage, memberships, row_notes, store
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
 from jaring.dedupe.selectors import get_pair, pairs_for
@@ -547,7 +546,6 @@ def _merge_workers(actor: User, pair: ProbableDuplicate, keep: int | None, note:
     _take_details(actor, kept, source, label, note, memberships=carried)
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
-    coverage_facts.changed(kept.memberships.all() | merged.memberships.all())
     audit.record(
         actor=actor,
         action="merged_into",
