@@ -155,7 +155,11 @@ class Command(BaseCommand):
         p.add_argument("--body-part", help="a code of the loaded disability percentage table")
         p.add_argument("--function-lost-percent", help="partial functional disability")
         p.add_argument("--mode", choices=benefits.TRANSPORT_MODES, help="for --kind transport")
-        p.add_argument("--cost", type=rupiah_arg, help="for --kind transport or home-care")
+        p.add_argument(
+            "--cost",
+            type=rupiah_arg,
+            help="for --kind transport, home-care or medical-care (the facility's bill)",
+        )
         p.add_argument("--json", action="store_true", help="print JSON")
 
         for name, first in (("budget", "--workers"), ("capacity", "--budget")):
