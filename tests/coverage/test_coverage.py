@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -144,7 +145,10 @@ def test_api_and_page_show_the_same_figure_and_hide_other_regions(client):
     dash = client.get("/api/coverage/dashboard", {"region": CITY, "month": "2026-10"}).json()
     assert dash["coverage"]["coverage_pct"] == "35.00" and dash["money"] is not None
     page = client.get(f"/coverage/{CITY}/", {"month": "2026-10"})
-    assert page.status_code == 200 and 'id="coverage-pct">35.00 %' in page.content.decode()
+    assert page.status_code == 200 and 'id="coverage-pct">35,00 %' in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/coverage/{CITY}/", {"month": "2026-10"})
+    assert 'id="coverage-pct">35.00 %' in english.content.decode()
     assert client.get("/api/coverage/", {"region": "61.71"}).status_code == 404
     assert client.get("/coverage/61.71/").status_code == 404
     assert client.get(f"/coverage/{CITY}/report.pdf").content.startswith(b"%PDF")
