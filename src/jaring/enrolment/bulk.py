@@ -217,7 +217,9 @@ def apply_changes(
         cur.execute(
             f"UPDATE {table} SET {', '.join(f'{f} = v.{f}' for f in _STATE)}, "
             f"status_changed_at = %s, updated_at = %s FROM {state} "
-            f"WHERE {table}.id = v.id AND {table}.status = %s",
+            # `|| ''` keeps SQLite off the status index: it must walk the answers and find
+            # each membership by id (with stale statistics it scanned the answers per member).
+            f"WHERE {table}.id = v.id AND {table}.status || '' = %s",
             [stamp, stamp, *state_params, source],
         )
         changed = cur.rowcount
