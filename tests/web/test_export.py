@@ -1,6 +1,7 @@
 import csv
 import io
 
+from jaring.registry.models import Worker
 from jaring.rules.nik import mask
 from jaring.web.views.export import safe_cell
 from tests.factories import PASIRAN, ROBAN, make_worker
@@ -31,7 +32,9 @@ def test_viewer_export_masks_the_nik(viewer, admin):
 
 
 def test_formula_cells_are_escaped(officer, admin):
-    make_worker(admin, PASIRAN, full_name='=HYPERLINK("http://x")', address="@SUM(A1)")
+    worker = make_worker(admin, PASIRAN, full_name="Budi", address="@SUM(A1)")
+    # The registry refuses such a name now; one stored before must still export as text.
+    Worker.objects.filter(pk=worker.pk).update(full_name='=HYPERLINK("http://x")')
     found = rows(client_for(officer).get("/workers/export.csv"))[0]
     assert found["full_name"] == '\'=HYPERLINK("http://x")'
     assert found["address"] == "'@SUM(A1)"
