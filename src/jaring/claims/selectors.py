@@ -13,7 +13,9 @@ from jaring.claims import cover, workflow
 from jaring.claims.models import Claim, ClaimDocument
 from jaring.core.errors import NotFound, Problem
 from jaring.enrolment.models import Membership
+from jaring.registry.names import name_key
 from jaring.registry.selectors import display_nik
+from jaring.rules.nik import normalise
 
 
 @dataclass
@@ -39,10 +41,12 @@ def search_claims(user: User | None, f: ClaimFilter) -> QuerySet[Claim]:
     if f.programme:
         qs = qs.filter(programme_id=f.programme)
     q = f.q.strip()
-    if q.isdigit():
-        qs = qs.filter(Q(worker__nik=q) | Q(membership__kpj=q))
+    digits = normalise(q)
+    if digits.isdigit():
+        qs = qs.filter(Q(worker__nik=digits) | Q(membership__kpj=digits))
     elif q:
-        qs = qs.filter(worker__name_key__startswith=" ".join(q.lower().split()))
+        # The registry's key: "José" finds "Jose", as in the worker search.
+        qs = qs.filter(worker__name_key__startswith=name_key(q))
     return qs
 
 
