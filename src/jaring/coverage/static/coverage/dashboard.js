@@ -9,6 +9,10 @@
   const brand = "#0f5e63", accent = "#e0a526", soft = "#9cc9cb", muted = "#5d6b72";
   const num = (v) => (v === null || v === undefined ? null : Number(v));
   const fmt = new Intl.NumberFormat(en ? "en-GB" : "id-ID");
+  // Percentages as the page writes them: 27,00 % in Indonesian, 27.00 % in English.
+  const pctFmt = new Intl.NumberFormat(en ? "en-GB" : "id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const pctText = (v) => pctFmt.format(Number(v)) + " %";
+  const pctTick = (v) => fmt.format(v) + " %";
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = muted;
   Chart.defaults.animation = false;  // screenshots and exports show the final frame at once
@@ -38,7 +42,8 @@
           ],
         },
         options: { maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
-          scales: { y: { beginAtZero: false, ticks: { callback: (v) => v + " %" } },
+          plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ": " + (c.raw === null ? "–" : pctText(c.raw)) } } },
+          scales: { y: { beginAtZero: false, ticks: { callback: pctTick } },
                     x: { ticks: { maxTicksLimit: 12 } } } },
       };
     },
@@ -50,7 +55,7 @@
           datasets: [{ label: t("Peserta", "Participants"), data: s.map((x) => x.participants),
             backgroundColor: [brand, soft, "#c9d3d7", accent] }] },
         options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: false },
-          tooltip: { callbacks: { label: (c) => fmt.format(c.raw) + (s[c.dataIndex].coverage_pct ? " · " + s[c.dataIndex].coverage_pct + " %" : "") } } } },
+          tooltip: { callbacks: { label: (c) => fmt.format(c.raw) + (s[c.dataIndex].coverage_pct ? " · " + pctText(s[c.dataIndex].coverage_pct) : "") } } } },
       };
     },
     districts() {
@@ -65,7 +70,7 @@
             data: d.map((x) => (pct ? num(x.coverage_pct) : x.jaring_members)),
             backgroundColor: d.map((x) => (pct && target !== null && num(x.coverage_pct) >= target ? brand : accent)) }] },
         options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: !pct } },
-          scales: { x: { beginAtZero: true, ticks: { callback: (v) => (pct ? v + " %" : fmt.format(v)) } } } },
+          scales: { x: { beginAtZero: true, ticks: { callback: (v) => (pct ? pctTick(v) : fmt.format(v)) } } } },
       };
     },
     categories() {
