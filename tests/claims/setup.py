@@ -24,6 +24,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
+def codes(claim) -> dict[str, int]:
+    """A claim's entitlements by item code."""
+    return {i.code: i.amount for i in claim.items.all()}
+
+
 def upload(name: str = "akta-kematian.pdf", content: bytes = PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 

@@ -18,31 +18,14 @@ from jaring.accounts.audit import history
 from jaring.accounts.models import Role
 from jaring.claims import services
 from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
-from jaring.claims.models import Claim, ClaimDocument
+from jaring.claims.models import ClaimDocument
 from jaring.core.errors import Conflict, PermissionDenied, ValidationFailed
-from tests.claims.setup import register, upload
-from tests.contributions.setup import member, programme
+from tests.claims.setup import codes, register, upload
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 MILLION = 1_000_000
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def fisher(admin):
-    """Covered 1 Feb 2026 – 30 Jun 2026 (5 months), income base Rp1,000,000."""
-    return member(admin, programme(admin), dt.date(2026, 2, 1), full_name="Budi Santoso")
-
-
-def codes(claim: Claim) -> dict[str, int]:
-    return {i.code: i.amount for i in claim.items.all()}
 
 
 def correct(actor, claim, reason="Salah ketik tanggal", documents=(), remove=(), **changes):

@@ -34,11 +34,6 @@ FEB = dt.date(2026, 2, 1)
 AS_OF = dt.date(2026, 5, 1)  # after April's due date
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def money(admin):
     skw = programme(admin)

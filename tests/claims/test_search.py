@@ -13,11 +13,6 @@ from tests.contributions.setup import member, programme
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def claim(admin):
     m = member(admin, programme(admin), dt.date(2026, 2, 1), full_name="José Kurniawan")

@@ -15,29 +15,13 @@ from jaring.claims.entitlements import ChildInput, Transport
 from jaring.claims.models import Claim, ClaimDocument
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.enrolment.models import Membership
-from tests.claims.setup import JPEG, PDF, PNG, register, upload
+from tests.claims.setup import JPEG, PDF, PNG, codes, register, upload
 from tests.contributions.setup import member, programme
 from tests.factories import PONTIANAK_VILLAGE, ROBAN, make_user
 
 pytestmark = pytest.mark.django_db
 
 MILLION = 1_000_000
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def fisher(admin):
-    """Covered 1 Feb 2026 – 30 Jun 2026 (5 months), income base Rp1,000,000."""
-    return member(admin, programme(admin), dt.date(2026, 2, 1), full_name="Budi Santoso")
-
-
-def codes(claim: Claim) -> dict[str, int]:
-    return {i.code: i.amount for i in claim.items.all()}
 
 
 # --- entitlements ------------------------------------------------------------------------------
