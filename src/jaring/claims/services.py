@@ -379,16 +379,21 @@ def _move_death(actor: User, c: Claim, old_event: dt.date) -> None:
     worker = Worker.objects.select_for_update().get(pk=c.worker_id)
     if worker.died_on != old_event or c.event_date == old_event:
         return
-    worker.died_on = c.event_date
+    _set_died_on(actor, worker, c.event_date, reason=f"claim {c.pk} corrected")
+
+
+def _set_died_on(actor: User, worker: Worker, day: dt.date, *, reason: str) -> None:
+    before = worker.died_on
+    worker.died_on = day
     worker.save(update_fields=["died_on", "updated_at"])
     audit.record(
         actor=actor,
         action="worker.died",
         target=worker,
         region_code=worker.village_id,
-        before={"died_on": old_event.isoformat()},
-        after={"died_on": c.event_date.isoformat()},
-        reason=f"claim {c.pk} corrected",
+        before={"died_on": before.isoformat() if before else None},
+        after={"died_on": day.isoformat()},
+        reason=reason,
     )
 
 
@@ -528,17 +533,7 @@ def _record_death(actor: User, claim: Claim) -> None:
     """The worker died on the event date: mark them and end every live membership."""
     worker = Worker.objects.select_for_update().get(pk=claim.worker_id)
     if worker.died_on is None:
-        worker.died_on = claim.event_date
-        worker.save(update_fields=["died_on", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="worker.died",
-            target=worker,
-            region_code=worker.village_id,
-            before={"died_on": None},
-            after={"died_on": claim.event_date.isoformat()},
-            reason=f"claim {claim.pk}",
-        )
+        _set_died_on(actor, worker, claim.event_date, reason=f"claim {claim.pk}")
     live = Membership.objects.filter(
         worker_id=worker.pk, status__in=sources_of(MembershipStatus.ENDED)
     )
