@@ -159,18 +159,8 @@ def check_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         log.exception("import batch %s failed", batch.pk)
         problem = file_problem("file_unreadable", detail=type(exc).__name__)
         return _finish(batch, Status.FAILED, problems=[problem])
-    report("saving", _STAGE_END["registry"])
-    with transaction.atomic():
-        ImportRow.objects.filter(batch_id=batch.pk).delete()
-        staging.save_rows(
-            analysis.rows,
-            batch_id=batch.pk,
-            originals=originals(analysis),
-            progress=lambda f: report("saving", 0.8 + 0.15 * f),
-        )
-    report("duplicates", _STAGE_END["saving"])
     counts = dict(analysis.counts)
-    counts["probable_duplicates"] = probable_duplicates(batch.pk)
+    counts["probable_duplicates"] = _stage(analysis, batch.pk, report)
     if "same_file_as" in batch.counts:
         counts["same_file_as"] = batch.counts["same_file_as"]
     return _finish(
@@ -182,6 +172,41 @@ def check_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         mapping=analysis.mapping,
         file_format=analysis.sheet.file_format,
     )
+
+
+def _stage(analysis: pipeline.Analysis, batch_id: int, report: Progress) -> int | None:
+    """Stores the analysis' rows as the batch's, then counts their probable duplicates."""
+    report("saving", _STAGE_END["registry"])
+    with transaction.atomic():
+        ImportRow.objects.filter(batch_id=batch_id).delete()
+        staging.save_rows(
+            analysis.rows,
+            batch_id=batch_id,
+            originals=originals(analysis),
+            progress=lambda f: report("saving", 0.8 + 0.15 * f),
+        )
+    report("duplicates", _STAGE_END["saving"])
+    return probable_duplicates(batch_id)
+
+
+# The batch id a dry run stages its rows under: no batch has it (ids start at 1), and the rows
+# need none, as ImportRow.batch has no database constraint; a dry run may have no user to own one.
+_DRY_RUN_BATCH = 0
+
+
+def dry_run_probable_duplicates(analysis: pipeline.Analysis, progress: Progress) -> int | None:
+    """What a check would count as probable duplicates among the analysis' rows, writing nothing.
+
+    The check's own code stages and flags the rows, inside a transaction that is then rolled
+    back: the rows, the pairs, their notes and a model trained on the way all go with it, and
+    that code saves no file and queues no task that could escape it (only PostgreSQL's id
+    sequences move on). The price: on SQLite the write lock is held while the rows are scored,
+    and two dry runs at once wait for each other on the rows' (batch, row) key.
+    """
+    with transaction.atomic():
+        found = _stage(analysis, _DRY_RUN_BATCH, progress)
+        transaction.set_rollback(True)
+    return found
 
 
 def originals(analysis: pipeline.Analysis) -> dict[int, str]:
