@@ -207,7 +207,8 @@ def score(cells: list[object]) -> int:
 
 
 def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:
-    """Refuses a mapping to headers the file does not have or without a required field."""
+    """Refuses a mapping to headers the file does not have, one header for two fields, or one
+    without a required field."""
     problems = [
         Problem(
             "mapping_unknown_header",
@@ -229,6 +230,19 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
         if field not in BY_NAME
     ]
     clean = {f: h for f, h in mapping.items() if h}
+    fields_of: dict[str, list[str]] = {}
+    for field, header in clean.items():
+        fields_of.setdefault(header, []).append(field)
+    problems += [
+        Problem(
+            "mapping_header_twice",
+            f"Kolom '{header}' dipilih untuk lebih dari satu isian: {', '.join(fields)}.",
+            f"Column '{header}' is chosen for more than one field: {', '.join(fields)}.",
+            field=fields[-1],
+        )
+        for header, fields in fields_of.items()
+        if len(fields) > 1
+    ]
     problems += [
         Problem(
             "column_missing",
