@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import struct
 import zipfile
 
 import openpyxl
@@ -13,6 +15,7 @@ from jaring.core.errors import ValidationFailed
 from jaring.imports import reading
 from jaring.imports.columns import guess_mapping
 
+from .compound_files import write_compound
 from .conftest import TODAY, people_cells, write_csv, write_xlsx
 
 
@@ -124,17 +127,53 @@ def test_word_document_is_not_a_spreadsheet(tmp_path):
     assert codes(exc) == ["file_not_spreadsheet"]
 
 
-def test_password_protected_xlsx(tmp_path):
-    # What Excel writes for a password-protected workbook: an OLE container holding the
-    # EncryptionInfo and EncryptedPackage streams (their names are in the directory, UTF-16).
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
-    directory = "EncryptionInfo".encode("utf-16-le") + bytes(100)
-    directory += "EncryptedPackage".encode("utf-16-le") + bytes(100)
-    (tmp_path / "secret.xlsx").write_bytes(header + directory + bytes(4096))
+@pytest.mark.parametrize(
+    ("shift", "package_bytes"),
+    [(9, 4096), (9, 9 << 20), (12, 5 << 20)],
+    ids=["small", "directory-after-9-mb", "4096-byte-sectors-after-5-mb"],
+)
+def test_password_protected_xlsx(tmp_path, shift, package_bytes):
+    # What Excel writes for a password-protected workbook: a compound file holding the
+    # EncryptionInfo and EncryptedPackage streams, its directory after them (beyond 4 MB, and
+    # beyond the 109 FAT sectors the header can list, in the large ones).
+    info = b"\x04\x00\x04\x00\x40\x00\x00\x00" + b'<?xml version="1.0"?><encryption/>'
+    package = struct.pack("<Q", package_bytes) + random.Random(0).randbytes(package_bytes)
+    path = write_compound(
+        tmp_path / "secret.xlsx",
+        {"EncryptionInfo": info.ljust(4096, b"\0"), "EncryptedPackage": package},
+        shift=shift,
+    )
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(tmp_path / "secret.xlsx")
-    assert codes(exc) == ["file_encrypted"]
-    assert "kata sandi" in exc.value.problems[0].message_id
+        reading.read(path)
+    [problem] = exc.value.problems
+    assert (problem.code, problem.field) == ("file_encrypted", None)  # the whole file
+    assert "kata sandi" in problem.message_id
+    assert "password-protected" in problem.message_en
+
+
+def test_large_xls_with_its_directory_at_the_end(tmp_path):
+    # xlwt, like Excel, writes the directory after the workbook: here after 9 MB of notes, more
+    # than the 109 FAT sectors the header lists can map (7 MB).
+    cells = people_cells(300)
+    book = xlwt.Workbook()
+    ws = book.add_sheet("Data")
+    for c, header in enumerate([*cells.columns, "Catatan"]):
+        ws.write(0, c, header)
+    for r, row in enumerate(cells.iter_rows(), start=1):
+        for c, value in enumerate([*row, f"{r:05d} " * 5000]):
+            ws.write(r, c, value)
+    book.save(str(tmp_path / "large.xls"))
+    assert (tmp_path / "large.xls").stat().st_size > 8 << 20
+    sheet = reading.read(tmp_path / "large.xls")
+    assert sheet.file_format == "xls"
+    assert sheet.frame["NIK"].to_list() == cells["NIK"].to_list()
+
+
+def test_a_file_that_only_starts_like_an_xls_is_unreadable(tmp_path):
+    (tmp_path / "broken.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8192))
+    with pytest.raises(ValidationFailed) as exc:
+        reading.read(tmp_path / "broken.xls")
+    assert codes(exc) == ["file_unreadable"]
 
 
 def test_a_200_mb_file_is_refused_before_it_is_read(tmp_path, monkeypatch):

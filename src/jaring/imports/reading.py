@@ -21,13 +21,13 @@ import polars as pl
 from django.conf import settings
 
 from jaring.core.errors import ValidationFailed
+from jaring.imports import compound
 from jaring.imports.columns import score
 from jaring.imports.reasons import file_problem
 
 _SCAN_ROWS = 20
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An encrypted .xlsx is an OLE container with these streams instead of a zip.
-_ENCRYPTED_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+# A password-protected .xlsx is a compound file with these streams instead of a zip.
+_ENCRYPTED_STREAMS = {"EncryptionInfo", "EncryptedPackage"}
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 _SEPARATORS = (",", ";", "\t", "|")
 _UNNAMED = "Kolom "
@@ -70,13 +70,10 @@ def sniff(path: Path) -> str:
     """ "xlsx", "xls", "ods" or "csv", from the content rather than the name."""
     with path.open("rb") as f:
         head = f.read(8)
-        if head.startswith(_OLE_MAGIC):
-            f.seek(0)
-            # The directory of a small OLE file sits near its start or its end.
-            body = f.read(4 << 20)
-            if any(marker in body for marker in _ENCRYPTED_MARKERS):
-                raise ValidationFailed(file_problem("file_encrypted"))
-            return "xls"
+    if head.startswith(compound.MAGIC):
+        if _ENCRYPTED_STREAMS & _root_streams(path):
+            raise ValidationFailed(file_problem("file_encrypted"))
+        return "xls"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as z:
@@ -91,6 +88,14 @@ def sniff(path: Path) -> str:
     if head.startswith(_BINARY_MAGIC) or b"\x00" in path.open("rb").read(64 << 10):
         raise ValidationFailed(file_problem("file_not_spreadsheet"))
     return "csv"
+
+
+def _root_streams(path: Path) -> frozenset[str]:
+    try:
+        return compound.root_streams(path)
+    except compound.Broken:
+        # Read as an .xls all the same: the workbook reader then names what it cannot read.
+        return frozenset()
 
 
 def _zip_member(path: Path, name: str) -> bytes:
