@@ -12,7 +12,7 @@ same province (untimed): with N at least the list's size the commit fills the re
 indexes row by row, where into an empty registry it builds them again after the rows.
 The timed path is the one `jaring import --commit` takes: keep the file and its hash, read,
 normalise, validate, exact duplicates against the registry, store every row's outcome,
-probable-duplicate step, commit (workers + audit events) in one transaction.
+probable-duplicate step, commit (workers, and one audit event for the batch) in one transaction.
 Files are generated once into var/bench-import/ from the demo generator (region 61, a province).
 """
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from jaring.accounts.models import AuditEvent
-from jaring.imports import commit, services
+from jaring.imports import commit, selectors, services
 from jaring.imports.models import Status
 from jaring.registry import bulk
 from jaring.registry.models import Worker
@@ -40,17 +40,20 @@ def test_a_commit_larger_than_the_registry_rebuilds_the_indexes(
     assert worker_indexes() == before
     workers = Worker.objects.all()
     assert len(workers) == 30
-    events = {e.target_id: e for e in AuditEvent.objects.filter(action="create")}
-    assert len(events) == 30
+    assert not AuditEvent.objects.filter(action="create").exists()
+    (event,) = AuditEvent.objects.filter(action="import")
+    assert (event.target_id, event.actor) == (str(batch.pk), city_officer)
+    assert event.after["workers_added"] == 30 and event.after["sha256"] == batch.sha256
     for worker in workers:
-        assert events[str(worker.pk)].after == snapshot(worker)
-        assert events[str(worker.pk)].actor == city_officer
+        *_, registered = selectors.worker_history(worker)
+        assert registered.action == "create" and registered.actor == city_officer
+        assert registered.after == snapshot(worker)
 
 
 def test_a_failed_commit_keeps_the_indexes(rebuild_from_one, city_officer, tmp_path, monkeypatch):
     before = worker_indexes()
     batch = upload(city_officer, write_csv(people_cells(20, seed=32), tmp_path / "a.csv"))
-    monkeypatch.setattr(commit, "snapshot_sql", lambda: "no_such_function(1)")
+    monkeypatch.setitem(commit._COPIED, "rt", "no_such_function(1)")
     with pytest.raises(Exception):  # noqa: B017 - the database's own error, whichever it is
         services.commit_batch(actor=city_officer, batch=batch)
     assert Worker.objects.count() == 0

@@ -54,7 +54,8 @@ def test_commit_adds_every_approved_row_with_audit(city_officer, list_file):
     batch = services.commit_batch(actor=city_officer, batch=upload(city_officer, list_file))
     assert batch.status == Status.COMMITTED and batch.committed_by == city_officer
     assert Worker.objects.count() == 40
-    assert AuditEvent.objects.filter(action="create", actor=city_officer).count() == 40
+    (event,) = AuditEvent.objects.filter(action="import", actor=city_officer)
+    assert event.target_id == str(batch.pk) and event.after["workers_added"] == 40
     assert Worker.objects.filter(source__startswith=f"impor #{batch.pk}").count() == 40
     with pytest.raises(Conflict):
         services.commit_batch(actor=city_officer, batch=batch)

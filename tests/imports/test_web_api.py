@@ -10,11 +10,15 @@ from django.urls import reverse
 
 from jaring.accounts.models import Role
 from jaring.accounts.services import create_token
-from jaring.imports.models import ImportBatch, Status
+from jaring.imports import services
+from jaring.imports.models import ImportBatch, ImportRow, Status
+from jaring.registry import services as worker_services
 from jaring.registry.models import Worker
+from jaring.rules.nik import mask
 from tests.factories import make_user
 
 from .conftest import people_cells, write_csv
+from .test_services import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +129,37 @@ def test_pages_are_scoped(client, city_officer, csv_bytes):
     assert client.post(reverse("imports:commit", args=[batch.pk])).status_code == 404
     client.force_login(make_user(Role.VIEWER, "61.72"))
     assert client.get(reverse("imports:list")).status_code == 404
+
+
+def test_an_imported_worker_history_shows_its_registration_from_the_row(
+    client, city_officer, tmp_path
+):
+    cells = people_cells(3, seed=43)
+    batch = upload(city_officer, write_csv(cells, tmp_path / "rt-03.csv"))
+    services.commit_batch(actor=city_officer, batch=batch)
+    worker = Worker.objects.get(nik=cells["NIK"][1])
+    row = ImportRow.objects.get(pk=worker.import_row_id)
+    assert (row.batch_id, row.nik) == (batch.pk, worker.nik)
+    worker_services.update_worker(
+        actor=city_officer, worker=worker, changes={"address": "Jl. Baru 7"}, reason="Pindah"
+    )
+
+    events = client.get(f"/api/workers/{worker.pk}/history", headers=bearer(city_officer)).json()
+    assert [e["action"] for e in events] == ["update", "create"]
+    registered = events[1]
+    assert registered["actor"] == city_officer.username
+    assert registered["reason"] == f"impor #{batch.pk}: rt-03.csv, baris {row.row_number}"
+    shown = {c["field"]: c["after"] for c in registered["changes"]}
+    assert shown["nik"] == worker.nik and shown["full_name"] == worker.full_name
+    assert shown["address"] == cells["Alamat"][1] != "Jl. Baru 7"
+
+    viewer = make_user(Role.VIEWER, "61.72")
+    raw = client.get(f"/api/workers/{worker.pk}/history", headers=bearer(viewer)).content
+    assert worker.nik.encode() not in raw and mask(worker.nik).encode() in raw
+
+    client.force_login(city_officer)
+    page = client.get(reverse("worker-detail", args=[worker.pk]))
+    history = page.context["history"]
+    assert [e.event.action for e in history] == ["update", "create"]
+    assert history[1].who == (city_officer.get_full_name() or city_officer.username)
+    assert f"impor #{batch.pk}: rt-03.csv, baris {row.row_number}" in page.content.decode()

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Status
 
-from jaring.accounts import audit
 from jaring.accounts.models import AuditEvent, User
 from jaring.api.schemas import (
     HistoryOut,
@@ -18,6 +17,7 @@ from jaring.api.schemas import (
     errors,
 )
 from jaring.core.errors import NotFound, Problem
+from jaring.imports import selectors as import_selectors
 from jaring.registry import selectors, services
 from jaring.registry.models import Worker
 from jaring.registry.validation import WorkerInput
@@ -150,4 +150,4 @@ def update_worker(request: HttpRequest, worker_id: int, payload: WorkerPatch):
 def worker_history(request: HttpRequest, worker_id: int):
     """Every change to the worker, newest first: who, when, before and after, why."""
     worker = _worker_or_404(request.auth, worker_id)
-    return [_history_out(request.auth, e) for e in audit.history(worker)]
+    return [_history_out(request.auth, e) for e in import_selectors.worker_history(worker)]

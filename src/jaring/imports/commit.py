@@ -1,8 +1,8 @@
 """A checked batch's new rows become workers with set-based SQL, straight from `ImportRow`.
 
-The rows are already stored in the registry's form, so one INSERT … SELECT adds the workers and
-another writes their `create` audit events: nothing travels back through Python, which is what
-makes a million-row commit take seconds (bench/RESULTS.md). Run inside the commit's transaction.
+The rows are already stored in the registry's form, so one INSERT … SELECT adds the workers:
+nothing travels back through Python, which is what makes a million-row commit take seconds
+(bench/RESULTS.md). Run inside the commit's transaction.
 """
 
 from __future__ import annotations
@@ -10,24 +10,21 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts.models import User
 from jaring.core.errors import Conflict
 from jaring.imports.models import ImportBatch, ImportRow, Outcome
 from jaring.imports.reasons import file_problem
-from jaring.registry.bulk import indexes_built_after, room_to_sort, snapshot_sql
+from jaring.registry.bulk import indexes_built_after, room_to_sort
 from jaring.registry.models import Worker
 
-# Worker column -> what the SELECT over the batch's rows gives it.
-_COPIED = {
+# Worker field -> the `ImportRow` field it is copied from.
+FROM_ROW = {
     "nik": "nik",
     "full_name": "full_name",
     "name_key": "name_key",
     "birth_date": "birth_date",
     "sex": "sex",
     "village_id": "village_code",
-    "province_code": "SUBSTR(village_code, 1, 2)",
-    "regency_code": "SUBSTR(village_code, 1, 5)",
-    "district_code": "SUBSTR(village_code, 1, 8)",
     "rt": "rt",
     "rw": "rw",
     "address": "address",
@@ -37,7 +34,15 @@ _COPIED = {
     "disability_kind": "disability_kind",
     "declared_income": "declared_income",
     "consent_date": "consent_date",
+}
+# Worker column -> what the SELECT over the batch's rows gives it.
+_COPIED = {
+    **{worker: f"r.{row}" for worker, row in FROM_ROW.items()},
+    "province_code": "SUBSTR(r.village_code, 1, 2)",
+    "regency_code": "SUBSTR(r.village_code, 1, 5)",
+    "district_code": "SUBSTR(r.village_code, 1, 8)",
     "nik_override_reason": "''",
+    "import_row_id": "r.id",
     "source": "%s",
     "created_at": "%s",
     "updated_at": "%s",
@@ -48,16 +53,18 @@ _NEW = f"r.batch_id = %s AND r.outcome = '{Outcome.NEW.value}'"
 
 
 def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
-    """Adds the batch's `new` rows as workers, each with its audit event; returns how many.
+    """Adds the batch's `new` rows as workers; returns how many.
 
+    Each worker points at the row it came from (`import_row_id`): the caller records one audit
+    event for the batch, and the row is the worker's registration record (its values, with the
+    batch's committer and time), which is what a million audit events would have repeated at
+    two thirds of the commit's time (docs/decisions/0003-import-audit.md).
     Refuses (nothing written) a NIK registered since the check. Every row's village lies in
     the batch's region, so the caller checks the actor's scope once, on that region.
     """
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor, room_to_sort(cursor):
         _refuse_registered(cursor, batch.pk)
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Worker._meta.db_table}")
-        (last_before,) = cursor.fetchone()
         with indexes_built_after(cursor, adding=_count_new(cursor, batch.pk)) as rebuilt:
             cursor.execute(
                 f"INSERT INTO {Worker._meta.db_table} ({', '.join(_COPIED)}) "
@@ -67,18 +74,6 @@ def add_new_workers(*, batch: ImportBatch, actor: User, source: str) -> int:
                 [source, stamp, stamp, actor.pk, batch.pk],
             )
             added = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {AuditEvent._meta.db_table} "
-            "(actor_id, at, action, target_type, target_id, region_code, before, after, reason) "
-            f"SELECT %s, %s, 'create', %s, CAST(w.id AS TEXT), w.village_id, NULL, "
-            f"{snapshot_sql()}, w.nik_override_reason "
-            # The workers just added, read in id order: a range of the primary key, where
-            # joining back on the NIK would look up and then sort every one of them. Ids given
-            # out meanwhile to other transactions are above the range's start too, so the
-            # source (which names this batch) is checked as well.
-            f"FROM {Worker._meta.db_table} w WHERE w.id > %s AND w.source = %s ORDER BY w.id",
-            [actor.pk, stamp, Worker._meta.label_lower, last_before, source],
-        )
     return added
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from jaring.accounts.models import User
+from jaring.accounts import audit
+from jaring.accounts.models import AuditEvent, User
 from jaring.accounts.scope import can_edit_workers, scope_code
 from jaring.core.errors import NotFound, Problem
+from jaring.imports.commit import FROM_ROW
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow
+from jaring.registry.models import Worker
+from jaring.registry.services import snapshot
 
 
 def batches_for(user: User) -> QuerySet[ImportBatch]:
@@ -38,3 +42,32 @@ def batch_rows(batch: ImportBatch, *, outcome: str | None = None) -> QuerySet[Im
 
 def rejected_rows(batch: ImportBatch) -> QuerySet[ImportRow]:
     return batch_rows(batch).filter(outcome__in=NOT_IMPORTED)
+
+
+def worker_history(worker: Worker) -> list[AuditEvent]:
+    """Every change to the worker, newest first: its audit events, then its registration by an
+    import, read from the row it was created from (docs/decisions/0003-import-audit.md)."""
+    events = audit.history(worker)
+    registered = _registration(worker)
+    return [*events, registered] if registered else events
+
+
+def _registration(worker: Worker) -> AuditEvent | None:
+    """The `create` event an import did not write, built (unsaved) from the worker's row."""
+    if worker.import_row_id is None:
+        return None
+    row = ImportRow.objects.select_related("batch").filter(pk=worker.import_row_id).first()
+    if row is None:
+        return None
+    as_registered = Worker(**{field: getattr(row, column) for field, column in FROM_ROW.items()})
+    return AuditEvent(
+        actor=worker.created_by,
+        at=worker.created_at,
+        action="create",
+        target_type=Worker._meta.label_lower,
+        target_id=str(worker.pk),
+        region_code=row.village_code,
+        before=None,
+        after=snapshot(as_registered),
+        reason=f"impor #{row.batch_id}: {row.batch.original_name}, baris {row.row_number}",
+    )

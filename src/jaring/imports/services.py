@@ -13,6 +13,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.accounts import audit
 from jaring.accounts.models import AuditEvent, User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope, scope_code
 from jaring.core.errors import (
@@ -292,13 +293,27 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
         )
     try:
         with transaction.atomic():
-            added = commit.add_new_workers(
-                batch=batch,
-                actor=actor,
-                source=f"impor #{batch.pk}: {batch.original_name}"[:100],
-            )
+            source = f"impor #{batch.pk}: {batch.original_name}"[:100]
+            added = commit.add_new_workers(batch=batch, actor=actor, source=source)
             updated = _apply_updates(actor, batch)
             pairs_committed(batch.pk)
+            # One event for the batch, when it changed the registry (the same file again
+            # changes nothing); each added worker's registration is its ImportRow.
+            if added or updated:
+                audit.record(
+                    actor=actor,
+                    action="import",
+                    target=batch,
+                    region_code=batch.region_code,
+                    before=None,
+                    after={
+                        "file": batch.original_name,
+                        "sha256": batch.sha256,
+                        "workers_added": added,
+                        "workers_updated": updated,
+                    },
+                    reason=source,
+                )
     except DomainError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, stage="")
         raise Conflict(

@@ -78,6 +78,12 @@ class Worker(models.Model):
     disability_kind = models.CharField(max_length=20, choices=DisabilityKind.choices, blank=True)
     declared_income = models.PositiveBigIntegerField(null=True, blank=True)
     source = models.CharField(max_length=100)
+    # The `imports.ImportRow` a committed import created this worker from. The import records
+    # one audit event for the whole batch, not one per worker; the row keeps the values the
+    # worker was registered with, and the worker's history shows its registration from it
+    # (docs/decisions/0003-import-audit.md). No foreign key: the registry does not depend on
+    # the imports app, and committed rows are never deleted.
+    import_row_id = models.BigIntegerField(null=True, blank=True, editable=False)
     consent_date = models.DateField(null=True, blank=True)
     # Set when a death is recorded (a claim or a BPJS report); ends eligibility for programmes.
     died_on = models.DateField(null=True, blank=True)

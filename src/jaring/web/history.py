@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts import audit
 from jaring.accounts.models import AuditEvent, User
+from jaring.imports import selectors
 from jaring.regions.models import Region
 from jaring.registry.models import DisabilityKind, OccupationCategory, Sex, Worker
 from jaring.registry.selectors import display_nik
@@ -101,7 +101,7 @@ def _changes(user: User, event: AuditEvent, names) -> list[Change]:
 
 
 def worker_history(user: User, worker: Worker) -> list[Entry]:
-    events = audit.history(worker)
+    events = selectors.worker_history(worker)
     names = _names(events)
     return [
         Entry(
