@@ -14,22 +14,28 @@ COUNTED = ("rows", *(o.value for o in Outcome), "probable_duplicates")
 
 def _summary(counts: dict, rejections: list[dict]) -> dict[str, object]:
     out: dict[str, object] = {key: counts.get(key, 0) for key in COUNTED}
-    # None: the probable-duplicate check did not run (dry run, or detector not installed).
+    # None: the probable-duplicate check did not run (detector not installed, or no model can
+    # be trained on the registry yet).
     out["probable_duplicates"] = counts.get("probable_duplicates")
     out["same_file_as"] = counts.get("same_file_as")
     out["rejections"] = rejections
     return out
 
 
-def of_analysis(analysis: Analysis) -> dict[str, object]:
+def of_analysis(analysis: Analysis, probable_duplicates: int | None) -> dict[str, object]:
     rejections = [
         {"row": row, "nik": nik, "outcome": outcome, "reasons": json.loads(reasons)}
         for row, nik, outcome, reasons in analysis.not_imported()
         .select("row", "nik", "outcome", "reasons")
         .iter_rows()
     ]
-    counts = dict(analysis.counts) | {"probable_duplicates": None}
-    return {"batch": None, "status": "dry_run", **_summary(counts, rejections)}
+    counts = dict(analysis.counts) | {"probable_duplicates": probable_duplicates}
+    return {
+        "batch": None,
+        "status": "dry_run",
+        "mapping": analysis.mapping,
+        **_summary(counts, rejections),
+    }
 
 
 def of_batch(batch: ImportBatch) -> dict[str, object]:

@@ -1,4 +1,6 @@
+import argparse
 import json
+from functools import partial
 from pathlib import Path
 
 from django.core.files import File
@@ -6,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jaring.accounts.models import User
-from jaring.core.errors import DomainError
-from jaring.imports import pipeline, report, services
+from jaring.core.errors import DomainError, ValidationFailed
+from jaring.imports import columns, pipeline, report, services
 from jaring.imports.models import Status
 
 
@@ -35,6 +37,29 @@ class ProgressBar:
             self.stream.write("")
 
 
+def field_header(text: str) -> tuple[str, str]:
+    field, sep, header = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=HEADER")
+    return field.strip(), header.strip()
+
+
+def corrected(mapping: dict[str, str], corrections: dict[str, str]) -> dict[str, str]:
+    """The mapping with the officer's corrections; a header they give one field leaves the
+    field it was guessed for, and "FIELD=" leaves FIELD out."""
+    claimed = set(corrections.values()) - {""}
+    kept = {f: h for f, h in mapping.items() if f not in corrections and h not in claimed}
+    return kept | corrections
+
+
+class Unmapped(Exception):
+    """The file's columns need the officer: the problems, and the headers to choose from."""
+
+    def __init__(self, problems: list[dict], headers: list[str], mapping: dict, batch=None):
+        super().__init__(problems)
+        self.problems, self.headers, self.mapping, self.batch = problems, headers, mapping, batch
+
+
 class Command(BaseCommand):
     help = "Import a list of workers (.xlsx, .xls, .csv): check it, and with --commit save it."
 
@@ -46,6 +71,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON summary")
         parser.add_argument("--user", help="who imports (needed unless --dry-run)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            type=field_header,
+            metavar="FIELD=HEADER",
+            help="read FIELD from the column HEADER, as the mapping page does (repeatable; "
+            f"FIELD= leaves FIELD out). Fields: {', '.join(columns.BY_NAME)}",
+        )
 
     def handle(self, *args, **options):
         if options["dry_run"] and options["commit"]:
@@ -53,13 +87,17 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
+        corrections = self._corrections(options["map"])
         self.stderr.style_func = None  # a progress bar, not an error: no red
         bar = ProgressBar(self.stderr, not options["no_progress"])
         try:
             if options["dry_run"]:
-                summary = self._dry_run(path, options, bar)
+                summary = self._dry_run(path, options, corrections, bar)
             else:
-                summary = self._import(path, options, bar)
+                summary = self._import(path, options, corrections, bar)
+        except Unmapped as exc:
+            bar.done()
+            self._unmapped(exc, corrections, options["json"])
         except DomainError as exc:
             bar.done()
             self._fail(exc.as_dict()["errors"], options["json"])
@@ -68,15 +106,42 @@ class Command(BaseCommand):
             self._fail(summary["errors"], options["json"])
         self._print(summary, options["json"])
 
-    def _dry_run(self, path: Path, options, bar) -> dict:
+    def _corrections(self, pairs: list[tuple[str, str]]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for field, header in pairs:
+            if field in out:
+                raise CommandError(f"--map {field}: given twice ({out[field]!r}, {header!r})")
+            out[field] = header
+        return out
+
+    def _dry_run(self, path: Path, options, corrections: dict[str, str], bar) -> dict:
         user = self._user(options["user"]) if options["user"] else None
         region = services.import_region(user, options["region"]) if user else options["region"]
-        analysis = pipeline.analyse(
-            path, region_code=region or "", today=timezone.localdate(), progress=bar
+        analyse = partial(
+            pipeline.analyse,
+            path,
+            region_code=region or "",
+            today=timezone.localdate(),
+            progress=bar,
         )
-        return report.of_analysis(analysis)
+        # As on the mapping page: the guess first, then the officer's corrections over it.
+        try:
+            analysis = analyse()
+            sheet, guessed = analysis.sheet, analysis.mapping
+        except pipeline.MappingNeeded as exc:
+            if not corrections:
+                raise self._needs(exc.problems, exc.sheet.headers, exc.mapping) from None
+            analysis, sheet, guessed = None, exc.sheet, exc.mapping
+        mapping = corrected(guessed, corrections)
+        if analysis is None or mapping != analysis.mapping:
+            try:
+                analysis = analyse(mapping=mapping, header_row=sheet.header_row)
+            except pipeline.MappingNeeded as exc:
+                raise self._needs(exc.problems, exc.sheet.headers, mapping) from None
+        found = services.dry_run_probable_duplicates(analysis, bar)
+        return report.of_analysis(analysis, found)
 
-    def _import(self, path: Path, options, bar) -> dict:
+    def _import(self, path: Path, options, corrections: dict[str, str], bar) -> dict:
         if not options["user"]:
             raise CommandError("--user USERNAME is needed to import (or use --dry-run)")
         user = self._user(options["user"])
@@ -85,6 +150,16 @@ class Command(BaseCommand):
                 actor=user, upload=File(f), name=path.name, region_code=options["region"]
             )
         batch = services.check_batch(batch_id=batch.pk, progress=bar)
+        if corrections and batch.status in (Status.READY, Status.NEEDS_MAPPING):
+            mapping = corrected(batch.mapping, corrections)
+            if mapping != batch.mapping:
+                try:
+                    batch = services.remap(actor=user, batch=batch, mapping=mapping)
+                except ValidationFailed as exc:
+                    raise self._needs(exc.problems, batch.headers, mapping, batch.pk) from None
+                batch = services.check_batch(batch_id=batch.pk, progress=bar)
+        if batch.status == Status.NEEDS_MAPPING:
+            raise Unmapped(batch.problems, batch.headers, batch.mapping, batch.pk)
         if options["commit"] and batch.status == Status.READY:
             bar("committing", 1.0)
             batch = services.commit_batch(actor=user, batch=batch)
@@ -95,6 +170,40 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no active user {username!r}")
         return user
+
+    @staticmethod
+    def _needs(problems, headers: list[str], mapping: dict, batch=None) -> Unmapped:
+        return Unmapped([p.as_dict() for p in problems], headers, mapping, batch)
+
+    def _unmapped(self, exc: Unmapped, corrections: dict[str, str], as_json: bool) -> None:
+        """Each problem, on the --map value that caused it or on the field still missing."""
+        lines = []
+        for p in exc.problems:
+            field = p.get("field")
+            message = p.get("message") or p.get("message_id")
+            if field in corrections:
+                lines.append(f"--map {field}={corrections[field]}: {message}")
+            else:
+                lines.append(f"{field}: {message}")
+        missing = [p["field"] for p in exc.problems if p["code"] == "column_missing"]
+        if missing:
+            lines.append(
+                "name the column of each missing field with --map FIELD=HEADER, "
+                f'e.g. --map {missing[0]}="<column>"'
+            )
+        lines.append("columns in the file: " + ", ".join(exc.headers))
+        if exc.batch:
+            lines.append(f"batch #{exc.batch} waits for its columns (or map them on the web)")
+        if as_json:
+            unmapped = {
+                "batch": exc.batch,
+                "status": Status.NEEDS_MAPPING.value,
+                "headers": exc.headers,
+                "mapping": exc.mapping,
+                "errors": exc.problems,
+            }
+            self.stdout.write(json.dumps(unmapped, indent=2, ensure_ascii=False))
+        raise CommandError("\n".join(lines), returncode=2)
 
     def _fail(self, errors: list[dict], as_json: bool) -> None:
         if as_json:
