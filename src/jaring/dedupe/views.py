@@ -50,9 +50,7 @@ def queue(request):
         "can_decide": services.can_decide(request.user),
         "run": selectors.latest_run(),
         "default_threshold": services.default_threshold(),
-        "query": request.GET.copy(),
     }
-    context["query"].pop("page", None)
     return render(request, "dedupe/queue.html", context)
 
 
