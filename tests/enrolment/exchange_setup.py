@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership
 from jaring.registry.models import Worker
@@ -28,6 +30,14 @@ def active_member(actor, programme, worker: Worker, kpj: str, start: dt.date) ->
 
 
 ENROL_ON = dt.date(2026, 3, 1)
+
+
+def print_on(monkeypatch, day: dt.date) -> None:
+    """Pages, API and CLI print cards as of the real day; a test fixes that day."""
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone, "localdate", lambda value=None, tz=None: day if value is None else real(value, tz)
+    )
 
 
 def programme_with_workers(actor, n: int = 3, village: str | None = None, **overrides):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -14,7 +15,7 @@ from jaring.accounts.models import Role
 from jaring.accounts.services import create_token
 from jaring.enrolment.exchange.table import read_table
 from jaring.enrolment.models import Membership, MembershipStatus
-from tests.enrolment.exchange_setup import verified_members
+from tests.enrolment.exchange_setup import print_on, verified_members
 from tests.factories import PASIRAN, ROBAN, make_user, make_worker
 from tests.programs.factories import make_programme
 
@@ -120,7 +121,7 @@ def test_api_imports_a_response_once(client, officer, programme, members):
     assert refused.json()["errors"][0]["code"] == "kpj_repeated"
 
 
-def test_api_serves_card_pdfs(client, officer, programme, members):
+def test_api_serves_card_pdfs(client, officer, programme, members, monkeypatch):
     auth = headers(officer)
     client.post(f"/api/bpjs/programmes/{programme.pk}/batches?format=csv", headers=auth)
     citra, _ = members
@@ -133,6 +134,7 @@ def test_api_serves_card_pdfs(client, officer, programme, members):
         },
         headers=auth,
     )
+    print_on(monkeypatch, dt.date(2026, 4, 1))  # inside the cover accepted above
     sheet = client.get(f"/api/bpjs/programmes/{programme.pk}/cards.pdf", headers=auth)
     assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
     assert sheet.content.startswith(b"%PDF")

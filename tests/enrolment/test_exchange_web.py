@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from jaring.accounts.models import Role
 from jaring.enrolment.exchange_models import SubmissionBatch
 from jaring.enrolment.models import Membership, MembershipStatus
-from tests.enrolment.exchange_setup import verified_members
+from tests.enrolment.exchange_setup import print_on, verified_members
 from tests.factories import PASIRAN, ROBAN, make_user, make_worker
 from tests.programs.factories import make_programme
 
@@ -57,7 +58,7 @@ def upload(rows, name="jawaban.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue().encode())
 
 
-def test_the_whole_exchange_from_the_page(officer, programme, members):
+def test_the_whole_exchange_from_the_page(officer, programme, members, monkeypatch):
     client = logged_in(officer)
     page = client.get(url("page", programme.pk))
     assert page.status_code == 200 and 'data-waiting="2"' in page.text
@@ -79,6 +80,7 @@ def test_the_whole_exchange_from_the_page(officer, programme, members):
     citra.refresh_from_db()
     assert citra.status == S.ACTIVE
 
+    print_on(monkeypatch, dt.date(2026, 4, 1))  # inside the cover accepted above
     pdf = client.get(url("cards", programme.pk), {"village": PASIRAN})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     one = client.get(url("card", citra.pk))

@@ -6,17 +6,20 @@ that token, the public status page resolves it.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import scope_q
-from jaring.core.errors import NotFound, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import Conflict, NotFound, PermissionDenied, Problem, ValidationFailed
 from jaring.enrolment.card_pdf import LABELS, CardFace, card_pdf, sheet_pdf
 from jaring.enrolment.exchange_models import MembershipCard
+from jaring.enrolment.exchange_selectors import card_cover
 from jaring.enrolment.exchange_services import region_filter
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.selectors import get_programme
@@ -95,12 +98,28 @@ def _printed(actor: User, *, target, region_code: str, count: int, what: str) ->
     )
 
 
-def _active(actor: User):
+def _in_scope(actor: User):
     return (
-        Membership.objects.filter(status=MembershipStatus.ACTIVE)
+        Membership.objects.filter(scope_q(actor))
         .exclude(kpj="")
-        .filter(scope_q(actor))
         .select_related("worker", "programme", "village")
+    )
+
+
+def _cover_ended(membership: Membership) -> Conflict:
+    end = membership.end_date
+    return Conflict(
+        Problem(
+            "cover_ended",
+            f"Kartu keanggotaan {membership.pk} ({membership.worker.full_name}) tidak dicetak: "
+            f"perlindungannya di {membership.programme} berakhir pada {end:%d-%m-%Y}, dan kartu "
+            "hanya dicetak untuk perlindungan yang belum berakhir.",
+            f"No card for membership {membership.pk} ({membership.worker.full_name}): its cover "
+            f"under {membership.programme} ended on {end.isoformat()}, and cards are only "
+            "printed for cover that has not ended.",
+            field="end_date",
+            params={"membership": membership.pk, "end_date": end.isoformat()},
+        )
     )
 
 
@@ -112,15 +131,17 @@ def print_sheets(
     region_code: str | None = None,
     base_url: str,
     language: str = "id",
+    today: dt.date | None = None,
 ) -> bytes:
     """A4 sheets of the cards of every active member of the programme in the actor's area (or
-    `region_code`), village by village, names in order."""
+    `region_code`) whose cover has not ended by `today`, village by village, names in order."""
     check_card_role(actor)
     _check_language(language)
+    today = today or timezone.localdate()
     programme = get_programme(actor, programme_id)
     members = list(
-        _active(actor)
-        .filter(programme=programme)
+        _in_scope(actor)
+        .filter(card_cover(today), programme=programme)
         .filter(region_filter(actor, region_code))
         .order_by("village__name", "village_id", "worker__name_key", "id")
     )
@@ -128,8 +149,11 @@ def print_sheets(
         raise ValidationFailed(
             Problem(
                 "no_active_members",
-                "Belum ada peserta aktif (dengan nomor KPJ) untuk dicetak kartunya.",
-                "There are no active members (with a KPJ number) to print cards for.",
+                "Tidak ada peserta aktif (dengan nomor KPJ) yang perlindungannya masih berlaku "
+                f"pada {today:%d-%m-%Y} untuk dicetak kartunya.",
+                "There are no active members (with a KPJ number) whose cover still runs on "
+                f"{today.isoformat()} to print cards for.",
+                params={"today": today.isoformat()},
             )
         )
     _printed(
@@ -143,11 +167,23 @@ def print_sheets(
 
 
 @transaction.atomic
-def print_card(*, actor: User, membership_id: int, base_url: str, language: str = "id") -> bytes:
-    """One member's card (a reprint keeps the same QR code)."""
+def print_card(
+    *,
+    actor: User,
+    membership_id: int,
+    base_url: str,
+    language: str = "id",
+    today: dt.date | None = None,
+) -> bytes:
+    """One member's card (a reprint keeps the same QR code); refused once the cover has ended."""
     check_card_role(actor)
     _check_language(language)
-    membership = _active(actor).filter(pk=membership_id).first()
+    today = today or timezone.localdate()
+    membership = (
+        _in_scope(actor)
+        .filter(status__in=(MembershipStatus.ACTIVE, MembershipStatus.EXPIRED), pk=membership_id)
+        .first()
+    )
     if membership is None:
         raise NotFound(
             Problem(
@@ -156,5 +192,7 @@ def print_card(*, actor: User, membership_id: int, base_url: str, language: str 
                 "Active member not found.",
             )
         )
+    if not _in_scope(actor).filter(card_cover(today), pk=membership.pk).exists():
+        raise _cover_ended(membership)
     _printed(actor, target=membership, region_code=membership.village_id, count=1, what="card")
     return card_pdf(_faces([membership], base_url)[0], language=language)

@@ -170,7 +170,8 @@ def import_response(request: HttpRequest, programme_id: int, file: File[Uploaded
     summary="Card sheets (PDF)",
 )
 def card_sheets(request: HttpRequest, programme_id: int, query: Query[CardQuery]):
-    """A4 sheets of ten membership cards with cut marks, village by village."""
+    """A4 sheets of ten membership cards with cut marks, village by village, for the active
+    members whose cover has not ended."""
     pdf = cards.print_sheets(
         actor=request.auth,
         programme_id=programme_id,
@@ -184,10 +185,11 @@ def card_sheets(request: HttpRequest, programme_id: int, query: Query[CardQuery]
 
 @router.get(
     "/memberships/{membership_id}/card.pdf",
-    response={200: None, **errors(401, 403, 404, 422)},
+    response={200: None, **errors(401, 403, 404, 409, 422)},
     summary="One membership card (PDF)",
 )
 def membership_card(request: HttpRequest, membership_id: int, language: Literal["id", "en"] = "id"):
+    """One card; 409 `cover_ended` once the member's cover has ended."""
     pdf = cards.print_card(
         actor=request.auth,
         membership_id=membership_id,

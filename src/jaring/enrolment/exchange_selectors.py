@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
@@ -33,16 +36,31 @@ def batches_for(user: User, programme: Programme) -> QuerySet[SubmissionBatch]:
     )
 
 
-def villages_for(user: User, programme: Programme) -> list[dict[str, object]]:
+def card_cover(today: dt.date) -> Q:
+    """Memberships a card may be printed for on `today`.
+
+    A card tells the worker they are protected, so cover that has ended gets none, even while
+    its membership is still active because the nightly `jaring enrolment expire` has not run.
+    Cover that starts later does get its card: a renewal BPJS accepted before the old cover ran
+    out starts the day after it, and the card prints the day it is valid from (its QR code
+    answers "not covered" until then), so the worker holds the new card on the first day.
+    """
+    return Q(status=MembershipStatus.ACTIVE, end_date__gte=today) & ~Q(kpj="")
+
+
+def villages_for(
+    user: User, programme: Programme, *, today: dt.date | None = None
+) -> list[dict[str, object]]:
     """Villages with members of the programme in the user's region: waiting to be sent
-    (verified) and holding a card (active), for the export and card forms."""
+    (verified) and due a card on `today` (active), for the export and card forms."""
+    today = today or timezone.localdate()
     return list(
         Membership.objects.filter(programme=programme)
         .filter(scope_q(user))
         .values("village_id", "village__name")
         .annotate(
             verified=Count("pk", filter=Q(status=MembershipStatus.VERIFIED)),
-            active=Count("pk", filter=Q(status=MembershipStatus.ACTIVE)),
+            active=Count("pk", filter=card_cover(today)),
         )
         .filter(Q(verified__gt=0) | Q(active__gt=0))
         .order_by("village__name", "village_id")

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import DomainError
+from jaring.core.errors import Conflict, DomainError
 from jaring.enrolment import cards, exchange_selectors, exchange_services
 from jaring.enrolment.card_pdf import LABELS
 from jaring.enrolment.exchange.submission import FORMATS
@@ -146,6 +146,11 @@ def membership_card(request, membership_id: int):
             base_url=request.build_absolute_uri("/"),
             language=request.GET.get("language", "id"),
         )
+    except Conflict as exc:
+        # The member is in the user's area: their page says why there is no card.
+        for problem in exc.problems:
+            messages.error(request, problem.message)
+        return redirect("enrolment:detail", membership_id)
     except DomainError:
         raise Http404 from None
     return _download(pdf, f"kartu-{membership_id}.pdf")
