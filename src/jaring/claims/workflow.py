@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from jaring.accounts.models import Role, User
 from jaring.claims.models import ClaimStatus as S
-from jaring.core.errors import Conflict, PermissionDenied, Problem
+from jaring.core.errors import Conflict, Problem
+from jaring.core.permissions import Permissions
 
 ROLES: dict[str, frozenset[str]] = {
     "view": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR, Role.BPJS_OFFICER}),
@@ -58,21 +59,9 @@ _DENIED = {
     "report": ("melihat laporan keuangan", "see money reports"),
 }
 
-
-def may(user: User | None, action: str) -> bool:
-    if user is None:  # the system (command line without --user)
-        return True
-    return user.is_authenticated and user.is_active and user.role in ROLES[action]
-
-
-def check_may(user: User | None, action: str) -> None:
-    if not may(user, action):
-        what_id, what_en = _DENIED[action]
-        raise PermissionDenied(
-            Problem(
-                "forbidden", f"Peran Anda tidak boleh {what_id}.", f"Your role may not {what_en}."
-            )
-        )
+_PERMISSIONS = Permissions(ROLES, _DENIED)
+may = _PERMISSIONS.may
+check_may = _PERMISSIONS.check
 
 
 def actions_for(user: User | None, status: str) -> list[str]:

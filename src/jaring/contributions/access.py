@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import scope_code
-from jaring.core.errors import PermissionDenied, Problem
+from jaring.core.permissions import Permissions
 from jaring.programs.models import Programme
 
 ROLES: dict[str, frozenset[str]] = {
@@ -35,23 +35,9 @@ _DENIED = {
     "rates": ("menambah versi tabel tarif", "add rate-table versions"),
 }
 
-
-def may(user: User | None, action: str) -> bool:
-    if user is None:  # the system: the command line without --user, the background worker
-        return True
-    return user.is_authenticated and user.is_active and user.role in ROLES[action]
-
-
-def check_may(user: User | None, action: str) -> None:
-    if not may(user, action):
-        what_id, what_en = _DENIED[action]
-        raise PermissionDenied(
-            Problem(
-                "forbidden",
-                f"Peran Anda tidak boleh {what_id}.",
-                f"Your role may not {what_en}.",
-            )
-        )
+_PERMISSIONS = Permissions(ROLES, _DENIED)
+may = _PERMISSIONS.may
+check_may = _PERMISSIONS.check
 
 
 def programmes_managed(user: User | None) -> QuerySet[Programme]:
