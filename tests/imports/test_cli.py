@@ -136,7 +136,7 @@ def mistyped(nik: str) -> str:
 
 
 @pytest.mark.usefixtures("registry")
-def test_dry_run_reports_a_probable_duplicate_and_writes_nothing(tmp_path):
+def test_dry_run_reports_a_probable_duplicate_and_writes_nothing(city_officer, tmp_path):
     original = next(
         w for w in Worker.objects.order_by("pk") if not Worker.objects.filter(nik=mistyped(w.nik))
     )
@@ -157,6 +157,10 @@ def test_dry_run_reports_a_probable_duplicate_and_writes_nothing(tmp_path):
     assert summary["probable_duplicates"] >= 1
     assert counts() == before
     assert not (tmp_path / "media").exists()
+    # The check proper finds the same, and the pair is the mistyped row and the worker.
+    checked, _ = run(str(path), "--json", "--no-progress", "--user", city_officer.username)
+    assert checked["probable_duplicates"] == summary["probable_duplicates"]
+    assert ProbableDuplicate.objects.filter(worker=original, import_row__row_number=6).exists()
 
 
 def test_without_a_model_to_train_the_count_stays_empty_as_in_a_real_check(city_officer, tmp_path):
