@@ -60,11 +60,17 @@ def test_a_district_programme_only_takes_its_district(admin):
     assert reasons(district, make_worker(admin, ROBAN)) == ["outside_region"]
 
 
-def _membership(worker, programme, **fields) -> Membership:
+def _membership(
+    worker, programme, status: str = "candidate", start=None, end=None, **fields
+) -> Membership:
+    """The worker's membership of `programme`, with its cover from `start` to `end` if given."""
     terms = programme.categories.get(category_id=worker.category_id)
     return Membership.objects.create(
         worker=worker,
         programme=programme,
+        status=status,
+        start_date=start,
+        end_date=end,
         category_id=worker.category_id,
         months=terms.cover_months,
         income_base=terms.income_base,
@@ -76,29 +82,21 @@ def _membership(worker, programme, **fields) -> Membership:
     )
 
 
-def test_already_enrolled_and_covered_elsewhere(programme, admin):
-    other = make_programme(admin, name="CSR Nelayan 2026", funder="csr", participation_code="SC")
+@pytest.fixture
+def other(admin):
+    return make_programme(admin, name="CSR Nelayan 2026", funder="csr", participation_code="SC")
+
+
+def test_already_enrolled_and_covered_elsewhere(programme, other, admin):
     enrolled, pending_elsewhere, active_elsewhere, lapsed_elsewhere, ended = (
         make_worker(admin) for _ in range(5)
     )
     _membership(enrolled, programme)
-    _membership(pending_elsewhere, other, status="submitted")
+    _membership(pending_elsewhere, other, "submitted")
     # Cover from 1 Feb 2026 (the PKS date): cover that ends on that day still overlaps.
-    _membership(
-        active_elsewhere,
-        other,
-        status="active",
-        start_date=dt.date(2025, 9, 1),
-        end_date=dt.date(2026, 2, 1),
-    )
-    _membership(
-        lapsed_elsewhere,
-        other,
-        status="active",
-        start_date=dt.date(2025, 8, 1),
-        end_date=dt.date(2026, 1, 31),
-    )
-    _membership(ended, programme, status="ended", end_reason="withdrawn")
+    _membership(active_elsewhere, other, "active", dt.date(2025, 9, 1), dt.date(2026, 2, 1))
+    _membership(lapsed_elsewhere, other, "active", dt.date(2025, 8, 1), dt.date(2026, 1, 31))
+    _membership(ended, programme, "ended", end_reason="withdrawn")
     assert reasons(programme, enrolled) == ["already_enrolled"]
     assert reasons(programme, pending_elsewhere) == ["covered_elsewhere"]
     assert reasons(programme, active_elsewhere) == ["covered_elsewhere"]
@@ -114,7 +112,7 @@ def test_quota_full_counts_places_taken(admin):
     first, second, third = (make_worker(admin) for _ in range(3))
     _membership(first, programme)
     assert reasons(programme, third) == []
-    _membership(second, programme, status="active", start_date=ON, end_date=ON)
+    _membership(second, programme, "active", ON, ON)
     assert reasons(programme, third) == ["quota_full"]
     # A membership ended before BPJS accepted it gives its place back.
     Membership.objects.filter(worker=first).update(status="ended", end_reason="duplicate")
@@ -149,46 +147,23 @@ def test_a_record_merged_into_another_worker_is_not_enrolled_twice(programme, ad
     assert reasons(programme, duplicate) == ["merged_duplicate"]
 
 
-def test_cover_elsewhere_counts_when_the_periods_overlap_whatever_its_status(programme, admin):
+def test_cover_elsewhere_counts_when_the_periods_overlap_whatever_its_status(
+    programme, other, admin
+):
     """Cover from 1 Feb 2026 (PKS date): fishers to 30 Jun, oil-palm workers to 31 Jan 2027."""
-    other = make_programme(admin, name="CSR Nelayan 2026", funder="csr", participation_code="SC")
     renewed, expired, after_fisher_cover = (make_worker(admin) for _ in range(3))
     palm = make_worker(admin, category_code="palm_oil_worker")
     # Renewed into a later programme, but its own cover still runs into February.
-    _membership(
-        renewed,
-        other,
-        status="renewed",
-        start_date=dt.date(2025, 9, 1),
-        end_date=dt.date(2026, 2, 28),
-    )
+    _membership(renewed, other, "renewed", dt.date(2025, 9, 1), dt.date(2026, 2, 28))
     # Expired by now (1 March) yet it covered February: the PKS date lies in the past.
-    _membership(
-        expired,
-        other,
-        status="expired",
-        start_date=dt.date(2025, 9, 1),
-        end_date=dt.date(2026, 2, 15),
-    )
-    # Starts after the fisher's five months: no overlap, even though it ends after the start.
-    _membership(
-        after_fisher_cover,
-        other,
-        status="active",
-        start_date=dt.date(2026, 7, 1),
-        end_date=dt.date(2026, 12, 31),
-    )
-    _membership(
-        palm,
-        other,
-        status="active",
-        start_date=dt.date(2026, 7, 1),
-        end_date=dt.date(2026, 12, 31),
-    )
+    _membership(expired, other, "expired", dt.date(2025, 9, 1), dt.date(2026, 2, 15))
+    # July to December: after a fisher's five months (no overlap, though it ends after the
+    # start), inside an oil-palm worker's twelve.
+    for worker in (after_fisher_cover, palm):
+        _membership(worker, other, "active", dt.date(2026, 7, 1), dt.date(2026, 12, 31))
     assert reasons(programme, renewed) == ["covered_elsewhere"]
     assert reasons(programme, expired) == ["covered_elsewhere"]
     assert reasons(programme, after_fisher_cover) == []
-    # The same dates overlap an oil-palm worker's twelve months.
     assert reasons(programme, palm) == ["covered_elsewhere"]
 
 
@@ -197,9 +172,9 @@ def test_pending_cover_elsewhere_counts_in_the_fiscal_years_this_cover_touches(p
     next_year = make_programme(admin, name="Pekerja Rentan 2027", fiscal_year=2027, pks_date=None)
     waiting_2025, waiting_2027 = make_worker(admin), make_worker(admin)
     palm_2027 = make_worker(admin, category_code="palm_oil_worker")
-    _membership(waiting_2025, last_year, status="submitted")
-    _membership(waiting_2027, next_year, status="verified")
-    _membership(palm_2027, next_year, status="candidate")
+    _membership(waiting_2025, last_year, "submitted")
+    _membership(waiting_2027, next_year, "verified")
+    _membership(palm_2027, next_year, "candidate")
     assert reasons(programme, waiting_2025) == []
     # A fisher's cover ends in June 2026; an oil-palm worker's runs into January 2027.
     assert reasons(programme, waiting_2027) == []
