@@ -166,25 +166,14 @@ def _serial_comparison() -> cl.CustomComparison:
     )
 
 
-def _phone_comparison() -> cl.CustomComparison:
+def _equal_or_not(column: str, description: str, same: str) -> cl.CustomComparison:
+    """Unknown, equal or different: a phone number or a sex is not "one typo apart"."""
     return cl.CustomComparison(
-        output_column_name="phone",
-        comparison_description="Phone",
+        output_column_name=column,
+        comparison_description=description,
         comparison_levels=[
-            cll.NullLevel("phone"),
-            cll.ExactMatchLevel("phone").configure(label_for_charts="same phone number"),
-            cll.ElseLevel().configure(label_for_charts="different"),
-        ],
-    )
-
-
-def _sex_comparison() -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name="sex",
-        comparison_description="Sex",
-        comparison_levels=[
-            cll.NullLevel("sex"),
-            cll.ExactMatchLevel("sex").configure(label_for_charts="same sex"),
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column).configure(label_for_charts=same),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
@@ -199,8 +188,8 @@ def settings() -> SettingsCreator:
             _birth_date_comparison(),
             _place_comparison(),
             _serial_comparison(),
-            _phone_comparison(),
-            _sex_comparison(),
+            _equal_or_not("phone", "Phone", "same phone number"),
+            _equal_or_not("sex", "Sex", "same sex"),
         ],
         blocking_rules_to_generate_predictions=[block_on(*b) for b in PREDICTION_BLOCKS],
         retain_matching_columns=True,
