@@ -11,7 +11,7 @@ from jaring.enrolment import bulk, services
 from jaring.enrolment.lifecycle import IllegalTransition
 from jaring.enrolment.models import Membership
 from jaring.enrolment.services import Acceptance, Refusal, RowsRefused
-from tests.enrolment.test_lifecycle import ON, to_submitted
+from tests.enrolment.test_lifecycle import ON, submitted_elsewhere, to_submitted
 from tests.factories import PASIRAN, make_user
 from tests.programs.factories import make_programme
 
@@ -108,20 +108,8 @@ def test_the_same_membership_twice_is_refused_the_second_time(admin, programme):
 
 
 def test_cover_overlapping_an_earlier_row_of_the_same_worker_is_refused(admin, programme):
-    csr = make_programme(admin, name="CSR Nelayan 2026", funder="csr", participation_code="SC")
     m = to_submitted(admin, programme)
-    other = Membership.objects.create(
-        worker=m.worker,
-        programme=csr,
-        category_id="fisher",
-        months=5,
-        income_base=m.income_base,
-        status="submitted",
-        village_id=m.village_id,
-        province_code="61",
-        regency_code="61.72",
-        district_code=m.district_code,
-    )
+    other = submitted_elsewhere(admin, m)
     with pytest.raises(RowsRefused) as exc:
         services.activate_many(
             actor=admin,

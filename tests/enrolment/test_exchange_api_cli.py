@@ -15,30 +15,10 @@ from jaring.accounts.models import Role
 from jaring.accounts.services import create_token
 from jaring.enrolment.exchange.table import read_table
 from jaring.enrolment.models import Membership, MembershipStatus
-from tests.enrolment.exchange_setup import print_on, verified_members
-from tests.factories import PASIRAN, ROBAN, make_user, make_worker
-from tests.programs.factories import make_programme
+from tests.enrolment.exchange_setup import print_on
+from tests.factories import PASIRAN, make_user
 
 S = MembershipStatus
-
-
-@pytest.fixture
-def officer(db):
-    return make_user(Role.PROGRAMME_OFFICER, "61.72")
-
-
-@pytest.fixture
-def programme(officer):
-    return make_programme(officer)
-
-
-@pytest.fixture
-def members(officer, programme):
-    workers = [
-        make_worker(officer, PASIRAN, full_name="Citra"),
-        make_worker(officer, ROBAN, full_name="Dewi", sex="F"),
-    ]
-    return verified_members(officer, programme, workers)
 
 
 def headers(user) -> dict[str, str]:

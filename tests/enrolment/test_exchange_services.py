@@ -10,7 +10,14 @@ import openpyxl
 import pytest
 
 from jaring.accounts.models import AuditEvent, Role
-from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from jaring.enrolment import exchange_services as exchange
 from jaring.enrolment.exchange.table import read_table
 from jaring.enrolment.exchange_models import BatchLine, LineOutcome, ResponseImport
@@ -25,18 +32,8 @@ ACCEPTED_ON = dt.date(2026, 3, 2)
 
 
 @pytest.fixture
-def officer(db):
-    return make_user(Role.PROGRAMME_OFFICER, "61.72")
-
-
-@pytest.fixture
-def programme(officer):
-    return make_programme(officer)
-
-
-@pytest.fixture
 def members(officer, programme):
-    """Three verified members in Pasiran, one in Roban."""
+    """Three verified members in Pasiran, one in Roban (instead of the conftest's two)."""
     workers = [make_worker(officer, PASIRAN, full_name=n) for n in ("Citra", "Agus", "Budi")]
     workers.append(make_worker(officer, ROBAN, full_name="Dewi", sex="F"))
     return verified_members(officer, programme, workers)
@@ -77,6 +74,20 @@ def state(programme) -> list[tuple]:
 
 def nik(member: Membership) -> str:
     return member.worker.nik
+
+
+def accepted(nik: str, kpj: str) -> tuple[str, ...]:
+    """A response row: the branch accepted `nik` as `kpj`, cover from 2 March."""
+    return (nik, kpj, "accepted", "", "2026-03-02")
+
+
+def refused(error: type[DomainError], actor, programme, data: bytes, **kw) -> list[Problem]:
+    """The problems of a response refused whole: no membership, batch line or import changed."""
+    before = (state(programme), ResponseImport.objects.count())
+    with pytest.raises(error) as exc:
+        apply(actor, programme, data, **kw)
+    assert (state(programme), ResponseImport.objects.count()) == before
+    return exc.value.problems
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -207,7 +218,7 @@ def test_the_branch_answer_activates_rejects_and_waits(officer, programme, submi
 def test_the_same_file_twice_changes_nothing_the_second_time(officer, programme, submitted):
     citra, agus, *_ = submitted
     data = response(
-        (nik(citra), "23012345678", "accepted", "", "2026-03-02"),
+        accepted(nik(citra), "23012345678"),
         (nik(agus), "", "rejected", "Data ganda", ""),
     )
     apply(officer, programme, data)
@@ -222,16 +233,9 @@ def test_answers_already_recorded_from_another_file_are_reported_as_applied(
     officer, programme, submitted
 ):
     citra, _, budi, _ = submitted
-    apply(officer, programme, response((nik(citra), "23012345678", "accepted", "", "2026-03-02")))
-    report = apply(
-        officer,
-        programme,
-        response(
-            (nik(budi), "23012345600", "accepted", "", "2026-03-02"),
-            (nik(citra), "23012345678", "accepted", "", "2026-03-02"),
-        ),
-        name="jawaban-2.csv",
-    )
+    apply(officer, programme, response(accepted(nik(citra), "23012345678")))
+    data = response(accepted(nik(budi), "23012345600"), accepted(nik(citra), "23012345678"))
+    report = apply(officer, programme, data, name="jawaban-2.csv")
     assert (report.accepted, report.already_applied) == (1, 1)
 
 
@@ -242,9 +246,9 @@ def test_a_nik_never_submitted_is_reported_not_added(officer, programme, submitt
         officer,
         programme,
         response(
-            (nik(submitted[0]), "23012345678", "accepted", "", "2026-03-02"),
-            (stranger.nik, "23012345699", "accepted", "", "2026-03-02"),
-            (never_registered, "23012345698", "accepted", "", "2026-03-02"),
+            accepted(nik(submitted[0]), "23012345678"),
+            accepted(stranger.nik, "23012345699"),
+            accepted(never_registered, "23012345698"),
         ),
     )
     assert report.accepted == 1
@@ -259,52 +263,30 @@ def test_a_nik_never_submitted_is_reported_not_added(officer, programme, submitt
 def test_members_outside_the_officer_region_count_as_never_submitted(programme, submitted):
     pasiran_only = make_user(Role.BPJS_OFFICER, "61.72.02")
     citra, *_, dewi = submitted
-    report = apply(
-        pasiran_only,
-        programme,
-        response(
-            (nik(citra), "23012345678", "accepted", "", "2026-03-02"),
-            (nik(dewi), "23012345679", "accepted", "", "2026-03-02"),
-        ),
-    )
+    data = response(accepted(nik(citra), "23012345678"), accepted(nik(dewi), "23012345679"))
+    report = apply(pasiran_only, programme, data)
     assert report.accepted == 1 and report.not_submitted == [{"row": 3, "nik": nik(dewi)}]
     dewi.refresh_from_db()
     assert dewi.status == S.SUBMITTED
 
 
 def test_a_kpj_given_twice_in_the_file_refuses_it_whole(officer, programme, submitted):
-    before = state(programme)
-    with pytest.raises(Conflict) as exc:
-        apply(
-            officer,
-            programme,
-            response(
-                (nik(submitted[0]), "23012345678", "accepted", "", "2026-03-02"),
-                (nik(submitted[1]), "23012345678", "accepted", "", "2026-03-02"),
-            ),
-        )
-    assert exc.value.problems[0].code == "kpj_repeated"
-    assert state(programme) == before and not ResponseImport.objects.exists()
+    data = response(
+        accepted(nik(submitted[0]), "23012345678"), accepted(nik(submitted[1]), "23012345678")
+    )
+    assert refused(Conflict, officer, programme, data)[0].code == "kpj_repeated"
 
 
 def test_a_kpj_already_held_by_another_worker_refuses_the_file(officer, programme, submitted):
     other = make_programme(officer, name="Program Kelurahan")
     holder = make_worker(officer, PASIRAN, full_name="Pemilik KPJ")
     active_member(officer, other, holder, "23012345678", dt.date(2026, 3, 1))
-    before = state(programme)
-    with pytest.raises(Conflict) as exc:
-        apply(
-            officer,
-            programme,
-            response(
-                (nik(submitted[1]), "23012345600", "accepted", "", "2026-03-02"),
-                (nik(submitted[0]), "23012345678", "accepted", "", "2026-03-02"),
-            ),
-        )
-    (problem,) = exc.value.problems
+    data = response(
+        accepted(nik(submitted[1]), "23012345600"), accepted(nik(submitted[0]), "23012345678")
+    )
+    (problem,) = refused(Conflict, officer, programme, data)
     assert problem.code == "kpj_taken" and problem.params["row"] == 3
     assert "23012345678" in problem.message_en and "Pemilik" not in problem.message_en
-    assert state(programme) == before and not ResponseImport.objects.exists()
 
 
 def test_a_response_naming_another_programme_batch_is_refused_whole(officer, programme, submitted):
@@ -312,25 +294,11 @@ def test_a_response_naming_another_programme_batch_is_refused_whole(officer, pro
     stranger = make_worker(officer, PASIRAN, full_name="Lain")
     verified_members(officer, other, [stranger])
     other_batch = export(officer, other).batch
-    before = state(programme)
-    with pytest.raises(Conflict) as exc:
-        apply(
-            officer,
-            programme,
-            response(
-                (
-                    nik(submitted[0]),
-                    "23012345678",
-                    "accepted",
-                    "",
-                    "2026-03-02",
-                    other_batch.reference,
-                ),
-                header=("nik", "kpj", "status", "reason", "start_date", "batch"),
-            ),
-        )
-    assert exc.value.problems[0].code == "response_wrong_programme"
-    assert state(programme) == before
+    data = response(
+        (*accepted(nik(submitted[0]), "23012345678"), other_batch.reference),
+        header=("nik", "kpj", "status", "reason", "start_date", "batch"),
+    )
+    assert refused(Conflict, officer, programme, data)[0].code == "response_wrong_programme"
 
 
 def test_a_response_whose_niks_belong_to_another_programme_is_refused_whole(
@@ -340,62 +308,36 @@ def test_a_response_whose_niks_belong_to_another_programme_is_refused_whole(
     stranger = make_worker(officer, PASIRAN, full_name="Lain")
     verified_members(officer, other, [stranger])
     export(officer, other)
-    with pytest.raises(Conflict) as exc:
-        apply(
-            officer,
-            programme,
-            response((stranger.nik, "23012345678", "accepted", "", "2026-03-02")),
-        )
-    assert exc.value.problems[0].code == "response_wrong_programme"
+    data = response(accepted(stranger.nik, "23012345678"))
+    assert refused(Conflict, officer, programme, data)[0].code == "response_wrong_programme"
     assert not Membership.objects.filter(status=S.ACTIVE).exists()
 
 
 def test_an_unknown_batch_reference_is_refused(officer, programme, submitted):
-    with pytest.raises(Conflict):
-        apply(
-            officer,
-            programme,
-            response(
-                (nik(submitted[0]), "23012345678", "accepted", "", "2026-03-02", "JRG-999-0001"),
-                header=("nik", "kpj", "status", "reason", "start_date", "batch"),
-            ),
-        )
+    data = response(
+        (*accepted(nik(submitted[0]), "23012345678"), "JRG-999-0001"),
+        header=("nik", "kpj", "status", "reason", "start_date", "batch"),
+    )
+    refused(Conflict, officer, programme, data)
 
 
 def test_a_different_answer_for_a_member_already_answered_is_refused(officer, programme, submitted):
     citra, agus, *_ = submitted
-    apply(officer, programme, response((nik(citra), "23012345678", "accepted", "", "2026-03-02")))
-    before = state(programme)
-    with pytest.raises(Conflict) as exc:
-        apply(
-            officer,
-            programme,
-            response(
-                (nik(agus), "23012345679", "accepted", "", "2026-03-02"),
-                (nik(citra), "", "rejected", "Salah", ""),
-            ),
-            name="koreksi.csv",
-        )
-    assert [p.code for p in exc.value.problems] == ["answered_before"]
-    assert state(programme) == before
+    apply(officer, programme, response(accepted(nik(citra), "23012345678")))
+    data = response(accepted(nik(agus), "23012345679"), (nik(citra), "", "rejected", "Salah", ""))
+    problems = refused(Conflict, officer, programme, data, name="koreksi.csv")
+    assert [p.code for p in problems] == ["answered_before"]
 
 
 def test_one_bad_row_leaves_every_good_row_undone(officer, programme, submitted):
-    before = state(programme)
-    with pytest.raises(ValidationFailed) as exc:
-        apply(
-            officer,
-            programme,
-            response(
-                (nik(submitted[0]), "23012345678", "accepted", "", "2026-03-02"),
-                (nik(submitted[1]), "", "rejected", "Data ganda", ""),
-                (nik(submitted[2]), "12AB", "accepted", "", "2026-03-02"),
-            ),
-        )
-    (problem,) = exc.value.problems
+    data = response(
+        accepted(nik(submitted[0]), "23012345678"),
+        (nik(submitted[1]), "", "rejected", "Data ganda", ""),
+        accepted(nik(submitted[2]), "12AB"),
+    )
+    (problem,) = refused(ValidationFailed, officer, programme, data)
     assert problem.code == "kpj_invalid" and problem.params["row"] == 4
     assert problem.message_en.startswith("Row 4 (NIK ")
-    assert state(programme) == before and not ResponseImport.objects.exists()
 
 
 def test_acceptance_without_a_date_is_refused_when_cover_starts_on_acceptance(
@@ -424,7 +366,7 @@ def test_a_batch_exported_as_xlsx_and_filled_in_by_the_branch_round_trips(
 
 
 def test_a_bpjs_officer_may_import_but_an_enumerator_may_not(programme, submitted):
-    data = response((nik(submitted[0]), "23012345678", "accepted", "", "2026-03-02"))
+    data = response(accepted(nik(submitted[0]), "23012345678"))
     with pytest.raises(PermissionDenied):
         apply(make_user(Role.ENUMERATOR, PASIRAN), programme, data)
     assert apply(make_user(Role.BPJS_OFFICER, "61.72"), programme, data).accepted == 1

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -14,30 +13,10 @@ from django.urls import reverse
 from jaring.accounts.models import Role
 from jaring.enrolment.exchange_models import SubmissionBatch
 from jaring.enrolment.models import Membership, MembershipStatus
-from tests.enrolment.exchange_setup import print_on, verified_members
-from tests.factories import PASIRAN, ROBAN, make_user, make_worker
-from tests.programs.factories import make_programme
+from tests.enrolment.exchange_setup import print_on
+from tests.factories import PASIRAN, make_user
 
 S = MembershipStatus
-
-
-@pytest.fixture
-def officer(db):
-    return make_user(Role.PROGRAMME_OFFICER, "61.72")
-
-
-@pytest.fixture
-def programme(officer):
-    return make_programme(officer)
-
-
-@pytest.fixture
-def members(officer, programme):
-    workers = [
-        make_worker(officer, PASIRAN, full_name="Citra"),
-        make_worker(officer, ROBAN, full_name="Dewi", sex="F"),
-    ]
-    return verified_members(officer, programme, workers)
 
 
 def logged_in(user) -> Client:

@@ -44,11 +44,6 @@ def reasons(programme, worker) -> list[str]:
     return [p.code for p in rules.reasons_of(row)]
 
 
-@pytest.fixture
-def officer(db):
-    return make_user(Role.PROGRAMME_OFFICER, "61.72")
-
-
 def test_a_list_is_saved_linked_to_registered_workers_and_audited(officer, tmp_path):
     worker = make_worker(officer)
     stranger = unregistered_nik()

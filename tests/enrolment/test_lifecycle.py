@@ -37,6 +37,23 @@ def to_submitted(admin, programme) -> Membership:
     return ms.get()
 
 
+def submitted_elsewhere(admin, member: Membership) -> Membership:
+    """The member's worker, also submitted to a CSR programme for fishers by another route."""
+    csr = make_programme(admin, name="CSR Nelayan 2026", funder="csr", participation_code="SC")
+    return Membership.objects.create(
+        worker=member.worker,
+        programme=csr,
+        category_id="fisher",
+        months=5,
+        income_base=member.income_base,
+        status="submitted",
+        village_id=member.village_id,
+        province_code="61",
+        regency_code="61.72",
+        district_code=member.district_code,
+    )
+
+
 def test_bulk_enrol_takes_the_terms_of_each_category_and_audits_each(admin, programme):
     make_worker(admin, PASIRAN)
     make_worker(admin, ROBAN, category_code="palm_oil_worker")
@@ -174,21 +191,9 @@ def test_a_kpj_of_another_worker_is_refused(admin, programme):
 
 
 def test_overlapping_cover_for_the_same_worker_is_refused(admin, programme):
-    csr = make_programme(admin, name="CSR Nelayan 2026", funder="csr", participation_code="SC")
     m = to_submitted(admin, programme)
     # Enrolled in the CSR programme before the city's cover began, through another route.
-    other = Membership.objects.create(
-        worker=m.worker,
-        programme=csr,
-        category_id="fisher",
-        months=5,
-        income_base=BASE,
-        status="submitted",
-        village_id=m.village_id,
-        province_code="61",
-        regency_code="61.72",
-        district_code=m.district_code,
-    )
+    other = submitted_elsewhere(admin, m)
     services.activate(actor=admin, membership=m, kpj="26012345678", start_date=ON)
     with pytest.raises(Conflict) as exc:
         services.activate(
@@ -197,7 +202,7 @@ def test_overlapping_cover_for_the_same_worker_is_refused(admin, programme):
     assert exc.value.problems[0].code == "cover_overlap"
     # …and the eligibility check keeps the worker out of the CSR programme in the first place.
     with pytest.raises(Conflict) as exc:
-        enrol(admin, csr, Worker.objects.filter(pk=m.worker_id))
+        enrol(admin, other.programme, Worker.objects.filter(pk=m.worker_id))
     assert {p.code for p in exc.value.problems} == {
         "ineligible_already_enrolled",
         "ineligible_covered_elsewhere",

@@ -11,19 +11,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jaring.accounts.models import Role
 from jaring.enrolment import public
 from jaring.enrolment.exchange_models import MembershipCard, RateCounter
 from tests.enrolment.exchange_setup import active_member, programme_with_workers
-from tests.factories import make_user, make_worker
+from tests.factories import make_worker
 
 TODAY = dt.date(2026, 3, 15)
 URL = "/cek/"
-
-
-@pytest.fixture
-def officer(db):
-    return make_user(Role.PROGRAMME_OFFICER, "61.72")
 
 
 @pytest.fixture
