@@ -28,6 +28,7 @@ from jaring.claims.models import ClaimKind, ClaimStatus
 from jaring.claims.reports import money_report
 from jaring.contributions.access import programmes_managed
 from jaring.core.errors import DomainError, NotFound
+from jaring.web.feedback import show_problems
 
 
 def _allowed(request, action: str) -> None:
@@ -200,8 +201,7 @@ def claim_transition(request, pk: int):
                 reference=d["reference"],
             )
         except DomainError as exc:
-            for problem in exc.problems:
-                messages.error(request, problem.message)
+            show_problems(request, exc)
         else:
             messages.success(request, _("The claim was updated."))
     else:
@@ -220,8 +220,7 @@ def claim_documents(request, pk: int):
                 actor=request.user, claim=claim, documents=form.cleaned_data["documents"]
             )
         except DomainError as exc:
-            for problem in exc.problems:
-                messages.error(request, problem.message)
+            show_problems(request, exc)
         else:
             messages.success(request, _("The documents were added."))
     else:

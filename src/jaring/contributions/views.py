@@ -25,11 +25,7 @@ from jaring.contributions.forms import PaymentForm, RateFileForm, RunForm
 from jaring.contributions.models import BillingRun, BillStatus, RunStatus
 from jaring.core.errors import DomainError, NotFound
 from jaring.rules.tables import parse_month
-
-
-def _show_errors(request, exc: DomainError) -> None:
-    for problem in exc.problems:
-        messages.error(request, problem.message)
+from jaring.web.feedback import show_problems
 
 
 def _viewer(request) -> None:
@@ -214,7 +210,7 @@ def rates(request):
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except DomainError as exc:
-                _show_errors(request, exc)
+                show_problems(request, exc)
             else:
                 if form.cleaned_data["dry_run"]:
                     messages.success(request, _("The file is valid; nothing was added."))

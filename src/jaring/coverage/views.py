@@ -20,6 +20,7 @@ from jaring.core.errors import DomainError, Problem
 from jaring.coverage import dashboard, report_pdf, selectors, services
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
 from jaring.regions.models import Level, Region
+from jaring.web.feedback import show_problems
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_CHART_BYTES = 5 * 1024 * 1024
@@ -62,8 +63,7 @@ def region_dashboard(request, code: str):
     if problem is not None:
         region = selectors.get_region(request.user, code)
         month = selectors.parse_month_arg(None)
-        for p in problem.problems:
-            messages.error(request, p.message)
+        show_problems(request, problem)
     data = dashboard.dashboard(request.user, region, month, refresh="refresh" in request.GET)
     return render(
         request,
@@ -126,8 +126,7 @@ def figures(request, code: str):
                 Problem("nothing", "Tidak ada yang diisi.", "Nothing was entered.", "what")
             )
     except DomainError as exc:
-        for p in exc.problems:
-            messages.error(request, p.message)
+        show_problems(request, exc)
     else:
         messages.success(request, _("Saved."))
     return redirect("coverage:dashboard", code=region.code)

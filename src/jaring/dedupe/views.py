@@ -14,11 +14,7 @@ from jaring.core.errors import DomainError, NotFound
 from jaring.dedupe import selectors, services
 from jaring.dedupe.explain import describe
 from jaring.dedupe.models import PairStatus
-
-
-def _show_errors(request, exc: DomainError) -> None:
-    for problem in exc.problems:
-        messages.error(request, problem.message)
+from jaring.web.feedback import show_problems
 
 
 def _filter(request) -> selectors.PairFilter:
@@ -81,7 +77,7 @@ def merge(request, pk: int):
             note=request.POST.get("note", ""),
         )
     except DomainError as exc:
-        _show_errors(request, exc)
+        show_problems(request, exc)
     else:
         messages.success(request, _("Merged. Both records keep their history."))
     return redirect("dedupe:pair", pk=pk)
@@ -93,7 +89,7 @@ def distinct(request, pk: int):
     try:
         services.mark_distinct(actor=request.user, pair_id=pk, note=request.POST.get("note", ""))
     except DomainError as exc:
-        _show_errors(request, exc)
+        show_problems(request, exc)
     else:
         messages.success(
             request, _("Marked as different people; this pair will not be asked again.")
@@ -112,7 +108,7 @@ def start_run(request):
     except ValueError:
         messages.error(request, _("The threshold must be a number between 0 and 1."))
     except DomainError as exc:
-        _show_errors(request, exc)
+        show_problems(request, exc)
     else:
         messages.success(request, _("Detection started; the queue fills when it is done."))
     return redirect("dedupe:queue")

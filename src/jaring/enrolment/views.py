@@ -17,6 +17,7 @@ from jaring.enrolment import selectors, services
 from jaring.enrolment.lifecycle import may
 from jaring.enrolment.models import EndReason, MembershipStatus
 from jaring.programs.selectors import get_programme, programmes_for
+from jaring.web.feedback import show_problems
 from jaring.web.paging import page_number, paginate
 
 
@@ -37,11 +38,6 @@ def _filter(source) -> selectors.MembershipFilter:
         category=source.get("category", ""),
         expiring_within=_int(source.get("expiring_within")),
     )
-
-
-def _refused(request, exc: DomainError) -> None:
-    for p in exc.problems:
-        messages.error(request, p.message)
 
 
 @login_required
@@ -91,7 +87,7 @@ def bulk_action(request):
         else:
             raise Http404
     except DomainError as exc:
-        _refused(request, exc)
+        show_problems(request, exc)
     else:
         messages.success(request, _("%(n)d memberships changed.") % {"n": n})
     return redirect(request.POST.get("next") or "enrolment:list")
@@ -120,7 +116,7 @@ def membership_detail(request, pk: int):
             else:
                 raise Http404
         except DomainError as exc:
-            _refused(request, exc)
+            show_problems(request, exc)
         except ValueError:
             messages.error(request, _("Not a valid date (YYYY-MM-DD)."))
         return redirect("enrolment:detail", m.pk)

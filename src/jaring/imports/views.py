@@ -16,6 +16,7 @@ from jaring.imports.columns import FIELDS
 from jaring.imports.forms import MappingForm, UploadForm
 from jaring.imports.models import ImportBatch, Outcome
 from jaring.imports.staging import decode_json
+from jaring.web.feedback import show_problems
 
 
 def _batch(request, pk: int) -> ImportBatch:
@@ -23,11 +24,6 @@ def _batch(request, pk: int) -> ImportBatch:
         return selectors.get_batch(request.user, pk)
     except NotFound:
         raise Http404 from None
-
-
-def _show_errors(request, exc: DomainError) -> None:
-    for problem in exc.problems:
-        messages.error(request, problem.message)
 
 
 @login_required
@@ -45,7 +41,7 @@ def batch_list(request):
                 region_code=form.cleaned_data["region"] or None,
             )
         except DomainError as exc:
-            _show_errors(request, exc)
+            show_problems(request, exc)
         else:
             services.enqueue(batch)
             return redirect("imports:detail", pk=batch.pk)
@@ -103,7 +99,7 @@ def batch_remap(request, pk: int):
             header_row=form.cleaned_data["header_row"],
         )
     except DomainError as exc:
-        _show_errors(request, exc)
+        show_problems(request, exc)
     else:
         services.enqueue(batch)
     return redirect("imports:detail", pk=pk)
@@ -116,7 +112,7 @@ def batch_commit(request, pk: int):
     try:
         services.commit_batch(actor=request.user, batch=batch)
     except DomainError as exc:
-        _show_errors(request, exc)
+        show_problems(request, exc)
     return redirect("imports:detail", pk=pk)
 
 

@@ -27,6 +27,7 @@ from jaring.programs.models import (
     ProgrammeStatus,
 )
 from jaring.registry.models import OccupationCategory
+from jaring.web.feedback import show_problems
 from jaring.web.paging import page_number, paginate
 
 
@@ -195,8 +196,7 @@ def programme_copy(request, pk: int):
     try:
         copy = services.copy_to_next_year(actor=request.user, programme=programme)
     except DomainError as exc:
-        for p in exc.problems:
-            messages.error(request, p.message)
+        show_problems(request, exc)
         return redirect("programs:detail", programme.pk)
     messages.success(request, _("Copied to the next fiscal year as a draft."))
     return redirect("programs:detail", copy.pk)
@@ -229,8 +229,7 @@ def programme_eligibility(request, pk: int):
                 reason=request.POST.get("reason", ""),
             )
         except DomainError as exc:
-            for p in exc.problems:
-                messages.error(request, p.message)
+            show_problems(request, exc)
         else:
             messages.success(request, _("%(n)d workers enrolled as candidates.") % {"n": n})
         return redirect(request.get_full_path())
