@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from jaring.accounts.models import AuditEvent
 from jaring.imports import commit, selectors, services
@@ -19,9 +19,9 @@ from .test_services import upload
 pytestmark = pytest.mark.django_db
 
 
-def worker_indexes() -> list[tuple[str, str]]:
+def worker_indexes() -> list[bulk.Index]:
     with connection.cursor() as cursor:
-        return bulk._secondary_indexes(cursor, Worker._meta.db_table)
+        return bulk._indexes(cursor, Worker._meta.db_table)
 
 
 @pytest.fixture
@@ -33,7 +33,9 @@ def test_a_commit_larger_than_the_registry_rebuilds_the_indexes(
     rebuild_from_one, city_officer, tmp_path
 ):
     before = worker_indexes()
-    assert {name for name, _ in before} >= {"worker_name", "worker_village_name"}
+    assert {index.name for index in before} >= {"worker_name", "worker_village_name"}
+    if connection.vendor == "postgresql":
+        assert "worker_nik_unique" in {index.name for index in before}
     batch = upload(city_officer, write_csv(people_cells(30, seed=31), tmp_path / "a.csv"))
     batch = services.commit_batch(actor=city_officer, batch=batch)
     assert batch.status == Status.COMMITTED and batch.counts["committed_new"] == 30
@@ -73,3 +75,22 @@ def test_a_load_smaller_than_the_registry_keeps_the_indexes(rebuild_from_one, ad
             assert rebuilt
             assert worker_indexes() == []
         assert worker_indexes()
+
+
+def test_a_nik_twice_in_a_rebuilt_load_fails_the_unique_index_and_rolls_back(
+    rebuild_from_one, admin
+):
+    worker = make_worker(admin)
+    before = worker_indexes()
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        bulk.indexes_built_after(cursor, adding=2) as rebuilt,
+    ):
+        assert rebuilt
+        twin = Worker.objects.get(pk=worker.pk)
+        twin.pk = None
+        twin.save()  # on PostgreSQL the unique index is not there to refuse it
+    assert list(Worker.objects.values_list("pk", flat=True)) == [worker.pk]
+    assert worker_indexes() == before

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import polars as pl
 from django.db import OperationalError, connection, models, transaction
@@ -105,16 +106,21 @@ REBUILD_FROM = 10_000
 
 @contextmanager
 def indexes_built_after(cursor, *, adding: int) -> Iterator[bool]:
-    """Around a load of `adding` workers: when the registry holds fewer than that, its
-    secondary indexes are dropped and built again after the load; yields whether they were.
+    """Around a load of `adding` workers: when the registry holds fewer than that, its indexes
+    (all but the primary key) are dropped and built again after the load; yields whether they
+    were.
 
     Building an index sorts its entries once; keeping it makes every row descend every index
-    (a million workers into an empty registry: SQLite 14 → 6 CPU s for the rows plus ~5 s of
-    builds; PostgreSQL ~3× less). The build cost grows with the whole table, so a load smaller
-    than the registry keeps the indexes. Unique indexes stay, so a NIK stays unique throughout.
-    The drop is part of the transaction: a failure rolls it back with the rows. On PostgreSQL
-    it locks the table against readers until the commit, so it is tried only if the lock comes
-    within two seconds (a long report holding the table means the ordinary path instead).
+    at a random place (a million workers into an empty registry: SQLite 14 → 6 CPU s for the
+    rows plus ~5 s of builds; on PostgreSQL the NIK's unique index alone cost 5 of the 8 s of
+    the rows). The build cost grows with the whole table, so a load smaller than the registry
+    keeps the indexes. The NIK stays unique. On PostgreSQL its index is built again too: the
+    load's NIKs were checked against the registry and each other, nobody else can write the
+    table meanwhile (the lock below), and should two NIKs still meet, building the unique index
+    fails and the load rolls back with it; SQLite cannot drop that index. The drop is part of
+    the transaction: any failure restores the indexes. On PostgreSQL it locks the table against
+    readers until the commit, so it is tried only if the lock comes within two seconds (a long
+    report holding the table means the ordinary path instead).
     """
     table = Worker._meta.db_table
     cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [adding])
@@ -122,16 +128,16 @@ def indexes_built_after(cursor, *, adding: int) -> Iterator[bool]:
     if adding < REBUILD_FROM or present >= adding or not _lock_for_rebuild(cursor, table):
         yield False
         return
-    indexes = _secondary_indexes(cursor, table)
-    for name, _ in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
+    indexes = _indexes(cursor, table)
+    for index in indexes:
+        cursor.execute(index.drop)
     yield True
     if connection.vendor == "postgresql":
         # Django's foreign keys are deferred; PostgreSQL builds no index over pending checks.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    for _, definition in indexes:
-        cursor.execute(definition)
+    for index in indexes:
+        cursor.execute(index.create)
     if connection.vendor == "postgresql":
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
@@ -149,22 +155,43 @@ def _lock_for_rebuild(cursor, table: str) -> bool:
     return True
 
 
-def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
-    """(name, CREATE INDEX statement) of the table's non-unique indexes, from the catalogue."""
+class Index(NamedTuple):
+    name: str
+    drop: str
+    create: str
+
+
+def _indexes(cursor, table: str) -> list[Index]:
+    """The table's indexes that can be dropped, from the catalogue, with the statements that
+    drop and create each: all but the primary key (a unique one on PostgreSQL as the
+    constraint it serves)."""
     if connection.vendor == "postgresql":
         cursor.execute(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid), k.conname, "
+            "pg_get_constraintdef(k.oid) FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE i.indrelid = %s::regclass AND NOT i.indisunique ORDER BY c.relname",
+            "LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.contype = 'u' "
+            "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY c.relname",
             [table],
         )
-    else:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
-            [table],
-        )
-    return list(cursor.fetchall())
+        return [
+            Index(name, f'DROP INDEX "{name}"', definition)
+            if constraint is None
+            else Index(
+                name,
+                f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"',
+                f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {rule}',
+            )
+            for name, definition, constraint, rule in cursor.fetchall()
+        ]
+    # SQLite keeps a table's UNIQUE constraint as an index it made itself (no `sql`), which
+    # cannot be dropped.
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL ORDER BY name",
+        [table],
+    )
+    return [Index(name, f'DROP INDEX "{name}"', sql) for name, sql in cursor.fetchall()]
 
 
 @contextmanager
