@@ -11,7 +11,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.api.schemas import Strict, errors
-from jaring.claims import report_documents, selectors, services
+from jaring.claims import entitlements, report_documents, selectors, services
 from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
 from jaring.claims.models import ClaimKind, ClaimStatus, SchoolLevel
 from jaring.claims.reports import money_report
@@ -112,24 +112,10 @@ class ReportQuery(Schema):
 
 
 def claim_input(body: ClaimIn) -> ClaimInput:
-    return ClaimInput(
-        kind=body.kind,
-        event_date=body.event_date,
-        claimed_on=body.claimed_on,
-        description=body.description,
-        claimant_name=body.claimant_name,
-        claimant_relation=body.claimant_relation,
-        medical_care=body.medical_care,
-        medical_cost=body.medical_cost,
-        months_incapacity=body.months_incapacity,
-        disability=body.disability,
-        disability_percent=body.disability_percent,
-        body_part=body.body_part,
-        function_lost_percent=body.function_lost_percent,
-        home_care_cost=body.home_care_cost,
-        transport=tuple(Transport(t.mode, t.cost) for t in body.transport),
-        children=tuple(ChildInput(**c.dict()) for c in body.children),
-        prior_months=body.prior_months,
+    return entitlements.claim_input(
+        body,
+        transport=(Transport(t.mode, t.cost) for t in body.transport),
+        children=(ChildInput(**c.dict()) for c in body.children),
     )
 
 

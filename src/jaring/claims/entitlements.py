@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from jaring.claims.models import ClaimKind, Disability
@@ -55,6 +55,16 @@ class ClaimInput:
     transport: tuple[Transport, ...] = ()
     children: tuple[ChildInput, ...] = ()
     prior_months: int = 0
+
+
+def claim_input(
+    source: object, *, transport: Iterable[Transport], children: Iterable[ChildInput]
+) -> ClaimInput:
+    """ClaimInput from an object holding the facts under the same names (a stored claim, an
+    API body), given the transport and children it holds in its own shape."""
+    nested = {"transport": tuple(transport), "children": tuple(children)}
+    facts = {f.name: getattr(source, f.name) for f in dataclasses.fields(ClaimInput)}
+    return ClaimInput(**(facts | nested))
 
 
 # Facts a correction may clear (give None); the others keep their value when given None.

@@ -301,23 +301,10 @@ def register_claim(
 
 def input_of(claim: Claim) -> ClaimInput:
     """What was recorded on the claim, as the input a correction starts from."""
-    return ClaimInput(
-        kind=claim.kind,
-        event_date=claim.event_date,
-        claimed_on=claim.claimed_on,
-        description=claim.description,
-        claimant_name=claim.claimant_name,
-        claimant_relation=claim.claimant_relation,
-        medical_care=claim.medical_care,
-        medical_cost=claim.medical_cost,
-        months_incapacity=claim.months_incapacity,
-        disability=claim.disability,
-        disability_percent=claim.disability_percent,
-        body_part=claim.body_part,
-        function_lost_percent=claim.function_lost_percent,
-        home_care_cost=claim.home_care_cost,
-        transport=tuple(entitlements.Transport(t["mode"], t["cost"]) for t in claim.transport),
-        children=tuple(
+    return entitlements.claim_input(
+        claim,
+        transport=(entitlements.Transport(t["mode"], t["cost"]) for t in claim.transport),
+        children=(
             entitlements.ChildInput(
                 name=c.name,
                 birth_date=c.birth_date,
@@ -328,7 +315,6 @@ def input_of(claim: Claim) -> ClaimInput:
             )
             for c in claim.children.order_by("position")
         ),
-        prior_months=claim.prior_months,
     )
 
 
