@@ -220,6 +220,23 @@ def _segment(value: str) -> str:
 # --- single writes ------------------------------------------------------------------------------
 
 
+def _write_figure(model, *, actor, region, keys: dict, values: dict, action: str, before, after):
+    """The region's figure for `keys` set to `values`, audited, and its dashboards recounted."""
+    row, _ = model.objects.update_or_create(
+        region=region, **keys, defaults={**values, "updated_by": actor}
+    )
+    audit.record(
+        actor=actor,
+        action=action,
+        target=row,
+        region_code=region.code,
+        before=before,
+        after=after,
+    )
+    forget_dashboards(region.code)
+    return row
+
+
 @transaction.atomic
 def set_population(
     *,
@@ -235,21 +252,16 @@ def set_population(
     year, people, source = _year(year), _whole(people, "people", zero_ok=False), _source(source)
     row = WorkingPopulation.objects.filter(region=region, year=year).first()
     before = {"people": row.people, "source": row.source} if row else None
-    row, _ = WorkingPopulation.objects.update_or_create(
-        region=region,
-        year=year,
-        defaults={"people": people, "source": source, "note": note.strip(), "updated_by": actor},
-    )
-    audit.record(
+    return _write_figure(
+        WorkingPopulation,
         actor=actor,
+        region=region,
+        keys={"year": year},
+        values={"people": people, "source": source, "note": note.strip()},
         action="coverage.population",
-        target=row,
-        region_code=region.code,
         before=before,
         after={"year": year, "people": people, "source": source},
     )
-    forget_dashboards(region.code)
-    return row
 
 
 @transaction.atomic
@@ -263,21 +275,16 @@ def set_target(
     year, target = _year(year), _percent(target_pct)
     row = CoverageTarget.objects.filter(region=region, year=year).first()
     before = {"target_pct": str(row.target_pct)} if row else None
-    row, _ = CoverageTarget.objects.update_or_create(
-        region=region,
-        year=year,
-        defaults={"target_pct": target, "note": note.strip(), "updated_by": actor},
-    )
-    audit.record(
+    return _write_figure(
+        CoverageTarget,
         actor=actor,
+        region=region,
+        keys={"year": year},
+        values={"target_pct": target, "note": note.strip()},
         action="coverage.target",
-        target=row,
-        region_code=region.code,
         before=before,
         after={"year": year, "target_pct": str(target)},
     )
-    forget_dashboards(region.code)
-    return row
 
 
 @transaction.atomic
@@ -294,22 +301,16 @@ def set_segment_count(
     region = _region(actor, region_code)
     month = _month(month_text(month) if isinstance(month, dt.date) else month)
     segment, n = _segment(segment), _whole(participants, "participants", zero_ok=True)
-    row, _ = SegmentCount.objects.update_or_create(
-        region=region,
-        month=month,
-        segment=segment,
-        defaults={"participants": n, "source": source.strip(), "updated_by": actor},
-    )
-    audit.record(
+    return _write_figure(
+        SegmentCount,
         actor=actor,
+        region=region,
+        keys={"month": month, "segment": segment},
+        values={"participants": n, "source": source.strip()},
         action="coverage.segment_count",
-        target=row,
-        region_code=region.code,
         before=None,
         after={"month": month_text(month), "segment": segment, "participants": n},
     )
-    forget_dashboards(region.code)
-    return row
 
 
 # --- files --------------------------------------------------------------------------------------
