@@ -105,28 +105,19 @@ def carry(*, actor: User, kept: Worker, merged: Worker, note: str) -> dict[str, 
             end_reason=EndReason.DUPLICATE,
             note=note or f"digabung ke pekerja #{kept.pk}",
         )
-    for m in move:
-        Membership.objects.filter(pk=m.pk).update(worker=kept)
-        audit.record(
-            actor=actor,
-            action="membership.moved_on_merge",
-            target=m,
-            region_code=m.village_id,
-            before={"worker": merged.pk},
-            after={"worker": kept.pk},
-            reason=note,
-        )
-    for claim in Claim.objects.filter(membership__in=[m.pk for m in move]):
-        Claim.objects.filter(pk=claim.pk).update(worker=kept)
-        audit.record(
-            actor=actor,
-            action="claim.moved_on_merge",
-            target=claim,
-            region_code=claim.village_id,
-            before={"worker": merged.pk},
-            after={"worker": kept.pk},
-            reason=note,
-        )
+    claims = list(Claim.objects.filter(membership__in=[m.pk for m in move]))
+    for action, rows in (("membership.moved_on_merge", move), ("claim.moved_on_merge", claims)):
+        for row in rows:
+            type(row).objects.filter(pk=row.pk).update(worker=kept)
+            audit.record(
+                actor=actor,
+                action=action,
+                target=row,
+                region_code=row.village_id,
+                before={"worker": merged.pk},
+                after={"worker": kept.pk},
+                reason=note,
+            )
     # Coverage counts a person once (a merged record counts as the one it went into): both
     # records' regencies are counted again.
     coverage_facts.changed(Membership.objects.filter(worker__in=[kept.pk, merged.pk]))
