@@ -12,11 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jaring.claims import services
 from jaring.claims.entitlements import ClaimInput
-from jaring.enrolment import services as enrolment
-from jaring.enrolment.models import Membership
-from jaring.registry.models import Worker
-from tests.contributions.setup import ENROLLED_ON
-from tests.factories import make_worker
+from tests.contributions.setup import member
 
 WAGE = 1_000_000
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -47,13 +43,4 @@ def register(actor, membership, kind: str = "death", event=dt.date(2026, 3, 10),
 
 def member_at(admin, programme, start: dt.date, village: str, category: str = "fisher", **worker):
     """An active membership of a worker living in `village`, from `start`."""
-    w = make_worker(admin, village, category_code=category, **worker)
-    enrolment.enrol(
-        actor=admin, programme=programme, workers=Worker.objects.filter(pk=w.pk), on=ENROLLED_ON
-    )
-    ms = Membership.objects.filter(worker=w, programme=programme)
-    enrolment.verify(actor=admin, memberships=ms)
-    enrolment.mark_submitted(actor=admin, memberships=ms)
-    return enrolment.activate(
-        actor=admin, membership=ms.get(), kpj=f"{w.pk:08d}9", start_date=start
-    )
+    return member(admin, programme, start, category, village=village, **worker)

@@ -36,9 +36,17 @@ def programme(admin, **overrides) -> Programme:
     return make_programme(admin, **fields)
 
 
-def member(admin, programme: Programme, start: dt.date, category: str = "fisher", **worker):
+def member(
+    admin,
+    programme: Programme,
+    start: dt.date,
+    category: str = "fisher",
+    *,
+    village: str = PASIRAN,
+    **worker,
+):
     """An active membership from `start` (the date BPJS accepted the worker)."""
-    w = make_worker(admin, PASIRAN, category_code=category, **worker)
+    w = make_worker(admin, village, category_code=category, **worker)
     enrolment.enrol(
         actor=admin, programme=programme, workers=Worker.objects.filter(pk=w.pk), on=ENROLLED_ON
     )
