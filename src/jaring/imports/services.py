@@ -23,7 +23,7 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
-from jaring.imports import columns, commit, pipeline, staging
+from jaring.imports import columns, commit, pipeline, selectors, staging
 from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
 from jaring.imports.reading import check_size, sniff
 from jaring.imports.reasons import file_problem
@@ -343,7 +343,7 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
 def _apply_updates(actor: User, batch: ImportBatch) -> int:
     """The changes a later list brings to registered workers, each with its audit event."""
     rows = list(
-        ImportRow.objects.filter(batch=batch, outcome=Outcome.UPDATED).values_list(
+        selectors.of_outcomes(ImportRow.objects.filter(batch=batch), [Outcome.UPDATED]).values_list(
             "worker_id", "changes"
         )
     )
