@@ -30,16 +30,6 @@ TODAY = dt.date(2026, 4, 1)
 
 
 @pytest.fixture
-def officer(db):
-    return make_user(Role.PROGRAMME_OFFICER, "61.72")
-
-
-@pytest.fixture
-def programme(officer):
-    return make_programme(officer)
-
-
-@pytest.fixture
 def actives(officer, programme):
     """Two active members in Pasiran, one in Roban, and one still waiting for BPJS."""
     people = [("Citra", PASIRAN), ("Agus", PASIRAN), ("Dewi", ROBAN)]

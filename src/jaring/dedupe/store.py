@@ -6,12 +6,11 @@ explanations take minutes, this takes seconds.
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from jaring.core.table_load import load_frame
 from jaring.dedupe.explain import explanation_json
 from jaring.dedupe.linkage import TrainedModel
 from jaring.dedupe.models import PairStatus, ProbableDuplicate
@@ -98,7 +97,6 @@ def insert(rows: pl.DataFrame) -> None:
     if rows.is_empty():
         return
     table = ProbableDuplicate._meta.db_table
-    columns = ", ".join(_COLUMNS)
     now = timezone.now()
     stamp = (
         now.isoformat()
@@ -107,14 +105,4 @@ def insert(rows: pl.DataFrame) -> None:
     )
     rows = rows.with_columns(pl.lit(stamp).alias("found_at")).select(_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            data = io.BytesIO()
-            rows.write_csv(data, include_header=False, null_value=r"\N")
-            sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
-            with cursor.cursor.copy(sql) as copy:
-                copy.write(data.getbuffer())
-            return
-        placeholders = ", ".join(["%s"] * len(_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows.iter_rows()
-        )
+        load_frame(cursor, table, rows)

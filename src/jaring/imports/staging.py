@@ -1,18 +1,18 @@
 """Moving an analysis' rows into `ImportRow`, with the engine's bulk path.
 
-COPY on PostgreSQL, one `executemany` on SQLite: a million rows in seconds, where the ORM's
-bulk_create manages ~20k rows a second.
+`core.table_load`: a million rows in seconds, where the ORM's bulk_create manages ~20k rows a
+second.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 
 import polars as pl
 from django.db import connection
 
+from jaring.core.table_load import load_frame
 from jaring.imports.models import ImportRow
 
 # ImportRow column -> analysis column, and how long the text may be.
@@ -78,25 +78,9 @@ def save_rows(
         for group in stored.partition_by("outcome", maintain_order=True):
             for start in range(0, group.height, _CHUNK):
                 chunk = _filled(group.slice(start, _CHUNK))
-                _write(cursor, ImportRow._meta.db_table, chunk)
+                load_frame(cursor, ImportRow._meta.db_table, chunk)
                 done += chunk.height
                 progress(done / stored.height)
-
-
-def _write(cursor, table: str, chunk: pl.DataFrame) -> None:
-    names = ", ".join(chunk.columns)
-    if connection.vendor == "postgresql":
-        data = io.BytesIO()
-        chunk.write_csv(data, include_header=False, null_value=r"\N")
-        sql = f"COPY {table} ({names}) FROM STDIN (FORMAT csv, NULL '\\N')"
-        with cursor.cursor.copy(sql) as copy:
-            copy.write(data.getbuffer())
-        return
-    chunk = chunk.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
-    # Column lists zipped into tuples: several times faster than iter_rows.
-    values = zip(*(c.to_list() for c in chunk.iter_columns()), strict=True)
-    marks = ", ".join(["%s"] * chunk.width)
-    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
 
 
 def _filled(chunk: pl.DataFrame) -> pl.DataFrame:

@@ -14,7 +14,6 @@ outside the actor's scope.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -26,6 +25,7 @@ from django.utils import timezone
 from jaring.accounts.models import AuditEvent, User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
 from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.core.table_load import load_frame
 from jaring.demo.synthetic import Person, people_frame
 from jaring.regions.models import Level, Region
 from jaring.registry.models import OccupationCategory, Worker
@@ -298,19 +298,10 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
 
 
 def _stage(cursor, frame: pl.DataFrame) -> None:
-    columns = ", ".join(_STAGED)
+    load_frame(cursor, _STAGING, frame, columns=list(_STAGED))
     if connection.vendor == "postgresql":
-        data = io.BytesIO()
-        frame.write_csv(data, include_header=False, null_value=r"\N")
-        sql = f"COPY {_STAGING} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
-        with cursor.cursor.copy(sql) as copy:
-            copy.write(data.getbuffer())
         # Without statistics the planner guesses the joins below badly (minutes, not seconds).
         cursor.execute(f"ANALYZE {_STAGING}")
-        return
-    rows = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).iter_rows()
-    placeholders = ", ".join(["%s"] * len(_STAGED))
-    cursor.executemany(f"INSERT INTO {_STAGING} ({columns}) VALUES ({placeholders})", rows)
 
 
 def _refuse_registered(cursor) -> None:
