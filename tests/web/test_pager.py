@@ -42,3 +42,12 @@ def test_with_a_target_the_links_load_into_it_with_htmx():
     page = Page(rows=[1], number=1, has_next=True, total=120, total_capped=False)
     html = pager(page, {"q": "siti"}, pager_target="#results")
     assert 'hx-get="?q=siti&amp;page=2" hx-target="#results" hx-push-url="true"' in html
+
+
+def test_the_pager_is_a_labelled_navigation_with_prev_and_next_links():
+    page = Page(rows=[1], number=2, has_next=True, total=120, total_capped=False)
+    request = RequestFactory().get("/list/", {"page": "2"})
+    with translation.override("id"):
+        html = render_to_string("_pager.html", {"page": page}, request=request)
+    assert '<nav class="pager" aria-label="Halaman">' in html
+    assert 'rel="prev" href="?page=1"' in html and 'rel="next" href="?page=3"' in html
