@@ -35,14 +35,14 @@ def get_batch(user: User, batch_id: int) -> ImportBatch:
 
 def batch_rows(batch: ImportBatch, *, outcome: str | None = None) -> QuerySet[ImportRow]:
     rows = ImportRow.objects.filter(batch=batch).order_by("row_number")
-    return of_outcomes(rows, [outcome]) if outcome else rows
+    return _of_outcomes(rows, [outcome]) if outcome else rows
 
 
 def rejected_rows(batch: ImportBatch) -> QuerySet[ImportRow]:
-    return of_outcomes(batch_rows(batch), NOT_IMPORTED)
+    return _of_outcomes(batch_rows(batch), NOT_IMPORTED)
 
 
-def of_outcomes(rows: QuerySet[ImportRow], outcomes) -> QuerySet[ImportRow]:
+def _of_outcomes(rows: QuerySet[ImportRow], outcomes) -> QuerySet[ImportRow]:
     """The rows with one of these outcomes. Other than `new`, they are found through the index
     of the rarer outcomes; SQLite uses that partial index only when the query repeats its
     condition word for word."""

@@ -343,9 +343,7 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
 def _apply_updates(actor: User, batch: ImportBatch) -> int:
     """The changes a later list brings to registered workers, each with its audit event."""
     rows = list(
-        selectors.of_outcomes(ImportRow.objects.filter(batch=batch), [Outcome.UPDATED]).values_list(
-            "worker_id", "changes"
-        )
+        selectors.batch_rows(batch, outcome=Outcome.UPDATED).values_list("worker_id", "changes")
     )
     if not rows:
         return 0
