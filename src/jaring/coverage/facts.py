@@ -94,6 +94,11 @@ def changed(memberships: QuerySet[Membership] | None = None, *, regencies: Itera
     transaction.on_commit(later)
 
 
+def on_change(sender, *, regencies: Iterable[str], **_kwargs):
+    """The receiver of `core.events.memberships_changed` / `workers_changed`."""
+    changed(regencies=regencies)
+
+
 def regencies_of_programmes(programme_ids: Iterable[int]) -> set[str]:
     """The regencies a programme's members can live in (eligibility keeps them in its region)."""
     regions = Programme.objects.filter(pk__in=list(programme_ids)).values_list("region", flat=True)
