@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope, scope_code
 from jaring.core.errors import (
     Conflict,
@@ -373,11 +373,8 @@ def _apply_updates(actor: User, batch: ImportBatch) -> int:
             after = snapshot(worker)
             workers.append(worker)
             events.append(
-                AuditEvent(
-                    actor=actor,
-                    action="update",
-                    target_type=Worker._meta.label_lower,
-                    target_id=str(worker.pk),
+                audit.Change(
+                    target_id=worker.pk,
                     region_code=worker.village_id,
                     before={k: v for k, v in before.items() if after[k] != v},
                     after={k: v for k, v in after.items() if before[k] != v},
@@ -389,5 +386,5 @@ def _apply_updates(actor: User, batch: ImportBatch) -> int:
     if "has_disability" in fields:
         fields.append("disability_kind")
     Worker.objects.bulk_update(workers, sorted(set(fields)), batch_size=1000)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    audit.record_many(actor=actor, action="update", model=Worker, changes=events, at=now)
     return len(workers)

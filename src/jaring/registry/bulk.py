@@ -22,7 +22,8 @@ import polars as pl
 from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts import audit
+from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
 from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
 from jaring.core.table_load import load_frame
@@ -334,14 +335,12 @@ def _insert(cursor, *, source: str, actor: User | None, now, in_name_order: bool
         + ("ORDER BY name_key" if in_name_order else ""),
         [source, stamp, stamp, actor_id],
     )
-    cursor.execute(
-        f"INSERT INTO {AuditEvent._meta.db_table} "
-        "(actor_id, at, action, target_type, target_id, region_code, before, after, reason) "
-        f"SELECT %s, %s, 'create', %s, CAST(w.id AS TEXT), w.village_id, NULL, {snapshot_sql()}, "
-        f"w.nik_override_reason FROM {Worker._meta.db_table} w "
-        f"JOIN {_STAGING} s ON s.nik = w.nik ORDER BY w.id",
-        [actor_id, stamp, Worker._meta.label_lower],
+    created = (
+        f"SELECT w.id AS target_id, w.village_id AS region_code, NULL AS before, "
+        f"{snapshot_sql()} AS after, w.nik_override_reason AS reason "
+        f"FROM {Worker._meta.db_table} w JOIN {_STAGING} s ON s.nik = w.nik ORDER BY w.id"
     )
+    audit.record_query(actor=actor, action="create", model=Worker, rows=(created, []), at=now)
 
 
 def snapshot_sql() -> str:
