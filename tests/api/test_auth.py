@@ -8,8 +8,8 @@ from jaring.accounts.models import ApiToken, Role
 from jaring.accounts.services import create_token, revoke_token
 from jaring.api.routes import api as ninja_api
 from tests.api.helpers import problems
-from tests.api.test_workers import new_worker
 from tests.factories import make_user
+from tests.registry.test_api import new_worker
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from jaring.accounts.audit import history
 from jaring.registry.models import Worker
 from jaring.rules.nik import mask
 from tests.api.helpers import problems
-from tests.api.test_workers import new_worker
 from tests.factories import PASIRAN, PONTIANAK_VILLAGE, ROBAN
+from tests.registry.test_api import new_worker
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from jaring.accounts.models import AuditEvent
-from jaring.imports import commit, selectors, services
+from jaring.imports import commit, services
 from jaring.imports.models import Status
-from jaring.registry import bulk
+from jaring.registry import bulk, selectors
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
 from tests.factories import make_worker

@@ -1,8 +1,9 @@
 import pytest
 
+from jaring.accounts.masking import display_nik
 from jaring.accounts.models import Role
 from jaring.registry.models import Worker
-from jaring.registry.selectors import WorkerFilter, display_nik, get_worker, search_workers
+from jaring.registry.selectors import WorkerFilter, get_worker, search_workers
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

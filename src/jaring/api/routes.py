@@ -11,7 +11,6 @@ from ninja import NinjaAPI
 from jaring.api import errors
 from jaring.api.auth import SessionAuth, TokenAuth
 from jaring.api.reference import categories_router, nik_router, regions_router
-from jaring.api.workers import router as workers_router
 from jaring.claims.api import router as claims_router
 from jaring.contributions.api import router as contributions_router
 from jaring.coverage.api import router as coverage_router
@@ -21,6 +20,7 @@ from jaring.enrolment.exchange_api import router as exchange_router
 from jaring.enrolment.external_api import router as external_router
 from jaring.imports.api import router as imports_router
 from jaring.programs.api import router as programs_router
+from jaring.registry.api import router as workers_router
 
 DESCRIPTION = """
 The Jaring registry of informal workers: the same rules, region scope and audit history as the

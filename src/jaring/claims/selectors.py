@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.claims import cover, workflow
@@ -14,7 +15,6 @@ from jaring.claims.models import Claim, ClaimDocument
 from jaring.core.errors import NotFound, Problem
 from jaring.enrolment.models import Membership
 from jaring.registry.names import name_key
-from jaring.registry.selectors import display_nik
 from jaring.rules.nik import normalise
 
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import QuerySet
 
+from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
 from jaring.contributions.access import check_may, programmes_managed
 from jaring.contributions.models import Bill, BillLine, LineStatus, Payment
 from jaring.contributions.services import arrears_rule, month_of
 from jaring.core.errors import NotFound, Problem
 from jaring.enrolment.models import Membership
-from jaring.registry.selectors import display_nik
 from jaring.rules.tables import month_text
 
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q, sees_full_nik
 from jaring.core.errors import NotFound, Problem
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate
 from jaring.regions.models import Region
-from jaring.registry.selectors import display_nik
 
 
 @dataclass

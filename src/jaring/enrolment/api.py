@@ -14,12 +14,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from jaring.accounts import audit
+from jaring.accounts.masking import display_nik
 from jaring.api.schemas import Strict, errors
 from jaring.enrolment import selectors, services
 from jaring.enrolment.models import Membership
 from jaring.programs.selectors import get_programme
 from jaring.registry.models import Worker
-from jaring.registry.selectors import WorkerFilter, display_nik, search_workers, workers_for
+from jaring.registry.selectors import WorkerFilter, search_workers, workers_for
 
 router = Router(tags=["enrolment"])
 

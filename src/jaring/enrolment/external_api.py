@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from jaring.accounts.masking import display_nik
 from jaring.api.schemas import errors
 from jaring.enrolment import external, external_selectors
 from jaring.enrolment.models import ExternalCover
-from jaring.registry.selectors import display_nik
 
 router = Router(tags=["external cover"])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from jaring.accounts import audit
 from jaring.accounts.models import AuditEvent, User
 from jaring.accounts.scope import can_edit_workers, scope_code
 from jaring.core.errors import NotFound, Problem
@@ -50,16 +49,10 @@ def _of_outcomes(rows: QuerySet[ImportRow], outcomes) -> QuerySet[ImportRow]:
     return rows if Outcome.NEW in outcomes else rows.exclude(outcome=Outcome.NEW)
 
 
-def worker_history(worker: Worker) -> list[AuditEvent]:
-    """Every change to the worker, newest first: its audit events, then its registration by an
-    import, read from the row it was created from (docs/decisions/0003-import-audit.md)."""
-    events = audit.history(worker)
-    registered = _registration(worker)
-    return [*events, registered] if registered else events
-
-
-def _registration(worker: Worker) -> AuditEvent | None:
-    """The `create` event an import did not write, built (unsaved) from the worker's row."""
+def registration(worker: Worker) -> AuditEvent | None:
+    """The `create` event an import did not write, built (unsaved) from the row the worker was
+    created from (docs/decisions/0003-import-audit.md); the registry's worker history asks for
+    it (registered in ImportsConfig.ready)."""
     if worker.import_row_id is None:
         return None
     row = ImportRow.objects.select_related("batch").filter(pk=worker.import_row_id).first()

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from jaring.accounts.masking import display_nik
 from jaring.api.schemas import Strict, errors
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment import selectors as enrolment_selectors
@@ -15,7 +16,6 @@ from jaring.programs import budget, selectors, services
 from jaring.programs import what_if as questions
 from jaring.programs.eligibility import REASON_BY_CODE, REASONS
 from jaring.programs.models import Programme
-from jaring.registry.selectors import display_nik
 
 router = Router(tags=["programmes"])
 

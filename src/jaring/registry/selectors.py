@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from jaring.accounts.models import User
+from jaring.accounts import audit
+from jaring.accounts.models import AuditEvent, User
 from jaring.accounts.scope import scope_q, sees_full_nik
 from jaring.registry.models import Worker
 from jaring.registry.names import name_key
-from jaring.rules.nik import mask, normalise
+from jaring.rules.nik import normalise
 
 
 @dataclass
@@ -60,5 +62,23 @@ def get_worker(user: User, pk: int) -> Worker | None:
     return workers_for(user).select_related("village__parent", "category").filter(pk=pk).first()
 
 
-def display_nik(user: User, nik: str) -> str:
-    return nik if sees_full_nik(user) else mask(nik)
+# A worker's registration recorded somewhere other than its audit events: an area that adds
+# workers without a `create` event (imports: docs/decisions/0003-import-audit.md) registers, in
+# its AppConfig.ready(), a function giving that event (unsaved) or None.
+RegistrationSource = Callable[[Worker], AuditEvent | None]
+_registration_sources: list[RegistrationSource] = []
+
+
+def add_registration_source(source: RegistrationSource) -> None:
+    if source not in _registration_sources:
+        _registration_sources.append(source)
+
+
+def worker_history(worker: Worker) -> list[AuditEvent]:
+    """Every change to the worker, newest first: its audit events, then its registration when
+    another area keeps it."""
+    events = audit.history(worker)
+    for source in _registration_sources:
+        if (registered := source(worker)) is not None:
+            return [*events, registered]
+    return events

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.formats import number_format
 
-from jaring.registry.selectors import display_nik
+from jaring.accounts.masking import display_nik
 
 register = template.Library()
 

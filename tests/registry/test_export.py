@@ -1,9 +1,9 @@
 import csv
 import io
 
+from jaring.core.cells import safe_cell
 from jaring.registry.models import Worker
 from jaring.rules.nik import mask
-from jaring.web.views.export import safe_cell
 from tests.factories import PASIRAN, ROBAN, make_worker
 from tests.web.conftest import client_for
 

@@ -6,20 +6,20 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Status
 
+from jaring.accounts.masking import display_nik
 from jaring.accounts.models import AuditEvent, User
-from jaring.api.schemas import (
+from jaring.api.schemas import errors
+from jaring.core.errors import NotFound, Problem
+from jaring.registry import selectors, services
+from jaring.registry.models import Worker
+from jaring.registry.schemas import (
     HistoryOut,
     WorkerCreate,
     WorkerOut,
     WorkerPage,
     WorkerPatch,
     WorkerQuery,
-    errors,
 )
-from jaring.core.errors import NotFound, Problem
-from jaring.imports import selectors as import_selectors
-from jaring.registry import selectors, services
-from jaring.registry.models import Worker
 from jaring.registry.validation import WorkerInput
 
 router = Router(tags=["workers"])
@@ -43,7 +43,7 @@ def _worker_or_404(user: User, worker_id: int) -> Worker:
 def worker_out(user: User, worker: Worker) -> dict[str, object]:
     return {
         "id": worker.pk,
-        "nik": selectors.display_nik(user, worker.nik),
+        "nik": display_nik(user, worker.nik),
         "full_name": worker.full_name,
         "birth_date": worker.birth_date,
         "sex": worker.sex,
@@ -74,7 +74,7 @@ def worker_out(user: User, worker: Worker) -> dict[str, object]:
 
 def _history_out(user: User, event: AuditEvent) -> dict[str, object]:
     def shown(field: str, value: object) -> object:
-        return selectors.display_nik(user, value) if field == "nik" and value else value
+        return display_nik(user, value) if field == "nik" and value else value
 
     return {
         "at": event.at,
@@ -150,4 +150,4 @@ def update_worker(request: HttpRequest, worker_id: int, payload: WorkerPatch):
 def worker_history(request: HttpRequest, worker_id: int):
     """Every change to the worker, newest first: who, when, before and after, why."""
     worker = _worker_or_404(request.auth, worker_id)
-    return [_history_out(request.auth, e) for e in import_selectors.worker_history(worker)]
+    return [_history_out(request.auth, e) for e in selectors.worker_history(worker)]

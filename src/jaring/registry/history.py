@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from jaring.accounts.masking import display_nik
 from jaring.accounts.models import AuditEvent, User
-from jaring.imports import selectors
 from jaring.regions.models import Region
+from jaring.registry import selectors
 from jaring.registry.models import DisabilityKind, OccupationCategory, Sex, Worker
-from jaring.registry.selectors import display_nik
 from jaring.web.templatetags.jaring_ui import rupiah
 
 LABELS = {

@@ -1,0 +1,186 @@
+"""The registry's pages: the worker list (and its CSV), the worker page, registering and
+correcting a worker through the services."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jaring.accounts.masking import display_nik
+from jaring.accounts.scope import can_edit_workers
+from jaring.core.cells import safe_cell
+from jaring.core.errors import DomainError
+from jaring.registry import services
+from jaring.registry.forms import EditWorkerForm, WorkerFilterForm, WorkerForm, initial_from
+from jaring.registry.history import worker_history
+from jaring.registry.selectors import get_worker, search_workers
+from jaring.web import region_choices
+from jaring.web.paging import page_number, paginate
+
+
+def filtered_workers(request):
+    """The workers a request's filters select, within the user's scope; shared with the export."""
+    form = WorkerFilterForm(request.GET, user=request.user)
+    qs = search_workers(request.user, form.worker_filter())
+    if province := form.province():
+        # National users narrow by province before they pick a district.
+        qs = qs.filter(province_code=province)
+    return form, qs
+
+
+@login_required
+def worker_list(request):
+    form, qs = filtered_workers(request)
+    context = {
+        "form": form,
+        "page": paginate(qs, page_number(request.GET.get("page"))),
+        "can_edit": can_edit_workers(request.user),
+    }
+    # htmx asks only for the table; a plain GET of the same URL renders the whole page.
+    template = "registry/_results.html" if request.headers.get("HX-Target") == "results" else None
+    return render(request, template or "registry/list.html", context)
+
+
+@login_required
+def worker_detail(request, pk: int):
+    worker = get_worker(request.user, pk)
+    if worker is None:
+        # Outside the scope looks the same as absent: existence is not revealed.
+        raise Http404
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "worker": worker,
+            "history": worker_history(request.user, worker),
+            "can_edit": can_edit_workers(request.user),
+        },
+    )
+
+
+# --- registering and correcting -----------------------------------------------------------------
+
+
+def _require_editor(user) -> None:
+    if not can_edit_workers(user):
+        raise PermissionDenied
+
+
+@login_required
+def worker_create(request):
+    _require_editor(request.user)
+    if request.method == "POST":
+        form = WorkerForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                worker = services.create_worker(
+                    actor=request.user, data=form.worker_input(), source="web"
+                )
+            except DomainError as e:
+                form.add_problems(e.problems)
+            else:
+                messages.success(request, _("Worker registered."))
+                return redirect("worker-detail", pk=worker.pk)
+    else:
+        form = WorkerForm(user=request.user, initial=region_choices.defaults(request.user))
+    return render(request, "registry/form.html", {"form": form, "worker": None})
+
+
+@login_required
+def worker_edit(request, pk: int):
+    _require_editor(request.user)
+    worker = get_worker(request.user, pk)
+    if worker is None:
+        raise Http404
+    if request.method == "POST":
+        form = EditWorkerForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                # The whole form goes in; the service records only what really changed.
+                services.update_worker(
+                    actor=request.user,
+                    worker=worker,
+                    changes=asdict(form.worker_input()),
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as e:
+                form.add_problems(e.problems)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("worker-detail", pk=worker.pk)
+    else:
+        form = EditWorkerForm(user=request.user, initial=initial_from(worker))
+    return render(request, "registry/form.html", {"form": form, "worker": worker})
+
+
+# --- the list as CSV: same filters and scope as the page, streamed row by row -------------------
+
+EXPORT_COLUMNS = [
+    "nik",
+    "full_name",
+    "birth_date",
+    "sex",
+    "district_code",
+    "village_code",
+    "village_name",
+    "rt",
+    "rw",
+    "address",
+    "phone",
+    "category",
+    "has_disability",
+    "disability_kind",
+    "declared_income",
+    "source",
+    "consent_date",
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _export_rows(user, qs):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    for w in qs.iterator(chunk_size=2000):
+        yield writer.writerow(
+            safe_cell(v)
+            for v in (
+                display_nik(user, w.nik),
+                w.full_name,
+                w.birth_date.isoformat(),
+                w.sex,
+                w.district_code,
+                w.village_id,
+                w.village.name,
+                w.rt,
+                w.rw,
+                w.address,
+                w.phone,
+                w.category_id,
+                "yes" if w.has_disability else "no",
+                w.disability_kind,
+                w.declared_income,
+                w.source,
+                w.consent_date.isoformat() if w.consent_date else "",
+            )
+        )
+
+
+@login_required
+def worker_export(request):
+    _, qs = filtered_workers(request)
+    response = StreamingHttpResponse(_export_rows(request.user, qs), content_type="text/csv")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="workers-{stamp}.csv"'
+    return response
