@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_inserts_workers_with_name_keys_region_codes_and_audit(admin):
     people = generate_people(300, seed=1, disability_rate=0.2, today=TODAY)
-    assert insert_workers(people, source="demo", actor=admin) == 300
+    assert insert_workers(people_frame(people), source="demo", actor=admin) == 300
 
     workers = {w.nik: w for w in Worker.objects.all()}
     assert len(workers) == 300
@@ -81,7 +81,7 @@ def test_accepts_a_frame_with_consent_and_override_reason():
 
 def test_bulk_workers_are_found_by_name_search(admin):
     people = generate_people(200, seed=2, today=TODAY)
-    insert_workers(people, source="demo")
+    insert_workers(people_frame(people), source="demo")
     first = people[0].full_name.split()[0]
     expected = {p.nik for p in people if name_key(p.full_name).startswith(first.lower())}
     found = search_workers(admin, WorkerFilter(q=first))
@@ -89,7 +89,7 @@ def test_bulk_workers_are_found_by_name_search(admin):
 
 
 def test_nothing_is_empty():
-    assert insert_workers([], source="demo") == 0
+    assert insert_workers(people_frame([]), source="demo") == 0
     assert not Worker.objects.exists()
 
 
@@ -97,7 +97,7 @@ def test_a_nik_twice_in_the_batch_is_refused():
     people = generate_people(5, today=TODAY)
     people[4].nik = people[1].nik
     with pytest.raises(Conflict) as raised:
-        insert_workers(people, source="demo")
+        insert_workers(people_frame(people), source="demo")
     assert raised.value.problems[0].code == "nik_repeated"
     assert raised.value.problems[0].params["niks"] == [people[1].nik]
     assert not Worker.objects.exists()
@@ -109,7 +109,7 @@ def test_a_registered_nik_is_refused_and_nothing_is_written(admin):
         admin, PASIRAN, nik=people[2].nik, birth_date=people[2].birth_date, sex=people[2].sex
     )
     with pytest.raises(Conflict) as raised:
-        insert_workers(people, source="demo")
+        insert_workers(people_frame(people), source="demo")
     assert raised.value.problems[0].code == "nik_registered"
     assert raised.value.problems[0].params["niks"] == [existing.nik]
     assert list(Worker.objects.all()) == [existing]
@@ -121,22 +121,35 @@ def test_unknown_village_and_category_are_refused():
     people[0].village_code = "61.72.09.1001"
     people[1].category_code = "astronaut"
     with pytest.raises(ValidationFailed) as raised:
-        insert_workers(people, source="demo")
+        insert_workers(people_frame(people), source="demo")
     assert {p.code for p in raised.value.problems} == {"village_unknown", "category_unknown"}
     assert not Worker.objects.exists()
 
 
 def test_an_enumerator_may_load_only_their_village(enumerator):
-    assert insert_workers(generate_people(3, region=PASIRAN), source="x", actor=enumerator) == 3
+    assert (
+        insert_workers(
+            people_frame(generate_people(3, region=PASIRAN)), source="x", actor=enumerator
+        )
+        == 3
+    )
     with pytest.raises(ValidationFailed) as raised:
-        insert_workers(generate_people(50, seed=9, region="61.72.02"), source="x", actor=enumerator)
+        insert_workers(
+            people_frame(generate_people(50, seed=9, region="61.72.02")),
+            source="x",
+            actor=enumerator,
+        )
     assert {p.code for p in raised.value.problems} == {"village_out_of_scope"}
     assert Worker.objects.count() == 3
 
 
 def test_a_viewer_may_not_load(viewer):
     with pytest.raises(PermissionDenied):
-        insert_workers(generate_people(1), source="x", actor=viewer)
+        insert_workers(people_frame(generate_people(1)), source="x", actor=viewer)
     assert not Worker.objects.exists()
     with pytest.raises(PermissionDenied):
-        insert_workers(generate_people(1), source="x", actor=make_user(Role.BPJS_OFFICER, "61.72"))
+        insert_workers(
+            people_frame(generate_people(1)),
+            source="x",
+            actor=make_user(Role.BPJS_OFFICER, "61.72"),
+        )

@@ -14,7 +14,7 @@ outside the actor's scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -27,7 +27,6 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
 from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
 from jaring.core.table_load import load_frame
-from jaring.demo.synthetic import Person, people_frame
 from jaring.regions.models import Level, Region
 from jaring.registry.models import OccupationCategory, Worker
 from jaring.registry.names import name_key
@@ -58,30 +57,22 @@ _STAGED = {
     "consent_date": "consent_date",
     "nik_override_reason": "nik_override_reason",
 }
-# Columns a frame may carry beyond the Person fields, and their value when it does not.
+# Columns a frame may leave out, and their value when it does.
 _OPTIONAL = {
     "consent_date": pl.lit(None, dtype=pl.Date),
     "nik_override_reason": pl.lit("", dtype=pl.String),
 }
 
 
-def insert_workers(
-    people_or_frame: pl.DataFrame | Iterable[Person],
-    *,
-    source: str,
-    actor: User | None = None,
-) -> int:
+def insert_workers(frame: pl.DataFrame, *, source: str, actor: User | None = None) -> int:
     """Adds the workers and one `create` audit event each; returns how many were added.
 
-    `people_or_frame` is `Person`s or a frame with their fields as columns (`people_frame`),
-    optionally with `consent_date` and `nik_override_reason`. `actor` None means the system
-    (demo, benchmark); otherwise the actor must be allowed to edit workers in every village.
+    `frame` has one row per worker: nik, full_name, birth_date, sex, village_code, rt, rw,
+    address, phone, category_code, has_disability, disability_kind, declared_income, and
+    optionally consent_date and nik_override_reason (the demo generator's `people_frame`).
+    `actor` None means the system (demo, benchmark); otherwise the actor must be allowed to
+    edit workers in every village.
     """
-    frame = (
-        people_or_frame
-        if isinstance(people_or_frame, pl.DataFrame)
-        else people_frame(people_or_frame)
-    )
     if frame.is_empty():
         return 0
     frame = _stored_form(frame)
