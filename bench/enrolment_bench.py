@@ -54,8 +54,9 @@ def run(args) -> dict:
 
     from jaring.accounts.models import AuditEvent, Role, User
     from jaring.demo.synthetic import iter_people, people_frame
-    from jaring.enrolment import exchange_services, services
-    from jaring.enrolment.exchange_models import BatchLine
+    from jaring.enrolment import services
+    from jaring.enrolment.exchange import services as exchange_services
+    from jaring.enrolment.exchange.models import BatchLine
     from jaring.enrolment.models import Membership, MembershipStatus
     from jaring.programs import budget, eligibility
     from jaring.programs.services import CategoryTerms, ProgrammeInput, create_programme

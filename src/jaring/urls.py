@@ -12,7 +12,7 @@ urlpatterns = [
     path("duplicates/", include("jaring.dedupe.urls")),
     path("programmes/", include("jaring.programs.urls")),
     path("enrolment/", include("jaring.enrolment.urls")),
-    path("cek/", include("jaring.enrolment.public_urls")),
+    path("cek/", include("jaring.enrolment.cards.urls")),
     path("contributions/", include("jaring.contributions.urls")),
     path("claims/", include("jaring.claims.urls")),
     path("coverage/", include("jaring.coverage.urls")),

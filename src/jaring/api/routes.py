@@ -16,8 +16,8 @@ from jaring.contributions.api import router as contributions_router
 from jaring.coverage.api import router as coverage_router
 from jaring.dedupe.api import router as dedupe_router
 from jaring.enrolment.api import router as enrolment_router
-from jaring.enrolment.exchange_api import router as exchange_router
-from jaring.enrolment.external_api import router as external_router
+from jaring.enrolment.exchange.api import router as exchange_router
+from jaring.enrolment.external.api import router as external_router
 from jaring.imports.api import router as imports_router
 from jaring.programs.api import router as programs_router
 from jaring.registry.api import router as workers_router

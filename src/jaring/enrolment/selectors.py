@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jaring.accounts.models import User
-from jaring.accounts.scope import scope_q
+from jaring.accounts.scope import in_scope, scope_q
 from jaring.core.errors import NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs import eligibility
@@ -17,6 +17,8 @@ from jaring.programs.eligibility import REGION_FIELD
 from jaring.programs.models import Programme
 from jaring.registry.models import Worker
 from jaring.registry.selectors import WorkerFilter, search_workers
+
+_REGION_FIELD = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
 
 
 @dataclass
@@ -130,3 +132,19 @@ def eligibility_list(
     if f.reason in eligibility.REASON_BY_CODE:
         qs = judge.with_reason(qs, f.reason)
     return judge, judge.annotate(qs), counts
+
+
+def region_filter(actor: User, region_code: str | None, prefix: str = "") -> Q:
+    """Records in `region_code` (any level), refused when it is outside the actor's scope."""
+    if not region_code:
+        return Q()
+    if region_code.count(".") > 3 or not in_scope(actor, region_code):
+        raise NotFound(
+            Problem(
+                "region_not_found",
+                f"Wilayah {region_code} tidak ditemukan di wilayah kerja Anda.",
+                f"Region {region_code} is not in your area.",
+                field="village",
+            )
+        )
+    return Q(**{prefix + _REGION_FIELD[region_code.count(".") + 1]: region_code})

@@ -7,6 +7,6 @@ urlpatterns = [
     path("", views.membership_list, name="list"),
     path("bulk/", views.bulk_action, name="bulk"),
     path("<int:pk>/", views.membership_detail, name="detail"),
-    path("bpjs/", include("jaring.enrolment.exchange_urls")),
-    path("external/", include("jaring.enrolment.external_urls")),
+    path("bpjs/", include("jaring.enrolment.exchange.urls")),
+    path("external/", include("jaring.enrolment.external.urls")),
 ]

@@ -213,7 +213,7 @@ def _covered(
     BPU membership carries JKK and JKM, so two memberships always share a benefit; a record of
     cover outside Jaring counts when it shares one of the programme's benefits.
     """
-    from jaring.enrolment.external_selectors import overlapping_cover  # enrolment imports us
+    from jaring.enrolment.external.selectors import overlapping_cover  # enrolment imports us
     from jaring.enrolment.services import cover_end  # one definition of a cover's last day
 
     if not terms:

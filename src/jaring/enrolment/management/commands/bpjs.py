@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.core.errors import DomainError
-from jaring.enrolment import exchange_services
+from jaring.enrolment.exchange import services as exchange_services
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.enrolment.management.commands._exchange_cli import (
     acting_user,

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from jaring.core.errors import DomainError
-from jaring.enrolment import cards
-from jaring.enrolment.card_pdf import LABELS
+from jaring.enrolment.cards import services as cards
+from jaring.enrolment.cards.pdf import LABELS
 from jaring.enrolment.management.commands._exchange_cli import (
     acting_user,
     add_user_argument,

@@ -7,8 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from jaring.core.errors import DomainError
-from jaring.enrolment import external, external_selectors
-from jaring.enrolment.external_api import cover_out
+from jaring.enrolment.external import selectors as external_selectors
+from jaring.enrolment.external import services as external
+from jaring.enrolment.external.api import cover_out
 from jaring.enrolment.management.commands._exchange_cli import (
     acting_user,
     add_user_argument,

@@ -20,7 +20,7 @@ from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope, scope_code
 from jaring.core.errors import PermissionDenied, Problem, ValidationFailed
-from jaring.enrolment.models import ExternalCover, OutsideSegment
+from jaring.enrolment.external.models import ExternalCover, OutsideSegment
 from jaring.imports import normalise, reading
 from jaring.regions.models import Region
 from jaring.registry.models import Worker

@@ -1,4 +1,4 @@
-"""What went to the BPJS branch and what came back; membership cards; public-check counters.
+"""What went to the BPJS branch and what came back.
 
 Imported at the bottom of enrolment/models.py so that the app has one migration history.
 """
@@ -6,15 +6,6 @@ Imported at the bottom of enrolment/models.py so that the app has one migration 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-__all__ = [
-    "BatchLine",
-    "LineOutcome",
-    "MembershipCard",
-    "RateCounter",
-    "ResponseImport",
-    "SubmissionBatch",
-]
 
 
 class SubmissionBatch(models.Model):
@@ -107,31 +98,3 @@ class BatchLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.nik} ({self.outcome})"
-
-
-class MembershipCard(models.Model):
-    """The token printed in a card's QR code: it opens the public status page, never the NIK."""
-
-    membership = models.OneToOneField(
-        "enrolment.Membership", on_delete=models.CASCADE, related_name="card"
-    )
-    token = models.CharField(max_length=32, unique=True)
-    issued_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"card of membership {self.membership_id}"
-
-
-class RateCounter(models.Model):
-    """Attempts at the public status check per client or NIK in a time window.
-
-    In the database rather than a per-process cache, so that every web server process counts
-    together. Keys hold keyed hashes, never an IP address or NIK in clear.
-    """
-
-    key = models.CharField(max_length=100, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.count}"

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jaring.enrolment import public
-from jaring.enrolment.exchange_models import MembershipCard, RateCounter
+from jaring.enrolment.cards import public
+from jaring.enrolment.cards.models import MembershipCard, RateCounter
 from tests.enrolment.exchange_setup import active_member, programme_with_workers
 from tests.factories import make_worker
 

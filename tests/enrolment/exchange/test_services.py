@@ -18,9 +18,9 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
-from jaring.enrolment import exchange_services as exchange
+from jaring.enrolment.exchange import services as exchange
+from jaring.enrolment.exchange.models import BatchLine, LineOutcome, ResponseImport
 from jaring.enrolment.exchange.table import read_table
-from jaring.enrolment.exchange_models import BatchLine, LineOutcome, ResponseImport
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.services import cover_end
 from tests.enrolment.exchange_setup import active_member, verified_members

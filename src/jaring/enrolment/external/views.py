@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from jaring.core.errors import DomainError
-from jaring.enrolment import external, external_selectors
-from jaring.enrolment.models import OutsideSegment
+from jaring.enrolment.external import selectors as external_selectors
+from jaring.enrolment.external import services as external
+from jaring.enrolment.external.models import OutsideSegment
 from jaring.web.paging import page_number, paginate
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
@@ -31,19 +31,19 @@ from jaring.enrolment import bulk
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.exchange import response as response_format
 from jaring.enrolment.exchange import submission
-from jaring.enrolment.exchange.submission import SubmissionRow
-from jaring.enrolment.exchange_models import (
+from jaring.enrolment.exchange.models import (
     BatchLine,
     LineOutcome,
     ResponseImport,
     SubmissionBatch,
 )
+from jaring.enrolment.exchange.submission import SubmissionRow
 from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.enrolment.selectors import region_filter
 from jaring.programs.models import CoverStartRule, Programme
 from jaring.programs.selectors import get_programme, programmes_for
 
 EXCHANGE_ROLES = {Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}
-_REGION_FIELD = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
 
 
 def check_exchange_role(actor: User) -> None:
@@ -57,22 +57,6 @@ def check_exchange_role(actor: User) -> None:
                 "with BPJS.",
             )
         )
-
-
-def region_filter(actor: User, region_code: str | None, prefix: str = "") -> Q:
-    """Records in `region_code` (any level), refused when it is outside the actor's scope."""
-    if not region_code:
-        return Q()
-    if region_code.count(".") > 3 or not in_scope(actor, region_code):
-        raise NotFound(
-            Problem(
-                "region_not_found",
-                f"Wilayah {region_code} tidak ditemukan di wilayah kerja Anda.",
-                f"Region {region_code} is not in your area.",
-                field="village",
-            )
-        )
-    return Q(**{prefix + _REGION_FIELD[region_code.count(".") + 1]: region_code})
 
 
 # --- submission batches --------------------------------------------------------------------

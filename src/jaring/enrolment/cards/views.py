@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jaring.enrolment.public import TooManyAttempts, check_card, check_cover
+from jaring.enrolment.cards.public import TooManyAttempts, check_card, check_cover
 from jaring.rules.nik import normalise
 
 _TEMPLATE = "enrolment/public/check.html"

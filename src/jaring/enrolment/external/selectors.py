@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_code
-from jaring.enrolment.models import ExternalCover
+from jaring.enrolment.external.models import ExternalCover
 
 
 def overlapping_cover(start: dt.date, end: dt.date, benefits: tuple[str, ...]) -> QuerySet:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from jaring.accounts.models import Role
-from jaring.enrolment.exchange_models import SubmissionBatch
+from jaring.enrolment.exchange.models import SubmissionBatch
 from jaring.enrolment.models import Membership, MembershipStatus
 from tests.enrolment.exchange_setup import print_on
 from tests.factories import PASIRAN, make_user

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import Conflict, DomainError
-from jaring.enrolment import cards, exchange_selectors, exchange_services
-from jaring.enrolment.card_pdf import LABELS
+from jaring.enrolment.cards import services as cards
+from jaring.enrolment.cards.pdf import LABELS
+from jaring.enrolment.exchange import selectors as exchange_selectors
+from jaring.enrolment.exchange import services as exchange_services
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.models import Programme
 from jaring.programs.selectors import get_programme

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
-from jaring.enrolment.exchange_models import LineOutcome, SubmissionBatch
+from jaring.enrolment.cards.selectors import card_cover
+from jaring.enrolment.exchange.models import LineOutcome, SubmissionBatch
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.models import Programme
 
@@ -34,18 +35,6 @@ def batches_for(user: User, programme: Programme) -> QuerySet[SubmissionBatch]:
         .select_related("created_by")
         .order_by("-number")
     )
-
-
-def card_cover(today: dt.date) -> Q:
-    """Memberships a card may be printed for on `today`.
-
-    A card tells the worker they are protected, so cover that has ended gets none, even while
-    its membership is still active because the nightly `jaring enrolment expire` has not run.
-    Cover that starts later does get its card: a renewal BPJS accepted before the old cover ran
-    out starts the day after it, and the card prints the day it is valid from (its QR code
-    answers "not covered" until then), so the worker holds the new card on the first day.
-    """
-    return Q(status=MembershipStatus.ACTIVE, end_date__gte=today) & ~Q(kpj="")
 
 
 def villages_for(

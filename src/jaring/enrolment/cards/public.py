@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jaring.core.errors import DomainError, Problem
-from jaring.enrolment.exchange_models import MembershipCard, RateCounter
+from jaring.enrolment.cards.models import MembershipCard, RateCounter
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.registry.models import Worker
 

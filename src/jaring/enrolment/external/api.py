@@ -10,8 +10,9 @@ from ninja.files import UploadedFile
 
 from jaring.accounts.masking import display_nik
 from jaring.api.schemas import errors
-from jaring.enrolment import external, external_selectors
-from jaring.enrolment.models import ExternalCover
+from jaring.enrolment.external import selectors as external_selectors
+from jaring.enrolment.external import services as external
+from jaring.enrolment.external.models import ExternalCover
 
 router = Router(tags=["external cover"])
 

@@ -17,11 +17,11 @@ from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import scope_q
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, Problem, ValidationFailed
-from jaring.enrolment.card_pdf import LABELS, CardFace, card_pdf, sheet_pdf
-from jaring.enrolment.exchange_models import MembershipCard
-from jaring.enrolment.exchange_selectors import card_cover
-from jaring.enrolment.exchange_services import region_filter
+from jaring.enrolment.cards.models import MembershipCard
+from jaring.enrolment.cards.pdf import LABELS, CardFace, card_pdf, sheet_pdf
+from jaring.enrolment.cards.selectors import card_cover
 from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.enrolment.selectors import region_filter
 from jaring.programs.selectors import get_programme
 from jaring.rules.nik import mask
 

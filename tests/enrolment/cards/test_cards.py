@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from jaring.accounts.models import AuditEvent, Role
 from jaring.accounts.services import create_token
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from jaring.enrolment import cards
 from jaring.enrolment import services as enrolment
-from jaring.enrolment.exchange_models import MembershipCard
+from jaring.enrolment.cards import services as cards
+from jaring.enrolment.cards.models import MembershipCard
 from jaring.enrolment.models import Membership, MembershipStatus
 from tests.enrolment.exchange_setup import active_member, print_on, verified_members
 from tests.factories import PASIRAN, ROBAN, make_user, make_worker
@@ -94,7 +94,9 @@ def test_the_qr_link_carries_a_token_not_the_nik_and_opens_the_status_page(
     ):
         assert face.qr_url == f"{BASE}/cek/k/{tokens[member.pk]}/"
         assert member.worker.nik not in face.qr_url and member.kpj not in face.qr_url
-    monkeypatch.setattr("jaring.enrolment.public.timezone.localdate", lambda: dt.date(2026, 4, 1))
+    monkeypatch.setattr(
+        "jaring.enrolment.cards.public.timezone.localdate", lambda: dt.date(2026, 4, 1)
+    )
     page = Client().get(faces[0].qr_url.removeprefix(BASE))
     assert 'data-answer="covered"' in page.text and programme.name in page.text
 

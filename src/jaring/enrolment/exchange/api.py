@@ -11,7 +11,9 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.api.schemas import errors
-from jaring.enrolment import cards, exchange_selectors, exchange_services
+from jaring.enrolment.cards import services as cards
+from jaring.enrolment.exchange import selectors as exchange_selectors
+from jaring.enrolment.exchange import services as exchange_services
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.selectors import get_programme
 

@@ -9,8 +9,8 @@ import segno
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from jaring.enrolment import card_pdf
-from jaring.enrolment.card_pdf import CardFace
+from jaring.enrolment.cards import pdf as card_pdf
+from jaring.enrolment.cards.pdf import CardFace
 
 URL = "https://jaring.singkawangkota.go.id/cek/k/Q2hlY2tNZUlmWW91Q2Fu/"
 
