@@ -1,6 +1,8 @@
 import pytest
 
 from jaring.accounts.models import Role
+from jaring.core.errors import DomainError
+from jaring.rules.errors import ErrorCode
 from tests.factories import PASIRAN, PONTIANAK_VILLAGE, ROBAN, make_user, make_worker
 
 
@@ -28,3 +30,20 @@ def three_workers(admin):
         "other_district": make_worker(admin, ROBAN, full_name="Ahmad Yani"),
         "other_city": make_worker(admin, PONTIANAK_VILLAGE, full_name="Lim Ah Kiong"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _codes_declare_their_status(monkeypatch):
+    """Every refusal a test provokes has a status its code declares, as docs/errors.md says."""
+    init = DomainError.__init__
+
+    def checked(self, *problems):
+        init(self, *problems)
+        for p in problems:
+            if isinstance(p.code, ErrorCode):
+                assert self.status in p.code.statuses, (
+                    f"{type(p.code).__name__}.{p.code.name} is raised as {self.status}, "
+                    f"declares {p.code.statuses}"
+                )
+
+    monkeypatch.setattr(DomainError, "__init__", checked)

@@ -38,7 +38,7 @@ def test_enumerator_cannot_reach_a_worker_of_another_village(api, enumerator, th
     for path in (f"/api/workers/{worker.pk}", f"/api/workers/{worker.pk}/history"):
         response = caller.get(path)
         assert response.status_code == 404
-        assert problems(response) == {None: "worker_not_found"}
+        assert problems(response) == {None: "not_found"}
         assert worker.full_name not in response.content.decode()
 
     response = caller.patch(f"/api/workers/{worker.pk}", {"address": "taken over"})

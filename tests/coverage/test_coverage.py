@@ -113,7 +113,7 @@ def test_counts_outside_the_importers_region_refuse_the_whole_file(tmp_path):
     with pytest.raises(PermissionDenied) as exc:
         services.import_segment_counts(actor=bpjs, path=path)
     assert [p.params["row"] for p in exc.value.problems] == [3]
-    assert exc.value.problems[0].code == "region_out_of_scope"
+    assert exc.value.problems[0].code == "out_of_scope"
     assert not SegmentCount.objects.exists()
     path.write_text("region,month,segment,participants\n61.72,2026-10,wage_earners,300\n")
     assert services.import_segment_counts(actor=bpjs, path=path).rows == 1

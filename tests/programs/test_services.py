@@ -79,7 +79,7 @@ def test_roles_and_regions(admin):
     pontianak_officer = make_user(Role.PROGRAMME_OFFICER, "61.71")
     with pytest.raises(ValidationFailed) as exc:
         make_programme(pontianak_officer)
-    assert ("region_out_of_scope", "region") in codes(exc)
+    assert ("out_of_scope", "region") in codes(exc)
     assert make_programme(make_user(Role.PROGRAMME_OFFICER, "61.72")).pk
 
 

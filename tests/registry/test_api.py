@@ -87,7 +87,7 @@ def test_get_returns_the_worker(api, enumerator, three_workers):
 def test_get_unknown_worker_is_404_in_the_error_format(api, admin):
     response = api(admin).get("/api/workers/999999")
     assert response.status_code == 404
-    assert problems(response) == {None: "worker_not_found"}
+    assert problems(response) == {None: "not_found"}
 
 
 def test_create_registers_and_audits(api, enumerator):

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
+from jaring.accounts.errors import AccountError
 from jaring.accounts.models import ApiToken, User
-from jaring.core.errors import Problem, ValidationFailed
+from jaring.core.errors import CoreError, Problem, ValidationFailed
 
 # A recognisable prefix lets secret scanners and officers tell a Jaring key from other secrets.
 KEY_PREFIX = "jrg_"
@@ -36,7 +37,7 @@ def create_token(*, user: User, name: str, actor: User | None = None) -> tuple[A
     if not name:
         raise ValidationFailed(
             Problem(
-                "required",
+                CoreError.REQUIRED,
                 "Nama token wajib diisi.",
                 "A token name is required.",
                 field="name",
@@ -45,7 +46,7 @@ def create_token(*, user: User, name: str, actor: User | None = None) -> tuple[A
     if not user.is_active:
         raise ValidationFailed(
             Problem(
-                "user_inactive",
+                AccountError.USER_INACTIVE,
                 f"Pengguna '{user.username}' tidak aktif.",
                 f"User '{user.username}' is not active.",
                 field="user",

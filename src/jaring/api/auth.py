@@ -12,7 +12,7 @@ from ninja.utils import check_csrf
 
 from jaring.accounts.models import User
 from jaring.accounts.services import use_token
-from jaring.core.errors import PermissionDenied, Problem
+from jaring.core.errors import CoreError, PermissionDenied, Problem
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -48,7 +48,7 @@ class SessionAuth(APIKeyCookie):
         if request.method not in _SAFE_METHODS and check_csrf(request) is not None:
             raise PermissionDenied(
                 Problem(
-                    "csrf_failed",
+                    CoreError.CSRF_FAILED,
                     "Pemeriksaan CSRF gagal: muat ulang halaman lalu coba lagi.",
                     "CSRF check failed: reload the page and try again.",
                 )

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from jaring.core.errors import DomainError, Problem
+from jaring.core.errors import CoreError, DomainError, Problem
 
 ERROR_FORMAT = """
 ## Errors
@@ -108,16 +108,19 @@ def request_problem(error: dict) -> Problem:
     except (KeyError, IndexError):
         message_id, message_en = template_id.split("{")[0].strip(), error.get("msg", "Invalid.")
     return Problem(
-        f"invalid_{kind}" if kind else "invalid", message_id, message_en, _field(error["loc"])
+        CoreError(f"invalid_{kind}") if kind else CoreError.INVALID,
+        message_id,
+        message_en,
+        _field(error["loc"]),
     )
 
 
 _UNAUTHENTICATED = Problem(
-    "unauthenticated",
+    CoreError.UNAUTHENTICATED,
     "Perlu masuk: kirim header 'Authorization: Bearer <kunci>' yang berlaku.",
     "Authentication required: send a valid 'Authorization: Bearer <key>' header.",
 )
-_NOT_FOUND = Problem("not_found", "Tidak ditemukan.", "Not found.")
+_NOT_FOUND = Problem(CoreError.NOT_FOUND, "Tidak ditemukan.", "Not found.")
 
 
 def _render(api: NinjaAPI, request: HttpRequest, status: int, *problems: Problem) -> HttpResponse:
@@ -138,7 +141,7 @@ def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResp
         response["WWW-Authenticate"] = "Bearer"
         return response
     problem = Problem(
-        f"http_{exc.status_code}",
+        CoreError(f"http_{exc.status_code}"),
         "Permintaan tidak dapat diproses." if exc.status_code < 500 else "Kesalahan server.",
         str(exc),
     )

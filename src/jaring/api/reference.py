@@ -9,6 +9,7 @@ from ninja import Router
 from jaring.api.schemas import CategoryOut, NikCheckIn, NikOut, RegionOut, errors
 from jaring.core.errors import NotFound, Problem
 from jaring.regions import selectors as regions
+from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
 from jaring.registry.models import OccupationCategory
 from jaring.rules import nik
@@ -24,7 +25,7 @@ def list_regions(request: HttpRequest, parent: str | None = None):
     if parent is not None and not Region.objects.filter(code=parent).exists():
         raise NotFound(
             Problem(
-                "region_unknown",
+                RegionError.REGION_UNKNOWN,
                 f"Kode wilayah '{parent}' tidak dikenal.",
                 f"Region code '{parent}' does not exist.",
                 field="parent",

@@ -16,7 +16,7 @@ from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, correc
 from jaring.claims.models import ClaimKind, ClaimStatus, SchoolLevel
 from jaring.claims.reports import money_report
 from jaring.claims.workflow import ACTIONS
-from jaring.core.errors import Problem, ValidationFailed
+from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.enrolment.selectors import get_membership
 
 router = Router(tags=["claims"])
@@ -125,7 +125,7 @@ def _membership(user, body: ClaimIn):
     if not body.member.strip():
         raise ValidationFailed(
             Problem(
-                "required",
+                CoreError.REQUIRED,
                 "Isi membership_id, atau NIK/KPJ pada member.",
                 "Give membership_id, or a NIK or KPJ as member.",
                 field="member",

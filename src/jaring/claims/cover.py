@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from jaring.claims.errors import ClaimError
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.rules.contributions import contribution_months
@@ -52,7 +53,7 @@ def check_cover(m: Membership, on: dt.date) -> None:
     if m.status not in COVERED or m.start_date is None or m.end_date is None:
         raise ValidationFailed(
             Problem(
-                "not_covered",
+                ClaimError.NOT_COVERED,
                 f"Tidak ada perlindungan pada {on:%d-%m-%Y}: keanggotaan ini belum aktif "
                 f"(status '{m.status}').",
                 f"No cover on {on.isoformat()}: this membership was never active "
@@ -65,7 +66,7 @@ def check_cover(m: Membership, on: dt.date) -> None:
     if not m.start_date <= on <= last:
         raise ValidationFailed(
             Problem(
-                "outside_cover",
+                ClaimError.OUTSIDE_COVER,
                 f"Tanggal kejadian {on:%d-%m-%Y} di luar masa perlindungan keanggotaan ini "
                 f"({m.start_date:%d-%m-%Y} s.d. {last:%d-%m-%Y}).",
                 f"The event date {on.isoformat()} is outside the cover of this membership "

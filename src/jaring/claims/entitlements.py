@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from jaring.claims.errors import ClaimError
 from jaring.claims.models import ClaimKind, Disability
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.rules import benefits
@@ -114,7 +115,7 @@ class Entitlement:
 _FIELDS = {"wage": "income_base", "months_contributed": "prior_months"}
 
 _NOTHING = Problem(
-    "nothing_to_compute",
+    ClaimError.NOTHING_TO_COMPUTE,
     "Isi paling sedikit satu manfaat JKK: perawatan medis, bulan tidak mampu bekerja, cacat, "
     "transportasi atau perawatan di rumah.",
     "Give at least one JKK benefit: medical care, months unable to work, disability, transport "

@@ -39,7 +39,7 @@ from jaring.accounts.scope import scope_q
 from jaring.claims import cover, workflow
 from jaring.claims.models import Claim, ClaimKind, ClaimStatus
 from jaring.contributions.models import Bill, BillLine, LineStatus
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.eligibility import REGION_FIELD
 from jaring.programs.models import Programme
@@ -258,14 +258,19 @@ def money_report(
         if programme is None:
             raise NotFound(
                 Problem(
-                    "not_found", "Program tidak ditemukan.", "Programme not found.", "programme"
+                    CoreError.NOT_FOUND,
+                    "Program tidak ditemukan.",
+                    "Programme not found.",
+                    "programme",
                 )
             )
     if region_code:
         region = Region.objects.filter(code=region_code.strip()).first()
         if region is None:
             raise NotFound(
-                Problem("not_found", "Wilayah tidak ditemukan.", "Region not found.", "region")
+                Problem(
+                    CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.", "region"
+                )
             )
 
     raw: dict[Key, Row] = defaultdict(lambda: Row(None, "", "", "", "", "", ""))

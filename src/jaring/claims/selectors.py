@@ -12,7 +12,7 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.claims import cover, workflow
 from jaring.claims.models import Claim, ClaimDocument
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership
 from jaring.registry.names import name_key
 from jaring.rules.nik import normalise
@@ -51,7 +51,9 @@ def search_claims(user: User | None, f: ClaimFilter) -> QuerySet[Claim]:
 
 
 def _not_found(what_id: str, what_en: str) -> NotFound:
-    return NotFound(Problem("not_found", f"{what_id} tidak ditemukan.", f"{what_en} not found."))
+    return NotFound(
+        Problem(CoreError.NOT_FOUND, f"{what_id} tidak ditemukan.", f"{what_en} not found.")
+    )
 
 
 def get_claim(user: User | None, pk: int) -> Claim:
@@ -96,7 +98,7 @@ def find_membership(user: User | None, identifier: str, on: dt.date) -> Membersh
         return (given or memberships)[0]
     raise NotFound(
         Problem(
-            "membership_not_found",
+            CoreError.NOT_FOUND,
             "Tidak ada keanggotaan dengan NIK atau KPJ ini di wilayah Anda.",
             "No membership with this NIK or KPJ in your region.",
             field="member",

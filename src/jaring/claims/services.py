@@ -15,6 +15,7 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.claims import cover, entitlements, uploads, workflow
 from jaring.claims.entitlements import ClaimInput
+from jaring.claims.errors import ClaimError
 from jaring.claims.models import (
     DEATH_KINDS,
     Claim,
@@ -26,18 +27,19 @@ from jaring.claims.models import (
     Disability,
 )
 from jaring.contributions.rate_tables import current_tables
-from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.lifecycle import sources_of
 from jaring.enrolment.models import EndReason, Membership, MembershipStatus
 from jaring.registry.models import Worker
 from jaring.rules import benefits
+from jaring.rules.errors import ErrorCode
 
 
 def _out_of_scope() -> PermissionDenied:
     return PermissionDenied(
         Problem(
-            "out_of_scope",
+            CoreError.OUT_OF_SCOPE,
             "Data ini di luar wilayah kerja Anda.",
             "This record is outside your region.",
         )
@@ -48,7 +50,9 @@ def _check_fields(data: ClaimInput, today: dt.date) -> dt.date:
     """The claim date; ValidationFailed with every field problem at once."""
     problems = []
 
-    def bad(field: str, message_id: str, message_en: str, code: str = "invalid") -> None:
+    def bad(
+        field: str, message_id: str, message_en: str, code: ErrorCode = CoreError.INVALID
+    ) -> None:
         problems.append(Problem(code, message_id, message_en, field=field))
 
     if data.kind not in ClaimKind.values:
@@ -58,21 +62,23 @@ def _check_fields(data: ClaimInput, today: dt.date) -> dt.date:
             f"Unknown claim kind; choose from {', '.join(ClaimKind.values)}.",
         )
     if not data.description.strip():
-        bad("description", "Uraian kejadian wajib diisi.", "Describe the event.", "required")
+        bad(
+            "description", "Uraian kejadian wajib diisi.", "Describe the event.", CoreError.REQUIRED
+        )
     claimed_on = data.claimed_on or today
     if data.event_date > today:
         bad(
             "event_date",
             "Tanggal kejadian tidak boleh di masa depan.",
             "The event date cannot be in the future.",
-            "date_in_future",
+            CoreError.DATE_FUTURE,
         )
     if claimed_on > today:
         bad(
             "claimed_on",
             "Tanggal klaim tidak boleh di masa depan.",
             "The claim date cannot be in the future.",
-            "date_in_future",
+            CoreError.DATE_FUTURE,
         )
     if data.disability not in Disability.values:
         bad("disability", "Jenis cacat tidak dikenal.", "Unknown disability.")
@@ -92,7 +98,7 @@ def _check_fields(data: ClaimInput, today: dt.date) -> dt.date:
                 f"children.{i}.birth_date",
                 "Tanggal lahir anak tidak boleh di masa depan.",
                 "A child's birth date cannot be in the future.",
-                "date_in_future",
+                CoreError.DATE_FUTURE,
             )
     if problems:
         raise ValidationFailed(*problems)
@@ -111,7 +117,7 @@ def _check_worker(m: Membership, data: ClaimInput, claim: Claim | None = None) -
     if worker.died_on and data.event_date > worker.died_on and not own_death:
         raise ValidationFailed(
             Problem(
-                "after_death",
+                ClaimError.AFTER_DEATH,
                 f"Tanggal kejadian sesudah tanggal meninggal pekerja ({worker.died_on:%d-%m-%Y}).",
                 f"The event date is after the worker's death ({worker.died_on.isoformat()}).",
                 field="event_date",
@@ -127,7 +133,7 @@ def _check_worker(m: Membership, data: ClaimInput, claim: Claim | None = None) -
         if earlier:
             raise Conflict(
                 Problem(
-                    "death_claim_exists",
+                    ClaimError.DEATH_CLAIM_EXISTS,
                     f"Klaim kematian pekerja ini sudah terdaftar (klaim {earlier.pk}).",
                     f"A death claim for this worker is already registered (claim {earlier.pk}).",
                     field="kind",
@@ -349,7 +355,7 @@ def _facts(claim: Claim) -> dict[str, object]:
 def _not_editable(c: Claim) -> Conflict:
     return Conflict(
         Problem(
-            "claim_not_editable",
+            ClaimError.CLAIM_NOT_EDITABLE,
             f"Klaim berstatus '{workflow.STATUS_ID[c.status]}' tidak bisa dikoreksi lagi; "
             "koreksi hanya selama klaim diajukan atau diverifikasi (sebelum disetujui).",
             f"A claim in status '{c.status}' can no longer be corrected; corrections are "
@@ -410,7 +416,7 @@ def correct_claim(
     if not reason.strip():
         problems.append(
             Problem(
-                "required",
+                CoreError.REQUIRED,
                 "Alasan koreksi wajib diisi.",
                 "Give the reason for the correction.",
                 field="reason",
@@ -419,7 +425,7 @@ def correct_claim(
     if c.status == ClaimStatus.VERIFIED and data.kind != c.kind:
         problems.append(
             Problem(
-                "kind_fixed",
+                ClaimError.KIND_FIXED,
                 "Jenis klaim tidak bisa diubah setelah diverifikasi; tolak klaim ini dan "
                 "daftarkan klaim yang benar.",
                 "The kind of a verified claim cannot change; reject this claim and register "
@@ -432,7 +438,7 @@ def correct_claim(
     if strangers:
         problems.append(
             Problem(
-                "document_unknown",
+                ClaimError.DOCUMENT_UNKNOWN,
                 f"Dokumen {', '.join(map(str, strangers))} bukan milik klaim ini.",
                 f"Document(s) {', '.join(map(str, strangers))} do not belong to this claim.",
                 field="remove_documents",
@@ -492,7 +498,7 @@ def add_documents(*, actor: User, claim: Claim, documents: Sequence) -> list[Cla
     if c.status in (ClaimStatus.PAID, ClaimStatus.REJECTED):
         raise Conflict(
             Problem(
-                "claim_closed",
+                ClaimError.CLAIM_CLOSED,
                 "Klaim sudah selesai; dokumen tidak bisa ditambah.",
                 "The claim is closed; no documents can be added.",
             )
@@ -500,7 +506,7 @@ def add_documents(*, actor: User, claim: Claim, documents: Sequence) -> list[Cla
     checked = uploads.check(documents)
     if not checked:
         raise ValidationFailed(
-            Problem("required", "Pilih berkas.", "Choose a file.", field="documents")
+            Problem(CoreError.REQUIRED, "Pilih berkas.", "Choose a file.", field="documents")
         )
     before = c.documents.count()
     _save_documents(c, checked, actor)
@@ -533,7 +539,7 @@ def _record_death(actor: User, claim: Claim) -> None:
 
 
 def _problem_if(condition: bool, field: str, message_id: str, message_en: str) -> list[Problem]:
-    return [Problem("required", message_id, message_en, field=field)] if condition else []
+    return [Problem(CoreError.REQUIRED, message_id, message_en, field=field)] if condition else []
 
 
 @transaction.atomic
@@ -550,7 +556,7 @@ def transition(
     if action not in workflow.TRANSITIONS:
         raise ValidationFailed(
             Problem(
-                "action_unknown",
+                ClaimError.ACTION_UNKNOWN,
                 f"Tindakan tidak dikenal; yang sah: {', '.join(workflow.ACTIONS)}.",
                 f"Unknown action; choose from {', '.join(workflow.ACTIONS)}.",
                 field="action",
@@ -578,7 +584,7 @@ def transition(
         if paid_on and paid_on > timezone.localdate():
             problems.append(
                 Problem(
-                    "date_in_future",
+                    CoreError.DATE_FUTURE,
                     "Tanggal bayar tidak boleh di masa depan.",
                     "The payment date cannot be in the future.",
                     field="paid_on",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from jaring.claims.errors import ClaimError
 from jaring.core.errors import Problem, ValidationFailed
 
 # (magic bytes at the start, content type, extension)
@@ -66,7 +67,7 @@ def check(uploads: Sequence, *, field: str = "documents") -> list[Checked]:
         if kind is None:
             problems.append(
                 Problem(
-                    "document_type",
+                    ClaimError.DOCUMENT_TYPE,
                     f"{name}: bukan berkas PDF, JPEG atau PNG (dilihat dari isinya).",
                     f"{name}: not a PDF, JPEG or PNG file (judged by its content).",
                     field=where,
@@ -83,7 +84,7 @@ def check(uploads: Sequence, *, field: str = "documents") -> list[Checked]:
 
 def _too_big(name: str, size: int, limit: int, where: str) -> Problem:
     return Problem(
-        "document_too_large",
+        ClaimError.DOCUMENT_TOO_LARGE,
         f"{name}: {_megabytes(size)} MB, lebih dari batas {_megabytes(limit)} MB.",
         f"{name}: {_megabytes(size)} MB, more than the limit of {_megabytes(limit)} MB.",
         field=where,

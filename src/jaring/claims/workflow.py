@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jaring.accounts.models import Role, User
 from jaring.claims.models import ClaimStatus as S
-from jaring.core.errors import Conflict, Problem
+from jaring.core.errors import Conflict, CoreError, Problem
 from jaring.core.permissions import Permissions
 
 ROLES: dict[str, frozenset[str]] = {
@@ -75,7 +75,7 @@ def target_of(action: str, status: str) -> str:
     if status not in sources:
         raise Conflict(
             Problem(
-                "illegal_transition",
+                CoreError.ILLEGAL_TRANSITION,
                 f"Klaim berstatus '{STATUS_ID[status]}' tidak bisa diubah menjadi "
                 f"'{STATUS_ID[target]}'.",
                 f"A claim in status '{status}' cannot move to '{target}'.",

@@ -22,7 +22,7 @@ from jaring.contributions import (
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import BillingRun
 from jaring.contributions.serialise import bill_detail, bill_dict, payment_dict
-from jaring.core.errors import NotFound, Problem, ValidationFailed
+from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
 from jaring.rules.tables import parse_month
 
 router = Router(tags=["contributions"])
@@ -55,7 +55,7 @@ def _month(text: str, field: str = "month") -> dt.date:
     if month is None:
         raise ValidationFailed(
             Problem(
-                "month_invalid",
+                CoreError.MONTH_INVALID,
                 "Bulan ditulis YYYY-MM, mis. 2026-05.",
                 "Write the month as YYYY-MM, e.g. 2026-05.",
                 field=field,
@@ -70,7 +70,12 @@ def _programme(user, pk: int | None):
     programme = programmes_managed(user).filter(pk=pk).first()
     if programme is None:
         raise NotFound(
-            Problem("not_found", "Program tidak ditemukan.", "Programme not found.", "programme_id")
+            Problem(
+                CoreError.NOT_FOUND,
+                "Program tidak ditemukan.",
+                "Programme not found.",
+                "programme_id",
+            )
         )
     return programme
 
@@ -140,7 +145,7 @@ def start_run(request: HttpRequest, body: RunIn):
 def get_run(request: HttpRequest, run_id: int):
     run = BillingRun.objects.filter(pk=run_id, created_by=request.auth).first()
     if run is None:
-        raise NotFound(Problem("not_found", "Proses tidak ditemukan.", "Run not found."))
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Proses tidak ditemukan.", "Run not found."))
     return _run_dict(run)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.contributions.access import check_may, programmes_managed
+from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import (
     Allocation,
     AllocationSource,
@@ -24,7 +25,7 @@ from jaring.contributions.models import (
     BillStatus,
     Payment,
 )
-from jaring.core.errors import Conflict, NotFound, Problem, ValidationFailed
+from jaring.core.errors import Conflict, CoreError, NotFound, Problem, ValidationFailed
 from jaring.coverage import facts as coverage_facts
 from jaring.programs.models import Programme
 from jaring.rules.tables import month_text, rupiah
@@ -97,7 +98,7 @@ def _check_input(paid_on: dt.date, amount: int, reference: str) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         problems.append(
             _problem(
-                "amount_not_positive",
+                ContributionError.AMOUNT_NOT_POSITIVE,
                 "Jumlah pembayaran harus bilangan bulat rupiah lebih dari 0.",
                 "The amount must be a whole number of rupiah greater than 0.",
                 "amount",
@@ -106,7 +107,7 @@ def _check_input(paid_on: dt.date, amount: int, reference: str) -> None:
     if not reference.strip():
         problems.append(
             _problem(
-                "reference_required",
+                ContributionError.REFERENCE_REQUIRED,
                 "Nomor referensi (mis. nomor SP2D) wajib diisi.",
                 "The reference (e.g. the SP2D number) is required.",
                 "reference",
@@ -115,7 +116,7 @@ def _check_input(paid_on: dt.date, amount: int, reference: str) -> None:
     if paid_on > timezone.localdate():
         problems.append(
             _problem(
-                "paid_on_future",
+                CoreError.DATE_FUTURE,
                 "Tanggal bayar tidak boleh di masa depan.",
                 "The payment date cannot be in the future.",
                 "paid_on",
@@ -141,13 +142,15 @@ def record_payment(
     check_may(actor, "pay")
     _check_input(paid_on, amount, reference)
     if not programmes_managed(actor).filter(pk=programme.pk).exists():
-        raise NotFound(Problem("not_found", "Program tidak ditemukan.", "Programme not found."))
+        raise NotFound(
+            Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
+        )
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     reference = reference.strip()
     if Payment.objects.filter(programme=programme, reference=reference).exists():
         raise Conflict(
             _problem(
-                "reference_taken",
+                ContributionError.REFERENCE_TAKEN,
                 f"Pembayaran dengan referensi {reference} sudah dicatat untuk program ini.",
                 f"A payment with reference {reference} is already recorded for this programme.",
                 "reference",
@@ -160,7 +163,7 @@ def record_payment(
         if found != wanted or not wanted:
             raise ValidationFailed(
                 _problem(
-                    "bill_unknown",
+                    ContributionError.BILL_UNKNOWN,
                     "Tagihan yang dipilih tidak ada di program ini: "
                     f"{', '.join(str(b) for b in sorted(wanted - found)) or '-'}.",
                     "Bills chosen that are not this programme's: "
@@ -172,7 +175,7 @@ def record_payment(
         if paid:
             raise Conflict(
                 _problem(
-                    "bill_already_paid",
+                    ContributionError.BILL_ALREADY_PAID,
                     f"Tagihan {', '.join(map(str, paid))} sudah lunas.",
                     f"Bill(s) {', '.join(map(str, paid))} are already paid.",
                     "bills",
@@ -183,7 +186,7 @@ def record_payment(
     if amount > open_total and not excess_to_credit:
         raise Conflict(
             _problem(
-                "payment_exceeds_open",
+                ContributionError.PAYMENT_EXCEEDS_OPEN,
                 f"Pembayaran {rupiah(amount)} melebihi sisa tagihan yang dipilih "
                 f"{rupiah(open_total)} (lebih {rupiah(amount - open_total)}). Periksa jumlahnya, "
                 "atau catat kelebihannya sebagai kredit untuk tagihan berikutnya.",

@@ -18,11 +18,12 @@ from django.db import transaction
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.contributions.access import check_may
+from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import Bill, RateImport
 from jaring.contributions.rate_tables import DISCOUNTS, _cache, documents
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.programs.budget import rule_problem
-from jaring.rules.errors import RuleError
+from jaring.rules.errors import RuleCode, RuleError
 from jaring.rules.rates import TABLES, build_tables, parse_toml
 from jaring.rules.tables import with_new_version
 
@@ -47,7 +48,7 @@ def _plain(value: object) -> object:
 def parse_document(text: str, file_name: str) -> dict[str, object]:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise _refused(
-            "file_too_large",
+            ContributionError.FILE_TOO_LARGE,
             "Berkas tabel terlalu besar (paling besar 2 MB).",
             "The table file is too large (2 MB at most).",
         )
@@ -56,7 +57,7 @@ def parse_document(text: str, file_name: str) -> dict[str, object]:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             raise _refused(
-                "table_syntax",
+                RuleCode.TABLE_SYNTAX,
                 f"Berkas tabel tidak bisa dibaca: {exc}",
                 f"The table file cannot be read: {exc}",
             ) from None
@@ -67,7 +68,7 @@ def parse_document(text: str, file_name: str) -> dict[str, object]:
             raise ValidationFailed(rule_problem(err, "file")) from None
     if not isinstance(document, dict) or not document:
         raise _refused(
-            "table_empty",
+            ContributionError.TABLE_EMPTY,
             "Berkas tidak memuat satu tabel pun.",
             "The file holds no table.",
         )
@@ -129,7 +130,7 @@ def import_rates(
         tables = build_tables(*documents([*imports, candidate]))
     except RuleError as err:
         problem = rule_problem(err, "file")
-        if err.code == "table_versions_overlap" and not close_previous:
+        if err.code == RuleCode.TABLE_VERSIONS_OVERLAP and not close_previous:
             problem = Problem(
                 problem.code,
                 problem.message_id

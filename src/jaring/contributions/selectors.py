@@ -13,7 +13,7 @@ from jaring.accounts.models import User
 from jaring.contributions.access import check_may, programmes_managed
 from jaring.contributions.models import Bill, BillLine, LineStatus, Payment
 from jaring.contributions.services import arrears_rule, month_of
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership
 from jaring.rules.tables import month_text
 
@@ -26,7 +26,7 @@ def bills_for(user: User | None) -> QuerySet[Bill]:
 def get_bill(user: User | None, pk: int) -> Bill:
     bill = bills_for(user).filter(pk=pk).first()
     if bill is None:
-        raise NotFound(Problem("not_found", "Tagihan tidak ditemukan.", "Bill not found."))
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Tagihan tidak ditemukan.", "Bill not found."))
     return bill
 
 

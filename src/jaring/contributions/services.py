@@ -36,7 +36,7 @@ from jaring.contributions.models import (
 )
 from jaring.contributions.payment_services import apply_credit, status_of
 from jaring.contributions.rate_tables import current_tables
-from jaring.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from jaring.core.errors import CoreError, DomainError, NotFound, Problem, ValidationFailed
 from jaring.coverage import facts as coverage_facts
 from jaring.enrolment import bulk as membership_bulk
 from jaring.enrolment.models import EndReason, Membership, MembershipStatus
@@ -367,7 +367,9 @@ def run_month(
     if programme is not None:
         programmes = programmes.filter(pk=programme.pk)
         if not programmes.exists():
-            raise NotFound(Problem("not_found", "Program tidak ditemukan.", "Programme not found."))
+            raise NotFound(
+                Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
+            )
     result = RunResult(month=month_text(month), as_of=as_of.isoformat(), lapses=LapseResult(""))
     result.lapses = apply_lapses(as_of=as_of, actor=actor, programmes=programmes)
     chosen = list(programmes.order_by("id"))

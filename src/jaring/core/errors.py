@@ -1,7 +1,8 @@
 """Typed domain errors that the web, the API and the CLI all render the same way.
 
 A service raises `DomainError` (one problem) or `ValidationFailed` (problems per field);
-callers never get dicts of "success/error".
+callers never get dicts of "success/error". A problem's code is a member of an app's enum
+(`ErrorCode`): the codes used by several apps with one meaning are `CoreError`'s.
 """
 
 from __future__ import annotations
@@ -11,10 +12,43 @@ from dataclasses import field as dataclass_field
 
 from django.utils.translation import get_language
 
+from jaring.rules.errors import ErrorCode
+
+
+class CoreError(ErrorCode):
+    NOT_FOUND = "not_found", 404
+    FORBIDDEN = "forbidden", 403
+    OUT_OF_SCOPE = "out_of_scope", 403, 422
+    REQUIRED = "required", 422
+    INVALID = "invalid", 422
+    ILLEGAL_TRANSITION = "illegal_transition", 409
+    MONTH_INVALID = "month_invalid", 422
+    DATE_FUTURE = "date_future", 422
+    NEGATIVE = "negative", 422
+    UNKNOWN_FIELD = "unknown_field", 422
+    UNAUTHENTICATED = "unauthenticated", 401
+    CSRF_FAILED = "csrf_failed", 403
+
+    @classmethod
+    def _missing_(cls, value: object) -> CoreError | None:
+        # Request errors name pydantic's error type (invalid_<type>) or an HTTP status
+        # (http_<status>): open families, each made a member the first time it is met.
+        if not isinstance(value, str):
+            return None
+        if value.startswith("invalid_"):
+            statuses: tuple[int, ...] = (422,)
+        elif value.startswith("http_") and value[5:].isdigit():
+            statuses = (int(value[5:]),)
+        else:
+            return None
+        member = str.__new__(cls, value)
+        member._value_, member._name_, member.statuses = value, value.upper(), statuses
+        return cls._value2member_map_.setdefault(value, member)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    code: str
+    code: ErrorCode
     message_id: str
     message_en: str
     field: str | None = None

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jaring.core.errors import PermissionDenied, Problem
+from jaring.core.errors import CoreError, PermissionDenied, Problem
 
 if TYPE_CHECKING:
     from jaring.accounts.models import User
@@ -32,7 +32,7 @@ class Permissions:
             what_id, what_en = self.denied[action]
             raise PermissionDenied(
                 Problem(
-                    "forbidden",
+                    CoreError.FORBIDDEN,
                     f"Peran Anda tidak boleh {what_id}.",
                     f"Your role may not {what_en}.",
                 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jaring.core.errors import DomainError, Problem, ValidationFailed
+from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import CoverageTarget
 from jaring.coverage.selectors import Coverage
 from jaring.programs import budget as programme_budget
@@ -117,7 +118,7 @@ def _by_month(c: Coverage, by: str) -> dt.date:
     if month is None:
         raise ValidationFailed(
             Problem(
-                "by_invalid",
+                CoverageError.BY_INVALID,
                 f"Bulan target '{by}' tidak terbaca; tulis sebagai TTTT-BB, misalnya 2027-12.",
                 f"Target month '{by}' is unreadable; write it as YYYY-MM, e.g. 2027-12.",
                 field="by",
@@ -126,7 +127,7 @@ def _by_month(c: Coverage, by: str) -> dt.date:
     if month <= c.month:
         raise ValidationFailed(
             Problem(
-                "by_not_after",
+                CoverageError.BY_NOT_AFTER,
                 f"Bulan target {month_text(month)} harus sesudah bulan yang dihitung "
                 f"({month_text(c.month)}).",
                 f"The target month {month_text(month)} must come after the month counted "

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.claims.cover import COVERED
-from jaring.core.errors import NotFound, Problem, ValidationFailed
+from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
 from jaring.coverage import facts
+from jaring.coverage.errors import CoverageError
 from jaring.coverage.facts import KPI_FULL_MONTHS, day_counted
 from jaring.coverage.models import CoverageTarget, Segment, SegmentCount, WorkingPopulation
 from jaring.enrolment.models import Membership, MembershipStatus
@@ -61,12 +62,12 @@ def get_region(user: User | None, code: str) -> Region:
     region = Region.objects.filter(code=(code or "").strip()).first()
     if region is None or (user is not None and not in_scope(user, region.code)):
         raise NotFound(
-            Problem("not_found", "Wilayah tidak ditemukan.", "Region not found.", "region")
+            Problem(CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.", "region")
         )
     if region.level == Level.VILLAGE:
         raise ValidationFailed(
             Problem(
-                "region_level",
+                CoverageError.REGION_LEVEL,
                 "Cakupan dihitung per provinsi, kota/kabupaten atau kecamatan, bukan kelurahan.",
                 "Coverage is computed per province, city/regency or district, not per village.",
                 "region",
@@ -84,7 +85,7 @@ def parse_month_arg(text: str | None, *, year: int | None = None, today: dt.date
         if month is None:
             raise ValidationFailed(
                 Problem(
-                    "month_format",
+                    CoreError.MONTH_INVALID,
                     f"Bulan '{text}' tidak sah; tulis seperti 2026-03.",
                     f"Month '{text}' is not valid; write it like 2026-03.",
                     "month",
@@ -99,7 +100,7 @@ def parse_month_arg(text: str | None, *, year: int | None = None, today: dt.date
     if month > this_month:
         raise ValidationFailed(
             Problem(
-                "month_future",
+                CoverageError.MONTH_FUTURE,
                 f"Bulan {month_text(month)} belum terjadi; cakupan hanya bisa dihitung sampai "
                 f"{month_text(this_month)}. Untuk masa depan, lihat proyeksi.",
                 f"{month_text(month)} has not happened yet; coverage can be computed up to "
@@ -262,7 +263,9 @@ def coverage(
     today: dt.date | None = None,
 ) -> Coverage:
     if user is not None and not in_scope(user, region.code):
-        raise NotFound(Problem("not_found", "Wilayah tidak ditemukan.", "Region not found."))
+        raise NotFound(
+            Problem(CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.")
+        )
     today = today or timezone.localdate()
     facts.ensure(region, today)
     day = day_counted(month, today)
@@ -295,7 +298,7 @@ def _warnings(c: Coverage) -> list[Problem]:
     if c.working_population is None:
         out.append(
             warning(
-                "no_working_population",
+                CoverageError.NO_WORKING_POPULATION,
                 f"Jumlah penduduk bekerja {name} untuk {c.month.year} belum diisi: persentase "
                 "cakupan tidak bisa dihitung.",
                 f"The working population of {name} for {c.month.year} has not been entered: "
@@ -305,7 +308,7 @@ def _warnings(c: Coverage) -> list[Problem]:
     elif c.population_year != c.month.year:
         out.append(
             warning(
-                "population_from_other_year",
+                CoverageError.POPULATION_FROM_OTHER_YEAR,
                 f"Jumlah penduduk bekerja {c.month.year} belum ada; dipakai angka "
                 f"{c.population_year}.",
                 f"No working population for {c.month.year}; the {c.population_year} figure is "
@@ -316,7 +319,7 @@ def _warnings(c: Coverage) -> list[Problem]:
     if c.coverage_pct is not None and c.coverage_pct > HUNDRED:
         out.append(
             warning(
-                "over_hundred",
+                CoverageError.OVER_HUNDRED,
                 f"Cakupan {c.coverage_pct} % melebihi 100 %: periksa jumlah penduduk bekerja "
                 "atau jumlah peserta.",
                 f"Coverage of {c.coverage_pct} % is above 100 %: check the working population "
@@ -326,7 +329,7 @@ def _warnings(c: Coverage) -> list[Problem]:
     if c.target_pct is None:
         out.append(
             warning(
-                "no_target",
+                CoverageError.NO_TARGET,
                 f"Target cakupan {name} untuk {c.month.year} belum diisi.",
                 f"No coverage target for {name} in {c.month.year}.",
             )
@@ -334,7 +337,7 @@ def _warnings(c: Coverage) -> list[Problem]:
     elif c.coverage_pct is not None and c.target_pct < c.coverage_pct:
         out.append(
             warning(
-                "target_below_current",
+                CoverageError.TARGET_BELOW_CURRENT,
                 f"Target {c.target_pct} % sudah di bawah cakupan sekarang ({c.coverage_pct} %).",
                 f"The target of {c.target_pct} % is already below current coverage "
                 f"({c.coverage_pct} %).",
@@ -343,7 +346,7 @@ def _warnings(c: Coverage) -> list[Problem]:
     if not c.segments:
         out.append(
             warning(
-                "no_segment_counts",
+                CoverageError.NO_SEGMENT_COUNTS,
                 "Belum ada jumlah peserta segmen lain (penerima upah, BPU mandiri) dari BPJS: "
                 "hanya peserta Jaring yang dihitung.",
                 "No counts of the other segments (wage earners, self-paid BPU) from BPJS yet: "
@@ -353,7 +356,7 @@ def _warnings(c: Coverage) -> list[Problem]:
     elif c.segments_month != c.month:
         out.append(
             warning(
-                "segment_counts_older",
+                CoverageError.SEGMENT_COUNTS_OLDER,
                 f"Jumlah peserta segmen lain dari laporan {month_text(c.segments_month)}.",
                 f"Other segments' counts are from the {month_text(c.segments_month)} report.",
                 reported_month=month_text(c.segments_month),

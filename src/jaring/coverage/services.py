@@ -18,7 +18,8 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
-from jaring.core.errors import PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
+from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import (
     CoverageTarget,
     DashboardSnapshot,
@@ -28,6 +29,7 @@ from jaring.coverage.models import (
     WorkingPopulation,
 )
 from jaring.imports import reading
+from jaring.regions.errors import RegionError
 from jaring.regions.models import Level, Region
 from jaring.rules.tables import month_text, parse_month
 
@@ -52,7 +54,7 @@ def _check_role(user: User | None, what: str) -> None:
     if not may_edit(user, what):
         raise PermissionDenied(
             _p(
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh mengubah data cakupan ini.",
                 "Your role may not change these coverage figures.",
             )
@@ -73,7 +75,7 @@ def _region(user: User | None, code: str, field: str = "region") -> Region:
     if region is None:
         raise ValidationFailed(
             _p(
-                "region_unknown",
+                RegionError.REGION_UNKNOWN,
                 f"Kode wilayah '{code}' tidak dikenal.",
                 f"Region code '{code}' does not exist.",
                 field,
@@ -82,7 +84,7 @@ def _region(user: User | None, code: str, field: str = "region") -> Region:
     if region.level == Level.VILLAGE:
         raise ValidationFailed(
             _p(
-                "region_level",
+                CoverageError.REGION_LEVEL,
                 "Isi per provinsi, kota/kabupaten atau kecamatan, bukan kelurahan.",
                 "Enter figures per province, city/regency or district, not per village.",
                 field,
@@ -91,7 +93,7 @@ def _region(user: User | None, code: str, field: str = "region") -> Region:
     if user is not None and not in_scope(user, region.code):
         raise PermissionDenied(
             _p(
-                "region_out_of_scope",
+                CoreError.OUT_OF_SCOPE,
                 f"Wilayah {region.name} ({region.code}) di luar wilayah kerja Anda.",
                 f"{region.name} ({region.code}) is outside your region.",
                 field,
@@ -110,7 +112,7 @@ def _year(value: object, field: str = "year") -> int:
     if not MIN_YEAR <= year <= this_year + 10:
         raise ValidationFailed(
             _p(
-                "year_invalid",
+                CoverageError.YEAR_INVALID,
                 f"Tahun '{value}' tidak sah (antara {MIN_YEAR} dan {this_year + 10}).",
                 f"Year '{value}' is not valid (between {MIN_YEAR} and {this_year + 10}).",
                 field,
@@ -122,17 +124,24 @@ def _year(value: object, field: str = "year") -> int:
 def _whole(value: object, field: str, *, zero_ok: bool) -> int:
     text = str(value if value is not None else "").strip().replace(".", "").replace(",", "")
     if not text:
-        raise ValidationFailed(_p("missing", "Wajib diisi.", "This field is required.", field))
+        raise ValidationFailed(
+            _p(CoverageError.MISSING, "Wajib diisi.", "This field is required.", field)
+        )
     try:
         n = int(text)
     except ValueError:
         raise ValidationFailed(
-            _p("not_a_number", "Harus bilangan bulat.", "Must be a whole number.", field)
+            _p(
+                CoverageError.NOT_A_NUMBER,
+                "Harus bilangan bulat.",
+                "Must be a whole number.",
+                field,
+            )
         ) from None
     if n < 0 or (n == 0 and not zero_ok):
         raise ValidationFailed(
             _p(
-                "population_zero" if field == "people" else "negative",
+                CoverageError.POPULATION_ZERO if field == "people" else CoreError.NEGATIVE,
                 "Jumlah penduduk bekerja harus lebih dari nol: cakupan dibagi dengan angka ini."
                 if field == "people"
                 else "Tidak boleh negatif.",
@@ -152,7 +161,7 @@ def _source(value: str) -> str:
     if value not in PopulationSource.values:
         raise ValidationFailed(
             _p(
-                "source_unknown",
+                CoverageError.SOURCE_UNKNOWN,
                 f"Sumber '{value}' tidak dikenal; pilih: {', '.join(PopulationSource.values)}.",
                 f"Source '{value}' is unknown; choose: {', '.join(PopulationSource.values)}.",
                 "source",
@@ -169,7 +178,7 @@ def _percent(value: object) -> Decimal:
     if not Decimal(0) < target <= Decimal(100):
         raise ValidationFailed(
             _p(
-                "target_invalid",
+                CoverageError.TARGET_INVALID,
                 f"Target '{value}' harus persen lebih dari 0 sampai 100.",
                 f"Target '{value}' must be a percentage above 0 and at most 100.",
                 "target_pct",
@@ -183,7 +192,7 @@ def _month(value: object, field: str = "month") -> dt.date:
     if month is None:
         raise ValidationFailed(
             _p(
-                "month_format",
+                CoreError.MONTH_INVALID,
                 f"Bulan '{value}' tidak sah; tulis seperti 2026-03.",
                 f"Month '{value}' is not valid; write it like 2026-03.",
                 field,
@@ -193,7 +202,7 @@ def _month(value: object, field: str = "month") -> dt.date:
     if month > this_month:
         raise ValidationFailed(
             _p(
-                "month_future",
+                CoverageError.MONTH_FUTURE,
                 f"Bulan {month_text(month)} belum terjadi: jumlah peserta hanya untuk bulan yang "
                 "sudah berjalan.",
                 f"{month_text(month)} has not happened yet: counts are for months that have begun.",
@@ -208,7 +217,7 @@ def _segment(value: str) -> str:
     if value not in Segment.values:
         raise ValidationFailed(
             _p(
-                "segment_unknown",
+                CoverageError.SEGMENT_UNKNOWN,
                 f"Segmen '{value}' tidak dikenal; pilih: {', '.join(Segment.values)}.",
                 f"Segment '{value}' is unknown; choose: {', '.join(Segment.values)}.",
                 "segment",
@@ -336,7 +345,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     if missing:
         raise ValidationFailed(
             _p(
-                "columns_missing",
+                CoverageError.COLUMNS_MISSING,
                 f"Kolom wajib tidak ada: {', '.join(missing)} (yang wajib: {', '.join(required)}).",
                 f"Required columns missing: {', '.join(missing)} "
                 f"(required: {', '.join(required)}).",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jaring.accounts.scope import scope_code
 from jaring.core.errors import DomainError, Problem
 from jaring.coverage import dashboard, report_pdf, selectors, services
+from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
 from jaring.regions.models import Level, Region
 from jaring.web.feedback import show_problems
@@ -123,7 +124,9 @@ def figures(request, code: str):
             )
         else:
             raise DomainError(
-                Problem("nothing", "Tidak ada yang diisi.", "Nothing was entered.", "what")
+                Problem(
+                    CoverageError.NOTHING, "Tidak ada yang diisi.", "Nothing was entered.", "what"
+                )
             )
     except DomainError as exc:
         show_problems(request, exc)

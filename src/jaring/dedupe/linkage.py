@@ -41,6 +41,7 @@ import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 
 from jaring.core.errors import Conflict, Problem
+from jaring.dedupe.errors import DedupeError
 from jaring.dedupe.features import person_features
 
 logger = logging.getLogger(__name__)
@@ -383,7 +384,7 @@ def _has_pairs(features: pl.DataFrame, block: tuple[str, ...]) -> bool:
 def _untrainable(records: int) -> Conflict:
     return Conflict(
         Problem(
-            "model_untrainable",
+            DedupeError.MODEL_UNTRAINABLE,
             f"Model duplikat belum bisa dilatih: di antara {records} pekerja terdaftar tidak ada "
             "pasangan dengan nomor HP, tanggal lahir dan kelurahan, atau nama dan tanggal lahir "
             "yang sama.",

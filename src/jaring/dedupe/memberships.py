@@ -24,6 +24,7 @@ from jaring.accounts.models import User
 from jaring.claims.models import Claim
 from jaring.core.errors import Conflict, Problem
 from jaring.coverage import facts as coverage_facts
+from jaring.dedupe.errors import DedupeError
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
@@ -53,7 +54,7 @@ def _conflict(m: Membership, kept: list[Membership]) -> Membership | None:
 def _refused(m: Membership, k: Membership) -> Conflict:
     return Conflict(
         Problem(
-            "merge_membership_ahead",
+            DedupeError.MERGE_MEMBERSHIP_AHEAD,
             f"Keanggotaan data yang digabung di {m.programme} berstatus '{S(m.status).label}', "
             f"lebih maju daripada data yang dipertahankan ('{S(k.status).label}'). Pertahankan "
             "data yang lain, atau akhiri salah satu keanggotaan dulu.",

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from django.db import connection
 
 from jaring.core.errors import Problem
+from jaring.dedupe.errors import DedupeError
 from jaring.dedupe.models import PairStatus, ProbableDuplicate
 from jaring.imports.models import ImportRow, Outcome
 from jaring.imports.reasons import problem_reason
 
-CODE = "probable_duplicate"
+CODE = DedupeError.PROBABLE_DUPLICATE
 
 
 def _note(pair_id: int, probability: float, *, row: int | None, worker: int | None) -> dict:
@@ -49,7 +50,7 @@ def merged_note(worker_id: int) -> dict:
     """The reason of a row an officer merged into a registered worker."""
     return problem_reason(
         Problem(
-            "merged_into_worker",
+            DedupeError.MERGED_INTO_WORKER,
             f"Petugas menyatakan baris ini pekerja terdaftar #{worker_id}; tidak ditambahkan, "
             "data yang kosong pada pekerja itu diisi dari baris ini.",
             f"An officer decided this row is registered worker #{worker_id}; it is not added, "

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q, sees_full_nik
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate
 from jaring.regions.models import Region
 
@@ -58,7 +58,7 @@ def get_pair(user: User, pk: int) -> ProbableDuplicate:
         .first()
     )
     if pair is None:
-        raise NotFound(Problem("pair_not_found", "Pasangan tidak ditemukan.", "Pair not found."))
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Pasangan tidak ditemukan.", "Pair not found."))
     return pair
 
 
@@ -116,7 +116,7 @@ def latest_model() -> DedupeModel | None:
 def get_run(pk: int) -> DedupeRun:
     run = DedupeRun.objects.select_related("model").filter(pk=pk).first()
     if run is None:
-        raise NotFound(Problem("run_not_found", "Proses tidak ditemukan.", "Run not found."))
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Proses tidak ditemukan.", "Run not found."))
     return run
 
 

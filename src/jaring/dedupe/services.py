@@ -15,8 +15,9 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
-from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.dedupe import frames, linkage, memberships, row_notes, store
+from jaring.dedupe.errors import DedupeError
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
 from jaring.dedupe.selectors import get_pair, pairs_for
 from jaring.imports.models import ImportBatch, ImportRow, Outcome
@@ -44,7 +45,7 @@ def _check_threshold(threshold: float) -> float:
     if not 0 < threshold < 1:
         raise ValidationFailed(
             Problem(
-                "threshold_invalid",
+                DedupeError.THRESHOLD_INVALID,
                 "Ambang peluang harus di antara 0 dan 1.",
                 "The probability threshold must lie between 0 and 1.",
                 field="threshold",
@@ -62,7 +63,7 @@ def train_model(*, registry: pl.DataFrame | None = None) -> DedupeModel:
     if len(registry) < MIN_RECORDS_TO_TRAIN:
         raise Conflict(
             Problem(
-                "too_few_records",
+                DedupeError.TOO_FEW_RECORDS,
                 f"Model duplikat butuh sedikitnya {MIN_RECORDS_TO_TRAIN} pekerja terdaftar; "
                 f"baru ada {len(registry)}.",
                 f"The duplicate model needs at least {MIN_RECORDS_TO_TRAIN} registered workers; "
@@ -336,7 +337,7 @@ def _check_decider(actor: User) -> None:
     if not can_decide(actor):
         raise PermissionDenied(
             Problem(
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Hanya administrator dan petugas program yang memutuskan duplikat.",
                 "Only administrators and programme officers decide on duplicates.",
             )
@@ -351,7 +352,7 @@ def _pending_pair(actor: User, pair_id: int) -> ProbableDuplicate:
     if not pair.is_pending:
         raise Conflict(
             Problem(
-                "pair_decided",
+                DedupeError.PAIR_DECIDED,
                 "Pasangan ini sudah diputuskan.",
                 "This pair has already been decided.",
                 params={"status": pair.status},
@@ -423,7 +424,7 @@ def _check_in_scope(actor: User, *workers: Worker) -> None:
         if not in_scope(actor, w.village_id):
             raise PermissionDenied(
                 Problem(
-                    "forbidden",
+                    CoreError.OUT_OF_SCOPE,
                     "Pekerja ini di luar wilayah kerja Anda.",
                     "This worker is outside your region.",
                 )
@@ -433,7 +434,7 @@ def _check_in_scope(actor: User, *workers: Worker) -> None:
 def _already_merged() -> Conflict:
     return Conflict(
         Problem(
-            "already_merged",
+            DedupeError.ALREADY_MERGED,
             "Salah satu pekerja sudah digabung ke data lain.",
             "One of the workers has already been merged into another record.",
         )
@@ -472,7 +473,7 @@ def merge(*, actor: User, pair_id: int, keep: int | None = None, note: str = "")
     if pair.is_within_file:
         raise Conflict(
             Problem(
-                "rows_not_committed",
+                DedupeError.ROWS_NOT_COMMITTED,
                 "Kedua baris belum menjadi pekerja: simpan impor ini dulu, lalu gabungkan kedua "
                 "pekerja (pasangan ini tetap di antrean).",
                 "Neither row is a worker yet: commit the import first, then merge the two "
@@ -493,7 +494,7 @@ def _merge_row(actor: User, pair: ProbableDuplicate, note: str) -> Worker:
     if batch.status != ImportStatus.READY:
         raise Conflict(
             Problem(
-                "batch_not_open",
+                DedupeError.BATCH_NOT_OPEN,
                 "Impor ini sedang diperiksa atau disimpan; putuskan setelah selesai.",
                 "This import is being checked or committed; decide when it is done.",
             )
@@ -529,7 +530,7 @@ def _merge_workers(actor: User, pair: ProbableDuplicate, keep: int | None, note:
     if keep not in ids:
         raise ValidationFailed(
             Problem(
-                "keep_invalid",
+                DedupeError.KEEP_INVALID,
                 "Pekerja yang dipertahankan harus salah satu dari pasangan ini.",
                 "The worker to keep must be one of this pair.",
                 field="keep",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from jaring.core.errors import Problem, ValidationFailed
+from jaring.imports.errors import ImportsError
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
@@ -211,7 +212,7 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
     without a required field."""
     problems = [
         Problem(
-            "mapping_unknown_header",
+            ImportsError.MAPPING_UNKNOWN_HEADER,
             f"Kolom '{header}' tidak ada di berkas.",
             f"The file has no column '{header}'.",
             field=field,
@@ -221,7 +222,7 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
     ]
     problems += [
         Problem(
-            "mapping_unknown_field",
+            ImportsError.MAPPING_UNKNOWN_FIELD,
             f"Isian '{field}' tidak dikenal.",
             f"Unknown field '{field}'.",
             field=field,
@@ -235,7 +236,7 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
         fields_of.setdefault(header, []).append(field)
     problems += [
         Problem(
-            "mapping_header_twice",
+            ImportsError.MAPPING_HEADER_TWICE,
             f"Kolom '{header}' dipilih untuk lebih dari satu isian: {', '.join(fields)}.",
             f"Column '{header}' is chosen for more than one field: {', '.join(fields)}.",
             field=fields[-1],
@@ -245,7 +246,7 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
     ]
     problems += [
         Problem(
-            "column_missing",
+            ImportsError.COLUMN_MISSING,
             f"Kolom {f.header} tidak ditemukan. Tambahkan kolom itu atau pilih kolom yang sesuai.",
             f"No {f.header} column found. Add it, or choose the matching column.",
             field=f.name,

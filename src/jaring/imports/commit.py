@@ -15,6 +15,7 @@ from jaring.core.errors import Conflict
 from jaring.imports.models import ImportBatch, ImportRow, Outcome
 from jaring.imports.reasons import file_problem
 from jaring.registry.bulk import indexes_built_after, room_to_sort
+from jaring.registry.errors import RegistryError
 from jaring.registry.models import Worker
 
 # Worker field -> the `ImportRow` field it is copied from.
@@ -89,4 +90,4 @@ def _refuse_registered(cursor, batch_id: int) -> None:
     )
     registered = [nik for (nik,) in cursor.fetchall()]
     if registered:
-        raise Conflict(file_problem("nik_registered", niks=", ".join(registered)))
+        raise Conflict(file_problem(RegistryError.NIK_REGISTERED, niks=", ".join(registered)))

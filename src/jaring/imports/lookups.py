@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from jaring.imports.errors import ImportsError
 from jaring.imports.reasons import row_reason
 from jaring.regions.loader import match_key
 from jaring.regions.models import Level, Region
+from jaring.registry.errors import RegistryError
 from jaring.registry.models import OccupationCategory
 
 _CODE = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})(?:[.,]0+)?$")
@@ -89,14 +91,14 @@ class Villages:
     def resolve(self, raw: str | None, district: str | None) -> tuple[str | None, dict | None]:
         """(village code, None) or (None, reason)."""
         if not raw:
-            return None, row_reason("village_required", "village")
+            return None, row_reason(ImportsError.VILLAGE_REQUIRED, "village")
         code = _CODE.match(raw)
         if code:
             dotted = ".".join(code.groups())
             if dotted in self.codes:
                 return dotted, None
             if Region.objects.filter(code=dotted, level=Level.VILLAGE).exists():
-                return None, row_reason("village_out_of_scope", "village", code=dotted)
+                return None, row_reason(RegistryError.VILLAGE_OUT_OF_SCOPE, "village", code=dotted)
             return None, self._unknown(raw, "")
         candidates = self.by_key.get(match_key(_VILLAGE_PREFIX.sub("", raw)), [])
         district_key = match_key(_DISTRICT_PREFIX.sub("", district)) if district else ""
@@ -110,14 +112,18 @@ class Villages:
             return candidates[0].code, None
         if not candidates:
             return None, self._unknown(raw, district or "")
-        return None, row_reason("village_ambiguous", "village", n=len(candidates), text=raw)
+        return None, row_reason(
+            ImportsError.VILLAGE_AMBIGUOUS, "village", n=len(candidates), text=raw
+        )
 
     def _unknown(self, raw: str, district: str) -> dict:
         where = f" di kecamatan {district}" if district else ""
         where_en = f" in district {district}" if district else ""
         if self.region_name and not district:
             where, where_en = f" di {self.region_name}", f" in {self.region_name}"
-        return row_reason("village_unknown", "village", text=raw, where=where, where_en=where_en)
+        return row_reason(
+            RegistryError.VILLAGE_UNKNOWN, "village", text=raw, where=where, where_en=where_en
+        )
 
     def column(self, frame: pl.DataFrame) -> pl.DataFrame:
         """`village_code`, or `village_reason` (JSON) for each row of `frame`."""

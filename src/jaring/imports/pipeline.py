@@ -17,6 +17,7 @@ from django.db import connection
 
 from jaring.core.errors import ValidationFailed
 from jaring.imports import columns
+from jaring.imports.errors import ImportsError
 from jaring.imports.lookups import Villages, category_table
 from jaring.imports.models import Outcome
 from jaring.imports.normalise import normalise
@@ -233,12 +234,16 @@ def _outcomes(frame: pl.DataFrame) -> pl.DataFrame:
         reasons = json.loads(row["reasons"]) if row["reasons"] else []
         changes = None
         if row["duplicate_of"] is not None:
-            reasons.append(row_reason("duplicate_in_file", "nik", first=row["duplicate_of"]))
+            reasons.append(
+                row_reason(ImportsError.DUPLICATE_IN_FILE, "nik", first=row["duplicate_of"])
+            )
         elif row["outcome"] == Outcome.DUPLICATE_IN_REGISTRY:
             if row["in_region"]:
-                reasons.append(row_reason("nik_other_person", "nik", name=row["reg_full_name"]))
+                reasons.append(
+                    row_reason(ImportsError.NIK_OTHER_PERSON, "nik", name=row["reg_full_name"])
+                )
             else:
-                reasons.append(row_reason("nik_registered_elsewhere", "nik"))
+                reasons.append(row_reason(ImportsError.NIK_REGISTERED_ELSEWHERE, "nik"))
         else:
             changes = json.dumps(_changes(row))
         extra["row"].append(row["row"])

@@ -23,6 +23,7 @@ from django.conf import settings
 from jaring.core.errors import ValidationFailed
 from jaring.imports import compound
 from jaring.imports.columns import score
+from jaring.imports.errors import ImportsError
 from jaring.imports.reasons import file_problem
 
 _SCAN_ROWS = 20
@@ -55,11 +56,11 @@ def max_bytes() -> int:
 def check_size(size: int) -> None:
     """Called before anything is read, so a huge upload costs nothing but the upload."""
     if size == 0:
-        raise ValidationFailed(file_problem("file_empty"))
+        raise ValidationFailed(file_problem(ImportsError.FILE_EMPTY))
     if size > max_bytes():
         raise ValidationFailed(
             file_problem(
-                "file_too_large",
+                ImportsError.FILE_TOO_LARGE,
                 size_mb=round(size / 1_000_000),
                 limit_mb=round(max_bytes() / 1_000_000),
             )
@@ -72,21 +73,21 @@ def sniff(path: Path) -> str:
         head = f.read(8)
     if head.startswith(compound.MAGIC):
         if _ENCRYPTED_STREAMS & _root_streams(path):
-            raise ValidationFailed(file_problem("file_encrypted"))
+            raise ValidationFailed(file_problem(ImportsError.FILE_ENCRYPTED))
         return "xls"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
         except zipfile.BadZipFile:
-            raise ValidationFailed(file_problem("file_not_spreadsheet")) from None
+            raise ValidationFailed(file_problem(ImportsError.FILE_NOT_SPREADSHEET)) from None
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names and b"spreadsheet" in _zip_member(path, "mimetype"):
             return "ods"
-        raise ValidationFailed(file_problem("file_not_spreadsheet"))
+        raise ValidationFailed(file_problem(ImportsError.FILE_NOT_SPREADSHEET))
     if head.startswith(_BINARY_MAGIC) or b"\x00" in path.open("rb").read(64 << 10):
-        raise ValidationFailed(file_problem("file_not_spreadsheet"))
+        raise ValidationFailed(file_problem(ImportsError.FILE_NOT_SPREADSHEET))
     return "csv"
 
 
@@ -113,7 +114,7 @@ def read(path: Path, *, header_row: int | None = None) -> Sheet:
     if file_format == "csv":
         text = _decode(path.read_bytes())
         if not text.strip():
-            raise ValidationFailed(file_problem("file_empty"))
+            raise ValidationFailed(file_problem(ImportsError.FILE_EMPTY))
         separator = _separator(text)
         index = _header_index(_csv_sample(text, separator), header_row)
         raw = _read_csv(text, separator, index)
@@ -124,7 +125,7 @@ def read(path: Path, *, header_row: int | None = None) -> Sheet:
         index = _header_index(raw.head(_SCAN_ROWS).rows(), header_row)
         offset = 0
     if raw.height <= index:
-        raise ValidationFailed(file_problem("file_no_rows"))
+        raise ValidationFailed(file_problem(ImportsError.FILE_NO_ROWS))
     headers = _names(list(raw.row(index)))
     body = raw.slice(index + 1)
     # Columns with neither a header nor data are padding (merged cells, stray formatting).
@@ -135,7 +136,7 @@ def read(path: Path, *, header_row: int | None = None) -> Sheet:
     ]
     frame = body.select([pl.col(c).alias(h) for c, h in keep])
     if frame.height == 0:
-        raise ValidationFailed(file_problem("file_no_rows"))
+        raise ValidationFailed(file_problem(ImportsError.FILE_NO_ROWS))
     return Sheet(
         frame=frame,
         headers=[h for _, h in keep],
@@ -188,7 +189,9 @@ def _read_workbook(path: Path, file_format: str) -> pl.DataFrame:
             if found > best_score:
                 best, best_name, best_score = sheet, name, found
     except (fastexcel.FastExcelError, OSError, ValueError) as exc:
-        raise ValidationFailed(file_problem("file_unreadable", detail=_short(exc))) from None
+        raise ValidationFailed(
+            file_problem(ImportsError.FILE_UNREADABLE, detail=_short(exc))
+        ) from None
     if file_format == "xlsx" and _may_hold_numeric_niks(best):
         best = _numbers_as_stored(best, path, best_name)
     return best
@@ -304,4 +307,6 @@ def _read_csv(text: str, separator: str, skip_lines: int) -> pl.DataFrame:
             missing_columns="insert",
         )
     except pl.exceptions.PolarsError as exc:
-        raise ValidationFailed(file_problem("file_unreadable", detail=_short(exc))) from None
+        raise ValidationFailed(
+            file_problem(ImportsError.FILE_UNREADABLE, detail=_short(exc))
+        ) from None

@@ -6,143 +6,148 @@ these are the ones only an import has: unreadable cells, files, matching names t
 
 from __future__ import annotations
 
-from jaring.core.errors import Problem
+from jaring.core.errors import CoreError, Problem
+from jaring.imports.errors import ImportsError
+from jaring.regions.errors import RegionError
+from jaring.registry.errors import RegistryError
+from jaring.rules.errors import ErrorCode
 from jaring.rules.messages import Reason
 
-FILE = {
-    "file_empty": Reason("file_empty", "Berkas kosong.", "The file is empty."),
-    "file_too_large": Reason(
-        "file_too_large",
+
+def _by_code(*reasons: Reason) -> dict[ErrorCode, Reason]:
+    return {r.code: r for r in reasons}
+
+
+FILE = _by_code(
+    Reason(ImportsError.FILE_EMPTY, "Berkas kosong.", "The file is empty."),
+    Reason(
+        ImportsError.FILE_TOO_LARGE,
         "Berkas terlalu besar ({size_mb} MB); batasnya {limit_mb} MB. Pecah menjadi beberapa "
         "berkas.",
         "The file is too large ({size_mb} MB); the limit is {limit_mb} MB. Split it into several "
         "files.",
     ),
-    "file_not_spreadsheet": Reason(
-        "file_not_spreadsheet",
+    Reason(
+        ImportsError.FILE_NOT_SPREADSHEET,
         "Berkas ini bukan lembar kerja. Unggah berkas .xlsx, .xls atau .csv.",
         "This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.",
     ),
-    "file_encrypted": Reason(
-        "file_encrypted",
+    Reason(
+        ImportsError.FILE_ENCRYPTED,
         "Berkas dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu unggah "
         "lagi.",
         "The file is password-protected. Open it in Excel, remove the password, save and upload "
         "it again.",
     ),
-    "file_unreadable": Reason(
-        "file_unreadable",
+    Reason(
+        ImportsError.FILE_UNREADABLE,
         "Berkas tidak dapat dibaca ({detail}). Simpan ulang sebagai .xlsx atau .csv.",
         "The file cannot be read ({detail}). Save it again as .xlsx or .csv.",
     ),
-    "file_no_rows": Reason(
-        "file_no_rows",
+    Reason(
+        ImportsError.FILE_NO_ROWS,
         "Berkas tidak berisi baris data di bawah judul kolom.",
         "The file has no data rows below the column headers.",
     ),
-    "region_out_of_scope": Reason(
-        "region_out_of_scope",
+    Reason(
+        CoreError.OUT_OF_SCOPE,
         "Wilayah {code} di luar wilayah kerja Anda.",
         "Region {code} is outside your region.",
     ),
-    "nik_registered": Reason(
-        "nik_registered",
+    Reason(
+        RegistryError.NIK_REGISTERED,
         "NIK sudah terdaftar sejak berkas diperiksa: {niks}.",
         "NIK registered since the file was checked: {niks}.",
     ),
-    "region_unknown": Reason(
-        "region_unknown",
+    Reason(
+        RegionError.REGION_UNKNOWN,
         "Kode wilayah {code} tidak dikenal.",
         "Region code {code} does not exist.",
     ),
-}
+)
 
-ROW = {
-    "nik_excel_mangled": Reason(
-        "nik_excel_mangled",
+ROW = _by_code(
+    Reason(
+        ImportsError.NIK_EXCEL_MANGLED,
         "NIK dirusak Excel menjadi {text}: digitnya hilang. Ketik ulang NIK sebagai teks.",
         "Excel turned the NIK into {text} and lost digits. Type the NIK again as text.",
     ),
-    "duplicate_in_file": Reason(
-        "duplicate_in_file",
+    Reason(
+        ImportsError.DUPLICATE_IN_FILE,
         "NIK sama dengan baris {first}.",
         "Same NIK as row {first}.",
     ),
-    "nik_other_person": Reason(
-        "nik_other_person",
+    Reason(
+        ImportsError.NIK_OTHER_PERSON,
         "NIK sudah terdaftar atas nama lain ({name}).",
         "The NIK is already registered under another name ({name}).",
     ),
-    "nik_registered_elsewhere": Reason(
-        "nik_registered_elsewhere",
+    Reason(
+        ImportsError.NIK_REGISTERED_ELSEWHERE,
         "NIK sudah terdaftar di wilayah lain, di luar wilayah kerja Anda.",
         "The NIK is already registered in a region outside yours.",
     ),
-    "date_unreadable": Reason(
-        "date_unreadable",
+    Reason(
+        ImportsError.DATE_UNREADABLE,
         "{label} '{text}' tidak terbaca sebagai tanggal (contoh: 17/08/1985).",
         "{label_en} '{text}' is not a date we can read (e.g. 17/08/1985).",
     ),
-    "sex_unreadable": Reason(
-        "sex_unreadable",
+    Reason(
+        ImportsError.SEX_UNREADABLE,
         "Jenis kelamin '{text}' tidak dikenal (isi L atau P).",
         "Sex '{text}' is not recognised (use L or P).",
     ),
-    "name_formula": Reason(
-        "name_formula",
+    Reason(
+        RegistryError.NAME_FORMULA,
         "Nama berisi rumus ('{text}'), bukan nama.",
         "The name holds a formula ('{text}'), not a name.",
     ),
-    "village_required": Reason(
-        "village_required", "Kelurahan/desa wajib diisi.", "Village is required."
-    ),
-    "village_unknown": Reason(
-        "village_unknown",
+    Reason(ImportsError.VILLAGE_REQUIRED, "Kelurahan/desa wajib diisi.", "Village is required."),
+    Reason(
+        RegistryError.VILLAGE_UNKNOWN,
         "Kelurahan/desa '{text}' tidak ditemukan{where}.",
         "Village '{text}' not found{where_en}.",
     ),
-    "village_ambiguous": Reason(
-        "village_ambiguous",
+    Reason(
+        ImportsError.VILLAGE_AMBIGUOUS,
         "Ada {n} kelurahan/desa bernama '{text}'; isi kolom Kecamatan untuk membedakan.",
         "There are {n} villages named '{text}'; fill in the district column to tell them apart.",
     ),
-    "village_out_of_scope": Reason(
-        "village_out_of_scope",
+    Reason(
+        RegistryError.VILLAGE_OUT_OF_SCOPE,
         "Kelurahan/desa {code} di luar wilayah impor ini.",
         "Village {code} is outside this import's region.",
     ),
-    "category_required": Reason(
-        "category_required", "Pekerjaan wajib diisi.", "Occupation is required."
-    ),
-    "category_unknown": Reason(
-        "category_unknown",
+    Reason(ImportsError.CATEGORY_REQUIRED, "Pekerjaan wajib diisi.", "Occupation is required."),
+    Reason(
+        RegistryError.CATEGORY_UNKNOWN,
         "Pekerjaan '{text}' tidak dikenal. Pakai salah satu kategori di lembar Petunjuk.",
         "Occupation '{text}' is not recognised. Use one of the categories in the instructions.",
     ),
-    "disability_unreadable": Reason(
-        "disability_unreadable",
+    Reason(
+        ImportsError.DISABILITY_UNREADABLE,
         "Isian disabilitas '{text}' tidak dikenal (Ya/Tidak atau jenisnya).",
         "Disability '{text}' is not recognised (yes/no or its kind).",
     ),
-    "income_unreadable": Reason(
-        "income_unreadable",
+    Reason(
+        ImportsError.INCOME_UNREADABLE,
         "Penghasilan '{text}' bukan angka rupiah.",
         "Income '{text}' is not an amount in rupiah.",
     ),
-    "rt_rw_unreadable": Reason(
-        "rt_rw_unreadable",
+    Reason(
+        ImportsError.RT_RW_UNREADABLE,
         "RT/RW '{text}' tidak terbaca (contoh: 001/002).",
         "RT/RW '{text}' cannot be read (e.g. 001/002).",
     ),
-}
+)
 
 
-def file_problem(key: str, **params: object) -> Problem:
+def file_problem(key: ErrorCode, **params: object) -> Problem:
     reason = FILE[key]
     return Problem(key, reason.id.format(**params), reason.en.format(**params), params=params)
 
 
-def row_reason(key: str, field: str, **params: object) -> dict[str, object]:
+def row_reason(key: ErrorCode, field: str, **params: object) -> dict[str, object]:
     """A row's reason as stored in `ImportRow.reasons` (the shape of Problem.as_dict)."""
     reason = ROW[key]
     return {

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import AuditEvent, User
 from jaring.accounts.scope import can_edit_workers, scope_code
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.imports.commit import FROM_ROW
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome
 from jaring.registry.models import Worker
@@ -28,7 +28,7 @@ def batches_for(user: User) -> QuerySet[ImportBatch]:
 def get_batch(user: User, batch_id: int) -> ImportBatch:
     batch = batches_for(user).filter(pk=batch_id).select_related("created_by").first()
     if batch is None:
-        raise NotFound(Problem("not_found", "Impor tidak ditemukan.", "Import not found."))
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Impor tidak ditemukan.", "Import not found."))
     return batch
 
 

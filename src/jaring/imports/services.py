@@ -18,15 +18,18 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope, scope_code
 from jaring.core.errors import (
     Conflict,
+    CoreError,
     DomainError,
     PermissionDenied,
     Problem,
     ValidationFailed,
 )
 from jaring.imports import columns, commit, pipeline, selectors, staging
+from jaring.imports.errors import ImportsError
 from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
 from jaring.imports.reading import check_size, sniff
 from jaring.imports.reasons import file_problem
+from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
@@ -43,7 +46,7 @@ def _check_importer(actor: User) -> None:
     if not can_edit_workers(actor):
         raise PermissionDenied(
             Problem(
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh mengimpor data pekerja.",
                 "Your role may not import worker records.",
             )
@@ -55,13 +58,13 @@ def import_region(actor: User, region_code: str | None) -> str:
     own = scope_code(actor)
     if not region_code:
         if own == "":
-            raise PermissionDenied(file_problem("region_out_of_scope", code="-"))
+            raise PermissionDenied(file_problem(CoreError.OUT_OF_SCOPE, code="-"))
         return own or ""
     region_code = region_code.strip()
     if not Region.objects.filter(code=region_code).exists():
-        raise ValidationFailed(file_problem("region_unknown", code=region_code))
+        raise ValidationFailed(file_problem(RegionError.REGION_UNKNOWN, code=region_code))
     if not in_scope(actor, region_code):
-        raise PermissionDenied(file_problem("region_out_of_scope", code=region_code))
+        raise PermissionDenied(file_problem(CoreError.OUT_OF_SCOPE, code=region_code))
     return region_code
 
 
@@ -158,7 +161,7 @@ def check_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         return _finish(batch, Status.FAILED, problems=exc.problems)
     except Exception as exc:  # a bug must not kill the worker process or hide the batch
         log.exception("import batch %s failed", batch.pk)
-        problem = file_problem("file_unreadable", detail=type(exc).__name__)
+        problem = file_problem(ImportsError.FILE_UNREADABLE, detail=type(exc).__name__)
         return _finish(batch, Status.FAILED, problems=[problem])
     counts = dict(analysis.counts)
     counts["probable_duplicates"] = _stage(analysis, batch.pk, report)
@@ -269,7 +272,7 @@ def remap(
 
 def _already_committed() -> Problem:
     return Problem(
-        "batch_committed",
+        ImportsError.BATCH_COMMITTED,
         "Impor ini sudah disimpan ke registri atau sedang diproses.",
         "This import is already committed or is being processed.",
     )
@@ -279,14 +282,14 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Adds the new workers and applies the updates: all of them in one transaction, or none."""
     _check_importer(actor)
     if not in_scope(actor, batch.region_code):
-        raise PermissionDenied(file_problem("region_out_of_scope", code=batch.region_code or "-"))
+        raise PermissionDenied(file_problem(CoreError.OUT_OF_SCOPE, code=batch.region_code or "-"))
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.READY).update(
         status=Status.COMMITTING, stage="committing", progress=0
     )
     if not claimed:
         raise Conflict(
             Problem(
-                "batch_not_ready",
+                ImportsError.BATCH_NOT_READY,
                 "Impor ini belum siap disimpan (belum diperiksa, atau sudah disimpan).",
                 "This import is not ready to commit (not checked yet, or already committed).",
             )
@@ -318,7 +321,7 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
         ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, stage="")
         raise Conflict(
             Problem(
-                "registry_changed",
+                ImportsError.REGISTRY_CHANGED,
                 "Registri berubah sejak berkas diperiksa; periksa ulang berkas ini lalu simpan.",
                 "The registry changed since the file was checked; check it again, then commit.",
             ),
@@ -357,7 +360,7 @@ def _apply_updates(actor: User, batch: ImportBatch) -> int:
             if not in_scope(actor, worker.village_id):
                 raise PermissionDenied(
                     Problem(
-                        "forbidden",
+                        CoreError.OUT_OF_SCOPE,
                         "Pekerja ini di luar wilayah kerja Anda.",
                         "This worker is outside your region.",
                     )

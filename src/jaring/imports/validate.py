@@ -14,14 +14,18 @@ import json
 
 import polars as pl
 
+from jaring.core.errors import CoreError
+from jaring.imports.errors import ImportsError
 from jaring.imports.lookups import Villages
 from jaring.imports.normalise import per_value, ymd
 from jaring.imports.reasons import problem_reason, row_reason
+from jaring.registry.errors import RegistryError
 from jaring.registry.validation import WorkerInput, check_fields
 from jaring.rules import nik as nik_rules
+from jaring.rules.errors import RuleCode
 
 # Codes of the prefix checks in rules.nik.parse, which come before the birth date and serial.
-_PREFIX_REASONS = {"province_unknown", "regency_unknown", "district_zero"}
+_PREFIX_REASONS = {RuleCode.PROVINCE_UNKNOWN, RuleCode.REGENCY_UNKNOWN, RuleCode.DISTRICT_ZERO}
 
 
 def good_prefixes(niks: pl.Series, today: dt.date) -> list[str]:
@@ -150,14 +154,14 @@ def _reasons(row: dict, today: dt.date) -> list[dict]:
     """Every reason a suspect row cannot be imported: the registry's, then the import's own."""
     own: list[dict] = []
     if row["nik_mangled"]:
-        own.append(row_reason("nik_excel_mangled", "nik", text=row["nik_raw"]))
+        own.append(row_reason(ImportsError.NIK_EXCEL_MANGLED, "nik", text=row["nik_raw"]))
     name = row["full_name"] or ""
     if name.startswith("="):
-        own.append(row_reason("name_formula", "full_name", text=name[:40]))
+        own.append(row_reason(RegistryError.NAME_FORMULA, "full_name", text=name[:40]))
     if row["birth_date_raw"] is not None and row["birth_date"] is None:
         own.append(
             row_reason(
-                "date_unreadable",
+                ImportsError.DATE_UNREADABLE,
                 "birth_date",
                 label="Tanggal lahir",
                 label_en="Birth date",
@@ -165,25 +169,29 @@ def _reasons(row: dict, today: dt.date) -> list[dict]:
             )
         )
     if row["sex_raw"] is not None and row["sex"] is None:
-        own.append(row_reason("sex_unreadable", "sex", text=row["sex_raw"]))
+        own.append(row_reason(ImportsError.SEX_UNREADABLE, "sex", text=row["sex_raw"]))
     if row["rt_rw_raw"] is not None and row["rt"] is None:
-        own.append(row_reason("rt_rw_unreadable", "rt", text=row["rt_rw_raw"]))
+        own.append(row_reason(ImportsError.RT_RW_UNREADABLE, "rt", text=row["rt_rw_raw"]))
     if row["village_reason"]:
         own.append(json.loads(row["village_reason"]))
     if row["category_raw"] is None:
-        own.append(row_reason("category_required", "category"))
+        own.append(row_reason(ImportsError.CATEGORY_REQUIRED, "category"))
     elif row["category_code"] is None:
-        own.append(row_reason("category_unknown", "category", text=row["category_raw"]))
+        own.append(row_reason(RegistryError.CATEGORY_UNKNOWN, "category", text=row["category_raw"]))
     if row["disability_bad"]:
         own.append(
-            row_reason("disability_unreadable", "has_disability", text=row["disability_raw"])
+            row_reason(
+                ImportsError.DISABILITY_UNREADABLE, "has_disability", text=row["disability_raw"]
+            )
         )
     if row["income_raw"] is not None and row["declared_income"] is None:
-        own.append(row_reason("income_unreadable", "declared_income", text=row["income_raw"]))
+        own.append(
+            row_reason(ImportsError.INCOME_UNREADABLE, "declared_income", text=row["income_raw"])
+        )
     if row["consent_raw"] is not None and row["consent_date"] is None:
         own.append(
             row_reason(
-                "date_unreadable",
+                ImportsError.DATE_UNREADABLE,
                 "consent_date",
                 label="Tanggal persetujuan",
                 label_en="Consent date",
@@ -213,6 +221,6 @@ def _reasons(row: dict, today: dt.date) -> list[dict]:
     registry = [
         problem_reason(p)
         for p in check_fields(data, today)
-        if not (p.field in explained and (p.code == "required" or p.field == "nik"))
+        if not (p.field in explained and (p.code == CoreError.REQUIRED or p.field == "nik"))
     ]
     return registry + own

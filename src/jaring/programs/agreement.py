@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from jaring.core.errors import Conflict, Problem
+from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import CoverStartRule, Programme
 
 _ACTIONS = {
@@ -28,7 +29,7 @@ def check_cover_can_start(programmes: Iterable[Programme], action: str) -> None:
     doing_id, doing_en = _ACTIONS[action]
     problems = [
         Problem(
-            "pks_missing",
+            ProgrammeError.PKS_MISSING,
             f"Perlindungan program {p} dimulai dari tanggal PKS, tetapi nomor dan tanggal PKS-nya "
             f"belum diisi. Isi dulu di halaman ubah program sebelum {doing_id}.",
             f"Cover under {p} starts on the PKS date, but its PKS number and date are not "

@@ -15,6 +15,7 @@ from jaring.enrolment import selectors as enrolment_selectors
 from jaring.programs import budget, selectors, services
 from jaring.programs import what_if as questions
 from jaring.programs.eligibility import REASON_BY_CODE, REASONS
+from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import Programme
 
 router = Router(tags=["programmes"])
@@ -230,7 +231,7 @@ def eligibility_out(
     if f.reason and f.reason not in REASON_BY_CODE:
         raise ValidationFailed(
             Problem(
-                "reason_unknown",
+                ProgrammeError.REASON_UNKNOWN,
                 f"Alasan '{f.reason}' tidak dikenal; yang ada: {', '.join(REASON_BY_CODE)}.",
                 f"Unknown reason '{f.reason}'; choose from: {', '.join(REASON_BY_CODE)}.",
                 field="reason",

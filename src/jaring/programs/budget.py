@@ -20,6 +20,7 @@ from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.defaults import sector_of
 from jaring.programs.eligibility import COUNTS_FOR_QUOTA, cover_from
+from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import Funder, Programme
 from jaring.rules import budget as rules_budget
 from jaring.rules.errors import RuleError
@@ -248,7 +249,7 @@ def _what_if_terms(
         if pc is None:
             raise ValidationFailed(
                 Problem(
-                    "category_not_covered",
+                    ProgrammeError.CATEGORY_NOT_COVERED,
                     "Kategori pekerjaan ini tidak termasuk program.",
                     "The programme does not cover this occupation category.",
                     field="category",

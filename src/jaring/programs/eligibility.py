@@ -22,6 +22,7 @@ from django.db.models import (
 
 from jaring.core.errors import Problem
 from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import CoverStartRule, Programme
 from jaring.regions.models import Level
 
@@ -40,43 +41,43 @@ class Reason:
 
 
 REASONS: tuple[Reason, ...] = (
-    Reason("too_young", "Umur di bawah {min_age} tahun.", "Younger than {min_age}."),
-    Reason("too_old", "Umur di atas {max_age} tahun.", "Older than {max_age}."),
+    Reason(ProgrammeError.TOO_YOUNG, "Umur di bawah {min_age} tahun.", "Younger than {min_age}."),
+    Reason(ProgrammeError.TOO_OLD, "Umur di atas {max_age} tahun.", "Older than {max_age}."),
     Reason(
-        "outside_region",
+        ProgrammeError.OUTSIDE_REGION,
         "Tidak tinggal di wilayah program.",
         "Does not live in the programme's region.",
     ),
     Reason(
-        "category_not_covered",
+        ProgrammeError.CATEGORY_NOT_COVERED,
         "Kategori pekerjaannya tidak termasuk program ini.",
         "The programme does not cover this occupation category.",
     ),
-    Reason("deceased", "Tercatat meninggal dunia.", "Recorded as deceased."),
+    Reason(ProgrammeError.DECEASED, "Tercatat meninggal dunia.", "Recorded as deceased."),
     Reason(
-        "merged_duplicate",
+        ProgrammeError.MERGED_DUPLICATE,
         "Data ganda yang sudah digabung ke pekerja lain.",
         "A duplicate record, merged into another worker.",
     ),
     Reason(
-        "already_enrolled",
+        ProgrammeError.ALREADY_ENROLLED,
         "Sudah terdaftar di program ini.",
         "Already enrolled in this programme.",
     ),
     Reason(
-        "covered_elsewhere",
+        ProgrammeError.COVERED_ELSEWHERE,
         "Sudah dilindungi program lain pada masa yang tumpang tindih.",
         "Already covered by another programme in an overlapping period.",
     ),
     Reason(
-        "covered_outside",
+        ProgrammeError.COVERED_OUTSIDE,
         "Sudah dilindungi di luar Jaring (BPU mandiri, penerima upah atau daerah lain) pada "
         "masa yang tumpang tindih.",
         "Already covered outside Jaring (self-paid, wage-earner or another region) in an "
         "overlapping period.",
     ),
     Reason(
-        "quota_full",
+        ProgrammeError.QUOTA_FULL,
         "Kuota kategori pekerjaannya di program ini sudah habis.",
         "The quota for this occupation category is used up.",
     ),

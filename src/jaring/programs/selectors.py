@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_code
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.programs.models import Programme
 
 
@@ -35,7 +35,9 @@ def programmes_for(user: User) -> QuerySet[Programme]:
 def get_programme(user: User, pk: int) -> Programme:
     programme = programmes_for(user).filter(pk=pk).first()
     if programme is None:
-        raise NotFound(Problem("not_found", "Program tidak ditemukan.", "Programme not found."))
+        raise NotFound(
+            Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
+        )
     return programme
 
 

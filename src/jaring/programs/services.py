@@ -12,9 +12,10 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
-from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.programs import budget
 from jaring.programs.eligibility import cover_from, used_places
+from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import (
     Benefits,
     CoverStartRule,
@@ -24,7 +25,9 @@ from jaring.programs.models import (
     ProgrammeCategory,
     ProgrammeStatus,
 )
+from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
+from jaring.registry.errors import RegistryError
 from jaring.registry.models import OccupationCategory
 from jaring.rules.errors import RuleError
 from jaring.rules.tables import rupiah
@@ -69,7 +72,7 @@ def check_manager(actor: User, region_code: str | None = None) -> None:
         raise PermissionDenied(
             _p(
                 None,
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh mengelola program.",
                 "Your role may not manage programmes.",
             )
@@ -78,7 +81,7 @@ def check_manager(actor: User, region_code: str | None = None) -> None:
         raise PermissionDenied(
             _p(
                 "region",
-                "region_out_of_scope",
+                CoreError.OUT_OF_SCOPE,
                 "Wilayah program di luar wilayah kerja Anda.",
                 "The programme's region is outside your region.",
             )
@@ -92,7 +95,7 @@ def _choice(value: str, choices, field_name: str) -> list[Problem]:
     return [
         _p(
             field_name,
-            "invalid_choice",
+            ProgrammeError.INVALID_CHOICE,
             f"Pilihan '{value}' tidak dikenal; yang sah: {allowed}.",
             f"'{value}' is not a valid choice; choose from: {allowed}.",
         )
@@ -105,7 +108,7 @@ def _check_categories(data: ProgrammeInput) -> list[Problem]:
         out.append(
             _p(
                 "categories",
-                "categories_empty",
+                ProgrammeError.CATEGORIES_EMPTY,
                 "Pilih paling sedikit satu kategori pekerjaan.",
                 "Choose at least one occupation category.",
             )
@@ -118,7 +121,7 @@ def _check_categories(data: ProgrammeInput) -> list[Problem]:
             out.append(
                 _p(
                     f"{where}.category",
-                    "category_unknown",
+                    RegistryError.CATEGORY_UNKNOWN,
                     f"Kategori pekerjaan '{terms.category_code}' tidak dikenal.",
                     f"Occupation category '{terms.category_code}' does not exist.",
                 )
@@ -127,7 +130,7 @@ def _check_categories(data: ProgrammeInput) -> list[Problem]:
             out.append(
                 _p(
                     f"{where}.category",
-                    "category_twice",
+                    ProgrammeError.CATEGORY_TWICE,
                     "Kategori ini disebut dua kali.",
                     "This category is listed twice.",
                 )
@@ -137,7 +140,7 @@ def _check_categories(data: ProgrammeInput) -> list[Problem]:
             out.append(
                 _p(
                     f"{where}.cover_months",
-                    "cover_months_range",
+                    ProgrammeError.COVER_MONTHS_RANGE,
                     f"Lama perlindungan harus 1 sampai {MAX_COVER_MONTHS} bulan.",
                     f"Cover length must be 1 to {MAX_COVER_MONTHS} months.",
                 )
@@ -146,7 +149,7 @@ def _check_categories(data: ProgrammeInput) -> list[Problem]:
             out.append(
                 _p(
                     f"{where}.quota",
-                    "quota_not_positive",
+                    ProgrammeError.QUOTA_NOT_POSITIVE,
                     "Kuota harus lebih dari 0.",
                     "The quota must be more than 0.",
                 )
@@ -164,7 +167,7 @@ def _check_income_bases(data: ProgrammeInput, probe: Programme) -> list[Problem]
                 out.append(
                     _p(
                         f"categories.{i}.income_base",
-                        "income_base_not_positive",
+                        ProgrammeError.INCOME_BASE_NOT_POSITIVE,
                         "Dasar upah harus lebih dari 0.",
                         "The income base must be more than 0.",
                     )
@@ -186,7 +189,9 @@ def _check_income_bases(data: ProgrammeInput, probe: Programme) -> list[Problem]
 def _validate(actor: User, data: ProgrammeInput) -> Region:
     problems: list[Problem] = []
     if not data.name.strip():
-        problems.append(_p("name", "required", "Nama program wajib diisi.", "Name is required."))
+        problems.append(
+            _p("name", CoreError.REQUIRED, "Nama program wajib diisi.", "Name is required.")
+        )
     problems += _choice(data.funder, Funder, "funder")
     problems += _choice(data.participation_code, ParticipationCode, "participation_code")
     problems += _choice(data.benefits, Benefits, "benefits")
@@ -197,7 +202,7 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
         problems.append(
             _p(
                 "region",
-                "region_unknown",
+                RegionError.REGION_UNKNOWN,
                 f"Kode wilayah '{data.region_code}' tidak dikenal.",
                 f"Region code '{data.region_code}' does not exist.",
             )
@@ -206,7 +211,7 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
         problems.append(
             _p(
                 "region",
-                "region_out_of_scope",
+                CoreError.OUT_OF_SCOPE,
                 "Wilayah program di luar wilayah kerja Anda.",
                 "The programme's region is outside your region.",
             )
@@ -215,7 +220,7 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
         problems.append(
             _p(
                 "fiscal_year",
-                "fiscal_year_range",
+                ProgrammeError.FISCAL_YEAR_RANGE,
                 "Tahun anggaran harus antara 2000 dan 2100.",
                 "The fiscal year must be between 2000 and 2100.",
             )
@@ -224,7 +229,7 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
         problems.append(
             _p(
                 "budget_ceiling",
-                "budget_not_positive",
+                ProgrammeError.BUDGET_NOT_POSITIVE,
                 "Pagu anggaran harus lebih dari 0.",
                 "The budget ceiling must be more than 0.",
             )
@@ -239,7 +244,7 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
         problems.append(
             _p(
                 "pks_date",
-                "pks_date_required",
+                ProgrammeError.PKS_DATE_REQUIRED,
                 "Tanggal PKS wajib diisi bila perlindungan dimulai dari tanggal PKS (program "
                 "berstatus draf boleh menunggu PKS-nya).",
                 "The PKS date is required when cover starts on the PKS date (a draft may wait "
@@ -250,7 +255,7 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
         problems.append(
             _p(
                 "max_age",
-                "age_range",
+                ProgrammeError.AGE_RANGE,
                 "Batas umur tidak sah: umur minimal harus ≤ umur maksimal (0–120).",
                 "Invalid age range: the minimum must not exceed the maximum (0–120).",
             )
@@ -322,7 +327,7 @@ def _duplicate_name(data: ProgrammeInput, exclude_pk: int | None) -> None:
         raise Conflict(
             _p(
                 "name",
-                "programme_name_taken",
+                ProgrammeError.PROGRAMME_NAME_TAKEN,
                 "Sudah ada program dengan nama ini di wilayah dan tahun yang sama.",
                 "A programme with this name already exists for this region and year.",
             )
@@ -397,7 +402,7 @@ def _check_commitments(programme: Programme) -> None:
             problems.append(
                 _p(
                     "categories",
-                    "category_in_use",
+                    ProgrammeError.CATEGORY_IN_USE,
                     f"Kategori '{code}' tidak bisa dihapus: {n} peserta sudah terdaftar.",
                     f"Category '{code}' cannot be removed: {n} members are enrolled in it.",
                 )
@@ -406,7 +411,7 @@ def _check_commitments(programme: Programme) -> None:
             problems.append(
                 _p(
                     "categories",
-                    "quota_below_enrolled",
+                    ProgrammeError.QUOTA_BELOW_ENROLLED,
                     f"Kuota '{code}' ({quotas[code]}) lebih kecil dari peserta terdaftar ({n}).",
                     f"The quota of '{code}' ({quotas[code]}) is below the {n} enrolled.",
                 )
@@ -417,7 +422,7 @@ def _check_commitments(programme: Programme) -> None:
             problems.append(
                 _p(
                     "budget_ceiling",
-                    "ceiling_below_enrolled",
+                    ProgrammeError.CEILING_BELOW_ENROLLED,
                     f"Pagu {rupiah(programme.budget_ceiling)} lebih kecil dari biaya peserta "
                     f"terdaftar {rupiah(enrolled)}.",
                     f"The ceiling {rupiah(programme.budget_ceiling)} is below the cost of those "
@@ -440,7 +445,12 @@ def update_programme(
     if unknown:
         raise ValidationFailed(
             *(
-                _p(f, "unknown_field", f"Kolom '{f}' tidak dikenal.", f"Unknown field '{f}'.")
+                _p(
+                    f,
+                    CoreError.UNKNOWN_FIELD,
+                    f"Kolom '{f}' tidak dikenal.",
+                    f"Unknown field '{f}'.",
+                )
                 for f in sorted(unknown)
             )
         )

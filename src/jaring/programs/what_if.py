@@ -10,6 +10,7 @@ import re
 
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.programs import budget
+from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import Programme
 
 # Field → (Indonesian label, English label), as the programme page labels them.
@@ -34,7 +35,7 @@ def whole(field: str, raw: object) -> int | None:
     except (TypeError, ValueError):
         raise ValidationFailed(
             Problem(
-                "what_if_not_number",
+                ProgrammeError.WHAT_IF_NOT_NUMBER,
                 f"{label_id} harus berupa bilangan bulat, bukan '{raw}'.",
                 f"{label_en} must be a whole number, not '{raw}'.",
                 field=field,
@@ -43,7 +44,7 @@ def whole(field: str, raw: object) -> int | None:
     if value <= 0:
         raise ValidationFailed(
             Problem(
-                "what_if_not_positive",
+                ProgrammeError.WHAT_IF_NOT_POSITIVE,
                 f"{label_id} harus lebih dari 0.",
                 f"{label_en} must be more than 0.",
                 field=field,
@@ -77,7 +78,7 @@ def answer(
     if not problems and values["budget"] is None and values["workers"] is None:
         problems.append(
             Problem(
-                "what_if_nothing_asked",
+                ProgrammeError.WHAT_IF_NOTHING_ASKED,
                 "Isi Anggaran (Rp) atau Jumlah pekerja.",
                 "Give a Budget (Rp) or a number of Workers.",
                 field="budget",
@@ -86,7 +87,7 @@ def answer(
     if not problems and values["months"] is None and not category:
         problems.append(
             Problem(
-                "what_if_months_required",
+                ProgrammeError.WHAT_IF_MONTHS_REQUIRED,
                 "Isi Bulan, atau pilih Kategori agar lama perlindungannya yang dipakai.",
                 "Give the Months, or choose a Category to use its cover length.",
                 field="months",

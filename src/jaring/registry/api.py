@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import AuditEvent, User
 from jaring.api.schemas import errors
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.registry import selectors, services
 from jaring.registry.models import Worker
 from jaring.registry.schemas import (
@@ -36,7 +36,9 @@ def _worker_or_404(user: User, worker_id: int) -> Worker:
     worker = selectors.get_worker(user, worker_id)
     if worker is None:
         # Outside the region and nonexistent look the same, so the API cannot be used to probe.
-        raise NotFound(Problem("worker_not_found", "Pekerja tidak ditemukan.", "Worker not found."))
+        raise NotFound(
+            Problem(CoreError.NOT_FOUND, "Pekerja tidak ditemukan.", "Worker not found.")
+        )
     return worker
 
 

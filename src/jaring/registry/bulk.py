@@ -25,9 +25,10 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
-from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.core.table_load import load_frame
 from jaring.regions.models import Level, Region
+from jaring.registry.errors import RegistryError
 from jaring.registry.models import OccupationCategory, Worker
 from jaring.registry.names import name_key
 from jaring.registry.services import AUDITED_FIELDS
@@ -234,7 +235,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
         raise Conflict(
             problem(
                 "nik",
-                "nik_repeated",
+                RegistryError.NIK_REPEATED,
                 f"NIK muncul lebih dari sekali: {', '.join(twice[:10])}.",
                 f"NIK appears more than once: {', '.join(twice[:10])}.",
                 niks=twice,
@@ -243,7 +244,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
     if actor is not None and not can_edit_workers(actor):
         raise PermissionDenied(
             Problem(
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh menambah data pekerja.",
                 "Your role may not add worker records.",
             )
@@ -255,7 +256,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
     problems = [
         problem(
             "village",
-            "village_unknown",
+            RegistryError.VILLAGE_UNKNOWN,
             f"Kode kelurahan/desa '{code}' tidak dikenal.",
             f"Village code '{code}' does not exist.",
         )
@@ -265,7 +266,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
         problems += [
             problem(
                 "village",
-                "village_out_of_scope",
+                RegistryError.VILLAGE_OUT_OF_SCOPE,
                 f"Kelurahan/desa {code} di luar wilayah kerja Anda.",
                 f"Village {code} is outside your region.",
             )
@@ -279,7 +280,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
     problems += [
         problem(
             "category",
-            "category_unknown",
+            RegistryError.CATEGORY_UNKNOWN,
             f"Kategori pekerjaan '{code}' tidak dikenal.",
             f"Occupation category '{code}' does not exist.",
         )
@@ -306,7 +307,7 @@ def _refuse_registered(cursor) -> None:
         raise Conflict(
             problem(
                 "nik",
-                "nik_registered",
+                RegistryError.NIK_REGISTERED,
                 f"NIK sudah terdaftar: {', '.join(registered)}.",
                 f"NIK already registered: {', '.join(registered)}.",
                 niks=registered,

@@ -12,9 +12,10 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
-from jaring.core.errors import Conflict, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.coverage import facts as coverage_facts
 from jaring.regions.models import Level, Region
+from jaring.registry.errors import RegistryError
 from jaring.registry.models import OccupationCategory, Worker
 from jaring.registry.names import name_key, tidy_name
 from jaring.registry.validation import WorkerInput, check_fields, normalised_phone, problem
@@ -55,7 +56,7 @@ def _check_editor(actor: User) -> None:
     if not can_edit_workers(actor):
         raise PermissionDenied(
             Problem(
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh mengubah data pekerja.",
                 "Your role may not change worker records.",
             )
@@ -69,7 +70,7 @@ def _check_database(actor: User, data: WorkerInput) -> list[Problem]:
         out.append(
             problem(
                 "village",
-                "village_unknown",
+                RegistryError.VILLAGE_UNKNOWN,
                 f"Kode kelurahan/desa '{data.village_code}' tidak dikenal.",
                 f"Village code '{data.village_code}' does not exist.",
             )
@@ -78,7 +79,7 @@ def _check_database(actor: User, data: WorkerInput) -> list[Problem]:
         out.append(
             problem(
                 "village",
-                "village_out_of_scope",
+                RegistryError.VILLAGE_OUT_OF_SCOPE,
                 "Kelurahan/desa ini di luar wilayah kerja Anda.",
                 "This village is outside your region.",
             )
@@ -87,7 +88,7 @@ def _check_database(actor: User, data: WorkerInput) -> list[Problem]:
         out.append(
             problem(
                 "category",
-                "category_unknown",
+                RegistryError.CATEGORY_UNKNOWN,
                 f"Kategori pekerjaan '{data.category_code}' tidak dikenal.",
                 f"Occupation category '{data.category_code}' does not exist.",
             )
@@ -101,7 +102,7 @@ def _duplicate_nik(nik: str, exclude_pk: int | None) -> Problem | None:
         return None
     return problem(
         "nik",
-        "nik_registered",
+        RegistryError.NIK_REGISTERED,
         "NIK ini sudah terdaftar.",
         "This NIK is already registered.",
         worker_id=existing.pk,
@@ -194,7 +195,7 @@ def update_worker(
     if not in_scope(actor, worker.village_id):
         raise PermissionDenied(
             Problem(
-                "forbidden",
+                CoreError.OUT_OF_SCOPE,
                 "Pekerja ini di luar wilayah kerja Anda.",
                 "This worker is outside your region.",
             )
@@ -204,7 +205,12 @@ def update_worker(
     if unknown:
         raise ValidationFailed(
             *(
-                problem(f, "unknown_field", f"Kolom '{f}' tidak dikenal.", f"Unknown field '{f}'.")
+                problem(
+                    f,
+                    CoreError.UNKNOWN_FIELD,
+                    f"Kolom '{f}' tidak dikenal.",
+                    f"Unknown field '{f}'.",
+                )
                 for f in sorted(unknown)
             )
         )

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from lokal import normalize_phone
 
-from jaring.core.errors import Problem
+from jaring.core.errors import CoreError, Problem
+from jaring.registry.errors import RegistryError
 from jaring.rules import nik as nik_rules
 
 
@@ -38,14 +39,14 @@ def check_nik(data: WorkerInput, today: dt.date) -> tuple[list[Problem], nik_rul
     parsed = nik_rules.parse(data.nik, today=today)
     if not parsed.valid:
         err = parsed.error
-        return [Problem(f"nik_{err.code}", err.id, err.en, field="nik")], parsed
+        return [Problem(RegistryError(f"nik_{err.code}"), err.id, err.en, field="nik")], parsed
     out: list[Problem] = []
     overridden = bool(data.nik_override_reason.strip())
     if data.birth_date and data.birth_date != parsed.birth_date and not overridden:
         out.append(
             problem(
                 "birth_date",
-                "birth_date_nik_mismatch",
+                RegistryError.BIRTH_DATE_NIK_MISMATCH,
                 f"Tanggal lahir tidak cocok dengan NIK ({parsed.birth_date:%d-%m-%Y}). "
                 "Perbaiki, atau isi alasan pengecualian.",
                 f"Birth date disagrees with the NIK ({parsed.birth_date:%d-%m-%Y}). "
@@ -56,7 +57,7 @@ def check_nik(data: WorkerInput, today: dt.date) -> tuple[list[Problem], nik_rul
         out.append(
             problem(
                 "sex",
-                "sex_nik_mismatch",
+                RegistryError.SEX_NIK_MISMATCH,
                 "Jenis kelamin tidak cocok dengan NIK. Perbaiki, atau isi alasan pengecualian.",
                 "Sex disagrees with the NIK. Correct it, or give a reason for the exception.",
             )
@@ -68,12 +69,14 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
     """Everything about one record that needs no database."""
     out, _ = check_nik(data, today)
     if not data.full_name.strip():
-        out.append(problem("full_name", "required", "Nama wajib diisi.", "Name is required."))
+        out.append(
+            problem("full_name", CoreError.REQUIRED, "Nama wajib diisi.", "Name is required.")
+        )
     elif data.full_name.lstrip().startswith("="):
         out.append(
             problem(
                 "full_name",
-                "name_formula",
+                RegistryError.NAME_FORMULA,
                 "Nama berisi rumus, bukan nama.",
                 "The name holds a formula, not a name.",
             )
@@ -81,27 +84,32 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
     if data.birth_date is None:
         out.append(
             problem(
-                "birth_date", "required", "Tanggal lahir wajib diisi.", "Birth date is required."
+                "birth_date",
+                CoreError.REQUIRED,
+                "Tanggal lahir wajib diisi.",
+                "Birth date is required.",
             )
         )
     elif data.birth_date > today:
         out.append(
             problem(
                 "birth_date",
-                "birth_date_future",
+                RegistryError.BIRTH_DATE_FUTURE,
                 "Tanggal lahir tidak boleh di masa depan.",
                 "Birth date cannot be in the future.",
             )
         )
     if data.sex not in ("M", "F"):
-        out.append(problem("sex", "required", "Jenis kelamin wajib diisi.", "Sex is required."))
+        out.append(
+            problem("sex", CoreError.REQUIRED, "Jenis kelamin wajib diisi.", "Sex is required.")
+        )
     for field, label in (("rt", "RT"), ("rw", "RW")):
         value = getattr(data, field)
         if value and not (value.isdigit() and len(value) <= 3):
             out.append(
                 problem(
                     field,
-                    "rt_rw_invalid",
+                    RegistryError.RT_RW_INVALID,
                     f"{label} harus berupa angka 1–3 digit.",
                     f"{label} must be a number of 1–3 digits.",
                 )
@@ -110,7 +118,7 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
         out.append(
             problem(
                 "phone",
-                "phone_invalid",
+                RegistryError.PHONE_INVALID,
                 "Nomor telepon tidak sah (awali dengan 0, 62 atau +62).",
                 "Phone number is not valid (start with 0, 62 or +62).",
             )
@@ -119,7 +127,7 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
         out.append(
             problem(
                 "disability_kind",
-                "required",
+                CoreError.REQUIRED,
                 "Pilih jenis disabilitas.",
                 "Choose the kind of disability.",
             )
@@ -128,7 +136,7 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
         out.append(
             problem(
                 "declared_income",
-                "negative",
+                CoreError.NEGATIVE,
                 "Penghasilan tidak boleh negatif.",
                 "Income cannot be negative.",
             )
@@ -137,7 +145,7 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
         out.append(
             problem(
                 "consent_date",
-                "date_future",
+                CoreError.DATE_FUTURE,
                 "Tanggal persetujuan tidak boleh di masa depan.",
                 "Consent date cannot be in the future.",
             )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from jaring.rules import inputs
-from jaring.rules.errors import RuleError
+from jaring.rules.errors import RuleCode, RuleError
 from jaring.rules.messages import Reason
 from jaring.rules.rates import BenefitAmounts, RuleTables, ScholarshipTable, default_tables
 from jaring.rules.tables import Meta, percent_text, rupiah
@@ -41,62 +41,62 @@ SCHOLARSHIP_CAUSE = {"jkm-death": "jkm", "jkk-death": "jkk", "jkk-total-disabili
 
 REASONS = {
     "needs": Reason(
-        "input_required",
+        RuleCode.INPUT_REQUIRED,
         "{field} wajib diisi untuk jenis manfaat {kind}.",
         "{field} is required for benefit kind {kind}.",
     ),
     "lapsed": Reason(
-        "claim_lapsed",
+        RuleCode.CLAIM_LAPSED,
         "Hak atas manfaat JKK kedaluwarsa: kejadian {event} lebih dari {years} tahun sebelum "
         "klaim {claimed} (batas {last}).",
         "The right to JKK benefits has lapsed: the event on {event} is more than {years} years "
         "before the claim on {claimed} (last day {last}).",
     ),
     "claim_before_event": Reason(
-        "claim_before_event",
+        RuleCode.CLAIM_BEFORE_EVENT,
         "Tanggal klaim {claimed} sebelum tanggal kejadian {event}.",
         "The claim date {claimed} is before the event date {event}.",
     ),
     "no_scholarship": Reason(
-        "children_not_for_kind",
+        RuleCode.CHILDREN_NOT_FOR_KIND,
         "Beasiswa anak hanya untuk klaim {kinds}, bukan {kind}.",
         "Children's scholarships come only with {kinds} claims, not {kind}.",
     ),
     "children": Reason(
-        "input_children",
+        RuleCode.INPUT_CHILDREN,
         "children: {problem}",
         "children: {problem}",
     ),
     "child_too_old": Reason(
-        "child_too_old",
+        RuleCode.CHILD_TOO_OLD,
         "Anak {child} berusia {age} tahun pada {event}; beasiswa hanya untuk anak di bawah "
         "{limit} tahun.",
         "Child {child} is {age} on {event}; scholarships are only for children under {limit}.",
     ),
     "child_married": Reason(
-        "child_married",
+        RuleCode.CHILD_MARRIED,
         "Anak {child} sudah menikah; beasiswa hanya untuk anak yang belum menikah.",
         "Child {child} is married; scholarships are only for unmarried children.",
     ),
     "child_working": Reason(
-        "child_working",
+        RuleCode.CHILD_WORKING,
         "Anak {child} sudah bekerja; beasiswa hanya untuk anak yang belum bekerja.",
         "Child {child} is working; scholarships are only for children who do not work.",
     ),
     "child_not_in_school": Reason(
-        "child_not_in_school",
+        RuleCode.CHILD_NOT_IN_SCHOOL,
         "Anak {child} belum bersekolah; beasiswa dibayar per tahun selama anak bersekolah, "
         "hitung lagi saat anak mulai sekolah.",
         "Child {child} is not in school yet; scholarships are paid yearly while the child is in "
         "school: calculate again when the child starts school.",
     ),
     "child_limit": Reason(
-        "child_limit",
+        RuleCode.CHILD_LIMIT,
         "Anak {child} melebihi batas {limit} anak penerima beasiswa.",
         "Child {child} is beyond the limit of {limit} children who receive a scholarship.",
     ),
     "jkm_too_short": Reason(
-        "scholarship_jkm_too_short",
+        RuleCode.SCHOLARSHIP_JKM_TOO_SHORT,
         "Beasiswa JKM hanya setelah paling sedikit {needed} bulan iuran; tercatat {months} bulan.",
         "A JKM scholarship needs at least {needed} months of contributions; {months} are recorded.",
     ),

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 from jaring.rules import inputs
 from jaring.rules.contributions import DEFAULT_BENEFITS, Contribution, contribution
-from jaring.rules.errors import RuleError
+from jaring.rules.errors import RuleCode, RuleError
 from jaring.rules.messages import Reason
 from jaring.rules.rates import RuleTables, default_tables
 from jaring.rules.tables import add_months, month_text
 
 REASONS = {
     "free": Reason(
-        "budget_cost_zero",
+        RuleCode.BUDGET_COST_ZERO,
         "Iuran untuk periode ini Rp0, jadi jumlah pekerja tidak dibatasi anggaran.",
         "The contribution for this period is Rp0, so the budget does not limit the workers.",
     ),

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from lokal import holidays as lokal_holidays
 
-from jaring.rules.errors import RuleError
+from jaring.rules.errors import RuleCode, RuleError
 from jaring.rules.messages import Reason
 from jaring.rules.rates import RuleTables, default_tables
 from jaring.rules.tables import Meta, month_text
 
 REASONS = {
     "calendar_missing": Reason(
-        "calendar_missing",
+        RuleCode.CALENDAR_MISSING,
         "Kalender libur tahun {year} belum ada (lokal-id memuat {known}); tambahkan tahun itu di "
         "tabel holidays dari SKB 3 Menteri.",
         "The holiday calendar for {year} is not loaded (lokal-id has {known}); add that year to "

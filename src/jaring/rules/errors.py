@@ -2,11 +2,91 @@
 
 Pure Python: the Django layers turn a `RuleError` into a `core.errors.Problem` with the same code
 and messages (`as_dict()` carries everything they need).
+
+`ErrorCode` is the base of every app's enum of codes (`registry/errors.py`, ...). It lives here,
+in the lowest layer, because the rules have codes of their own; `core.errors` builds on it.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from jaring.rules.messages import Reason
+
+
+class ErrorCode(StrEnum):
+    """A stable error code: its value is the string on the wire and in stored row reasons.
+
+    A member declares the HTTP statuses it is answered with (`NOT_FOUND = "not_found", 404`);
+    one without is never answered on its own (an import row's reason, a rule's reason that a
+    service wraps). `jaring errors` lists every member of every app.
+    """
+
+    statuses: tuple[int, ...]
+
+    def __new__(cls, value: str, *statuses: int) -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.statuses = statuses
+        return member
+
+
+class RuleCode(ErrorCode):
+    """The rules' own codes (named so beside `RuleError`, the exception that carries them)."""
+
+    INPUT_REQUIRED = "input_required", 422
+    CLAIM_LAPSED = "claim_lapsed", 422
+    CLAIM_BEFORE_EVENT = "claim_before_event", 422
+    CHILDREN_NOT_FOR_KIND = "children_not_for_kind", 422
+    INPUT_CHILDREN = "input_children", 422
+    CHILD_TOO_OLD = "child_too_old"
+    CHILD_MARRIED = "child_married"
+    CHILD_WORKING = "child_working"
+    CHILD_NOT_IN_SCHOOL = "child_not_in_school"
+    CHILD_LIMIT = "child_limit"
+    SCHOLARSHIP_JKM_TOO_SHORT = "scholarship_jkm_too_short"
+    BUDGET_COST_ZERO = "budget_cost_zero"
+    CALENDAR_MISSING = "calendar_missing", 422
+    INPUT_CHOICE = "input_choice", 422
+    INPUT_NOT_POSITIVE = "input_not_positive", 422
+    INPUT_NEGATIVE = "input_negative", 422
+    INPUT_ONE_OF = "input_one_of", 422
+    INPUT_EMPTY = "input_empty", 422
+    INPUT_PERCENT = "input_percent", 422
+    EMPTY = "empty"
+    NOT_DIGITS = "not_digits"
+    LENGTH = "length"
+    PROVINCE_UNKNOWN = "province_unknown"
+    REGENCY_UNKNOWN = "regency_unknown"
+    DISTRICT_ZERO = "district_zero"
+    BIRTH_DATE_INVALID = "birth_date_invalid"
+    SERIAL_ZERO = "serial_zero"
+    REGENCY_LEGACY = "regency_legacy"
+    DISTRICT_UNKNOWN = "district_unknown"
+    TABLE_SYNTAX = "table_syntax", 422
+    TABLE_UNKNOWN = "table_unknown", 422
+    TABLE_MISSING = "table_missing", 422
+    TABLE_CHOICE = "table_choice", 422
+    TABLE_ROWS_OVERLAP = "table_rows_overlap", 422
+    TABLE_ROW_MISSING = "table_row_missing", 422
+    TABLE_RATE_SHAPE = "table_rate_shape", 422
+    TABLE_HOLIDAY_YEAR = "table_holiday_year", 422
+    TABLE_DISCOUNTS_OVERLAP = "table_discounts_overlap", 422
+    INCOME_UNDEFINED = "income_undefined", 422
+    BASE_UNDEFINED = "base_undefined", 422
+    TABLE_DISABILITY_PERCENT = "table_disability_percent", 422
+    TABLE_DISABILITY_CODE_TWICE = "table_disability_code_twice", 422
+    DISABILITY_PART_UNKNOWN = "disability_part_unknown", 422
+    TABLE_FIELD_MISSING = "table_field_missing", 422
+    TABLE_FIELD_TYPE = "table_field_type", 422
+    TABLE_UNKNOWN_FIELD = "table_unknown_field", 422
+    TABLE_STATUS = "table_status", 422
+    TABLE_NC_WITHOUT_NOTE = "table_nc_without_note", 422
+    TABLE_DATE_ORDER = "table_date_order", 422
+    TABLE_DUPLICATE_ID = "table_duplicate_id", 422
+    TABLE_VERSIONS_OVERLAP = "table_versions_overlap", 422
+    RULE_NO_VERSION = "rule_no_version", 422
+    RULE_UNKNOWN_VERSION = "rule_unknown_version", 422
 
 
 class RuleError(Exception):

@@ -4,37 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jaring.rules.errors import RuleError
+from jaring.rules.errors import RuleCode, RuleError
 from jaring.rules.messages import Reason
 
 REASONS = {
     "choice": Reason(
-        "input_choice",
+        RuleCode.INPUT_CHOICE,
         "{field}: '{value}' tidak dikenal; pilihan: {allowed}.",
         "{field}: '{value}' is not known; choose from: {allowed}.",
     ),
     "positive": Reason(
-        "input_not_positive",
+        RuleCode.INPUT_NOT_POSITIVE,
         "{field} harus bilangan bulat lebih dari 0 (rupiah/bulan/orang), bukan {value}.",
         "{field} must be a whole number greater than 0 (rupiah/months/people), not {value}.",
     ),
     "non_negative": Reason(
-        "input_negative",
+        RuleCode.INPUT_NEGATIVE,
         "{field} harus bilangan bulat 0 atau lebih, bukan {value}.",
         "{field} must be a whole number, 0 or more, not {value}.",
     ),
     "one_of": Reason(
-        "input_one_of",
+        RuleCode.INPUT_ONE_OF,
         "Isi tepat satu dari {fields}.",
         "Give exactly one of {fields}.",
     ),
     "empty": Reason(
-        "input_empty",
+        RuleCode.INPUT_EMPTY,
         "{field} tidak boleh kosong.",
         "{field} cannot be empty.",
     ),
     "percent": Reason(
-        "input_percent",
+        RuleCode.INPUT_PERCENT,
         "{field} harus persentase antara 0 dan 100, bukan {value}.",
         "{field} must be a percentage between 0 and 100, not {value}.",
     ),

@@ -16,42 +16,43 @@ from importlib import resources
 
 from lokal import wilayah
 
+from jaring.rules.errors import RuleCode
 from jaring.rules.messages import Reason
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 REASONS = {
-    "empty": Reason("empty", "NIK kosong.", "NIK is empty."),
+    "empty": Reason(RuleCode.EMPTY, "NIK kosong.", "NIK is empty."),
     "not_digits": Reason(
-        "not_digits", "NIK hanya boleh berisi angka.", "NIK may contain digits only."
+        RuleCode.NOT_DIGITS, "NIK hanya boleh berisi angka.", "NIK may contain digits only."
     ),
     "length": Reason(
-        "length",
+        RuleCode.LENGTH,
         "NIK harus 16 digit, yang diisi {n} digit.",
         "NIK must have 16 digits, this one has {n}.",
     ),
     "province_unknown": Reason(
-        "province_unknown",
+        RuleCode.PROVINCE_UNKNOWN,
         "Kode provinsi {code} tidak dikenal.",
         "Province code {code} does not exist.",
     ),
     "regency_unknown": Reason(
-        "regency_unknown",
+        RuleCode.REGENCY_UNKNOWN,
         "Kode kabupaten/kota {code} tidak pernah ada.",
         "Regency/city code {code} has never existed.",
     ),
     "district_zero": Reason(
-        "district_zero",
+        RuleCode.DISTRICT_ZERO,
         "Kode kecamatan tidak boleh 00.",
         "The district code cannot be 00.",
     ),
     "birth_date_invalid": Reason(
-        "birth_date_invalid",
+        RuleCode.BIRTH_DATE_INVALID,
         "Tanggal lahir di NIK ({text}) bukan tanggal yang sah.",
         "The birth date in the NIK ({text}) is not a real date.",
     ),
     "serial_zero": Reason(
-        "serial_zero",
+        RuleCode.SERIAL_ZERO,
         "Nomor urut NIK tidak boleh 0000.",
         "The NIK serial number cannot be 0000.",
     ),
@@ -59,12 +60,12 @@ REASONS = {
 
 WARNINGS = {
     "regency_legacy": Reason(
-        "regency_legacy",
+        RuleCode.REGENCY_LEGACY,
         "Kode kabupaten/kota {code} adalah kode lama sebelum pemekaran provinsi.",
         "Regency/city code {code} is an old code from before the province was split.",
     ),
     "district_unknown": Reason(
-        "district_unknown",
+        RuleCode.DISTRICT_UNKNOWN,
         "Kode kecamatan {code} tidak ada di daftar Kemendagri terbaru (mungkin kode lama).",
         "District code {code} is not in the current Kemendagri list (possibly an old code).",
     ),

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 
-from jaring.rules.errors import RuleError, TableError
+from jaring.rules.errors import RuleCode, RuleError, TableError
 from jaring.rules.messages import Reason
 from jaring.rules.tables import (
     Fields,
@@ -42,86 +42,86 @@ DATA_FILES = ("contributions.toml", "benefits.toml", "holidays.toml")
 
 REASONS = {
     "toml": Reason(
-        "table_syntax",
+        RuleCode.TABLE_SYNTAX,
         "Berkas tabel tidak bisa dibaca: {error}",
         "The table file cannot be read: {error}",
     ),
     "unknown_table": Reason(
-        "table_unknown",
+        RuleCode.TABLE_UNKNOWN,
         "Tabel '{table}' tidak dikenal. Tabel yang ada: {known}.",
         "Unknown table '{table}'. Known tables: {known}.",
     ),
     "missing_table": Reason(
-        "table_missing",
+        RuleCode.TABLE_MISSING,
         "Tabel '{table}' tidak ada di data aturan.",
         "Table '{table}' is missing from the rule data.",
     ),
     "choice": Reason(
-        "table_choice",
+        RuleCode.TABLE_CHOICE,
         "{where}: '{value}' bukan pilihan yang sah untuk '{key}' ({allowed}).",
         "{where}: '{value}' is not a valid '{key}' ({allowed}).",
     ),
     "rows_overlap": Reason(
-        "table_rows_overlap",
+        RuleCode.TABLE_ROWS_OVERLAP,
         "{where}: baris {first} dan {second} sama-sama mencakup {what}.",
         "{where}: rows {first} and {second} both cover {what}.",
     ),
     "row_missing": Reason(
-        "table_row_missing",
+        RuleCode.TABLE_ROW_MISSING,
         "{where}: baris '{key}' wajib ada (dengan isian {fields}).",
         "{where}: row '{key}' is required (with {fields}).",
     ),
     "rate_shape": Reason(
-        "table_rate_shape",
+        RuleCode.TABLE_RATE_SHAPE,
         "{where}: isi tepat satu dari 'percent_of_base' atau 'flat'.",
         "{where}: give exactly one of 'percent_of_base' or 'flat'.",
     ),
     "holiday_year": Reason(
-        "table_holiday_year",
+        RuleCode.TABLE_HOLIDAY_YEAR,
         "{where}: satu versi kalender libur mencakup tepat satu tahun (1 Januari – 31 Desember), "
         "dan setiap tanggal libur ada di tahun itu.",
         "{where}: a holiday calendar version covers exactly one year (1 January – 31 December), "
         "and every holiday falls in that year.",
     ),
     "discounts_overlap": Reason(
-        "table_discounts_overlap",
+        RuleCode.TABLE_DISCOUNTS_OVERLAP,
         "Potongan iuran '{first}' dan '{second}' sama-sama berlaku untuk {benefit}, sektor "
         "{sector}, bulan {month}.",
         "Contribution discounts '{first}' and '{second}' both apply to {benefit}, sector {sector}, "
         "month {month}.",
     ),
     "income_undefined": Reason(
-        "income_undefined",
+        RuleCode.INCOME_UNDEFINED,
         "Tabel dasar penghasilan BPU ({version}) tidak menetapkan dasar iuran untuk penghasilan "
         "{income}.",
         "The BPU income base table ({version}) does not define the base for an income of {income}.",
     ),
     "income_undefined_incomplete": Reason(
-        "income_undefined",
+        RuleCode.INCOME_UNDEFINED,
         "Tabel dasar penghasilan BPU ({version}) belum lengkap dan tidak menetapkan dasar iuran "
         "untuk penghasilan {income}; Jaring tidak menebak. Muat tabel resmi sebagai versi baru.",
         "The BPU income base table ({version}) is incomplete and does not define the base for an "
         "income of {income}; Jaring does not guess. Load the official table as a new version.",
     ),
     "base_undefined": Reason(
-        "base_undefined",
+        RuleCode.BASE_UNDEFINED,
         "{base} bukan dasar iuran yang ditetapkan tabel dasar penghasilan BPU ({version}); "
         "dasar yang ada: {known}.",
         "{base} is not an income base that the BPU income base table ({version}) defines; "
         "it defines: {known}.",
     ),
     "disability_percent": Reason(
-        "table_disability_percent",
+        RuleCode.TABLE_DISABILITY_PERCENT,
         "{where}: persentase cacat harus lebih dari 0 dan paling besar 100.",
         "{where}: a disability percentage must be more than 0 and at most 100.",
     ),
     "disability_code_twice": Reason(
-        "table_disability_code_twice",
+        RuleCode.TABLE_DISABILITY_CODE_TWICE,
         "{where}: kode bagian tubuh '{code}' sudah ada di baris sebelumnya.",
         "{where}: body part code '{code}' is already in an earlier row.",
     ),
     "disability_unknown": Reason(
-        "disability_part_unknown",
+        RuleCode.DISABILITY_PART_UNKNOWN,
         "Tabel persentase cacat ({version}) tidak memuat '{code}'. Isi persentase dari tabel "
         "resmi secara langsung, atau muat tabel resmi sebagai versi baru.",
         "The disability percentage table ({version}) has no '{code}'. Give the percentage from "

@@ -21,7 +21,7 @@ from typing import Generic, Protocol, TypeVar
 
 from lokal.rupiah import format_rupiah
 
-from jaring.rules.errors import RuleError, TableError
+from jaring.rules.errors import RuleCode, RuleError, TableError
 from jaring.rules.messages import Reason
 
 STATUSES = ("C", "D", "NC")
@@ -29,40 +29,42 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 REASONS = {
     "missing": Reason(
-        "table_field_missing", "{where}: isian '{key}' wajib ada.", "{where}: '{key}' is required."
+        RuleCode.TABLE_FIELD_MISSING,
+        "{where}: isian '{key}' wajib ada.",
+        "{where}: '{key}' is required.",
     ),
     "type": Reason(
-        "table_field_type",
+        RuleCode.TABLE_FIELD_TYPE,
         "{where}: isian '{key}' harus {expected_id}.",
         "{where}: '{key}' must be {expected_en}.",
     ),
     "unknown_key": Reason(
-        "table_unknown_field",
+        RuleCode.TABLE_UNKNOWN_FIELD,
         "{where}: isian '{key}' tidak dikenal (salah ketik?).",
         "{where}: unknown field '{key}' (a typo?).",
     ),
     "status": Reason(
-        "table_status",
+        RuleCode.TABLE_STATUS,
         "{where}: status harus salah satu dari C, D, NC, bukan '{value}'.",
         "{where}: status must be one of C, D, NC, not '{value}'.",
     ),
     "nc_note": Reason(
-        "table_nc_without_note",
+        RuleCode.TABLE_NC_WITHOUT_NOTE,
         "{where}: angka berstatus NC (belum dikonfirmasi) wajib disertai catatan (note).",
         "{where}: a figure marked NC (not confirmed) needs a note saying what is unsure.",
     ),
     "date_order": Reason(
-        "table_date_order",
+        RuleCode.TABLE_DATE_ORDER,
         "{where}: effective_to ({end}) sebelum effective_from ({start}).",
         "{where}: effective_to ({end}) is before effective_from ({start}).",
     ),
     "duplicate_id": Reason(
-        "table_duplicate_id",
+        RuleCode.TABLE_DUPLICATE_ID,
         "Tabel {table}: id versi '{id}' dipakai dua kali.",
         "Table {table}: version id '{id}' is used twice.",
     ),
     "overlap": Reason(
-        "table_versions_overlap",
+        RuleCode.TABLE_VERSIONS_OVERLAP,
         "Tabel {table}: masa berlaku versi '{first}' ({first_range}) tumpang tindih dengan "
         "versi '{second}' ({second_range}). Tutup versi lama (effective_to) sebelum versi baru "
         "berlaku.",
@@ -70,12 +72,12 @@ REASONS = {
         "({second_range}). Close the old version (effective_to) before the new one starts.",
     ),
     "no_version": Reason(
-        "rule_no_version",
+        RuleCode.RULE_NO_VERSION,
         "Tidak ada versi tabel {table} yang berlaku pada {day}.",
         "No version of table {table} is in force on {day}.",
     ),
     "unknown_version": Reason(
-        "rule_unknown_version",
+        RuleCode.RULE_UNKNOWN_VERSION,
         "Versi '{id}' tidak ada di tabel {table}.",
         "Table {table} has no version '{id}'.",
     ),

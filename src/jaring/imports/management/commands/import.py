@@ -10,6 +10,7 @@ from django.utils import timezone
 from jaring.accounts.models import User
 from jaring.core.errors import DomainError, ValidationFailed
 from jaring.imports import columns, pipeline, report, services
+from jaring.imports.errors import ImportsError
 from jaring.imports.models import Status
 
 
@@ -185,7 +186,7 @@ class Command(BaseCommand):
                 lines.append(f"--map {field}={corrections[field]}: {message}")
             else:
                 lines.append(f"{field}: {message}")
-        missing = [p["field"] for p in exc.problems if p["code"] == "column_missing"]
+        missing = [p["field"] for p in exc.problems if p["code"] == ImportsError.COLUMN_MISSING]
         if missing:
             lines.append(
                 "name the column of each missing field with --map FIELD=HEADER, "

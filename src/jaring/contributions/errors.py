@@ -1,0 +1,14 @@
+"""The error codes of rate tables, bills and payments."""
+
+from jaring.rules.errors import ErrorCode
+
+
+class ContributionError(ErrorCode):
+    AMOUNT_NOT_POSITIVE = "amount_not_positive", 422
+    REFERENCE_REQUIRED = "reference_required", 422
+    REFERENCE_TAKEN = "reference_taken", 409
+    PAYMENT_EXCEEDS_OPEN = "payment_exceeds_open", 409
+    BILL_UNKNOWN = "bill_unknown", 422
+    BILL_ALREADY_PAID = "bill_already_paid", 409
+    FILE_TOO_LARGE = "file_too_large"
+    TABLE_EMPTY = "table_empty", 422

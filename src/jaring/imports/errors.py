@@ -1,0 +1,31 @@
+"""The error codes of worker-list imports: files, column mapping, and each row's reasons."""
+
+from jaring.rules.errors import ErrorCode
+
+
+class ImportsError(ErrorCode):
+    MAPPING_UNKNOWN_HEADER = "mapping_unknown_header", 422
+    MAPPING_UNKNOWN_FIELD = "mapping_unknown_field", 422
+    MAPPING_HEADER_TWICE = "mapping_header_twice", 422
+    COLUMN_MISSING = "column_missing", 422
+    VILLAGE_AMBIGUOUS = "village_ambiguous"
+    VILLAGE_REQUIRED = "village_required"
+    DUPLICATE_IN_FILE = "duplicate_in_file"
+    NIK_OTHER_PERSON = "nik_other_person"
+    NIK_REGISTERED_ELSEWHERE = "nik_registered_elsewhere"
+    FILE_EMPTY = "file_empty", 422
+    FILE_TOO_LARGE = "file_too_large", 422
+    FILE_NOT_SPREADSHEET = "file_not_spreadsheet", 422
+    FILE_NO_ROWS = "file_no_rows", 422
+    FILE_ENCRYPTED = "file_encrypted", 422
+    FILE_UNREADABLE = "file_unreadable", 422
+    NIK_EXCEL_MANGLED = "nik_excel_mangled"
+    DATE_UNREADABLE = "date_unreadable"
+    SEX_UNREADABLE = "sex_unreadable"
+    CATEGORY_REQUIRED = "category_required"
+    DISABILITY_UNREADABLE = "disability_unreadable"
+    INCOME_UNREADABLE = "income_unreadable"
+    RT_RW_UNREADABLE = "rt_rw_unreadable"
+    BATCH_COMMITTED = "batch_committed"
+    BATCH_NOT_READY = "batch_not_ready", 409
+    REGISTRY_CHANGED = "registry_changed", 409
