@@ -2,7 +2,6 @@ import pytest
 
 from jaring.accounts.models import Role
 from jaring.core.errors import DomainError
-from jaring.rules.errors import ErrorCode
 from tests.factories import PASIRAN, PONTIANAK_VILLAGE, ROBAN, make_user, make_worker
 
 
@@ -40,10 +39,9 @@ def _codes_declare_their_status(monkeypatch):
     def checked(self, *problems):
         init(self, *problems)
         for p in problems:
-            if isinstance(p.code, ErrorCode):
-                assert self.status in p.code.statuses, (
-                    f"{type(p.code).__name__}.{p.code.name} is raised as {self.status}, "
-                    f"declares {p.code.statuses}"
-                )
+            assert self.status in p.code.statuses, (
+                f"{type(p.code).__name__}.{p.code.name} is raised as {self.status}, "
+                f"declares {p.code.statuses}"
+            )
 
     monkeypatch.setattr(DomainError, "__init__", checked)

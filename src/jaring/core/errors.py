@@ -18,10 +18,10 @@ from jaring.rules.errors import ErrorCode
 class CoreError(ErrorCode):
     NOT_FOUND = "not_found", 404
     FORBIDDEN = "forbidden", 403
-    OUT_OF_SCOPE = "out_of_scope", 403, 422
+    OUT_OF_SCOPE = "out_of_scope", 400, 403, 422
     REQUIRED = "required", 422
     INVALID = "invalid", 422
-    ILLEGAL_TRANSITION = "illegal_transition", 409
+    ILLEGAL_TRANSITION = "illegal_transition", 400, 409
     MONTH_INVALID = "month_invalid", 422
     DATE_FUTURE = "date_future", 422
     NEGATIVE = "negative", 422
@@ -53,6 +53,10 @@ class Problem:
     message_en: str
     field: str | None = None
     params: dict[str, object] = dataclass_field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.code, ErrorCode):
+            raise TypeError(f"a problem's code is an ErrorCode member, not {self.code!r}")
 
     @property
     def message(self) -> str:

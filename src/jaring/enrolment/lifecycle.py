@@ -8,7 +8,7 @@ at any point before its cover is over.
 from __future__ import annotations
 
 from jaring.accounts.models import Role, User
-from jaring.core.errors import Conflict, PermissionDenied, Problem
+from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem
 from jaring.enrolment.models import MembershipStatus as S
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -33,7 +33,7 @@ class IllegalTransition(Conflict):
     def __init__(self, target: str, by_status: dict[str, int]):
         problems = [
             Problem(
-                "illegal_transition",
+                CoreError.ILLEGAL_TRANSITION,
                 f"{n} keanggotaan berstatus '{S(status).label}' tidak bisa diubah menjadi "
                 f"'{S(target).label}'.",
                 f"{n} membership(s) in status '{status}' cannot move to '{target}'.",
@@ -66,7 +66,7 @@ def check_may(actor: User, action: str) -> None:
     if not may(actor, action):
         raise PermissionDenied(
             Problem(
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh melakukan tindakan ini pada keanggotaan.",
                 f"Your role may not {action} memberships.",
             )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, scope_q
-from jaring.core.errors import NotFound, Problem
+from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs import eligibility
 from jaring.programs.eligibility import REGION_FIELD
@@ -77,7 +77,7 @@ def get_membership(user: User, pk: int) -> Membership:
     )
     if m is None:
         raise NotFound(
-            Problem("membership_not_found", "Keanggotaan tidak ditemukan.", "Membership not found.")
+            Problem(CoreError.NOT_FOUND, "Keanggotaan tidak ditemukan.", "Membership not found.")
         )
     return m
 
@@ -141,7 +141,7 @@ def region_filter(actor: User, region_code: str | None, prefix: str = "") -> Q:
     if region_code.count(".") > 3 or not in_scope(actor, region_code):
         raise NotFound(
             Problem(
-                "region_not_found",
+                CoreError.NOT_FOUND,
                 f"Wilayah {region_code} tidak ditemukan di wilayah kerja Anda.",
                 f"Region {region_code} is not in your area.",
                 field="village",

@@ -22,6 +22,7 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, scope_code, scope_q
 from jaring.core.errors import (
     Conflict,
+    CoreError,
     DomainError,
     NotFound,
     PermissionDenied,
@@ -30,6 +31,7 @@ from jaring.core.errors import (
 )
 from jaring.coverage import facts as coverage_facts
 from jaring.enrolment import bulk
+from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, check_may, sources_of
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
@@ -56,7 +58,7 @@ def cover_end(start: dt.date, months: int) -> dt.date:
 def _nothing_selected() -> ValidationFailed:
     return ValidationFailed(
         Problem(
-            "nothing_selected",
+            EnrolmentError.NOTHING_SELECTED,
             "Tidak ada yang dipilih.",
             "Nothing is selected.",
         )
@@ -68,7 +70,7 @@ def _check_programme(actor: User, programme: Programme) -> Programme:
     if not programmes_for(actor).filter(pk=programme.pk).exists():
         raise PermissionDenied(
             Problem(
-                "programme_out_of_scope",
+                CoreError.OUT_OF_SCOPE,
                 "Program ini di luar wilayah kerja Anda.",
                 "This programme is outside your region.",
             )
@@ -77,7 +79,7 @@ def _check_programme(actor: User, programme: Programme) -> Programme:
     if programme.status == ProgrammeStatus.CLOSED:
         raise Conflict(
             Problem(
-                "programme_closed",
+                EnrolmentError.PROGRAMME_CLOSED,
                 "Program sudah ditutup; tidak bisa menerima peserta.",
                 "The programme is closed; it takes no members.",
             )
@@ -92,7 +94,7 @@ def _check_in_scope(actor: User, qs: QuerySet, what_id: str, what_en: str) -> No
     if outside:
         raise PermissionDenied(
             Problem(
-                "out_of_scope",
+                CoreError.OUT_OF_SCOPE,
                 f"{outside} {what_id} di luar wilayah kerja Anda.",
                 f"{outside} {what_en} outside your region.",
                 params={"count": outside},
@@ -103,7 +105,7 @@ def _check_in_scope(actor: User, qs: QuerySet, what_id: str, what_en: str) -> No
 def _ineligible(counts: dict[str, int], programme: Programme) -> Conflict:
     problems = [
         Problem(
-            f"ineligible_{r.code}",
+            EnrolmentError(f"ineligible_{r.code}"),
             f"{counts[r.code]} pekerja: {r.problem(programme).message_id}",
             f"{counts[r.code]} worker(s): {r.problem(programme).message_en}",
             params={"reason": r.code, "count": counts[r.code]},
@@ -124,7 +126,7 @@ def check_capacity(programme: Programme, new: dict[str, int], *, on: dt.date) ->
         if taken + n > quota:
             problems.append(
                 Problem(
-                    "quota_exceeded",
+                    EnrolmentError.QUOTA_EXCEEDED,
                     f"Kuota {quotas[code].category} {quota}: sudah terisi {taken}, tambah {n} "
                     f"menjadi {taken + n} (lebih {taken + n - quota}).",
                     f"Quota of {code} is {quota}: {taken} taken, adding {n} makes "
@@ -139,7 +141,7 @@ def check_capacity(programme: Programme, new: dict[str, int], *, on: dt.date) ->
         over = enrolled + adding - programme.budget_ceiling
         problems.append(
             Problem(
-                "budget_exceeded",
+                EnrolmentError.BUDGET_EXCEEDED,
                 f"Pagu Rp{programme.budget_ceiling:,}: terpakai Rp{enrolled:,}, tambahan "
                 f"Rp{adding:,} melebihi pagu Rp{over:,}.",
                 f"Ceiling Rp{programme.budget_ceiling:,}: Rp{enrolled:,} committed, adding "
@@ -260,7 +262,7 @@ def _changed_meanwhile() -> Conflict:
     # Another officer moved some of the selected memberships after they were read.
     return Conflict(
         Problem(
-            "changed_meanwhile",
+            EnrolmentError.CHANGED_MEANWHILE,
             "Sebagian data berubah saat diproses; tidak ada yang diubah. Coba lagi.",
             "Some memberships changed meanwhile; nothing was changed. Try again.",
         )
@@ -298,7 +300,7 @@ def end(*, actor: User, memberships: QuerySet[Membership], end_reason: str, note
     if end_reason not in EndReason.values:
         raise ValidationFailed(
             Problem(
-                "end_reason_unknown",
+                EnrolmentError.END_REASON_UNKNOWN,
                 f"Alasan berakhir '{end_reason}' tidak dikenal; yang sah: "
                 f"{', '.join(EndReason.values)}.",
                 f"Unknown end reason '{end_reason}'; choose from: {', '.join(EndReason.values)}.",
@@ -441,13 +443,13 @@ class _Books:
         if m is None:
             raise NotFound(
                 Problem(
-                    "membership_not_found", "Keanggotaan tidak ditemukan.", "Membership not found."
+                    CoreError.NOT_FOUND, "Keanggotaan tidak ditemukan.", "Membership not found."
                 )
             )
         if not in_scope(actor, m["village_id"]):
             raise PermissionDenied(
                 Problem(
-                    "out_of_scope",
+                    CoreError.OUT_OF_SCOPE,
                     "Keanggotaan ini di luar wilayah kerja Anda.",
                     "This membership is outside your region.",
                 )
@@ -477,7 +479,7 @@ def _kpj_problems(books: _Books, m: dict, kpj: str) -> list[Problem]:
     if not _KPJ.match(kpj):
         return [
             Problem(
-                "kpj_invalid",
+                EnrolmentError.KPJ_INVALID,
                 "Nomor KPJ harus 8–16 digit angka.",
                 "A KPJ number has 8 to 16 digits.",
                 field="kpj",
@@ -489,7 +491,7 @@ def _kpj_problems(books: _Books, m: dict, kpj: str) -> list[Problem]:
         _, worker_id, _ = min(others, key=lambda h: books.order(h[2], h[0]))
         return [
             Problem(
-                "kpj_taken",
+                EnrolmentError.KPJ_TAKEN,
                 f"Nomor KPJ {kpj} sudah dipakai pekerja lain.",
                 f"KPJ {kpj} already belongs to another worker.",
                 field="kpj",
@@ -499,7 +501,7 @@ def _kpj_problems(books: _Books, m: dict, kpj: str) -> list[Problem]:
     if any(p == m["programme_id"] and pk != m["pk"] for pk, (_, p) in held.items()):
         return [
             Problem(
-                "kpj_taken",
+                EnrolmentError.KPJ_TAKEN,
                 f"Nomor KPJ {kpj} sudah dipakai di program ini.",
                 f"KPJ {kpj} is already used in this programme.",
                 field="kpj",
@@ -516,7 +518,7 @@ def _start_of_cover(
     elif accepted_on is None:
         raise ValidationFailed(
             Problem(
-                "start_date_required",
+                EnrolmentError.START_DATE_REQUIRED,
                 "Tanggal diterima BPJS wajib diisi: perlindungan program ini mulai saat diterima.",
                 "The acceptance date is required: this programme's cover starts on acceptance.",
                 field="start_date",
@@ -541,7 +543,7 @@ def _overlap_problem(books: _Books, m: dict, start: dt.date, end: dt.date) -> Pr
     pk, programme_id, until = min(overlaps, key=lambda o: books.order(o[1], o[0]))
     programme = books.programmes[programme_id]
     return Problem(
-        "cover_overlap",
+        EnrolmentError.COVER_OVERLAP,
         f"Pekerja ini sudah dilindungi {programme} sampai {until:%d-%m-%Y}; masa perlindungan "
         "tidak boleh tumpang tindih.",
         f"This worker is already covered by {programme} until {until:%Y-%m-%d}; cover periods "
@@ -579,7 +581,9 @@ def _activation(actor: User, books: _Books, answer: Acceptance) -> tuple[dict, b
     problems = _kpj_problems(books, m, kpj)
     if problems:
         raise (
-            Conflict(*problems) if problems[0].code == "kpj_taken" else ValidationFailed(*problems)
+            Conflict(*problems)
+            if problems[0].code == EnrolmentError.KPJ_TAKEN
+            else ValidationFailed(*problems)
         )
     programme = books.programmes[m["programme_id"]]
     start = _start_of_cover(programme, answer.accepted_on, books.previous_end.get(m["pk"]))
@@ -605,7 +609,7 @@ def _rejection(actor: User, books: _Books, answer: Refusal) -> tuple[dict, bulk.
     if not reason:
         raise ValidationFailed(
             Problem(
-                "reason_required",
+                EnrolmentError.REASON_REQUIRED,
                 "Alasan penolakan wajib diisi.",
                 "The reason for the rejection is required.",
                 field="reason",
@@ -722,7 +726,7 @@ def renew(
     if memberships.filter(programme=into).exists():
         raise Conflict(
             Problem(
-                "renew_into_same",
+                EnrolmentError.RENEW_INTO_SAME,
                 "Keanggotaan tidak bisa diperpanjang ke program yang sama.",
                 "A membership cannot be renewed into its own programme.",
             )
@@ -733,7 +737,7 @@ def renew(
     if workers.count() != sum(by_status.values()):
         raise Conflict(
             Problem(
-                "renew_worker_twice",
+                EnrolmentError.RENEW_WORKER_TWICE,
                 "Satu pekerja terpilih lebih dari sekali.",
                 "A worker is selected more than once.",
             )

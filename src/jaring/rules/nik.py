@@ -74,7 +74,7 @@ WARNINGS = {
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    code: str
+    code: RuleCode
     id: str
     en: str
 
@@ -84,7 +84,7 @@ class Message:
 
 def _message(table: dict[str, Reason], key: str, **params: object) -> Message:
     reason = table[key]
-    return Message(key, reason.id.format(**params), reason.en.format(**params))
+    return Message(reason.code, reason.id.format(**params), reason.en.format(**params))
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,7 +177,7 @@ def test_cli_refusals_print_json_errors_and_exit_2(officer, programme, members, 
         "export", "--programme", str(programme.pk), "--out", str(tmp_path / "x.csv"),
         "--user", make_user(Role.VIEWER, "61.72").username, "--json",
     )  # fmt: skip
-    assert code == 2 and json.loads(out)["errors"][0]["code"] == "role_not_allowed"
+    assert code == 2 and json.loads(out)["errors"][0]["code"] == "forbidden"
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"nik,status\n6172021708850001,accepted\n")
     code, out = run(

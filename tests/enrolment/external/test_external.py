@@ -138,7 +138,7 @@ def test_who_and_where_may_import(officer, viewer, tmp_path):
         import_external_cover(actor=viewer, path=path)
     with pytest.raises(PermissionDenied) as exc:
         import_external_cover(actor=officer, path=path, region_code="61.71")
-    assert exc.value.problems[0].code == "region_out_of_scope"
+    assert exc.value.problems[0].code == "out_of_scope"
     national = make_user(Role.ADMIN)
     with pytest.raises(ValidationFailed) as exc:
         import_external_cover(actor=national, path=path)

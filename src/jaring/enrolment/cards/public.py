@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from jaring.core.errors import DomainError, Problem
 from jaring.enrolment.cards.models import MembershipCard, RateCounter
+from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.registry.models import Worker
 
@@ -71,7 +72,7 @@ def _throttle(limits: list[tuple[str, str, tuple[int, int]]]) -> None:
             minutes = period // 60
             raise TooManyAttempts(
                 Problem(
-                    "too_many_attempts",
+                    EnrolmentError.TOO_MANY_ATTEMPTS,
                     f"Terlalu banyak percobaan. Coba lagi dalam {minutes} menit.",
                     f"Too many attempts. Try again in {minutes} minutes.",
                     params={"retry_after": period},

@@ -16,10 +16,18 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import scope_q
-from jaring.core.errors import Conflict, NotFound, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import (
+    Conflict,
+    CoreError,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from jaring.enrolment.cards.models import MembershipCard
 from jaring.enrolment.cards.pdf import LABELS, CardFace, card_pdf, sheet_pdf
 from jaring.enrolment.cards.selectors import card_cover
+from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.selectors import region_filter
 from jaring.programs.selectors import get_programme
@@ -32,7 +40,7 @@ def check_card_role(actor: User) -> None:
     if not (actor.is_authenticated and (actor.role in CARD_ROLES or actor.is_superuser)):
         raise PermissionDenied(
             Problem(
-                "role_not_allowed",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh mencetak kartu peserta.",
                 "Your role may not print membership cards.",
             )
@@ -43,7 +51,7 @@ def _check_language(language: str) -> None:
     if language not in LABELS:
         raise ValidationFailed(
             Problem(
-                "language_unknown",
+                EnrolmentError.LANGUAGE_UNKNOWN,
                 "Bahasa kartu harus id atau en.",
                 "The card language must be id or en.",
                 field="language",
@@ -110,7 +118,7 @@ def _cover_ended(membership: Membership) -> Conflict:
     end = membership.end_date
     return Conflict(
         Problem(
-            "cover_ended",
+            EnrolmentError.COVER_ENDED,
             f"Kartu keanggotaan {membership.pk} ({membership.worker.full_name}) tidak dicetak: "
             f"perlindungannya di {membership.programme} berakhir pada {end:%d-%m-%Y}, dan kartu "
             "hanya dicetak untuk perlindungan yang belum berakhir.",
@@ -148,7 +156,7 @@ def print_sheets(
     if not members:
         raise ValidationFailed(
             Problem(
-                "no_active_members",
+                EnrolmentError.NO_ACTIVE_MEMBERS,
                 "Tidak ada peserta aktif (dengan nomor KPJ) yang perlindungannya masih berlaku "
                 f"pada {today:%d-%m-%Y} untuk dicetak kartunya.",
                 "There are no active members (with a KPJ number) whose cover still runs on "
@@ -187,7 +195,7 @@ def print_card(
     if membership is None:
         raise NotFound(
             Problem(
-                "not_found",
+                CoreError.NOT_FOUND,
                 "Peserta aktif tidak ditemukan.",
                 "Active member not found.",
             )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from jaring.core.errors import Conflict, Problem, ValidationFailed
+from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.exchange.table import read_table
 from jaring.rules.nik import normalise
 
@@ -99,7 +100,12 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
     if not (len(nik) == 16 and nik.isdigit()):
         problems.append(
             _problem(
-                line, "nik", "nik_invalid", "NIK harus 16 angka.", "a NIK has 16 digits.", nik=nik
+                line,
+                "nik",
+                EnrolmentError.NIK_INVALID,
+                "NIK harus 16 angka.",
+                "a NIK has 16 digits.",
+                nik=nik,
             )
         )
     raw_status = cells["status"].strip().lower()
@@ -109,7 +115,7 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
             _problem(
                 line,
                 "status",
-                "status_unknown",
+                EnrolmentError.STATUS_UNKNOWN,
                 f"status '{cells['status']}' tidak dikenal (accepted/diterima atau "
                 "rejected/ditolak).",
                 f"unknown status '{cells['status']}' (accepted/diterima or rejected/ditolak).",
@@ -123,7 +129,7 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
             _problem(
                 line,
                 "kpj",
-                "kpj_missing",
+                EnrolmentError.KPJ_MISSING,
                 "peserta diterima wajib punya nomor KPJ.",
                 "an accepted worker needs a KPJ number.",
             )
@@ -133,7 +139,7 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
             _problem(
                 line,
                 "reason",
-                "reason_missing",
+                EnrolmentError.REASON_MISSING,
                 "peserta ditolak wajib disertai alasan.",
                 "a rejected worker needs a reason.",
             )
@@ -147,7 +153,7 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
                 _problem(
                     line,
                     "start_date",
-                    "date_invalid",
+                    EnrolmentError.DATE_INVALID,
                     f"tanggal '{cells['start_date']}' tidak sah (YYYY-MM-DD atau DD/MM/YYYY).",
                     f"'{cells['start_date']}' is not a date (YYYY-MM-DD or DD/MM/YYYY).",
                 )
@@ -189,7 +195,7 @@ def read_response(data: bytes, file_name: str) -> list[ResponseRow]:
     if missing:
         raise ValidationFailed(
             Problem(
-                "columns_missing",
+                EnrolmentError.COLUMNS_MISSING,
                 f"Kolom wajib tidak ada: {', '.join(missing)}.",
                 f"Required columns are missing: {', '.join(missing)}.",
                 field="file",
@@ -203,12 +209,17 @@ def read_response(data: bytes, file_name: str) -> list[ResponseRow]:
     ]
     if not rows:
         problems.append(
-            Problem("file_empty", "Berkas tidak berisi baris.", "The file has no rows.", "file")
+            Problem(
+                EnrolmentError.FILE_EMPTY,
+                "Berkas tidak berisi baris.",
+                "The file has no rows.",
+                "file",
+            )
         )
-    problems += _repeats(rows, "nik", "nik_repeated", "NIK", "NIK")
+    problems += _repeats(rows, "nik", EnrolmentError.NIK_REPEATED, "NIK", "NIK")
     if problems:
         raise ValidationFailed(*problems)
-    repeated_kpj = _repeats(rows, "kpj", "kpj_repeated", "Nomor KPJ", "KPJ number")
+    repeated_kpj = _repeats(rows, "kpj", EnrolmentError.KPJ_REPEATED, "Nomor KPJ", "KPJ number")
     if repeated_kpj:
         raise Conflict(*repeated_kpj)
     return rows

@@ -22,6 +22,7 @@ from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope, scope_q
 from jaring.core.errors import (
     Conflict,
+    CoreError,
     NotFound,
     PermissionDenied,
     Problem,
@@ -29,6 +30,7 @@ from jaring.core.errors import (
 )
 from jaring.enrolment import bulk
 from jaring.enrolment import services as enrolment
+from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.exchange import response as response_format
 from jaring.enrolment.exchange import submission
 from jaring.enrolment.exchange.models import (
@@ -50,7 +52,7 @@ def check_exchange_role(actor: User) -> None:
     if not (actor.is_authenticated and (actor.role in EXCHANGE_ROLES or actor.is_superuser)):
         raise PermissionDenied(
             Problem(
-                "role_not_allowed",
+                CoreError.FORBIDDEN,
                 "Hanya administrator, petugas program atau petugas BPJS yang dapat bertukar "
                 "berkas dengan BPJS.",
                 "Only administrators, programme officers and BPJS officers exchange files "
@@ -79,7 +81,7 @@ def _check_format(file_format: str) -> None:
     if file_format not in submission.FORMATS:
         raise ValidationFailed(
             Problem(
-                "format_unknown",
+                EnrolmentError.FORMAT_UNKNOWN,
                 f"Format '{file_format}' tidak dikenal: pilih xlsx atau csv.",
                 f"Unknown format '{file_format}': choose xlsx or csv.",
                 field="format",
@@ -192,7 +194,7 @@ def export_batch(
         if not members:
             raise ValidationFailed(
                 Problem(
-                    "nothing_to_submit",
+                    EnrolmentError.NOTHING_TO_SUBMIT,
                     "Tidak ada peserta terverifikasi yang belum dikirim ke BPJS.",
                     "There are no verified members waiting to be sent to BPJS.",
                 )
@@ -242,7 +244,7 @@ def batch_file(*, actor: User, batch_id: int, file_format: str = "") -> BatchFil
         .first()
     )
     if batch is None or (batch.region_code and not _sees_region(actor, batch.region_code)):
-        raise NotFound(Problem("not_found", "Batch tidak ditemukan.", "Batch not found."))
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Batch tidak ditemukan.", "Batch not found."))
     file_format = file_format or batch.file_format
     _check_format(file_format)
     lines = batch.lines.filter(scope_q(actor, "membership__")).order_by("id")
@@ -279,7 +281,7 @@ class ResponseReport:
 def _wrong_programme(programme: Programme, detail_id: str, detail_en: str) -> Conflict:
     return Conflict(
         Problem(
-            "response_wrong_programme",
+            EnrolmentError.RESPONSE_WRONG_PROGRAMME,
             f"Berkas ini bukan jawaban untuk program {programme.name}: {detail_id} "
             "Tidak ada yang diubah.",
             f"This file is not a response for programme {programme.name}: {detail_en} "
@@ -499,7 +501,7 @@ def import_response(
     return report
 
 
-_CONFLICTS = {"kpj_taken", "answered_before"}
+_CONFLICTS = {EnrolmentError.KPJ_TAKEN, EnrolmentError.ANSWERED_BEFORE}
 
 
 def _save_answers(answers: list[_Saved], imported: ResponseImport) -> None:
@@ -518,7 +520,7 @@ def _save_answers(answers: list[_Saved], imported: ResponseImport) -> None:
 
 def _kpj_taken(kpj: str) -> Problem:
     return Problem(
-        "kpj_taken",
+        EnrolmentError.KPJ_TAKEN,
         f"nomor KPJ {kpj} sudah dipakai peserta lain.",
         f"KPJ number {kpj} already belongs to another member.",
         params={"kpj": kpj},
@@ -531,7 +533,7 @@ def _answered_before(line: _Line) -> Problem:
     else:
         was_id, was_en = "ditolak", "rejected"
     return Problem(
-        "answered_before",
+        EnrolmentError.ANSWERED_BEFORE,
         f"BPJS sudah menjawab peserta ini sebelumnya ({was_id}) dengan jawaban lain.",
         f"BPJS answered this member differently before ({was_en}).",
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from jaring.core.errors import Problem, ValidationFailed
+from jaring.enrolment.errors import EnrolmentError
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # calamine reads a date cell as "2026-03-02 00:00:00"; a date is what the cell held.
@@ -35,7 +36,7 @@ def column_key(header: object) -> str:
 def _unreadable(file_name: str, detail: str) -> ValidationFailed:
     return ValidationFailed(
         Problem(
-            "file_unreadable",
+            EnrolmentError.FILE_UNREADABLE,
             f"Berkas {file_name} tidak dapat dibaca sebagai xlsx atau csv ({detail}).",
             f"File {file_name} cannot be read as xlsx or csv ({detail}).",
             field="file",

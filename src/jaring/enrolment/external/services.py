@@ -19,9 +19,11 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope, scope_code
-from jaring.core.errors import PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
+from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.external.models import ExternalCover, OutsideSegment
 from jaring.imports import normalise, reading
+from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
 from jaring.registry.models import Worker
 from jaring.rules import nik as nik_rules
@@ -96,7 +98,7 @@ def _check(actor: User, region_code: str) -> Region:
     if not may_import(actor):
         raise PermissionDenied(
             Problem(
-                "forbidden",
+                CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh mengimpor data kepesertaan di luar Jaring.",
                 "Your role may not import cover outside Jaring.",
             )
@@ -105,7 +107,7 @@ def _check(actor: User, region_code: str) -> Region:
     if not code:
         raise ValidationFailed(
             Problem(
-                "region_required",
+                EnrolmentError.REGION_REQUIRED,
                 "Pilih wilayah yang datanya diimpor.",
                 "Choose the region the list is for.",
                 field="region",
@@ -115,7 +117,7 @@ def _check(actor: User, region_code: str) -> Region:
     if region is None:
         raise ValidationFailed(
             Problem(
-                "region_unknown",
+                RegionError.REGION_UNKNOWN,
                 f"Kode wilayah {code} tidak dikenal.",
                 f"Region code {code} does not exist.",
                 field="region",
@@ -124,7 +126,7 @@ def _check(actor: User, region_code: str) -> Region:
     if not in_scope(actor, region.code):
         raise PermissionDenied(
             Problem(
-                "region_out_of_scope",
+                CoreError.OUT_OF_SCOPE,
                 f"Wilayah {code} di luar wilayah kerja Anda.",
                 f"Region {code} is outside your region.",
                 field="region",
@@ -146,7 +148,7 @@ def _frame(path: Path) -> tuple[pl.DataFrame, int]:
     if missing:
         raise ValidationFailed(
             Problem(
-                "columns_missing",
+                EnrolmentError.COLUMNS_MISSING,
                 f"Kolom wajib tidak ada: {', '.join(missing)} (wajib: {', '.join(REQUIRED)}).",
                 f"Required columns missing: {', '.join(missing)} "
                 f"(required: {', '.join(REQUIRED)}).",
@@ -156,7 +158,7 @@ def _frame(path: Path) -> tuple[pl.DataFrame, int]:
     if sheet.frame.height == 0:
         raise ValidationFailed(
             Problem(
-                "file_no_rows",
+                EnrolmentError.FILE_NO_ROWS,
                 "Berkas tidak berisi baris data di bawah judul kolom.",
                 "The file has no data rows below the column headers.",
                 field="file",
@@ -197,7 +199,7 @@ def _record(row_no: int, row: dict, problems: list[Problem]) -> ExternalCover | 
             _problem(
                 row_no,
                 "nik",
-                "nik_excel_number",
+                EnrolmentError.NIK_EXCEL_NUMBER,
                 "NIK rusak karena disimpan Excel sebagai angka; ketik ulang sebagai teks.",
                 "The NIK was damaged when Excel stored it as a number; type it again as text.",
             )
@@ -210,7 +212,7 @@ def _record(row_no: int, row: dict, problems: list[Problem]) -> ExternalCover | 
             _problem(
                 row_no,
                 "segment",
-                "segment_unknown",
+                EnrolmentError.SEGMENT_UNKNOWN,
                 f"segmen '{row['segment']}' tidak dikenal; isi self_paid (BPU mandiri), "
                 "wage_earner (penerima upah) atau other_funded (dibayar pihak lain).",
                 f"segment '{row['segment']}' is unknown; use self_paid, wage_earner or "
@@ -224,7 +226,7 @@ def _record(row_no: int, row: dict, problems: list[Problem]) -> ExternalCover | 
             _problem(
                 row_no,
                 "benefits",
-                "benefits_unknown",
+                EnrolmentError.BENEFITS_UNKNOWN,
                 f"program '{row['benefits']}' tidak dikenal; isi satu atau lebih dari {allowed}.",
                 f"benefits '{row['benefits']}' are unknown; give one or more of {allowed}.",
             )
@@ -236,7 +238,7 @@ def _record(row_no: int, row: dict, problems: list[Problem]) -> ExternalCover | 
                 _problem(
                     row_no,
                     column,
-                    "date_required" if not text else "date_invalid",
+                    EnrolmentError.DATE_REQUIRED if not text else EnrolmentError.DATE_INVALID,
                     "tanggal wajib diisi." if not text else f"'{text}' bukan tanggal.",
                     "a date is required." if not text else f"'{text}' is not a date.",
                 )
@@ -246,7 +248,7 @@ def _record(row_no: int, row: dict, problems: list[Problem]) -> ExternalCover | 
             _problem(
                 row_no,
                 "end",
-                "end_before_start",
+                EnrolmentError.END_BEFORE_START,
                 "tanggal selesai sebelum tanggal mulai.",
                 "the end date is before the start date.",
             )
@@ -283,7 +285,7 @@ def import_external_cover(
                 _problem(
                     row_no,
                     "nik",
-                    "row_twice",
+                    EnrolmentError.ROW_TWICE,
                     f"NIK, segmen dan tanggal mulai yang sama sudah ada di baris {first_row[key]}.",
                     f"the same NIK, segment and start date are already in row {first_row[key]}.",
                 )
