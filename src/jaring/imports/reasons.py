@@ -55,11 +55,6 @@ FILE = _by_code(
         "Region {code} is outside your region.",
     ),
     Reason(
-        RegistryError.NIK_REGISTERED,
-        "NIK sudah terdaftar sejak berkas diperiksa: {niks}.",
-        "NIK registered since the file was checked: {niks}.",
-    ),
-    Reason(
         RegionError.REGION_UNKNOWN,
         "Kode wilayah {code} tidak dikenal.",
         "Region code {code} does not exist.",

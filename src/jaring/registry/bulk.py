@@ -1,25 +1,34 @@
-"""The fast path for loading many workers at once: demo data, benchmarks, approved import rows.
+"""The fast paths for writing many workers at once: demo data, benchmarks, an import's rows.
 
-Rows go into a temporary staging table through the engine's bulk loader (COPY on PostgreSQL,
-`executemany` on SQLite), then into the registry and the audit log with one INSERT … SELECT each,
-all in one transaction. Row-by-row ORM saves manage ~20k rows/s; this path loads a million
-workers with their audit events in well under a minute (see bench/RESULTS.md).
+`insert_workers` loads a frame: rows go into a temporary staging table through the engine's
+bulk loader (COPY on PostgreSQL, `executemany` on SQLite), then into the registry and the audit
+log with one INSERT … SELECT each, all in one transaction. Row-by-row ORM saves manage ~20k
+rows/s; this path loads a million workers with their audit events in well under a minute (see
+bench/RESULTS.md).
 
 Rows must already be valid and in stored form (what `services.create_worker` would store:
 tidy names, RT/RW as "001", phones as +62…, no disability kind without a disability); imports
 validate them with `registry.validation` first. This module refuses only what would break the
 registry: a NIK twice, a NIK already registered, an unknown village or category, or a village
 outside the actor's scope.
+
+`insert_rows` adds workers straight from another area's table (an import's new rows, already
+checked and in stored form) with one INSERT … SELECT: the rows never leave the database, which
+is what makes a million-row import commit in seconds. `update_workers` stages many changes the
+same way as `insert_workers` and applies them with one UPDATE … FROM, their audit events with
+one INSERT … SELECT. registry.services calls both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import NamedTuple
 
 import polars as pl
 from django.db import OperationalError, connection, models, transaction
+from django.db.models import Exists, F, OuterRef, Value
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jaring.accounts import audit
@@ -29,9 +38,8 @@ from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, V
 from jaring.core.table_load import load_frame
 from jaring.regions.models import Level, Region
 from jaring.registry.errors import RegistryError
-from jaring.registry.models import OccupationCategory, Worker
+from jaring.registry.models import AUDITED_FIELDS, OccupationCategory, Worker
 from jaring.registry.names import name_key
-from jaring.registry.services import AUDITED_FIELDS
 from jaring.registry.validation import problem
 
 _STAGING = "jaring_worker_staging"
@@ -302,7 +310,10 @@ def _refuse_registered(cursor) -> None:
         f"SELECT s.nik FROM {_STAGING} s JOIN {Worker._meta.db_table} w ON w.nik = s.nik "
         "ORDER BY s.nik LIMIT 10"
     )
-    registered = [nik for (nik,) in cursor.fetchall()]
+    _refuse([nik for (nik,) in cursor.fetchall()])
+
+
+def _refuse(registered: list[str]) -> None:
     if registered:
         raise Conflict(
             problem(
@@ -335,18 +346,192 @@ def _insert(cursor, *, source: str, actor: User | None, now, in_name_order: bool
     audit.record_query(actor=actor, action="create", model=Worker, rows=(created, []), at=now)
 
 
+# --- another area's rows: an import's new workers -----------------------------------------------
+
+# Worker columns the rows may leave out, and their value when they do.
+_ROW_DEFAULTS = {"consent_date": None, "nik_override_reason": "", "import_row_id": None}
+
+
+def insert_rows(
+    rows: models.QuerySet,
+    *,
+    columns: Mapping[str, str],
+    adding: int,
+    source: str,
+    actor: User,
+    now,
+) -> int:
+    """Adds a worker for each of `rows` with one INSERT … SELECT; returns how many.
+
+    `rows` are records of another area, valid and in stored form (an import's new rows);
+    `columns` names, for each Worker column, the field of `rows` it is copied from (all of
+    `_STAGED` but the region codes, which come from the village; `_ROW_DEFAULTS` may be left
+    out). `adding` is about how many there are, to choose whether to rebuild the indexes
+    (counting them again would scan them). Refuses, writing nothing, a NIK already registered.
+    Writes no audit event: the caller records one for them all. Run in the caller's transaction.
+    """
+    nik = columns["nik"]
+    _refuse(
+        list(
+            rows.filter(Exists(Worker.objects.filter(nik=OuterRef(nik))))
+            .order_by(nik)
+            .values_list(nik, flat=True)[:10]
+        )
+    )
+    village = columns["village_id"]
+    stamp = Value(now, output_field=models.DateTimeField())
+    select = {
+        **{column: Value(default) for column, default in _ROW_DEFAULTS.items()},
+        **{worker: F(row) for worker, row in columns.items()},
+        "province_code": Substr(village, 1, 2),
+        "regency_code": Substr(village, 1, 5),
+        "district_code": Substr(village, 1, 8),
+        "source": Value(source),
+        "created_at": stamp,
+        "updated_at": stamp,
+        "created_by_id": Value(actor.pk),
+    }
+    with (
+        connection.cursor() as cursor,
+        room_to_sort(cursor),
+        indexes_built_after(cursor, adding=adding) as rebuilt,
+    ):
+        # In name order, so that the name-led indexes fill in order, not at random.
+        ordered = rows.order_by() if rebuilt else rows.order_by(columns["name_key"])
+        sql, params = ordered.values_list(*select.values()).query.sql_with_params()
+        cursor.execute(f"INSERT INTO {Worker._meta.db_table} ({', '.join(select)}) {sql}", params)
+        return cursor.rowcount
+
+
+# --- many changes to registered workers ----------------------------------------------------------
+
+_UPDATES = "jaring_worker_updates"
+# What a bulk update may change: not who the worker is (NIK, name, birth date, sex).
+UPDATABLE = [f for f in AUDITED_FIELDS if f not in ("nik", "full_name", "birth_date", "sex")]
+_DTYPES = {
+    models.BooleanField: pl.Boolean,
+    models.IntegerField: pl.Int64,
+    models.DateField: pl.Date,
+}
+
+
+def update_workers(
+    changes: Mapping[int, Mapping[str, object]], *, actor: User, reason: str, now
+) -> list[int]:
+    """Applies `changes` (worker id -> {field of UPDATABLE: new value}; a field left out, or
+    None, keeps its value) with one `update` audit event per worker, its before and after
+    holding the fields that changed, as `services.update_worker` records them. Without a
+    disability, the kind is emptied. Refuses workers or villages outside the actor's scope.
+    Returns the workers whose counted facts (disability, village) changed. Run in the
+    caller's transaction."""
+    unknown = {f for change in changes.values() for f in change} - set(UPDATABLE)
+    if unknown:
+        raise ValueError(f"not updatable in bulk: {sorted(unknown)}")
+    frame = pl.DataFrame(
+        {
+            "worker_id": list(changes),
+            **{f: [change.get(f) for change in changes.values()] for f in UPDATABLE},
+        },
+        schema={"worker_id": pl.Int64, **{f: _dtype(f) for f in UPDATABLE}},
+    )
+    table = Worker._meta.db_table
+    joined = f"FROM {table} w JOIN {_UPDATES} s ON s.worker_id = w.id"
+    new = {f: f"COALESCE(s.{f}, w.{f})" for f in UPDATABLE}
+    new["disability_kind"] = (
+        f"CASE WHEN {new['has_disability']} THEN {new['disability_kind']} ELSE '' END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_UPDATES}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_UPDATES} AS SELECT id AS worker_id, {', '.join(UPDATABLE)} "
+            f"FROM {table} WHERE 1 = 0"
+        )
+        load_frame(cursor, _UPDATES, frame)
+        cursor.execute(f"SELECT DISTINCT w.village_id, {new['village_id']} {joined}")
+        _check_scope(actor, {code for pair in cursor.fetchall() for code in pair})
+        cursor.execute(
+            f"SELECT w.id {joined} WHERE {_differ('w.village_id', new['village_id'])} "
+            f"OR {_differ('w.has_disability', new['has_disability'])}"
+        )
+        counted = [pk for (pk,) in cursor.fetchall()]
+        old = {f: f"w.{f}" for f in UPDATABLE}
+        events = (
+            f"SELECT w.id AS target_id, {new['village_id']} AS region_code, "
+            f"{_changed_json(old, new)} AS before, {_changed_json(new, old)} AS after, "
+            f"%s AS reason {joined} ORDER BY w.id"
+        )
+        audit.record_query(
+            actor=actor, action="update", model=Worker, rows=(events, [reason]), at=now
+        )
+        village = new["village_id"]
+        assignments = [
+            *(f"{f} = {new[f]}" for f in UPDATABLE),
+            f"province_code = SUBSTR({village}, 1, 2)",
+            f"regency_code = SUBSTR({village}, 1, 5)",
+            f"district_code = SUBSTR({village}, 1, 8)",
+            "updated_at = %s",
+        ]
+        cursor.execute(
+            f"UPDATE {table} AS w SET {', '.join(assignments)} FROM {_UPDATES} s "
+            "WHERE s.worker_id = w.id",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
+        cursor.execute(f"DROP TABLE {_UPDATES}")
+    return counted
+
+
+def _dtype(field: str) -> type[pl.DataType]:
+    kind = type(Worker._meta.get_field(field))
+    return next((t for k, t in _DTYPES.items() if issubclass(kind, k)), pl.String)
+
+
+def _check_scope(actor: User, villages: set[str]) -> None:
+    if not all(in_scope(actor, code) for code in villages):
+        raise PermissionDenied(
+            Problem(
+                CoreError.OUT_OF_SCOPE,
+                "Pekerja ini di luar wilayah kerja Anda.",
+                "This worker is outside your region.",
+            )
+        )
+
+
+def _differ(a: str, b: str) -> str:
+    return (
+        f"({a} IS DISTINCT FROM {b})" if connection.vendor == "postgresql" else f"({a} IS NOT {b})"
+    )
+
+
+def _changed_json(side: dict[str, str], other: dict[str, str]) -> str:
+    """SQL for a JSON object of `side`'s values of the fields where it differs from `other`,
+    in AUDITED_FIELDS order, as `services.update_worker` records before and after."""
+    if connection.vendor == "postgresql":
+        parts = [
+            f"CASE WHEN {_differ(side[f], other[f])} THEN jsonb_build_object('{f}', {side[f]}) "
+            "ELSE '{}'::jsonb END"
+            for f in UPDATABLE
+        ]
+        return "(" + " || ".join(["'{}'::jsonb", *parts]) + ")"
+    # SQLite: the whole object, less the fields that did not change (a missing path is no-op).
+    whole = "json_object(" + ", ".join(f"'{f}', {_json_value(f, side[f])}" for f in UPDATABLE) + ")"
+    drops = [
+        f"CASE WHEN {_differ(side[f], other[f])} THEN '$.-' ELSE '$.{f}' END" for f in UPDATABLE
+    ]
+    return f"json_remove({whole}, {', '.join(drops)})"
+
+
+def _json_value(field: str, value: str) -> str:
+    """`value` as a JSON value in SQLite, which stores booleans as 0/1."""
+    if isinstance(Worker._meta.get_field(field), models.BooleanField):
+        return f"json(CASE WHEN {value} THEN 'true' ELSE 'false' END)"
+    return value
+
+
 def snapshot_sql() -> str:
     """SQL building what `services.snapshot` records after a create, from the row `w`."""
-    pairs = []
-    for field in AUDITED_FIELDS:
-        value = f"w.{field}"
-        if connection.vendor == "sqlite" and isinstance(
-            Worker._meta.get_field(field), models.BooleanField
-        ):
-            # SQLite stores booleans as 0/1; the snapshot has JSON true/false.
-            value = f"json(CASE WHEN {value} THEN 'true' ELSE 'false' END)"
-        pairs.append(f"'{field}', {value}")
     if connection.vendor == "postgresql":
+        pairs = [f"'{field}', w.{field}" for field in AUDITED_FIELDS]
         # Built as json and converted once: a third less CPU than jsonb_build_object.
         return f"json_build_object({', '.join(pairs)})::jsonb"
+    pairs = [f"'{field}', {_json_value(field, f'w.{field}')}" for field in AUDITED_FIELDS]
     return f"json_object({', '.join(pairs)})"

@@ -138,3 +138,23 @@ class Worker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik[:4]}…)"
+
+
+# What a worker's audit events record, in form order (services.snapshot; registry.bulk in SQL).
+AUDITED_FIELDS = [
+    "nik",
+    "full_name",
+    "birth_date",
+    "sex",
+    "village_id",
+    "rt",
+    "rw",
+    "address",
+    "phone",
+    "category_id",
+    "has_disability",
+    "disability_kind",
+    "declared_income",
+    "consent_date",
+    "nik_override_reason",
+]

@@ -62,6 +62,20 @@ def get_worker(user: User, pk: int) -> Worker | None:
     return workers_for(user).select_related("village__parent", "category").filter(pk=pk).first()
 
 
+def membership_regencies(worker_ids: list[int]) -> set[str]:
+    """The regencies the memberships of these workers are counted in (by sex and disability)."""
+    found: set[str] = set()
+    for start in range(0, len(worker_ids), 2000):
+        chunk = worker_ids[start : start + 2000]
+        found |= set(
+            Worker.objects.filter(pk__in=chunk, memberships__isnull=False)
+            .order_by()
+            .values_list("memberships__regency_code", flat=True)
+            .distinct()
+        )
+    return found
+
+
 # A worker's registration recorded somewhere other than its audit events: an area that adds
 # workers without a `create` event (imports: docs/decisions/0003-import-audit.md) registers, in
 # its AppConfig.ready(), a function giving that event (unsaved) or None.

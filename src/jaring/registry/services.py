@@ -3,41 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict
 
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
+from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.coverage import facts as coverage_facts
 from jaring.regions.models import Level, Region
+from jaring.registry import bulk, selectors
 from jaring.registry.errors import RegistryError
-from jaring.registry.models import OccupationCategory, Worker
+from jaring.registry.models import AUDITED_FIELDS, OccupationCategory, Worker
 from jaring.registry.names import name_key, tidy_name
 from jaring.registry.validation import WorkerInput, check_fields, normalised_phone, problem
 from jaring.rules.nik import normalise
-
-AUDITED_FIELDS = [
-    "nik",
-    "full_name",
-    "birth_date",
-    "sex",
-    "village_id",
-    "rt",
-    "rw",
-    "address",
-    "phone",
-    "category_id",
-    "has_disability",
-    "disability_kind",
-    "declared_income",
-    "consent_date",
-    "nik_override_reason",
-]
 
 
 def snapshot(worker: Worker) -> dict[str, object]:
@@ -59,6 +44,17 @@ def _check_editor(actor: User) -> None:
                 CoreError.FORBIDDEN,
                 "Peran Anda tidak boleh mengubah data pekerja.",
                 "Your role may not change worker records.",
+            )
+        )
+
+
+def _check_region(actor: User, region_code: str) -> None:
+    if not in_scope(actor, region_code):
+        raise PermissionDenied(
+            Problem(
+                CoreError.OUT_OF_SCOPE,
+                "Wilayah ini di luar wilayah kerja Anda.",
+                "This region is outside your region.",
             )
         )
 
@@ -234,3 +230,49 @@ def update_worker(
         reason=reason or data.nik_override_reason,
     )
     return worker
+
+
+# --- many workers at once, from an import ---------------------------------------------------------
+
+
+@transaction.atomic
+def register_from_import(
+    *,
+    actor: User,
+    rows: models.QuerySet,
+    columns: Mapping[str, str],
+    region_code: str,
+    adding: int,
+    source: str,
+) -> int:
+    """Registers a worker for each of `rows`, set-based (`bulk.insert_rows`); returns how many.
+
+    `rows` are an import's new rows, checked and in the registry's stored form, each village in
+    `region_code`, so the actor's scope is checked once, on that region. `columns` names the row
+    field each Worker column comes from, `adding` about how many rows there are. Refuses,
+    writing nothing, a NIK registered since the rows were checked. No `create` event per
+    worker: the import records one for the batch, and each worker's registration is its row
+    (docs/decisions/0003-import-audit.md). New workers have no memberships, so no counted fact
+    changes and nothing is announced.
+    """
+    _check_editor(actor)
+    _check_region(actor, region_code)
+    return bulk.insert_rows(
+        rows, columns=columns, adding=adding, source=source, actor=actor, now=timezone.now()
+    )
+
+
+@transaction.atomic
+def apply_import_updates(
+    *, actor: User, changes: Mapping[int, Mapping[str, object]], reason: str
+) -> int:
+    """Applies the changes a later list brings to registered workers (worker id -> {field: new
+    value}), set-based (`bulk.update_workers`), with one `update` audit event per worker;
+    returns how many workers. Announces `workers_changed` for the regencies of the memberships
+    of those whose disability or village changed."""
+    _check_editor(actor)
+    counted = bulk.update_workers(changes, actor=actor, reason=reason, now=timezone.now())
+    regencies = selectors.membership_regencies(counted)
+    if regencies:
+        events.workers_changed.send(sender="registry", regencies=regencies)
+    return len(changes)
