@@ -14,6 +14,9 @@ class Strict(Schema):
 
 
 class ProblemOut(Schema):
+    # Some problems carry more keys (e.g. `worker_id` and `worker_url` for a NIK already there).
+    model_config = ConfigDict(extra="allow")
+
     code: str
     field: str | None
     message: str
@@ -28,6 +31,12 @@ class ErrorOut(Schema):
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The error answers an operation documents, for `response={200: X, **errors(401, 404)}`."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+def file_response(*media_types: str) -> dict[str, object]:
+    """`openapi_extra` for a route that answers a file: its 200 is binary, in these media types."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"content": dict.fromkeys(media_types, binary)}}}
 
 
 class RegionOut(Schema):
