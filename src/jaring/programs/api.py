@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jaring.accounts.masking import display_nik
-from jaring.api.schemas import Strict, errors
+from jaring.api.schemas import ProblemOut, Strict, errors
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment import selectors as enrolment_selectors
 from jaring.programs import budget, selectors, services
@@ -89,6 +90,110 @@ class ProgrammeOut(Schema):
     status: str
     previous: int | None
     categories: list[CategoryTermsIO]
+
+
+class CategoryBudgetOut(Schema):
+    category_code: str
+    category_name: str
+    months: int
+    income_base: int
+    quota: int
+    monthly_per_worker: int
+    planned: int
+    enrolled_workers: int
+    enrolled: int
+    active_workers: int
+    active: int
+
+
+class BudgetOut(Schema):
+    ceiling: int
+    start: str = Field(description="YYYY-MM-DD: the first day cover could start")
+    planned: int
+    enrolled: int
+    active: int
+    remaining: int
+    planned_over_ceiling: int
+    categories: list[CategoryBudgetOut]
+
+
+class GroupCostOut(Schema):
+    label: str
+    workers: int
+    months: int
+    base: int
+    monthly_per_worker: int
+    per_worker: int
+    total: int
+    per_benefit: dict[str, int]
+
+
+class CostOut(Schema):
+    """What `workers` cost (rules.budget.BudgetCost)."""
+
+    start: str = Field(description="YYYY-MM")
+    benefits: list[str]
+    funder: str
+    sector: str
+    workers: int
+    member_months: int
+    monthly_per_worker: int
+    total: int
+    per_benefit: dict[str, int]
+    groups: list[GroupCostOut]
+    by_month: list[dict[str, str | int]] = Field(description="month (YYYY-MM) and each benefit")
+    discounts: list[dict[str, Any]]
+    rule_version: str
+
+
+class CapacityOut(Schema):
+    """How many workers `budget` covers (rules.budget.Capacity)."""
+
+    budget: int
+    months: int
+    base: int
+    start: str = Field(description="YYYY-MM")
+    benefits: list[str]
+    funder: str
+    sector: str
+    workers: int
+    per_worker: int
+    monthly_per_worker: int
+    cost: int
+    remaining: int
+    discounts: list[dict[str, Any]]
+    rule_version: str
+
+
+class WhatIfOut(Schema):
+    capacity: CapacityOut | None = Field(None, description="only when `budget` is asked")
+    cost: CostOut | None = Field(None, description="only when `workers` is asked")
+
+
+class EligibilityFilterOut(Schema):
+    eligible: str
+    reason: str
+    q: str
+    district: str
+    village: str
+    category: str
+
+
+class EligibleWorkerOut(Schema):
+    worker: int
+    nik: str = Field(description="masked (6172********0001) for viewers")
+    full_name: str
+    village: str
+    category: str
+    eligible: bool
+    reasons: list[ProblemOut]
+
+
+class EligibilityOut(Schema):
+    counts: dict[str, int] = Field(description="workers held back per reason (and totals)")
+    reasons: dict[str, ProblemOut] = Field(description="each reason's message, by code")
+    filter: EligibilityFilterOut
+    items: list[EligibleWorkerOut]
 
 
 def programme_out(p: Programme) -> dict[str, object]:
@@ -184,7 +289,7 @@ def copy_programme(request: HttpRequest, programme_id: int, payload: CopyIn):
     return Status(201, programme_out(copy))
 
 
-@router.get("/{programme_id}/budget", response={200: dict, **errors(401, 404, 422)})
+@router.get("/{programme_id}/budget", response={200: BudgetOut, **errors(401, 404, 422)})
 def programme_budget(request: HttpRequest, programme_id: int):
     """Planned (quota × months), enrolled, active and remaining, per category, in rupiah."""
     programme = selectors.get_programme(request.auth, programme_id)
@@ -199,7 +304,11 @@ class WhatIfQuery(Schema):
     base: int | None = Field(None, description="income base; default: the category's")
 
 
-@router.get("/{programme_id}/what-if", response={200: dict, **errors(401, 404, 422)})
+@router.get(
+    "/{programme_id}/what-if",
+    response={200: WhatIfOut, **errors(401, 404, 422)},
+    exclude_unset=True,
+)
 def what_if(request: HttpRequest, programme_id: int, query: Query[WhatIfQuery]):
     """`budget=` gives `workers`; `workers=` gives `total`. Funder and benefits: the programme's."""
     programme = selectors.get_programme(request.auth, programme_id)
@@ -257,7 +366,7 @@ def eligibility_out(
     }
 
 
-@router.get("/{programme_id}/eligibility", response={200: dict, **errors(401, 404, 422)})
+@router.get("/{programme_id}/eligibility", response={200: EligibilityOut, **errors(401, 404, 422)})
 def eligibility(request: HttpRequest, programme_id: int, query: Query[EligibilityQuery]):
     """Counts per reason, and the workers on one page with every reason they are held back."""
     programme = selectors.get_programme(request.auth, programme_id)
