@@ -4,13 +4,14 @@ rate-table versions. Amounts are whole rupiah."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import Strict, errors
+from jaring.api.schemas import Strict, errors, file_response
 from jaring.contributions import (
     documents,
     payment_services,
@@ -21,7 +22,7 @@ from jaring.contributions import (
 )
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import BillingRun
-from jaring.contributions.serialise import bill_detail, bill_dict, payment_dict
+from jaring.contributions.serialise import bill_detail, bill_dict, payment_dict, payment_dicts
 from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
 from jaring.rules.tables import parse_month
 
@@ -34,7 +35,7 @@ class BillQuery(Schema):
     status: str | None = None
 
 
-class RunIn(Strict):
+class BillingRunIn(Strict):
     month: str
     programme_id: int | None = None
     as_of: dt.date | None = None
@@ -48,6 +49,117 @@ class PaymentIn(Strict):
     bills: list[int] | None = None
     note: str = ""
     excess_to_credit: bool = False
+
+
+class BillOut(Schema):
+    id: int
+    programme_id: int
+    programme: str
+    month: str = Field(description="YYYY-MM")
+    due_date: dt.date
+    due_rule: str
+    rule_version: str
+    members: int
+    jkk: int
+    jkm: int
+    jht: int
+    total: int
+    paid: int
+    open: int
+    lapsed_members: int
+    lapsed_amount: int
+    status: str
+
+
+class BillRateOut(Schema):
+    category: str
+    income_base: int
+    sector: str
+    jkk: int
+    jkm: int
+    jht: int
+    amount: int
+    rule_version: str
+    formulas: dict[str, Any]
+    regulations: dict[str, Any]
+
+
+class AllocationOut(Schema):
+    amount: int
+    source: str
+    payment_id: int | None
+
+
+class BillDetailOut(BillOut):
+    rates: list[BillRateOut]
+    allocations: list[AllocationOut]
+
+
+class PaidBillOut(Schema):
+    bill_id: int
+    month: str = Field(description="YYYY-MM")
+    amount: int
+
+
+class PaymentOut(Schema):
+    id: int
+    programme_id: int
+    paid_on: dt.date
+    amount: int
+    reference: str
+    to_credit: int
+    note: str
+    bills: list[PaidBillOut]
+    credit_balance: int = Field(description="the programme's unused credit now")
+
+
+class BillingRunOut(Schema):
+    id: int
+    month: str = Field(description="YYYY-MM")
+    programme_id: int | None
+    as_of: dt.date
+    status: str
+    result: dict[str, Any] = Field(description="lapses and bills made; empty until it has run")
+    problems: list[dict[str, Any]]
+
+
+class ArrearsOut(Schema):
+    membership_id: int
+    worker_id: int
+    name: str
+    nik: str
+    kpj: str
+    programme: str
+    months: list[str] = Field(description="unpaid months, YYYY-MM")
+    months_unpaid: int
+    amount: int
+    consecutive_unpaid: int
+    at_risk: bool = Field(description="one more unpaid month and the membership lapses")
+
+
+class RateVersionOut(Schema):
+    table: str
+    id: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    source: str
+    status: str
+    incomplete: bool
+    note: str
+    origin: str = Field(description="shipped, or import #N")
+
+
+class ClosedVersionOut(Schema):
+    table: str
+    id: str
+    effective_to: dt.date
+
+
+class RateImportOut(Schema):
+    import_id: int | None = Field(description="null on a dry run")
+    dry_run: bool
+    closes: list[ClosedVersionOut] = Field(description="versions this import ends")
+    bills_in_range: int = Field(description="bills already made for months it covers")
 
 
 def _month(text: str, field: str = "month") -> dt.date:
@@ -92,7 +204,7 @@ def _run_dict(run: BillingRun) -> dict[str, object]:
     }
 
 
-@router.get("/bills", response={200: list[dict], **errors(401, 403)}, summary="Bills")
+@router.get("/bills", response={200: list[BillOut], **errors(401, 403)}, summary="Bills")
 def list_bills(request: HttpRequest, query: Query[BillQuery]):
     bills = selectors.bills_for(request.auth)
     if query.programme_id:
@@ -104,7 +216,9 @@ def list_bills(request: HttpRequest, query: Query[BillQuery]):
     return [bill_dict(b) for b in bills]
 
 
-@router.get("/bills/{bill_id}", response={200: dict, **errors(401, 403, 404)}, summary="A bill")
+@router.get(
+    "/bills/{bill_id}", response={200: BillDetailOut, **errors(401, 403, 404)}, summary="A bill"
+)
 def get_bill(request: HttpRequest, bill_id: int):
     return bill_detail(selectors.get_bill(request.auth, bill_id))
 
@@ -112,6 +226,7 @@ def get_bill(request: HttpRequest, bill_id: int):
 @router.get(
     "/bills/{bill_id}/document.{kind}",
     response={200: None, **errors(401, 403, 404)},
+    openapi_extra=file_response(documents.XLSX, documents.PDF),
     summary="The bill document (xlsx or pdf) for a payment request",
 )
 def bill_document(request: HttpRequest, bill_id: int, kind: str):
@@ -127,10 +242,10 @@ def bill_document(request: HttpRequest, bill_id: int, kind: str):
 
 @router.post(
     "/runs",
-    response={202: dict, **errors(401, 403, 404, 422)},
+    response={202: BillingRunOut, **errors(401, 403, 404, 422)},
     summary="Start the monthly run in the background (lapses, then bills)",
 )
-def start_run(request: HttpRequest, body: RunIn):
+def start_run(request: HttpRequest, body: BillingRunIn):
     run = services.request_run(
         actor=request.auth,
         month=_month(body.month),
@@ -141,7 +256,9 @@ def start_run(request: HttpRequest, body: RunIn):
     return Status(202, _run_dict(run))
 
 
-@router.get("/runs/{run_id}", response={200: dict, **errors(401, 404)}, summary="A run's status")
+@router.get(
+    "/runs/{run_id}", response={200: BillingRunOut, **errors(401, 404)}, summary="A run's status"
+)
 def get_run(request: HttpRequest, run_id: int):
     run = BillingRun.objects.filter(pk=run_id, created_by=request.auth).first()
     if run is None:
@@ -149,17 +266,17 @@ def get_run(request: HttpRequest, run_id: int):
     return _run_dict(run)
 
 
-@router.get("/payments", response={200: list[dict], **errors(401, 403)}, summary="Payments")
+@router.get("/payments", response={200: list[PaymentOut], **errors(401, 403)}, summary="Payments")
 def list_payments(request: HttpRequest, programme_id: int | None = None):
     payments = selectors.payments_for(request.auth)
     if programme_id:
         payments = payments.filter(programme_id=programme_id)
-    return [payment_dict(p) for p in payments]
+    return payment_dicts(payments)
 
 
 @router.post(
     "/payments",
-    response={201: dict, **errors(401, 403, 404, 409, 422)},
+    response={201: PaymentOut, **errors(401, 403, 404, 409, 422)},
     summary="Record a payment against bills (all or nothing)",
 )
 def record_payment(request: HttpRequest, body: PaymentIn):
@@ -176,7 +293,7 @@ def record_payment(request: HttpRequest, body: PaymentIn):
     return Status(201, payment_dict(payment))
 
 
-@router.get("/arrears", response={200: list[dict], **errors(401, 403)}, summary="Arrears")
+@router.get("/arrears", response={200: list[ArrearsOut], **errors(401, 403)}, summary="Arrears")
 def list_arrears(
     request: HttpRequest,
     as_of: dt.date | None = None,
@@ -192,14 +309,16 @@ def list_arrears(
     return [a.as_dict() for a in rows]
 
 
-@router.get("/rates", response={200: list[dict], **errors(401)}, summary="Rate-table versions")
+@router.get(
+    "/rates", response={200: list[RateVersionOut], **errors(401)}, summary="Rate-table versions"
+)
 def list_rates(request: HttpRequest, table: str | None = None):
     return [r.as_dict() for r in rate_tables.version_rows(table)]
 
 
 @router.post(
     "/rates",
-    response={201: dict, 200: dict, **errors(401, 403, 422)},
+    response={201: RateImportOut, 200: RateImportOut, **errors(401, 403, 422)},
     summary="Add rate-table versions from a TOML or JSON file (admin)",
 )
 def import_rates(

@@ -9,6 +9,7 @@ forward and applied to the programme's next bills as they are made. All or nothi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Sum
@@ -31,15 +32,28 @@ from jaring.programs.models import Programme
 from jaring.rules.tables import month_text, rupiah
 
 
-def credit_balance(programme: Programme) -> int:
-    given = Payment.objects.filter(programme=programme).aggregate(s=Sum("to_credit"))["s"] or 0
-    used = (
-        Allocation.objects.filter(
-            bill__programme=programme, source=AllocationSource.CREDIT
-        ).aggregate(s=Sum("amount"))["s"]
-        or 0
+def credit_balances(programme_ids: Iterable[int]) -> dict[int, int]:
+    """Each programme's unused credit, in two grouped queries however many programmes."""
+    ids = set(programme_ids)
+    given = dict(
+        Payment.objects.filter(programme_id__in=ids)
+        .order_by()
+        .values("programme_id")
+        .annotate(s=Sum("to_credit"))
+        .values_list("programme_id", "s")
     )
-    return given - used
+    used = dict(
+        Allocation.objects.filter(bill__programme_id__in=ids, source=AllocationSource.CREDIT)
+        .order_by()
+        .values("bill__programme_id")
+        .annotate(s=Sum("amount"))
+        .values_list("bill__programme_id", "s")
+    )
+    return {pk: (given.get(pk) or 0) - (used.get(pk) or 0) for pk in ids}
+
+
+def credit_balance(programme: Programme) -> int:
+    return credit_balances([programme.pk])[programme.pk]
 
 
 def status_of(bill: Bill) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from jaring.contributions import payment_services
 from jaring.contributions.models import Bill, BillRate, Payment
 from jaring.rules.tables import month_text
@@ -54,7 +56,18 @@ def bill_detail(bill: Bill) -> dict[str, object]:
     }
 
 
+def payment_dicts(payments: Iterable[Payment]) -> list[dict[str, object]]:
+    """Payments with their programme's credit balance, read for all programmes at once."""
+    payments = list(payments)
+    balances = payment_services.credit_balances(p.programme_id for p in payments)
+    return [_payment_dict(p, balances[p.programme_id]) for p in payments]
+
+
 def payment_dict(p: Payment) -> dict[str, object]:
+    return payment_dicts([p])[0]
+
+
+def _payment_dict(p: Payment, credit_balance: int) -> dict[str, object]:
     return {
         "id": p.pk,
         "programme_id": p.programme_id,
@@ -67,5 +80,5 @@ def payment_dict(p: Payment) -> dict[str, object]:
             {"bill_id": a.bill_id, "month": month_text(a.bill.month), "amount": a.amount}
             for a in p.allocations.all()
         ],
-        "credit_balance": payment_services.credit_balance(p.programme),
+        "credit_balance": credit_balance,
     }

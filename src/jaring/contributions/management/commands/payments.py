@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.contributions import payment_services, selectors
-from jaring.contributions.serialise import payment_dict
+from jaring.contributions.serialise import payment_dict, payment_dicts
 from jaring.core.errors import DomainError
 from jaring.core.management.commands.calc import date_arg, rupiah_arg
 from jaring.enrolment.management.commands._exchange_cli import acting_user, dump, refuse
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         payments = selectors.payments_for(actor)
         if opts["programme"]:
             payments = payments.filter(programme_id=opts["programme"])
-        self._print([payment_dict(p) for p in payments], opts)
+        self._print(payment_dicts(payments), opts)
 
     def _print(self, rows, opts):
         if opts["json"]:
