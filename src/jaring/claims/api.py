@@ -4,13 +4,13 @@ the workflow, download documents; the money report as JSON, xlsx or PDF. Amounts
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import Strict, errors
+from jaring.api.schemas import Strict, errors, file_response
 from jaring.claims import entitlements, report_documents, selectors, services
 from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
 from jaring.claims.models import ClaimKind, ClaimStatus, SchoolLevel
@@ -111,6 +111,123 @@ class ReportQuery(Schema):
     format: Literal["json", "xlsx", "pdf"] = "json"
 
 
+class ClaimOut(Schema):
+    id: int
+    status: str
+    kind: str
+    event_date: dt.date
+    claimed_on: dt.date
+    membership_id: int
+    kpj: str
+    programme_id: int
+    programme: str
+    worker_id: int
+    worker: str = Field(description="the member's full name")
+    nik: str = Field(description="masked (6172********0001) for viewers")
+    village: str
+    total: int = Field(description="every entitlement, rupiah")
+    rule_version: str
+    paid_on: dt.date | None
+    payment_reference: str
+    rejection_reason: str
+    correctable: bool
+
+
+class ClaimPage(Schema):
+    count: int = Field(description="all matching claims, not only this page")
+    limit: int
+    offset: int
+    items: list[ClaimOut]
+
+
+class EntitlementOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    amount: int
+    formula: str
+    regulation: str
+    basis: str
+    payee: str
+    schedule: list[dict[str, Any]] = Field(
+        None, description="instalments, only for benefits paid over time"
+    )
+
+
+class ChildOut(Schema):
+    name: str
+    birth_date: dt.date
+    level: str
+    grade: int
+    married: bool
+    working: bool
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class ClaimDetailOut(ClaimOut):
+    description: str
+    claimant_name: str
+    claimant_relation: str
+    wage: int
+    months_contributed: int
+    prior_months: int
+    medical_care: bool
+    medical_cost: int | None
+    months_incapacity: int | None
+    disability: str
+    disability_percent: str
+    body_part: str
+    function_lost_percent: str
+    home_care_cost: int | None
+    transport: list[dict[str, Any]]
+    items: list[EntitlementOut]
+    refused: list[dict[str, Any]] = Field(description="benefits refused, with the reason")
+    sources: list[dict[str, Any]] = Field(description="the rule versions used")
+    children: list[ChildOut]
+    documents: list[DocumentOut]
+
+
+class MoneyRowOut(Schema):
+    programme_id: int | None
+    programme: str
+    participation_code: str
+    regency_code: str
+    city: str
+    segment: str
+    segment_name: str
+    members: int
+    member_months: int
+    billed: int
+    paid: int
+    arrears: int
+    members_in_arrears: int
+    claims: dict[str, dict[str, int]] = Field(description="count and amount per claim kind")
+    claims_count: int
+    claims_amount: int
+    claims_paid: int
+    benefits_paid: int
+    ratio: str | None = Field(description="benefits paid ÷ contributions paid, two decimals")
+
+
+class MoneyReportOut(Schema):
+    year: int
+    as_of: dt.date
+    programme_id: int | None
+    programme: str | None
+    region: str | None
+    region_name: str | None
+    rows: list[MoneyRowOut]
+    total: MoneyRowOut
+
+
 def claim_input(body: ClaimIn) -> ClaimInput:
     return entitlements.claim_input(
         body,
@@ -134,7 +251,7 @@ def _membership(user, body: ClaimIn):
     return selectors.find_membership(user, body.member, body.event_date)
 
 
-@router.get("/", response={200: dict, **errors(401, 403)}, summary="Claims in your region")
+@router.get("/", response={200: ClaimPage, **errors(401, 403)}, summary="Claims in your region")
 def list_claims(request: HttpRequest, query: Query[ClaimQuery]):
     qs = selectors.search_claims(
         request.auth,
@@ -153,7 +270,8 @@ def list_claims(request: HttpRequest, query: Query[ClaimQuery]):
 
 @router.post(
     "/",
-    response={201: dict, **errors(401, 403, 404, 409, 422)},
+    response={201: ClaimDetailOut, **errors(401, 403, 404, 409, 422)},
+    exclude_unset=True,
     summary="Register a claim: cover and lapse checked, every entitlement computed",
 )
 def create_claim(request: HttpRequest, body: ClaimIn):
@@ -170,7 +288,8 @@ def create_claim(request: HttpRequest, body: ClaimIn):
 
 @router.get(
     "/reports/money",
-    response={200: dict, **errors(401, 403, 404)},
+    response={200: MoneyReportOut, **errors(401, 403, 404)},
+    openapi_extra=file_response(report_documents.XLSX, report_documents.PDF),
     summary="Money report: members, contributions, claims, benefit-to-contribution ratio",
 )
 def report(request: HttpRequest, query: Query[ReportQuery]):
@@ -195,6 +314,7 @@ def report(request: HttpRequest, query: Query[ReportQuery]):
 @router.get(
     "/documents/{document_id}",
     response={200: None, **errors(401, 403, 404)},
+    openapi_extra=file_response("application/pdf", "image/jpeg", "image/png"),
     summary="Download a claim document",
 )
 def document(request: HttpRequest, document_id: int):
@@ -212,7 +332,12 @@ def document_response(doc) -> FileResponse:
     return response
 
 
-@router.get("/{claim_id}", response={200: dict, **errors(401, 403, 404)}, summary="A claim")
+@router.get(
+    "/{claim_id}",
+    response={200: ClaimDetailOut, **errors(401, 403, 404)},
+    exclude_unset=True,
+    summary="A claim",
+)
 def get_claim(request: HttpRequest, claim_id: int):
     return selectors.claim_dict(
         request.auth, selectors.get_claim(request.auth, claim_id), detail=True
@@ -221,7 +346,8 @@ def get_claim(request: HttpRequest, claim_id: int):
 
 @router.patch(
     "/{claim_id}",
-    response={200: dict, **errors(401, 403, 404, 409, 422)},
+    response={200: ClaimDetailOut, **errors(401, 403, 404, 409, 422)},
+    exclude_unset=True,
     summary="Correct a claim before approval (event date, description, heirs, children, "
     "JKK facts, documents to remove); entitlements computed again, audited",
 )
@@ -242,7 +368,8 @@ def correct(request: HttpRequest, claim_id: int, body: CorrectionIn):
 
 @router.post(
     "/{claim_id}/transition",
-    response={200: dict, **errors(401, 403, 404, 409, 422)},
+    response={200: ClaimDetailOut, **errors(401, 403, 404, 409, 422)},
+    exclude_unset=True,
     summary="Verify, approve, pay (paid_on, reference) or reject (reason) a claim",
 )
 def transition(request: HttpRequest, claim_id: int, body: TransitionIn):
@@ -261,7 +388,8 @@ def transition(request: HttpRequest, claim_id: int, body: TransitionIn):
 
 @router.post(
     "/{claim_id}/documents",
-    response={201: dict, **errors(401, 403, 404, 409, 422)},
+    response={201: ClaimDetailOut, **errors(401, 403, 404, 409, 422)},
+    exclude_unset=True,
     summary="Add documents (PDF, JPEG or PNG, checked by content and size)",
 )
 def add_documents(request: HttpRequest, claim_id: int, documents: File[list[UploadedFile]]):
