@@ -3,14 +3,16 @@ writes of working population, targets and the BPJS branch's segment counts (one 
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import Strict, errors
+from jaring.api.schemas import ProblemOut, Strict, errors
 from jaring.coverage import dashboard, projection, selectors, services
 
 router = Router(tags=["coverage"])
@@ -23,6 +25,106 @@ class CoverageQuery(Schema):
     by: str = Field("", description="projection: reach the target by YYYY-MM")
 
 
+class CoverageOut(Schema):
+    region: str
+    region_name: str
+    month: str = Field(description="YYYY-MM")
+    counted_on: dt.date
+    participants: int
+    jaring_members: int
+    segments: dict[str, int] = Field(description="participants per segment, Jaring's included")
+    segments_reported_month: str | None
+    working_population: int | None
+    population_source: str | None
+    population_year: int | None
+    coverage_pct: str | None
+    kpi_pct: str | None
+    kpi_members_under_6_months_prorated: str | None
+    target_pct: str | None
+    target_people: int | None
+    gap_pct: str | None
+    gap_people: int | None
+    warnings: list[ProblemOut]
+
+
+class ProjectionOut(Schema):
+    pace_pp_per_month: str | None = Field(description="percentage points a month")
+    target_reached_month: str | None
+    target_already_reached: bool
+    by_month: str
+    people_needed: int | None
+    months_left: int
+    enrolments_per_month: int | None
+    months_of_cover: int
+    budget_needed: int | None
+    budget_basis: str
+    note_id: str
+    note_en: str
+
+
+class CoverageProjectionOut(CoverageOut):
+    projection: ProjectionOut
+
+
+class SegmentOut(Schema):
+    code: str
+    name: str
+    participants: int
+    coverage_pct: str | None
+
+
+class ExpiringOut(Schema):
+    within_days: int
+    within_30_days: int
+    total: int
+    by_month: list[dict[str, str | int]] = Field(description="month (YYYY-MM) and members")
+
+
+class DashboardOut(Schema):
+    """One snapshot (kept as JSON) that the page, the charts and the mayor's PDF read."""
+
+    coverage: CoverageOut
+    segments: list[SegmentOut]
+    history: list[dict[str, Any]] = Field(description="month by month")
+    yearly: list[dict[str, Any]] = Field(description="the last month of each year")
+    projection: ProjectionOut
+    categories: list[dict[str, Any]]
+    ecosystems: list[dict[str, Any]]
+    sex: dict[str, int]
+    disability: dict[str, int]
+    districts: list[dict[str, Any]] = Field(description="the regions one level down")
+    money: dict[str, Any] | None = Field(description="null for roles that see no money reports")
+    programmes: list[dict[str, Any]]
+    expiring: ExpiringOut
+    duplicates_pending: int
+    computed_at: str
+
+
+class PopulationOut(Schema):
+    region: str
+    year: int
+    people: int
+    source: str
+
+
+class TargetOut(Schema):
+    region: str
+    year: int
+    target_pct: str
+
+
+class SegmentCountOut(Schema):
+    region: str
+    month: str = Field(description="YYYY-MM")
+    segment: str
+    participants: int
+
+
+class FileImportOut(Schema):
+    rows: int
+    regions: list[str]
+
+
 def _where(user, query: CoverageQuery):
     region = selectors.get_region(user, query.region)
     return region, selectors.parse_month_arg(query.month or None, year=query.year)
@@ -30,7 +132,7 @@ def _where(user, query: CoverageQuery):
 
 @router.get(
     "/",
-    response={200: dict, **errors(401, 404, 422)},
+    response={200: CoverageProjectionOut, **errors(401, 404, 422)},
     summary="UCJ coverage of a region: participants ÷ working population, target, gap",
 )
 def get_coverage(request: HttpRequest, query: Query[CoverageQuery]):
@@ -42,7 +144,7 @@ def get_coverage(request: HttpRequest, query: Query[CoverageQuery]):
 
 @router.get(
     "/dashboard",
-    response={200: dict, **errors(401, 404, 422)},
+    response={200: DashboardOut, **errors(401, 404, 422)},
     summary="Everything the region's dashboard shows (the charts draw exactly this)",
 )
 def get_dashboard(request: HttpRequest, query: Query[CoverageQuery], refresh: bool = False):
@@ -75,7 +177,7 @@ class CountIn(Strict):
 
 @router.put(
     "/populations",
-    response={200: dict, **errors(401, 403, 422)},
+    response={200: PopulationOut, **errors(401, 403, 422)},
     summary="Set a region's working population for a year",
 )
 def put_population(request: HttpRequest, body: PopulationIn):
@@ -87,7 +189,7 @@ def put_population(request: HttpRequest, body: PopulationIn):
 
 @router.put(
     "/targets",
-    response={200: dict, **errors(401, 403, 422)},
+    response={200: TargetOut, **errors(401, 403, 422)},
     summary="Set a region's coverage target for a year (a target below today's is flagged)",
 )
 def put_target(request: HttpRequest, body: TargetIn):
@@ -99,7 +201,7 @@ def put_target(request: HttpRequest, body: TargetIn):
 
 @router.put(
     "/counts",
-    response={200: dict, **errors(401, 403, 422)},
+    response={200: SegmentCountOut, **errors(401, 403, 422)},
     summary="Set one month's participants of another segment (BPJS branch report)",
 )
 def put_count(request: HttpRequest, body: CountIn):
@@ -125,7 +227,7 @@ def _with_file(upload: UploadedFile, run):
 
 @router.post(
     "/populations/import",
-    response={200: dict, **errors(401, 403, 422)},
+    response={200: FileImportOut, **errors(401, 403, 422)},
     summary="Import working populations (csv/xlsx: region, year, people, source[, note])",
 )
 def import_populations(request: HttpRequest, file: File[UploadedFile]):
@@ -134,7 +236,7 @@ def import_populations(request: HttpRequest, file: File[UploadedFile]):
 
 @router.post(
     "/counts/import",
-    response={200: dict, **errors(401, 403, 422)},
+    response={200: FileImportOut, **errors(401, 403, 422)},
     summary="Import segment counts (csv/xlsx: region, month, segment, participants)",
 )
 def import_counts(request: HttpRequest, file: File[UploadedFile]):
