@@ -12,6 +12,7 @@ import pytest
 from jaring.accounts.models import Role
 from jaring.demo.inject_errors import as_cells
 from jaring.demo.synthetic import generate_people, people_frame
+from tests.api.conftest import api, bearer  # noqa: F401  (the API fixtures, shared)
 from tests.factories import make_user
 
 TODAY = dt.date(2026, 11, 22)

@@ -81,12 +81,12 @@ class DistinctIn(Strict):
     note: str = ""
 
 
-class RunIn(Strict):
+class DedupeRunIn(Strict):
     threshold: float | None = None
     retrain: bool = False
 
 
-class RunOut(Schema):
+class DedupeRunOut(Schema):
     id: int
     status: str
     threshold: float
@@ -114,8 +114,8 @@ def pair_out(user, pair: ProbableDuplicate) -> PairOut:
     )
 
 
-def run_out(run: DedupeRun) -> RunOut:
-    return RunOut(
+def run_out(run: DedupeRun) -> DedupeRunOut:
+    return DedupeRunOut(
         id=run.pk,
         status=run.status,
         threshold=run.threshold,
@@ -151,23 +151,25 @@ def queue(request: HttpRequest, query: Query[QueueQuery]):
     )
 
 
-@router.get("/runs/latest", response={200: RunOut | None, **errors(401)}, summary="Last run")
+@router.get("/runs/latest", response={200: DedupeRunOut | None, **errors(401)}, summary="Last run")
 def latest_run(request: HttpRequest):
     run = selectors.latest_run()
     return run_out(run) if run else None
 
 
-@router.get("/runs/{run_id}", response={200: RunOut, **errors(401, 404)}, summary="Run status")
+@router.get(
+    "/runs/{run_id}", response={200: DedupeRunOut, **errors(401, 404)}, summary="Run status"
+)
 def run_status(request: HttpRequest, run_id: int):
     return run_out(selectors.get_run(run_id))
 
 
 @router.post(
     "/runs",
-    response={202: RunOut, **errors(401, 403, 422)},
+    response={202: DedupeRunOut, **errors(401, 403, 422)},
     summary="Start detection over the whole registry (in the background)",
 )
-def start_run(request: HttpRequest, body: RunIn):
+def start_run(request: HttpRequest, body: DedupeRunIn):
     run = services.start_run(actor=request.auth, threshold=body.threshold, retrain=body.retrain)
     return Status(202, run_out(run))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
@@ -28,6 +28,18 @@ def pairs_for(user: User) -> QuerySet[ProbableDuplicate]:
     return ProbableDuplicate.objects.filter(scope_q(user))
 
 
+def _with_row_villages(qs: QuerySet[ProbableDuplicate]) -> QuerySet[ProbableDuplicate]:
+    # An import row holds a village code, not a key: its name is read with the pair, not per row.
+    def name(row: str) -> Subquery:
+        return Subquery(
+            Region.objects.filter(code=OuterRef(f"{row}__village_code")).values("name")[:1]
+        )
+
+    return qs.annotate(
+        row_village_name=name("import_row"), other_row_village_name=name("other_import_row")
+    )
+
+
 def queue(user: User, f: PairFilter) -> QuerySet[ProbableDuplicate]:
     qs = pairs_for(user)
     if f.status:
@@ -42,15 +54,21 @@ def queue(user: User, f: PairFilter) -> QuerySet[ProbableDuplicate]:
         qs = qs.filter(district_code=f.district)
     if f.batch is not None:
         qs = qs.filter(batch_id=f.batch)
-    return qs.select_related(
-        "worker__village", "other_worker__village", "import_row", "other_import_row", "decided_by"
+    return _with_row_villages(
+        qs.select_related(
+            "worker__village",
+            "other_worker__village",
+            "import_row",
+            "other_import_row",
+            "decided_by",
+        )
     ).order_by("-match_probability", "id")
 
 
 def get_pair(user: User, pk: int) -> ProbableDuplicate:
     """The pair, if the user may see it; NotFound otherwise (as if it did not exist)."""
     pair = (
-        pairs_for(user)
+        _with_row_villages(pairs_for(user))
         .select_related(
             "worker__village", "other_worker__village", "import_row", "other_import_row", "kept"
         )
@@ -63,7 +81,8 @@ def get_pair(user: User, pk: int) -> ProbableDuplicate:
 
 
 def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
-    """The two records side by side, NIKs shown as the user may see them."""
+    """The two records of a pair from `queue` or `get_pair`, side by side, NIKs shown as the
+    user may see them."""
     out = []
     for kind, rec in (("worker", pair.worker), ("worker", pair.other_worker)):
         if rec is not None:
@@ -82,7 +101,10 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                     "merged_into": rec.merged_into_id,
                 }
             )
-    for row in (pair.import_row, pair.other_import_row):
+    for row, village_name in (
+        (pair.import_row, pair.row_village_name),
+        (pair.other_import_row, pair.other_row_village_name),
+    ):
         if row is None:
             continue
         out.append(
@@ -96,17 +118,13 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                 "birth_date": row.birth_date,
                 "sex": row.sex,
                 "village_code": row.village_code,
-                "village_name": _village_name(row.village_code),
+                "village_name": village_name or "",
                 "phone": row.phone if sees_full_nik(user) else "",
                 "address": row.address,
                 "merged_into": None,
             }
         )
     return out
-
-
-def _village_name(code: str) -> str:
-    return Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
 
 
 def latest_model() -> DedupeModel | None:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import errors
+from jaring.api.schemas import errors, file_response
 from jaring.imports import exports, selectors, services
 from jaring.imports.models import ImportBatch, ImportRow
 from jaring.imports.staging import decode_json
@@ -16,7 +16,7 @@ from jaring.imports.staging import decode_json
 router = Router(tags=["imports"])
 
 
-class BatchOut(Schema):
+class ImportBatchOut(Schema):
     id: int
     file: str
     sha256: str
@@ -36,7 +36,7 @@ class BatchOut(Schema):
     committed_at: dt.datetime | None
 
 
-class RowOut(Schema):
+class ImportRowOut(Schema):
     row: int
     outcome: str
     nik: str
@@ -50,11 +50,11 @@ class RowOut(Schema):
     reasons: list[dict]
 
 
-class RowPage(Schema):
+class ImportRowPage(Schema):
     count: int
     page: int
     pages: int
-    results: list[RowOut]
+    results: list[ImportRowOut]
 
 
 class MappingIn(Schema):
@@ -68,8 +68,8 @@ class RowQuery(Schema):
     page_size: int = 100
 
 
-def batch_out(batch: ImportBatch) -> BatchOut:
-    return BatchOut(
+def batch_out(batch: ImportBatch) -> ImportBatchOut:
+    return ImportBatchOut(
         id=batch.pk,
         file=batch.original_name,
         sha256=batch.sha256,
@@ -90,8 +90,8 @@ def batch_out(batch: ImportBatch) -> BatchOut:
     )
 
 
-def row_out(row: ImportRow) -> RowOut:
-    return RowOut(
+def row_out(row: ImportRow) -> ImportRowOut:
+    return ImportRowOut(
         row=row.row_number,
         outcome=row.outcome,
         nik=row.nik,
@@ -106,7 +106,13 @@ def row_out(row: ImportRow) -> RowOut:
     )
 
 
-@router.get("/template.{kind}", auth=None, summary="Empty import template (xlsx or csv)")
+@router.get(
+    "/template.{kind}",
+    auth=None,
+    response={200: None},
+    openapi_extra=file_response(exports.XLSX, "text/csv"),
+    summary="Empty import template (xlsx or csv)",
+)
 def template(request: HttpRequest, kind: str):
     if kind == "csv":
         response = HttpResponse(exports.template_csv(), content_type="text/csv; charset=utf-8")
@@ -117,13 +123,17 @@ def template(request: HttpRequest, kind: str):
     return response
 
 
-@router.get("/", response=list[BatchOut], summary="Imports you may see, newest first")
+@router.get(
+    "/",
+    response={200: list[ImportBatchOut], **errors(401)},
+    summary="Imports you may see, newest first",
+)
 def list_batches(request: HttpRequest):
     return [batch_out(b) for b in selectors.batches_for(request.auth).select_related("created_by")]
 
 
 @router.post(
-    "/", response={201: BatchOut, **errors(401, 403, 422)}, summary="Upload a list to check"
+    "/", response={201: ImportBatchOut, **errors(401, 403, 422)}, summary="Upload a list to check"
 )
 def upload(request: HttpRequest, file: File[UploadedFile], region: Form[str | None] = None):
     batch = services.create_batch(
@@ -133,12 +143,14 @@ def upload(request: HttpRequest, file: File[UploadedFile], region: Form[str | No
     return Status(201, batch_out(selectors.get_batch(request.auth, batch.pk)))
 
 
-@router.get("/{batch_id}", response={200: BatchOut, **errors(401, 404)}, summary="Progress")
+@router.get("/{batch_id}", response={200: ImportBatchOut, **errors(401, 404)}, summary="Progress")
 def status(request: HttpRequest, batch_id: int):
     return batch_out(selectors.get_batch(request.auth, batch_id))
 
 
-@router.get("/{batch_id}/rows", response={200: RowPage, **errors(401, 404)}, summary="Preview rows")
+@router.get(
+    "/{batch_id}/rows", response={200: ImportRowPage, **errors(401, 404)}, summary="Preview rows"
+)
 def rows(request: HttpRequest, batch_id: int, query: Query[RowQuery]):
     batch = selectors.get_batch(request.auth, batch_id)
     found = selectors.batch_rows(batch, outcome=query.outcome)
@@ -146,14 +158,14 @@ def rows(request: HttpRequest, batch_id: int, query: Query[RowQuery]):
     count = found.count()
     page = max(1, query.page)
     chosen = found[(page - 1) * size : page * size]
-    return RowPage(
+    return ImportRowPage(
         count=count, page=page, pages=-(-count // size), results=[row_out(r) for r in chosen]
     )
 
 
 @router.post(
     "/{batch_id}/mapping",
-    response={202: BatchOut, **errors(401, 403, 404, 409, 422)},
+    response={202: ImportBatchOut, **errors(401, 403, 404, 409, 422)},
     summary="Correct the column mapping and check again",
 )
 def remap(request: HttpRequest, batch_id: int, body: MappingIn):
@@ -167,7 +179,7 @@ def remap(request: HttpRequest, batch_id: int, body: MappingIn):
 
 @router.post(
     "/{batch_id}/commit",
-    response={200: BatchOut, **errors(401, 403, 404, 409)},
+    response={200: ImportBatchOut, **errors(401, 403, 404, 409)},
     summary="Save the approved rows to the registry (all or nothing)",
 )
 def commit(request: HttpRequest, batch_id: int):
@@ -178,6 +190,7 @@ def commit(request: HttpRequest, batch_id: int):
 @router.get(
     "/{batch_id}/rejected.xlsx",
     response={200: None, **errors(401, 404)},
+    openapi_extra=file_response(exports.XLSX),
     summary="Rows not imported, with the reasons (xlsx)",
 )
 def rejected(request: HttpRequest, batch_id: int):
