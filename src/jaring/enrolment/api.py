@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -80,6 +80,19 @@ def membership_out(user, m: Membership) -> dict[str, object]:
     }
 
 
+class MembershipEventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str | None
+    reason: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class MembershipDetailOut(MembershipOut):
+    history: list[MembershipEventOut]
+
+
 class MembershipPage(Schema):
     count: int
     items: list[MembershipOut]
@@ -104,7 +117,7 @@ def list_memberships(
     }
 
 
-@router.get("/memberships/{membership_id}", response={200: dict, **errors(401, 404)})
+@router.get("/memberships/{membership_id}", response={200: MembershipDetailOut, **errors(401, 404)})
 def get_membership(request: HttpRequest, membership_id: int):
     m = selectors.get_membership(request.auth, membership_id)
     return {

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import errors
+from jaring.api.schemas import errors, file_response
 from jaring.enrolment.cards import services as cards
 from jaring.enrolment.exchange import selectors as exchange_selectors
 from jaring.enrolment.exchange import services as exchange_services
@@ -136,6 +136,7 @@ def create_batch(request: HttpRequest, programme_id: int, query: Query[ExportQue
 @router.get(
     "/batches/{batch_id}/file",
     response={200: None, **errors(401, 403, 404, 422)},
+    openapi_extra=file_response(_CONTENT_TYPES["xlsx"], _CONTENT_TYPES["csv"]),
     url_name="bpjs-batch-file",
     summary="Download a batch file",
 )
@@ -169,6 +170,7 @@ def import_response(request: HttpRequest, programme_id: int, file: File[Uploaded
 @router.get(
     "/programmes/{programme_id}/cards.pdf",
     response={200: None, **errors(401, 403, 404, 422)},
+    openapi_extra=file_response(_CONTENT_TYPES["pdf"]),
     summary="Card sheets (PDF)",
 )
 def card_sheets(request: HttpRequest, programme_id: int, query: Query[CardQuery]):
@@ -188,6 +190,7 @@ def card_sheets(request: HttpRequest, programme_id: int, query: Query[CardQuery]
 @router.get(
     "/memberships/{membership_id}/card.pdf",
     response={200: None, **errors(401, 403, 404, 409, 422)},
+    openapi_extra=file_response(_CONTENT_TYPES["pdf"]),
     summary="One membership card (PDF)",
 )
 def membership_card(request: HttpRequest, membership_id: int, language: Literal["id", "en"] = "id"):

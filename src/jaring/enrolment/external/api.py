@@ -32,6 +32,15 @@ class ExternalCoverOut(Schema):
     imported_at: dt.datetime
 
 
+class CoverImportOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    registered: int = Field(description="rows whose NIK belongs to a registered worker")
+    region: str
+    source: str
+
+
 def cover_out(user, c: ExternalCover) -> dict[str, object]:
     return {
         "id": c.pk,
@@ -66,7 +75,7 @@ def list_external_cover(request: HttpRequest, query: Query[ListQuery]):
 
 @router.post(
     "/import",
-    response={200: dict, **errors(401, 403, 422)},
+    response={200: CoverImportOut, **errors(401, 403, 422)},
     summary="Import cover outside Jaring (csv/xlsx: nik, segment, benefits, start, end[, kpj])",
 )
 def import_external_cover(request: HttpRequest, file: File[UploadedFile], region: Form[str] = ""):
