@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jaring.accounts.models import Role
+from tests.api.conftest import api, bearer  # noqa: F401  (the API fixtures, shared)
 from tests.enrolment.exchange_setup import verified_members
 from tests.factories import PASIRAN, ROBAN, make_user, make_worker
 from tests.programs.factories import make_programme
