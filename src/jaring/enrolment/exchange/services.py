@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from jaring.accounts import audit
@@ -31,8 +31,10 @@ from jaring.core.errors import (
 from jaring.enrolment import bulk
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.errors import EnrolmentError
+from jaring.enrolment.exchange import bulk as exchange_bulk
 from jaring.enrolment.exchange import response as response_format
 from jaring.enrolment.exchange import submission
+from jaring.enrolment.exchange.bulk import Answer
 from jaring.enrolment.exchange.models import (
     BatchLine,
     LineOutcome,
@@ -144,25 +146,6 @@ def _submission_row(reference: str, m: dict, programme: Programme) -> Submission
     )
 
 
-def _insert_lines(batch: SubmissionBatch, members: list[dict], rows: list[SubmissionRow]) -> None:
-    column = BatchLine._meta.get_field
-    lines, params = bulk.rows_table(
-        [column("membership"), column("nik"), column("row")],
-        [
-            (m["pk"], row.nik, json.dumps(row.as_json()))
-            for m, row in zip(members, rows, strict=True)
-        ],
-    )
-    stored_row = connection.ops.quote_name("row")
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {BatchLine._meta.db_table} (batch_id, membership_id, nik, {stored_row}, "
-            f"outcome, kpj, reason, start_date, response_id) "
-            f"SELECT %s, membership_id, nik, {stored_row}, %s, '', '', NULL, NULL FROM {lines}",
-            [batch.pk, LineOutcome.PENDING, *params],
-        )
-
-
 def _file_name(batch: SubmissionBatch, file_format: str) -> str:
     return f"{batch.reference}.{file_format}"
 
@@ -210,7 +193,13 @@ def export_batch(
             created_by=actor,
         )
         rows = [_submission_row(batch.reference, m, programme) for m in members]
-        _insert_lines(batch, members, rows)
+        exchange_bulk.insert_lines(
+            batch_id=batch.pk,
+            lines=(
+                (m["pk"], row.nik, json.dumps(row.as_json()))
+                for m, row in zip(members, rows, strict=True)
+            ),
+        )
         # The batch lines link each membership to its batch (every batch, if resubmitted), so
         # the membership needs no batch of its own: the audit reason names it.
         enrolment.mark_submitted(
@@ -374,13 +363,11 @@ def _same_answer(line: _Line, row: response_format.ResponseRow) -> bool:
 
 
 _Answers = list[tuple[int, _Line, response_format.ResponseRow]]
-# A line's answer as saved: id, outcome, kpj, reason, cover start.
-_Saved = tuple[int, str, str, str, dt.date | None]
 
 
 def _apply(
     *, actor: User, accepted: _Answers, rejected: _Answers
-) -> tuple[list[_Saved], dict[int, list[Problem]]]:
+) -> tuple[list[Answer], dict[int, list[Problem]]]:
     """Activates and rejects in two set-based calls; returns each line's answer to save and
     the problems of refused rows by position (then nothing is saved: the caller refuses the
     file)."""
@@ -486,7 +473,7 @@ def import_response(
             kind = Conflict if all(p.code in _CONFLICTS for p in in_order) else ValidationFailed
             raise kind(*in_order)
         report.accepted, report.rejected = len(accepted), len(rejected)
-        _save_answers(saved, imported)
+        exchange_bulk.save_answers(response_id=imported.pk, answers=saved)
         imported.report = report.as_dict()
         imported.save(update_fields=["report"])
         audit.record(
@@ -502,20 +489,6 @@ def import_response(
 
 
 _CONFLICTS = {EnrolmentError.KPJ_TAKEN, EnrolmentError.ANSWERED_BEFORE}
-
-
-def _save_answers(answers: list[_Saved], imported: ResponseImport) -> None:
-    ops, table, column = connection.ops, BatchLine._meta.db_table, BatchLine._meta.get_field
-    lines, params = bulk.rows_table(
-        [column(f) for f in ("id", "outcome", "kpj", "reason", "start_date")],
-        [(pk, o, kpj, r, ops.adapt_datefield_value(s)) for pk, o, kpj, r, s in answers],
-    )
-    with connection.cursor() as cur:
-        cur.execute(
-            f"UPDATE {table} SET outcome = v.outcome, kpj = v.kpj, reason = v.reason, "
-            f"start_date = v.start_date, response_id = %s FROM {lines} WHERE {table}.id = v.id",
-            [imported.pk, *params],
-        )
 
 
 def _kpj_taken(kpj: str) -> Problem:
