@@ -38,8 +38,8 @@ from jaring.contributions.payment_services import apply_credit, status_of
 from jaring.contributions.rate_tables import current_tables
 from jaring.core.errors import CoreError, DomainError, NotFound, Problem, ValidationFailed
 from jaring.coverage import facts as coverage_facts
-from jaring.enrolment import bulk as membership_bulk
-from jaring.enrolment.models import EndReason, Membership, MembershipStatus
+from jaring.enrolment import services as enrolment
+from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.budget import RULES_FUNDER, rule_problem
 from jaring.programs.defaults import sector_of
 from jaring.programs.models import Programme, ProgrammeStatus
@@ -444,6 +444,13 @@ def recompute_cumulative(bill_id: int) -> None:
 _CHUNK = 5000
 
 
+def _lapse_note(first: int, limit: int, as_of: dt.date) -> str:
+    return (
+        f"more than {limit} consecutive months unpaid from {month_text(month_of(first))} "
+        f"(as of {as_of.isoformat()})"
+    )
+
+
 @transaction.atomic
 def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) -> LapseResult:
     """Ends every active membership with more than the allowed consecutive unpaid months.
@@ -472,36 +479,19 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
         for mid, start in starts:
             begins = rules_contributions.contribution_month_start(start, lapsed[mid])
             by_end[(lapsed[mid], begins - dt.timedelta(days=1))].append(mid)
-    now = timezone.now()
+    groups = sorted(by_end.items())
+    enrolment.lapse(
+        actor=actor,
+        lapses=[
+            enrolment.Lapse(
+                membership_ids=mids, end_date=ends_on, note=_lapse_note(first, limit, as_of)
+            )
+            for (first, ends_on), mids in groups
+        ],
+    )
     bills: set[int] = set()
-    for (first, ends_on), mids in sorted(by_end.items()):
-        first_month = month_of(first)
-        note = (
-            f"more than {limit} consecutive months unpaid from {month_text(first_month)} "
-            f"(as of {as_of.isoformat()})"
-        )
+    for (first, _ends_on), mids in groups:
         for i in range(0, len(mids), _CHUNK):
-            chunk = Membership.objects.filter(pk__in=mids[i : i + _CHUNK])
-            membership_bulk.audit_memberships(
-                actor=actor,
-                memberships=chunk,
-                action=f"membership.{MembershipStatus.ENDED}",
-                after={
-                    "status": MembershipStatus.ENDED,
-                    "end_reason": EndReason.LAPSED,
-                    "end_date": ends_on.isoformat(),
-                },
-                reason=note,
-                now=now,
-            )
-            chunk.filter(status=MembershipStatus.ACTIVE).update(
-                status=MembershipStatus.ENDED,
-                end_reason=EndReason.LAPSED,
-                end_note=note,
-                end_date=ends_on,
-                status_changed_at=now,
-                updated_at=now,
-            )
             lines = BillLine.objects.filter(
                 membership_id__in=mids[i : i + _CHUNK],
                 status=LineStatus.BILLED,
@@ -510,7 +500,7 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
             )
             bills.update(lines.values_list("bill_id", flat=True).distinct())
             result.lines_lapsed += lines.update(status=LineStatus.LAPSED)
-        key = month_text(first_month)
+        key = month_text(month_of(first))
         result.by_first_unpaid_month[key] = result.by_first_unpaid_month.get(key, 0) + len(mids)
         result.memberships += len(mids)
     for bill_id in sorted(bills):

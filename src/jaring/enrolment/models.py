@@ -19,7 +19,8 @@ class EndReason(models.TextChoices):
     MOVED = "moved", _("Moved away")
     DUPLICATE = "duplicate", _("Duplicate")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    # More than 3 consecutive months unpaid (contributions.services.apply_lapses).
+    # More than 3 consecutive months unpaid (contributions.services.apply_lapses decides,
+    # enrolment.services.lapse ends them).
     LAPSED = "lapsed", _("Contributions unpaid")
 
 

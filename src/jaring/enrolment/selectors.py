@@ -148,3 +148,8 @@ def region_filter(actor: User, region_code: str | None, prefix: str = "") -> Q:
             )
         )
     return Q(**{prefix + _REGION_FIELD[region_code.count(".") + 1]: region_code})
+
+
+def regencies_of(memberships: QuerySet[Membership]) -> set[str]:
+    """The regencies these memberships are counted in (what `memberships_changed` announces)."""
+    return set(memberships.order_by().values_list("regency_code", flat=True).distinct())

@@ -1,4 +1,4 @@
-"""Writes to memberships: enrol, verify, submit, activate, reject, end, expire, renew.
+"""Writes to memberships: enrol, verify, submit, activate, reject, end, expire, lapse, renew.
 
 Each function is one use case in one transaction: a bulk action on a filtered list either
 changes every membership it selected or none, and every membership changed gets its own audit
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, scope_code, scope_q
+from jaring.core import events
 from jaring.core.errors import (
     Conflict,
     CoreError,
@@ -35,6 +36,7 @@ from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, check_may, sources_of
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
+from jaring.enrolment.selectors import regencies_of
 from jaring.programs import agreement, budget, eligibility
 from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
 from jaring.programs.selectors import programmes_for
@@ -338,6 +340,59 @@ def expire_lapsed(
         reason=f"cover ended before {on.isoformat()}",
         now=timezone.now(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Lapse:
+    """Active memberships whose contributions went unpaid too long: cover ends on `end_date`."""
+
+    membership_ids: Sequence[int]
+    end_date: dt.date
+    note: str
+
+
+# Memberships per statement: the id list stays far below SQLite's parameter limit.
+_LAPSE_CHUNK = 5000
+
+
+@transaction.atomic
+def lapse(*, actor: User | None, lapses: Sequence[Lapse]) -> None:
+    """Ends each lapse's active memberships ("berakhir", reason lapsed) on its end date.
+
+    Set-based: one audit statement and one update per chunk of memberships, one audit event
+    per membership, one announcement for all. Contributions decides who lapses under the
+    arrears rule and has checked the actor (None: the scheduled monthly run).
+    """
+    now = timezone.now()
+    ended: list[int] = []
+    for group in lapses:
+        ids = list(group.membership_ids)
+        for i in range(0, len(ids), _LAPSE_CHUNK):
+            chunk = Membership.objects.filter(pk__in=ids[i : i + _LAPSE_CHUNK])
+            bulk.audit_memberships(
+                actor=actor,
+                memberships=chunk,
+                action=f"membership.{S.ENDED}",
+                after={
+                    "status": S.ENDED,
+                    "end_reason": EndReason.LAPSED,
+                    "end_date": group.end_date.isoformat(),
+                },
+                reason=group.note,
+                now=now,
+            )
+            chunk.filter(status=S.ACTIVE).update(
+                status=S.ENDED,
+                end_reason=EndReason.LAPSED,
+                end_note=group.note,
+                end_date=group.end_date,
+                status_changed_at=now,
+                updated_at=now,
+            )
+        ended += ids
+    if ended:
+        regencies = regencies_of(bulk.among(Membership.objects.all(), "pk", ended))
+        events.memberships_changed.send(sender="enrolment", regencies=regencies)
 
 
 # --- BPJS answers: activation and rejection -------------------------------------------------
