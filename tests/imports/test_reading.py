@@ -11,12 +11,17 @@ import polars as pl
 import pytest
 import xlwt
 
+from jaring.core import spreadsheets
 from jaring.core.errors import ValidationFailed
-from jaring.imports import reading
-from jaring.imports.columns import guess_mapping
+from jaring.imports.columns import guess_mapping, score
 
 from .compound_files import write_compound
 from .conftest import TODAY, people_cells, write_csv, write_xlsx
+
+
+def read(path, **kw):
+    """As an import reads a list: the header row found by the import's column names."""
+    return spreadsheets.read(path, score=score, **kw)
 
 
 def codes(exc: pytest.ExceptionInfo) -> list[str]:
@@ -32,7 +37,7 @@ def test_csv_encodings_and_separators(tmp_path, separator, encoding, bom):
     if encoding == "cp1252":
         cells = cells.with_columns(pl.lit("Séverine Zoë").alias("Nama Lengkap"))
     path = write_csv(cells, tmp_path / "list.csv", separator=separator, encoding=encoding, bom=bom)
-    sheet = reading.read(path)
+    sheet = read(path)
     assert sheet.file_format == "csv"
     assert sheet.headers == cells.columns  # no BOM glued to the first header
     assert sheet.frame.height == 20
@@ -43,7 +48,7 @@ def test_csv_encodings_and_separators(tmp_path, separator, encoding, bom):
 def test_xlsx_with_title_block_and_merged_header(tmp_path):
     cells = people_cells(5)
     path = write_xlsx(cells, tmp_path / "list.xlsx", title="DAFTAR PEKERJA RENTAN KOTA SINGKAWANG")
-    sheet = reading.read(path)
+    sheet = read(path)
     assert sheet.file_format == "xlsx"
     assert sheet.header_row == 2
     assert sheet.headers == cells.columns
@@ -57,7 +62,7 @@ def test_header_cell_merged_over_two_columns(tmp_path):
     ws.merge_cells("C1:D1")
     ws.append(["6172021708850001", "Budi", "Jl. Niaga", "No. 3", "Pasiran", "Nelayan"])
     book.save(tmp_path / "merged.xlsx")
-    sheet = reading.read(tmp_path / "merged.xlsx")
+    sheet = read(tmp_path / "merged.xlsx")
     assert sheet.headers == ["NIK", "Nama", "Alamat", "Kolom D", "Kelurahan", "Pekerjaan"]
     assert guess_mapping(sheet.headers)["address"] == "Alamat"
 
@@ -72,7 +77,7 @@ def test_xls(tmp_path):
         for c, value in enumerate(row):
             ws.write(r, c, value)
     book.save(str(tmp_path / "old.xls"))
-    sheet = reading.read(tmp_path / "old.xls")
+    sheet = read(tmp_path / "old.xls")
     assert sheet.file_format == "xls"
     assert sheet.frame["NIK"].to_list() == cells["NIK"].to_list()
 
@@ -97,14 +102,14 @@ def test_header_variants_are_recognised():
 def test_empty_file(tmp_path):
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(tmp_path / "empty.csv")
+        read(tmp_path / "empty.csv")
     assert codes(exc) == ["file_empty"]
 
 
 def test_headers_only(tmp_path):
     (tmp_path / "h.csv").write_text("NIK,Nama\n")
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(tmp_path / "h.csv")
+        read(tmp_path / "h.csv")
     assert codes(exc) == ["file_no_rows"]
 
 
@@ -115,7 +120,7 @@ def test_headers_only(tmp_path):
 def test_not_a_spreadsheet(tmp_path, content):
     (tmp_path / "photo.xlsx").write_bytes(content)
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(tmp_path / "photo.xlsx")
+        read(tmp_path / "photo.xlsx")
     assert codes(exc) == ["file_not_spreadsheet"]
 
 
@@ -123,7 +128,7 @@ def test_word_document_is_not_a_spreadsheet(tmp_path):
     with zipfile.ZipFile(tmp_path / "letter.xlsx", "w") as z:
         z.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(tmp_path / "letter.xlsx")
+        read(tmp_path / "letter.xlsx")
     assert codes(exc) == ["file_not_spreadsheet"]
 
 
@@ -144,7 +149,7 @@ def test_password_protected_xlsx(tmp_path, shift, package_bytes):
         shift=shift,
     )
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(path)
+        read(path)
     [problem] = exc.value.problems
     assert (problem.code, problem.field) == ("file_encrypted", None)  # the whole file
     assert "kata sandi" in problem.message_id
@@ -164,7 +169,7 @@ def test_large_xls_with_its_directory_at_the_end(tmp_path):
             ws.write(r, c, value)
     book.save(str(tmp_path / "large.xls"))
     assert (tmp_path / "large.xls").stat().st_size > 8 << 20
-    sheet = reading.read(tmp_path / "large.xls")
+    sheet = read(tmp_path / "large.xls")
     assert sheet.file_format == "xls"
     assert sheet.frame["NIK"].to_list() == cells["NIK"].to_list()
 
@@ -172,7 +177,7 @@ def test_large_xls_with_its_directory_at_the_end(tmp_path):
 def test_a_file_that_only_starts_like_an_xls_is_unreadable(tmp_path):
     (tmp_path / "broken.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8192))
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(tmp_path / "broken.xls")
+        read(tmp_path / "broken.xls")
     assert codes(exc) == ["file_unreadable"]
 
 
@@ -180,9 +185,9 @@ def test_a_200_mb_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     path = tmp_path / "huge.csv"
     with path.open("wb") as f:  # sparse: 200 MB on paper, nothing on disk
         f.truncate(200 * 1000 * 1000)
-    monkeypatch.setattr(reading, "sniff", lambda p: pytest.fail("the file was opened"))
+    monkeypatch.setattr(spreadsheets, "sniff", lambda p: pytest.fail("the file was opened"))
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(path)
+        read(path)
     assert codes(exc) == ["file_too_large"]
     assert "200 MB" in exc.value.problems[0].message_id
 
@@ -191,7 +196,7 @@ def test_size_limit_is_configurable(tmp_path, settings):
     settings.JARING_IMPORT_MAX_BYTES = 1000
     path = write_csv(people_cells(30), tmp_path / "list.csv")
     with pytest.raises(ValidationFailed) as exc:
-        reading.read(path)
+        read(path)
     assert codes(exc) == ["file_too_large"]
 
 
@@ -236,7 +241,7 @@ def _store_exactly(path, numbers):
 def test_number_cells_keep_every_digit_that_is_there(tmp_path):
     stored = [6172021708850001, 9171011708850001, 9171011708850003, "6172021708850013"]
     path = _store_exactly(_niks_as_numbers(tmp_path, stored), stored[1:3])
-    sheet = reading.read(path)
+    sheet = read(path)
     # Read as floats, the two numbers above 2**53 would be 9171011708850000 and …004.
     assert sheet.frame["NIK"].to_list() == [str(v) for v in stored]
 
@@ -245,7 +250,7 @@ def test_number_cells_that_may_have_lost_a_digit_read_as_excel_shows_them(tmp_pa
     # 6172021708850013 in Excel is saved as 6172021708850010: a last 0 cannot be trusted, nor
     # an even number above 2**53 (a float's rounding).
     stored = [6172021708850010, 9171011708850002, 6.17202170885e15]
-    sheet = reading.read(_niks_as_numbers(tmp_path, stored, cover_sheet=False))
+    sheet = read(_niks_as_numbers(tmp_path, stored, cover_sheet=False))
     assert sheet.frame["NIK"].to_list() == [
         "6.17202170885001E+15",
         "9.17101170885000E+15",
@@ -254,7 +259,7 @@ def test_number_cells_that_may_have_lost_a_digit_read_as_excel_shows_them(tmp_pa
 
 
 def test_text_cells_are_read_as_typed(tmp_path):
-    sheet = reading.read(_niks_as_numbers(tmp_path, ["6172021708850010", "9171011708850002"]))
+    sheet = read(_niks_as_numbers(tmp_path, ["6172021708850010", "9171011708850002"]))
     assert sheet.frame["NIK"].to_list() == ["6172021708850010", "9171011708850002"]
 
 

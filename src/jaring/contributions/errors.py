@@ -10,5 +10,4 @@ class ContributionError(ErrorCode):
     PAYMENT_EXCEEDS_OPEN = "payment_exceeds_open", 409
     BILL_UNKNOWN = "bill_unknown", 422
     BILL_ALREADY_PAID = "bill_already_paid", 409
-    FILE_TOO_LARGE = "file_too_large"
     TABLE_EMPTY = "table_empty", 422

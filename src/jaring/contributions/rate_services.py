@@ -21,7 +21,7 @@ from jaring.contributions.access import check_may
 from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import Bill, RateImport
 from jaring.contributions.rate_tables import DISCOUNTS, _cache, documents
-from jaring.core.errors import Problem, ValidationFailed
+from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.programs.budget import rule_problem
 from jaring.rules.errors import RuleCode, RuleError
 from jaring.rules.rates import TABLES, build_tables, parse_toml
@@ -48,7 +48,7 @@ def _plain(value: object) -> object:
 def parse_document(text: str, file_name: str) -> dict[str, object]:
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise _refused(
-            ContributionError.FILE_TOO_LARGE,
+            CoreError.FILE_TOO_LARGE,
             "Berkas tabel terlalu besar (paling besar 2 MB).",
             "The table file is too large (2 MB at most).",
         )

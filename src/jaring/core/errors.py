@@ -13,6 +13,7 @@ from dataclasses import field as dataclass_field
 from django.utils.translation import get_language
 
 from jaring.rules.errors import ErrorCode
+from jaring.rules.messages import Reason
 
 
 class CoreError(ErrorCode):
@@ -26,6 +27,14 @@ class CoreError(ErrorCode):
     DATE_FUTURE = "date_future", 422
     NEGATIVE = "negative", 422
     UNKNOWN_FIELD = "unknown_field", 422
+    # An uploaded spreadsheet as a whole (core.spreadsheets and the areas reading uploads).
+    FILE_EMPTY = "file_empty", 422
+    FILE_TOO_LARGE = "file_too_large", 422
+    FILE_NOT_SPREADSHEET = "file_not_spreadsheet", 422
+    FILE_ENCRYPTED = "file_encrypted", 422
+    FILE_UNREADABLE = "file_unreadable", 422
+    FILE_NO_ROWS = "file_no_rows", 422
+    COLUMNS_MISSING = "columns_missing", 422
     UNAUTHENTICATED = "unauthenticated", 401
     CSRF_FAILED = "csrf_failed", 403
 
@@ -57,6 +66,17 @@ class Problem:
     def __post_init__(self) -> None:
         if not isinstance(self.code, ErrorCode):
             raise TypeError(f"a problem's code is an ErrorCode member, not {self.code!r}")
+
+    @classmethod
+    def of(cls, reason: Reason, field: str | None = None, **params: object) -> Problem:
+        """The problem a reason's templates describe, filled with `params` (kept with it)."""
+        return cls(
+            reason.code,
+            reason.id.format(**params),
+            reason.en.format(**params),
+            field=field,
+            params=params,
+        )
 
     @property
     def message(self) -> str:

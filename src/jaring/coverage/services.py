@@ -18,6 +18,7 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
+from jaring.core import spreadsheets
 from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import (
@@ -28,7 +29,6 @@ from jaring.coverage.models import (
     SegmentCount,
     WorkingPopulation,
 )
-from jaring.imports import reading
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Level, Region
 from jaring.rules.tables import month_text, parse_month
@@ -339,13 +339,13 @@ COUNT_COLUMNS = ("region", "month", "segment", "participants")
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    sheet = reading.read(path, header_row=1)
+    sheet = spreadsheets.read(path, header_row=1)
     headers = {h.strip().lower(): h for h in sheet.headers}
     missing = [c for c in required if c not in headers]
     if missing:
         raise ValidationFailed(
             _p(
-                CoverageError.COLUMNS_MISSING,
+                CoreError.COLUMNS_MISSING,
                 f"Kolom wajib tidak ada: {', '.join(missing)} (yang wajib: {', '.join(required)}).",
                 f"Required columns missing: {', '.join(missing)} "
                 f"(required: {', '.join(required)}).",

@@ -26,8 +26,6 @@ class EnrolmentError(ErrorCode):
     STATUS_UNKNOWN = "status_unknown", 422
     KPJ_MISSING = "kpj_missing", 422
     REASON_MISSING = "reason_missing", 422
-    COLUMNS_MISSING = "columns_missing", 422
-    FILE_EMPTY = "file_empty", 422
     DATE_REQUIRED = "date_required", 422
     DATE_INVALID = "date_invalid", 422
     KPJ_TAKEN = "kpj_taken", 400, 409
@@ -35,9 +33,7 @@ class EnrolmentError(ErrorCode):
     RESPONSE_WRONG_PROGRAMME = "response_wrong_programme", 409
     FORMAT_UNKNOWN = "format_unknown", 422
     NOTHING_TO_SUBMIT = "nothing_to_submit", 422
-    FILE_UNREADABLE = "file_unreadable", 422
     REGION_REQUIRED = "region_required", 422
-    FILE_NO_ROWS = "file_no_rows", 422
     NIK_EXCEL_NUMBER = "nik_excel_number", 422
     SEGMENT_UNKNOWN = "segment_unknown", 422
     BENEFITS_UNKNOWN = "benefits_unknown", 422

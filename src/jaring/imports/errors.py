@@ -13,12 +13,6 @@ class ImportsError(ErrorCode):
     DUPLICATE_IN_FILE = "duplicate_in_file"
     NIK_OTHER_PERSON = "nik_other_person"
     NIK_REGISTERED_ELSEWHERE = "nik_registered_elsewhere"
-    FILE_EMPTY = "file_empty", 422
-    FILE_TOO_LARGE = "file_too_large", 422
-    FILE_NOT_SPREADSHEET = "file_not_spreadsheet", 422
-    FILE_NO_ROWS = "file_no_rows", 422
-    FILE_ENCRYPTED = "file_encrypted", 422
-    FILE_UNREADABLE = "file_unreadable", 422
     NIK_EXCEL_MANGLED = "nik_excel_mangled"
     DATE_UNREADABLE = "date_unreadable"
     SEX_UNREADABLE = "sex_unreadable"

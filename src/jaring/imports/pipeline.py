@@ -16,12 +16,12 @@ import polars as pl
 from django.db import connection
 
 from jaring.core.errors import ValidationFailed
+from jaring.core.spreadsheets import Sheet, read
 from jaring.imports import columns
 from jaring.imports.errors import ImportsError
 from jaring.imports.lookups import Villages, category_table
 from jaring.imports.models import Outcome
 from jaring.imports.normalise import normalise
-from jaring.imports.reading import Sheet, read
 from jaring.imports.reasons import row_reason
 from jaring.imports.validate import validate
 from jaring.registry.models import Worker
@@ -111,7 +111,7 @@ def analyse(
     progress: Progress = _nothing,
 ) -> Analysis:
     progress("reading", 0.0)
-    sheet = read(path, header_row=header_row)
+    sheet = read(path, header_row=header_row, score=columns.score)
     chosen = mapping if mapping is not None else columns.guess_mapping(sheet.headers)
     try:
         mapping = columns.check_mapping(chosen, sheet.headers)

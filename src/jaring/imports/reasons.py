@@ -1,7 +1,8 @@
 """What an import can say about a file or a row, in both languages.
 
-Row reasons about the registry's own rules come from `registry.validation` and `rules.nik`;
-these are the ones only an import has: unreadable cells, files, matching names to codes.
+Row reasons about the registry's own rules come from `registry.validation` and `rules.nik`, a
+file's from `core.spreadsheets`; these are the ones only an import has: unreadable cells,
+matching names to codes, a region or registry that changed.
 """
 
 from __future__ import annotations
@@ -19,36 +20,6 @@ def _by_code(*reasons: Reason) -> dict[ErrorCode, Reason]:
 
 
 FILE = _by_code(
-    Reason(ImportsError.FILE_EMPTY, "Berkas kosong.", "The file is empty."),
-    Reason(
-        ImportsError.FILE_TOO_LARGE,
-        "Berkas terlalu besar ({size_mb} MB); batasnya {limit_mb} MB. Pecah menjadi beberapa "
-        "berkas.",
-        "The file is too large ({size_mb} MB); the limit is {limit_mb} MB. Split it into several "
-        "files.",
-    ),
-    Reason(
-        ImportsError.FILE_NOT_SPREADSHEET,
-        "Berkas ini bukan lembar kerja. Unggah berkas .xlsx, .xls atau .csv.",
-        "This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.",
-    ),
-    Reason(
-        ImportsError.FILE_ENCRYPTED,
-        "Berkas dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu unggah "
-        "lagi.",
-        "The file is password-protected. Open it in Excel, remove the password, save and upload "
-        "it again.",
-    ),
-    Reason(
-        ImportsError.FILE_UNREADABLE,
-        "Berkas tidak dapat dibaca ({detail}). Simpan ulang sebagai .xlsx atau .csv.",
-        "The file cannot be read ({detail}). Save it again as .xlsx or .csv.",
-    ),
-    Reason(
-        ImportsError.FILE_NO_ROWS,
-        "Berkas tidak berisi baris data di bawah judul kolom.",
-        "The file has no data rows below the column headers.",
-    ),
     Reason(
         CoreError.OUT_OF_SCOPE,
         "Wilayah {code} di luar wilayah kerja Anda.",
@@ -138,8 +109,8 @@ ROW = _by_code(
 
 
 def file_problem(key: ErrorCode, **params: object) -> Problem:
-    reason = FILE[key]
-    return Problem(key, reason.id.format(**params), reason.en.format(**params), params=params)
+    """A refusal of a whole import: its region, or NIKs registered since it was checked."""
+    return Problem.of(FILE[key], **params)
 
 
 def row_reason(key: ErrorCode, field: str, **params: object) -> dict[str, object]:

@@ -24,10 +24,11 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
+from jaring.core.spreadsheets import check_size, sniff
+from jaring.core.spreadsheets import file_problem as spreadsheet_problem
 from jaring.imports import columns, pipeline, selectors, staging
 from jaring.imports.errors import ImportsError
 from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
-from jaring.imports.reading import check_size, sniff
 from jaring.imports.reasons import file_problem
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
@@ -160,7 +161,7 @@ def check_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         return _finish(batch, Status.FAILED, problems=exc.problems)
     except Exception as exc:  # a bug must not kill the worker process or hide the batch
         log.exception("import batch %s failed", batch.pk)
-        problem = file_problem(ImportsError.FILE_UNREADABLE, detail=type(exc).__name__)
+        problem = spreadsheet_problem(CoreError.FILE_UNREADABLE, detail=type(exc).__name__)
         return _finish(batch, Status.FAILED, problems=[problem])
     counts = dict(analysis.counts)
     counts["probable_duplicates"] = _stage(analysis, batch.pk, report)

@@ -207,15 +207,19 @@ def test_a_nik_answered_twice_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("data", "name"), [(b"\x00\x01garbage", "r.xlsx"), (b"nik,kpj,status\n", "r.pdf")]
+    ("data", "name", "code"),
+    [
+        (b"\x00\x01garbage", "r.xlsx", "file_not_spreadsheet"),
+        (b"nik,kpj,status\n", "r.pdf", "file_unreadable"),
+    ],
 )
-def test_unreadable_or_empty_files_are_refused(data, name):
+def test_unreadable_or_empty_files_are_refused(data, name, code):
     with pytest.raises(ValidationFailed) as exc:
         read_response(data, name)
-    assert exc.value.problems[0].code == "file_unreadable"
+    assert exc.value.problems[0].code == code
 
 
 def test_a_file_with_a_header_only_is_empty():
     with pytest.raises(ValidationFailed) as exc:
         read_response(_csv("nik,kpj,status"), "r.csv")
-    assert exc.value.problems[0].code == "file_empty"
+    assert exc.value.problems[0].code == "file_no_rows"

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from jaring.core.errors import Conflict, Problem, ValidationFailed
+from jaring.core.errors import Conflict, CoreError, Problem, ValidationFailed
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.exchange.table import read_table
 from jaring.rules.nik import normalise
@@ -195,7 +195,7 @@ def read_response(data: bytes, file_name: str) -> list[ResponseRow]:
     if missing:
         raise ValidationFailed(
             Problem(
-                EnrolmentError.COLUMNS_MISSING,
+                CoreError.COLUMNS_MISSING,
                 f"Kolom wajib tidak ada: {', '.join(missing)}.",
                 f"Required columns are missing: {', '.join(missing)}.",
                 field="file",
@@ -210,7 +210,7 @@ def read_response(data: bytes, file_name: str) -> list[ResponseRow]:
     if not rows:
         problems.append(
             Problem(
-                EnrolmentError.FILE_EMPTY,
+                CoreError.FILE_NO_ROWS,
                 "Berkas tidak berisi baris.",
                 "The file has no rows.",
                 "file",

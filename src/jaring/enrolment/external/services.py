@@ -19,10 +19,11 @@ from django.utils import timezone
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope, scope_code
+from jaring.core import spreadsheets
 from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.external.models import ExternalCover, OutsideSegment
-from jaring.imports import normalise, reading
+from jaring.imports import normalise
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
 from jaring.registry.models import Worker
@@ -137,8 +138,8 @@ def _check(actor: User, region_code: str) -> Region:
 
 def _frame(path: Path) -> tuple[pl.DataFrame, int]:
     """The file's cells under the documented column names, NIKs and dates cleaned."""
-    reading.check_size(path.stat().st_size)
-    sheet = reading.read(path, header_row=1)
+    spreadsheets.check_size(path.stat().st_size)
+    sheet = spreadsheets.read(path, header_row=1)
     columns = {}
     for header in sheet.headers:
         name = HEADERS.get(_words(header))
@@ -148,7 +149,7 @@ def _frame(path: Path) -> tuple[pl.DataFrame, int]:
     if missing:
         raise ValidationFailed(
             Problem(
-                EnrolmentError.COLUMNS_MISSING,
+                CoreError.COLUMNS_MISSING,
                 f"Kolom wajib tidak ada: {', '.join(missing)} (wajib: {', '.join(REQUIRED)}).",
                 f"Required columns missing: {', '.join(missing)} "
                 f"(required: {', '.join(REQUIRED)}).",
@@ -158,7 +159,7 @@ def _frame(path: Path) -> tuple[pl.DataFrame, int]:
     if sheet.frame.height == 0:
         raise ValidationFailed(
             Problem(
-                EnrolmentError.FILE_NO_ROWS,
+                CoreError.FILE_NO_ROWS,
                 "Berkas tidak berisi baris data di bawah judul kolom.",
                 "The file has no data rows below the column headers.",
                 field="file",
@@ -300,7 +301,7 @@ def import_external_cover(
 
 def import_upload(*, actor: User, upload, region_code: str = "") -> ImportResult:
     """The same, for an uploaded file (page and API); the reader needs it on disk."""
-    reading.check_size(upload.size or 0)
+    spreadsheets.check_size(upload.size or 0)
     with tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix) as f:
         for chunk in upload.chunks():
             f.write(chunk)

@@ -1,8 +1,12 @@
-"""Reading an uploaded list into a frame of text cells, whatever shape it came in.
+"""Reading an uploaded spreadsheet (xlsx, xls, ods or csv) into a frame of text cells.
 
-Every cell is read as text so that nothing is converted twice: the normaliser decides what a
-cell means. The header row is found by looking for the row with the most recognised headers,
-since lists often start with a title block ("DAFTAR PEKERJA RENTAN KELURAHAN ...").
+The one reader for every upload: worker lists (imports), BPJS response files, cover outside
+Jaring, coverage figures. Every cell is read as text so that nothing is converted twice (an NIK
+or KPJ keeps all its digits): the caller decides what a cell means. The format is told by the
+content, not the name; a password-protected xlsx is recognised and refused with a way out.
+The header row is given, or found by the caller's `score` (the row with the most recognised
+headers, since lists often start with a title block: "DAFTAR PEKERJA RENTAN KELURAHAN ...").
+Speed: calamine (fastexcel) and polars' csv reader, a million csv rows in under a second.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,11 +25,48 @@ import fastexcel
 import polars as pl
 from django.conf import settings
 
-from jaring.core.errors import ValidationFailed
-from jaring.imports import compound
-from jaring.imports.columns import score
-from jaring.imports.errors import ImportsError
-from jaring.imports.reasons import file_problem
+from jaring.core import compound
+from jaring.core.errors import CoreError, Problem, ValidationFailed
+from jaring.rules.messages import Reason
+
+# How many cells of a row read as the caller's headers.
+Score = Callable[[list[object]], int]
+
+_REASONS = {
+    r.code: r
+    for r in (
+        Reason(CoreError.FILE_EMPTY, "Berkas kosong.", "The file is empty."),
+        Reason(
+            CoreError.FILE_TOO_LARGE,
+            "Berkas terlalu besar ({size_mb} MB); batasnya {limit_mb} MB. Pecah menjadi beberapa "
+            "berkas.",
+            "The file is too large ({size_mb} MB); the limit is {limit_mb} MB. Split it into "
+            "several files.",
+        ),
+        Reason(
+            CoreError.FILE_NOT_SPREADSHEET,
+            "Berkas ini bukan lembar kerja. Unggah berkas .xlsx, .xls atau .csv.",
+            "This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.",
+        ),
+        Reason(
+            CoreError.FILE_ENCRYPTED,
+            "Berkas dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu "
+            "unggah lagi.",
+            "The file is password-protected. Open it in Excel, remove the password, save and "
+            "upload it again.",
+        ),
+        Reason(
+            CoreError.FILE_UNREADABLE,
+            "Berkas tidak dapat dibaca ({detail}). Simpan ulang sebagai .xlsx atau .csv.",
+            "The file cannot be read ({detail}). Save it again as .xlsx or .csv.",
+        ),
+        Reason(
+            CoreError.FILE_NO_ROWS,
+            "Berkas tidak berisi baris data di bawah judul kolom.",
+            "The file has no data rows below the column headers.",
+        ),
+    )
+}
 
 _SCAN_ROWS = 20
 # A password-protected .xlsx is a compound file with these streams instead of a zip.
@@ -49,6 +91,11 @@ class Sheet:
     file_format: str
 
 
+def file_problem(code: CoreError, **params: object) -> Problem:
+    """A refusal of the file as a whole: `file_problem(CoreError.FILE_UNREADABLE, detail=...)`."""
+    return Problem.of(_REASONS[code], **params)
+
+
 def max_bytes() -> int:
     return int(getattr(settings, "JARING_IMPORT_MAX_BYTES", 150 * 1024 * 1024))
 
@@ -56,11 +103,11 @@ def max_bytes() -> int:
 def check_size(size: int) -> None:
     """Called before anything is read, so a huge upload costs nothing but the upload."""
     if size == 0:
-        raise ValidationFailed(file_problem(ImportsError.FILE_EMPTY))
+        raise ValidationFailed(file_problem(CoreError.FILE_EMPTY))
     if size > max_bytes():
         raise ValidationFailed(
             file_problem(
-                ImportsError.FILE_TOO_LARGE,
+                CoreError.FILE_TOO_LARGE,
                 size_mb=round(size / 1_000_000),
                 limit_mb=round(max_bytes() / 1_000_000),
             )
@@ -73,21 +120,21 @@ def sniff(path: Path) -> str:
         head = f.read(8)
     if head.startswith(compound.MAGIC):
         if _ENCRYPTED_STREAMS & _root_streams(path):
-            raise ValidationFailed(file_problem(ImportsError.FILE_ENCRYPTED))
+            raise ValidationFailed(file_problem(CoreError.FILE_ENCRYPTED))
         return "xls"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
         except zipfile.BadZipFile:
-            raise ValidationFailed(file_problem(ImportsError.FILE_NOT_SPREADSHEET)) from None
+            raise ValidationFailed(file_problem(CoreError.FILE_NOT_SPREADSHEET)) from None
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names and b"spreadsheet" in _zip_member(path, "mimetype"):
             return "ods"
-        raise ValidationFailed(file_problem(ImportsError.FILE_NOT_SPREADSHEET))
+        raise ValidationFailed(file_problem(CoreError.FILE_NOT_SPREADSHEET))
     if head.startswith(_BINARY_MAGIC) or b"\x00" in path.open("rb").read(64 << 10):
-        raise ValidationFailed(file_problem(ImportsError.FILE_NOT_SPREADSHEET))
+        raise ValidationFailed(file_problem(CoreError.FILE_NOT_SPREADSHEET))
     return "csv"
 
 
@@ -104,28 +151,28 @@ def _zip_member(path: Path, name: str) -> bytes:
         return z.read(name) if name in z.namelist() else b""
 
 
-def read(path: Path, *, header_row: int | None = None) -> Sheet:
-    """The first sheet that has recognisable headers, as text cells.
+def read(path: Path, *, header_row: int | None = None, score: Score | None = None) -> Sheet:
+    """The sheet whose rows `score` best (the first sheet without `score`), as text cells.
 
-    `header_row` (1-based) overrides the guess when the officer corrects it.
+    `header_row` (1-based) is the header row; without it, the best-scoring of the first rows.
     """
     check_size(path.stat().st_size)
     file_format = sniff(path)
     if file_format == "csv":
         text = _decode(path.read_bytes())
         if not text.strip():
-            raise ValidationFailed(file_problem(ImportsError.FILE_EMPTY))
+            raise ValidationFailed(file_problem(CoreError.FILE_EMPTY))
         separator = _separator(text)
-        index = _header_index(_csv_sample(text, separator), header_row)
+        index = _header_index(_csv_sample(text, separator), header_row, score)
         raw = _read_csv(text, separator, index)
         offset = index
         index = 0
     else:
-        raw = _read_workbook(path, file_format)
-        index = _header_index(raw.head(_SCAN_ROWS).rows(), header_row)
+        raw = _read_workbook(path, file_format, score)
+        index = _header_index(raw.head(_SCAN_ROWS).rows(), header_row, score)
         offset = 0
     if raw.height <= index:
-        raise ValidationFailed(file_problem(ImportsError.FILE_NO_ROWS))
+        raise ValidationFailed(file_problem(CoreError.FILE_NO_ROWS))
     headers = _names(list(raw.row(index)))
     body = raw.slice(index + 1)
     # Columns with neither a header nor data are padding (merged cells, stray formatting).
@@ -136,7 +183,7 @@ def read(path: Path, *, header_row: int | None = None) -> Sheet:
     ]
     frame = body.select([pl.col(c).alias(h) for c, h in keep])
     if frame.height == 0:
-        raise ValidationFailed(file_problem(ImportsError.FILE_NO_ROWS))
+        raise ValidationFailed(file_problem(CoreError.FILE_NO_ROWS))
     return Sheet(
         frame=frame,
         headers=[h for _, h in keep],
@@ -145,9 +192,11 @@ def read(path: Path, *, header_row: int | None = None) -> Sheet:
     )
 
 
-def _header_index(rows: list[tuple | list], header_row: int | None) -> int:
+def _header_index(rows: list[tuple | list], header_row: int | None, score: Score | None) -> int:
     if header_row is not None:
         return header_row - 1
+    if score is None:
+        return 0
     scores = [score(list(row)) for row in rows[:_SCAN_ROWS]]
     return max(range(len(scores)), key=lambda i: (scores[i], -i)) if scores else 0
 
@@ -175,7 +224,7 @@ def _column_letter(i: int) -> str:
     return letters
 
 
-def _read_workbook(path: Path, file_format: str) -> pl.DataFrame:
+def _read_workbook(path: Path, file_format: str, score: Score | None) -> pl.DataFrame:
     try:
         reader = fastexcel.read_excel(path)
         best, best_name, best_score = None, "", -1
@@ -185,12 +234,15 @@ def _read_workbook(path: Path, file_format: str) -> pl.DataFrame:
             sheet = reader.load_sheet(
                 name, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
             ).to_polars()
+            if score is None:
+                best, best_name = sheet, name
+                break
             found = max((score(list(r)) for r in sheet.head(_SCAN_ROWS).rows()), default=0)
             if found > best_score:
                 best, best_name, best_score = sheet, name, found
     except (fastexcel.FastExcelError, OSError, ValueError) as exc:
         raise ValidationFailed(
-            file_problem(ImportsError.FILE_UNREADABLE, detail=_short(exc))
+            file_problem(CoreError.FILE_UNREADABLE, detail=_short(exc))
         ) from None
     if file_format == "xlsx" and _may_hold_numeric_niks(best):
         best = _numbers_as_stored(best, path, best_name)
@@ -308,5 +360,5 @@ def _read_csv(text: str, separator: str, skip_lines: int) -> pl.DataFrame:
         )
     except pl.exceptions.PolarsError as exc:
         raise ValidationFailed(
-            file_problem(ImportsError.FILE_UNREADABLE, detail=_short(exc))
+            file_problem(CoreError.FILE_UNREADABLE, detail=_short(exc))
         ) from None
