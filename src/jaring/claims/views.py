@@ -27,8 +27,8 @@ from jaring.claims.forms import (
 from jaring.claims.models import ClaimKind, ClaimStatus
 from jaring.claims.reports import money_report
 from jaring.contributions.access import programmes_managed
-from jaring.core.errors import DomainError, NotFound
-from jaring.web.feedback import show_problems
+from jaring.core.errors import DomainError
+from jaring.web.feedback import refusals_as_messages
 
 
 def _allowed(request, action: str) -> None:
@@ -157,10 +157,7 @@ def claim_correct(request, pk: int):
 
 def _claim(request, pk: int):
     _allowed(request, "view")
-    try:
-        return selectors.get_claim(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    return selectors.get_claim(request.user, pk)
 
 
 @login_required
@@ -191,7 +188,7 @@ def claim_transition(request, pk: int):
     form = TransitionForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusals_as_messages(request):
             services.transition(
                 actor=request.user,
                 claim=claim,
@@ -200,9 +197,6 @@ def claim_transition(request, pk: int):
                 paid_on=d["paid_on"],
                 reference=d["reference"],
             )
-        except DomainError as exc:
-            show_problems(request, exc)
-        else:
             messages.success(request, _("The claim was updated."))
     else:
         messages.error(request, _("Check the dates and try again."))
@@ -215,13 +209,10 @@ def claim_documents(request, pk: int):
     claim = _claim(request, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusals_as_messages(request):
             services.add_documents(
                 actor=request.user, claim=claim, documents=form.cleaned_data["documents"]
             )
-        except DomainError as exc:
-            show_problems(request, exc)
-        else:
             messages.success(request, _("The documents were added."))
     else:
         messages.error(request, _("Choose a file."))
@@ -231,10 +222,7 @@ def claim_documents(request, pk: int):
 @login_required
 def document(request, pk: int):
     _allowed(request, "view")
-    try:
-        return document_response(selectors.get_document(request.user, pk))
-    except NotFound:
-        raise Http404 from None
+    return document_response(selectors.get_document(request.user, pk))
 
 
 _EXPORTS = {

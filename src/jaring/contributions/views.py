@@ -23,9 +23,9 @@ from jaring.contributions import (
 from jaring.contributions.access import may, programmes_managed
 from jaring.contributions.forms import PaymentForm, RateFileForm, RunForm
 from jaring.contributions.models import BillingRun, BillStatus, RunStatus
-from jaring.core.errors import DomainError, NotFound
+from jaring.core.errors import DomainError
 from jaring.rules.tables import parse_month
-from jaring.web.feedback import show_problems
+from jaring.web.feedback import refusals_as_messages
 
 
 def _viewer(request) -> None:
@@ -79,10 +79,7 @@ def bill_list(request):
 
 def _bill(request, pk: int):
     _viewer(request)
-    try:
-        return selectors.get_bill(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    return selectors.get_bill(request.user, pk)
 
 
 @login_required
@@ -200,7 +197,7 @@ def rates(request):
             raise Http404
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
+            with refusals_as_messages(request):
                 imported = rate_services.import_rates(
                     actor=request.user,
                     text=upload.read().decode("utf-8", errors="replace"),
@@ -209,9 +206,6 @@ def rates(request):
                     note=form.cleaned_data["note"],
                     dry_run=form.cleaned_data["dry_run"],
                 )
-            except DomainError as exc:
-                show_problems(request, exc)
-            else:
                 if form.cleaned_data["dry_run"]:
                     messages.success(request, _("The file is valid; nothing was added."))
                 else:

@@ -21,7 +21,7 @@ from jaring.coverage import dashboard, report_pdf, selectors, services
 from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
 from jaring.regions.models import Level, Region
-from jaring.web.feedback import show_problems
+from jaring.web.feedback import refusals_as_messages, show_problems
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_CHART_BYTES = 5 * 1024 * 1024
@@ -92,7 +92,7 @@ def figures(request, code: str):
     post = request.POST
     what = post.get("what")
     target_code = post.get("region") or region.code
-    try:
+    with refusals_as_messages(request):
         if what == "population":
             services.set_population(
                 actor=request.user,
@@ -128,9 +128,6 @@ def figures(request, code: str):
                     CoverageError.NOTHING, "Tidak ada yang diisi.", "Nothing was entered.", "what"
                 )
             )
-    except DomainError as exc:
-        show_problems(request, exc)
-    else:
         messages.success(request, _("Saved."))
     return redirect("coverage:dashboard", code=region.code)
 

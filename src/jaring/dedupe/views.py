@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import DomainError, NotFound
+from jaring.core.errors import DomainError
 from jaring.dedupe import selectors, services
 from jaring.dedupe.explain import describe
 from jaring.dedupe.models import PairStatus
-from jaring.web.feedback import show_problems
+from jaring.web.feedback import refusals_as_messages, show_problems
 
 
 def _filter(request) -> selectors.PairFilter:
@@ -52,10 +51,7 @@ def queue(request):
 
 @login_required
 def pair_detail(request, pk: int):
-    try:
-        pair = selectors.get_pair(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    pair = selectors.get_pair(request.user, pk)
     context = {
         "pair": pair,
         "records": selectors.records(request.user, pair),
@@ -69,16 +65,13 @@ def pair_detail(request, pk: int):
 @require_POST
 def merge(request, pk: int):
     keep = request.POST.get("keep")
-    try:
+    with refusals_as_messages(request):
         services.merge(
             actor=request.user,
             pair_id=pk,
             keep=int(keep) if keep and keep.isdigit() else None,
             note=request.POST.get("note", ""),
         )
-    except DomainError as exc:
-        show_problems(request, exc)
-    else:
         messages.success(request, _("Merged. Both records keep their history."))
     return redirect("dedupe:pair", pk=pk)
 
@@ -86,11 +79,8 @@ def merge(request, pk: int):
 @login_required
 @require_POST
 def distinct(request, pk: int):
-    try:
+    with refusals_as_messages(request):
         services.mark_distinct(actor=request.user, pair_id=pk, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        show_problems(request, exc)
-    else:
         messages.success(
             request, _("Marked as different people; this pair will not be asked again.")
         )

@@ -17,7 +17,7 @@ from jaring.enrolment import selectors, services
 from jaring.enrolment.lifecycle import may
 from jaring.enrolment.models import EndReason, MembershipStatus
 from jaring.programs.selectors import get_programme, programmes_for
-from jaring.web.feedback import show_problems
+from jaring.web.feedback import refusals_as_messages, show_problems
 from jaring.web.paging import page_number, paginate
 
 
@@ -68,7 +68,7 @@ def bulk_action(request):
     qs = selectors.search_memberships(request.user, f)
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
-    try:
+    with refusals_as_messages(request):
         if action == "verify":
             n = services.verify(actor=request.user, memberships=qs, reason=reason)
         elif action == "end":
@@ -86,19 +86,13 @@ def bulk_action(request):
             n = services.expire_lapsed(actor=request.user, programme=programme)
         else:
             raise Http404
-    except DomainError as exc:
-        show_problems(request, exc)
-    else:
         messages.success(request, _("%(n)d memberships changed.") % {"n": n})
     return redirect(request.POST.get("next") or "enrolment:list")
 
 
 @login_required
 def membership_detail(request, pk: int):
-    try:
-        m = selectors.get_membership(request.user, pk)
-    except DomainError:
-        raise Http404 from None
+    m = selectors.get_membership(request.user, pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "activate":

@@ -10,20 +10,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import can_edit_workers
-from jaring.core.errors import DomainError, NotFound
 from jaring.imports import exports, selectors, services
 from jaring.imports.columns import FIELDS
 from jaring.imports.forms import MappingForm, UploadForm
 from jaring.imports.models import ImportBatch, Outcome
 from jaring.imports.staging import decode_json
-from jaring.web.feedback import show_problems
+from jaring.web.feedback import refusals_as_messages
 
 
 def _batch(request, pk: int) -> ImportBatch:
-    try:
-        return selectors.get_batch(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    return selectors.get_batch(request.user, pk)
 
 
 @login_required
@@ -33,16 +29,13 @@ def batch_list(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with refusals_as_messages(request):
             batch = services.create_batch(
                 actor=request.user,
                 upload=upload,
                 name=upload.name,
                 region_code=form.cleaned_data["region"] or None,
             )
-        except DomainError as exc:
-            show_problems(request, exc)
-        else:
             services.enqueue(batch)
             return redirect("imports:detail", pk=batch.pk)
     batches = selectors.batches_for(request.user).select_related("created_by")[:100]
@@ -91,16 +84,13 @@ def batch_remap(request, pk: int):
     if form is None or not form.is_valid():
         messages.error(request, form.errors.as_text() if form else "")
         return redirect("imports:detail", pk=pk)
-    try:
+    with refusals_as_messages(request):
         batch = services.remap(
             actor=request.user,
             batch=batch,
             mapping=form.mapping(),
             header_row=form.cleaned_data["header_row"],
         )
-    except DomainError as exc:
-        show_problems(request, exc)
-    else:
         services.enqueue(batch)
     return redirect("imports:detail", pk=pk)
 
@@ -109,10 +99,8 @@ def batch_remap(request, pk: int):
 @require_POST
 def batch_commit(request, pk: int):
     batch = _batch(request, pk)
-    try:
+    with refusals_as_messages(request):
         services.commit_batch(actor=request.user, batch=batch)
-    except DomainError as exc:
-        show_problems(request, exc)
     return redirect("imports:detail", pk=pk)
 
 

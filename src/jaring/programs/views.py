@@ -27,15 +27,12 @@ from jaring.programs.models import (
     ProgrammeStatus,
 )
 from jaring.registry.models import OccupationCategory
-from jaring.web.feedback import show_problems
+from jaring.web.feedback import refusals_as_messages, show_problems
 from jaring.web.paging import page_number, paginate
 
 
 def _programme(request, pk: int) -> Programme:
-    try:
-        return selectors.get_programme(request.user, pk)
-    except DomainError:
-        raise Http404 from None
+    return selectors.get_programme(request.user, pk)
 
 
 def _int(raw: str | None, default: int = 0) -> int:
@@ -220,7 +217,7 @@ def programme_eligibility(request, pk: int):
     if request.method == "POST":
         f = _eligibility_filter(request.POST)
         workers = enrolment_selectors.candidates_for(request.user, programme, f)
-        try:
+        with refusals_as_messages(request):
             n = enrolment_services.enrol(
                 actor=request.user,
                 programme=programme,
@@ -228,9 +225,6 @@ def programme_eligibility(request, pk: int):
                 only_eligible=True,
                 reason=request.POST.get("reason", ""),
             )
-        except DomainError as exc:
-            show_problems(request, exc)
-        else:
             messages.success(request, _("%(n)d workers enrolled as candidates.") % {"n": n})
         return redirect(request.get_full_path())
     f = _eligibility_filter(request.GET)

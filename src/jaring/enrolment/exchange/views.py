@@ -26,10 +26,7 @@ _CONTENT_TYPES = {
 
 
 def _programme(request, pk: int) -> Programme:
-    try:
-        return get_programme(request.user, pk)
-    except DomainError:
-        raise Http404 from None
+    return get_programme(request.user, pk)
 
 
 def _download(content: bytes, file_name: str) -> HttpResponse:
