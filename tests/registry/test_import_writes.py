@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from jaring.accounts.models import AuditEvent, Role
-from jaring.core import events
 from jaring.core.errors import PermissionDenied
 from jaring.registry import services
 from jaring.registry.models import Worker
@@ -17,19 +16,6 @@ pytestmark = pytest.mark.django_db
 
 # Worker field -> the `update_worker` (WorkerInput) name, where they differ.
 _INPUT = {"village_id": "village_code", "category_id": "category_code"}
-
-
-@pytest.fixture
-def announced():
-    """The regencies each `workers_changed` sent during the test names."""
-    sent: list[set[str]] = []
-
-    def receive(sender, *, regencies, **_kwargs):
-        sent.append(set(regencies))
-
-    events.workers_changed.connect(receive, dispatch_uid="test-import-writes")
-    yield sent
-    events.workers_changed.disconnect(dispatch_uid="test-import-writes")
 
 
 def _update_event(worker: Worker) -> AuditEvent:
@@ -110,3 +96,9 @@ def test_counted_changes_announce_the_regencies_of_the_memberships(admin, announ
         reason="x",
     )
     assert announced == [{"61.72"}]
+
+    kind = {"disability_kind": "physical"}
+    services.update_worker(actor=officer, worker=other, changes=kind)
+    assert len(announced) == 1  # not a member
+    services.update_worker(actor=officer, worker=member, changes=kind)
+    assert announced[1:] == [{"61.72"}]

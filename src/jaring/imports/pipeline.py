@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from django.db import connection
 
 from jaring.core.errors import ValidationFailed
 from jaring.core.spreadsheets import Sheet, read
@@ -24,7 +23,7 @@ from jaring.imports.models import Outcome
 from jaring.imports.normalise import normalise
 from jaring.imports.reasons import row_reason
 from jaring.imports.validate import validate
-from jaring.registry.models import Worker
+from jaring.registry.bulk import workers_by_nik
 from jaring.registry.names import name_key
 
 Progress = Callable[[str, float], None]
@@ -50,7 +49,6 @@ _REGISTRY_SCHEMA = {
     **{f"reg_{c}": pl.String for c, _ in UPDATABLE},
 }
 _REGISTRY_SCHEMA.update({"reg_has_disability": pl.Boolean, "reg_declared_income": pl.Int64})
-_CHUNK = 100_000
 
 # The columns an ImportRow stores, in the registry's stored form.
 STORED = (
@@ -157,23 +155,7 @@ def _in_file(frame: pl.DataFrame) -> pl.DataFrame:
 
 def registry_rows(niks: list[str]) -> pl.DataFrame:
     """The registered workers with these NIKs, in the row columns' terms (prefixed reg_)."""
-    values = ", ".join(["nik", "id", "name_key", "full_name", *(w for _, w in UPDATABLE)])
-    # One parameter per chunk, a text PostgreSQL splits or a JSON list SQLite unpacks: building
-    # and binding an IN of thousands of values costs more than running it, and psycopg adapts
-    # a Python list into an array value by value (2 s a million). The NIKs asked for passed
-    # validation (16 digits), so a comma separates them safely.
-    if connection.vendor == "postgresql":
-        wanted, pack = "nik = ANY(string_to_array(%s, ','))", ",".join
-    else:
-        wanted, pack = "nik IN (SELECT value FROM json_each(%s))", json.dumps
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(niks), _CHUNK):
-            cursor.execute(
-                f"SELECT {values} FROM {Worker._meta.db_table} WHERE {wanted}",
-                [pack(niks[start : start + _CHUNK])],
-            )
-            found.extend(cursor.fetchall())
+    found = workers_by_nik(niks, ["nik", "id", "name_key", "full_name", *(w for _, w in UPDATABLE)])
     return pl.DataFrame(found, schema=_REGISTRY_SCHEMA, orient="row")
 
 

@@ -15,7 +15,6 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
 from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
-from jaring.coverage import facts as coverage_facts
 from jaring.regions.models import Level, Region
 from jaring.registry import bulk, selectors
 from jaring.registry.errors import RegistryError
@@ -219,7 +218,7 @@ def update_worker(
     if after == before:
         return worker
     worker.save()
-    coverage_facts.changed(worker.memberships.all())  # sex and disability are counted
+    _announce([worker.pk])  # sex and disability are counted
     audit.record(
         actor=actor,
         action="update",
@@ -272,7 +271,12 @@ def apply_import_updates(
     of those whose disability or village changed."""
     _check_editor(actor)
     counted = bulk.update_workers(changes, actor=actor, reason=reason, now=timezone.now())
-    regencies = selectors.membership_regencies(counted)
+    _announce(counted)
+    return len(changes)
+
+
+def _announce(worker_ids: list[int]) -> None:
+    """Counted facts of these workers changed: in the regencies their memberships count in."""
+    regencies = selectors.membership_regencies(worker_ids)
     if regencies:
         events.workers_changed.send(sender="registry", regencies=regencies)
-    return len(changes)
