@@ -38,36 +38,20 @@ def paid(admin) -> None:
     )
 
 
-@pytest.fixture
-def caller(api, admin):
-    return api(admin)
-
-
-def test_bills(admin, caller):
-    web = client_for(admin)
-    assert_flat(lambda: web.get("/contributions/"), lambda: billed(admin))
-    assert_flat(
-        lambda: caller.get("/api/contributions/bills"),
-        lambda: billed(admin),
-        shown=lambda r: len(r.json()),
-    )
-
-
-def test_payments(admin, caller):
-    web = client_for(admin)
-    assert_flat(lambda: web.get("/contributions/payments/"), lambda: paid(admin))
-    assert_flat(
-        lambda: caller.get("/api/contributions/payments"),
-        lambda: paid(admin),
-        shown=lambda r: len(r.json()),
-    )
-
-
-def test_arrears(admin, caller):
-    web = client_for(admin)
-    assert_flat(lambda: web.get("/contributions/arrears/?as_of=2026-03-01"), lambda: billed(admin))
-    assert_flat(
-        lambda: caller.get("/api/contributions/arrears", as_of="2026-03-01"),
-        lambda: billed(admin),
-        shown=lambda r: len(r.json()),
-    )
+@pytest.mark.parametrize(
+    ("page", "route", "add"),
+    [
+        ("/contributions/", "/api/contributions/bills", billed),
+        ("/contributions/payments/", "/api/contributions/payments", paid),
+        (
+            "/contributions/arrears/?as_of=2026-03-01",
+            "/api/contributions/arrears?as_of=2026-03-01",
+            billed,
+        ),
+    ],
+    ids=["bills", "payments", "arrears"],
+)
+def test_list(admin, api, page, route, add):
+    web, caller = client_for(admin), api(admin)
+    assert_flat(lambda: web.get(page), lambda: add(admin))
+    assert_flat(lambda: caller.get(route), lambda: add(admin), shown=lambda r: len(r.json()))
