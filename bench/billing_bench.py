@@ -144,6 +144,7 @@ def _measure(programme_id: int) -> list[dict]:
     from jaring.contributions.models import Bill
     from jaring.coverage import facts
     from jaring.programs.models import Programme
+    from jaring.programs.selectors import regencies_of_programmes
 
     programme = Programme.objects.get(pk=programme_id)
     steps = []
@@ -188,7 +189,7 @@ def _measure(programme_id: int) -> list[dict]:
     timed("July as of 1 July, June unpaid", month_run(dt.date(2026, 7, 1), dt.date(2026, 7, 1)))
     # A run marks the coverage facts of the programme's regencies stale; the background worker
     # then recounts them (`coverage.tasks.refresh_facts`): timed here as the worker runs it.
-    regencies = sorted(facts.regencies_of_programmes([programme_id]))
+    regencies = sorted(regencies_of_programmes([programme_id]))
     timed(
         "coverage facts refresh after the run (background worker)",
         lambda: (

@@ -170,13 +170,15 @@ def _refresh() -> dict:
     """Every regency of the province recounted, as the background worker does after a write."""
     from jaring.coverage import facts
     from jaring.coverage.models import CategoryFact, FactsState, MemberFact
+    from jaring.programs.selectors import regencies_of_programmes
     from jaring.regions.models import Region
+    from jaring.regions.selectors import regencies_of
 
     region = Region.objects.get(code=PROVINCE)
-    codes = facts.regencies_of(region)
+    codes = regencies_of(region)
     # What a write adds to its own transaction: marking the province programme's regencies.
     clock = common.Clock()
-    facts.changed(regencies=facts.regencies_of_programmes(_programme_ids()))
+    facts.changed(regencies=regencies_of_programmes(_programme_ids()))
     mark = clock.read()["wall"]
     clock = common.Clock()
     facts.refresh(codes)

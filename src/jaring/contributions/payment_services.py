@@ -26,9 +26,10 @@ from jaring.contributions.models import (
     BillStatus,
     Payment,
 )
+from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, NotFound, Problem, ValidationFailed
-from jaring.coverage import facts as coverage_facts
 from jaring.programs.models import Programme
+from jaring.programs.selectors import regencies_of_programmes
 from jaring.rules.tables import month_text, rupiah
 
 
@@ -64,7 +65,9 @@ def status_of(bill: Bill) -> str:
 
 def _allocate(bill: Bill, amount: int, source: str, payment: Payment | None) -> Allocation:
     bill.paid += amount
-    coverage_facts.changed(regencies=coverage_facts.regencies_of_programmes([bill.programme_id]))
+    events.memberships_changed.send(
+        sender="contributions", regencies=regencies_of_programmes([bill.programme_id])
+    )
     bill.status = status_of(bill)
     bill.save(update_fields=["paid", "status", "updated_at"])
     return Allocation.objects.create(bill=bill, payment=payment, source=source, amount=amount)

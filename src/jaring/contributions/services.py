@@ -36,13 +36,14 @@ from jaring.contributions.models import (
 )
 from jaring.contributions.payment_services import apply_credit, status_of
 from jaring.contributions.rate_tables import current_tables
+from jaring.core import events
 from jaring.core.errors import CoreError, DomainError, NotFound, Problem, ValidationFailed
-from jaring.coverage import facts as coverage_facts
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.budget import RULES_FUNDER, rule_problem
 from jaring.programs.defaults import sector_of
 from jaring.programs.models import Programme, ProgrammeStatus
+from jaring.programs.selectors import regencies_of_programmes
 from jaring.rules import contributions as rules_contributions
 from jaring.rules import due_dates
 from jaring.rules.errors import RuleError
@@ -506,7 +507,9 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
     for bill_id in sorted(bills):
         recompute_cumulative(bill_id)
         refresh_totals(Bill.objects.select_for_update().get(pk=bill_id))
-    coverage_facts.changed(regencies=coverage_facts.regencies_of_programmes(programme_ids))
+    events.memberships_changed.send(
+        sender="contributions", regencies=regencies_of_programmes(programme_ids)
+    )
     return result
 
 

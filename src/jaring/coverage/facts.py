@@ -5,8 +5,9 @@ month's counted day (its last day; today for the running month) per district × 
 × government funding and per district × occupation category; the active memberships by the day
 their cover ends (expiring soon); and, for today, the KPI's months of contributions paid. They
 are recomputed set-based, one regency at a time (`refresh`, one ordered pass over its
-memberships). Writes that change memberships call `changed`: in the write's transaction it marks
-the regencies stale and asks the background worker to refresh them once committed. A reader
+memberships). Writes that change memberships announce it (`core.events.memberships_changed`,
+`workers_changed`; coverage subscribes in its AppConfig): `changed`, in the write's transaction,
+marks the regencies stale and asks the background worker to refresh them once committed. A reader
 calls `ensure` first, which refreshes what is stale or was counted before today, so the figures
 are never older than the memberships (see docs/decisions/0002-coverage-facts.md).
 
@@ -33,7 +34,6 @@ from django.db.models import (
     Max,
     Min,
     Q,
-    QuerySet,
     Sum,
     Value,
     When,
@@ -46,8 +46,9 @@ from jaring.contributions.models import BillLine, LineStatus
 from jaring.coverage.models import CategoryFact, ExpiryFact, FactsState, MemberFact, QuotaFact
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.eligibility import COUNTS_FOR_QUOTA
-from jaring.programs.models import Funder, Programme
+from jaring.programs.models import Funder
 from jaring.regions.models import Level, Region
+from jaring.regions.selectors import regencies_of
 from jaring.rules.tables import add_months
 
 GOVERNMENT_FUNDERS = (Funder.CITY_APBD, Funder.PROVINCE_APBD, Funder.VILLAGE_APBDES)
@@ -73,12 +74,10 @@ def counted_days(first: dt.date, today: dt.date) -> list[dt.date]:
 # --- keeping them current -----------------------------------------------------------------------
 
 
-def changed(memberships: QuerySet[Membership] | None = None, *, regencies: Iterable[str] = ()):
-    """Called by a write that changed these memberships (or anything counted in `regencies`),
-    inside its transaction: their regencies' facts are stale until refreshed."""
+def changed(*, regencies: Iterable[str]):
+    """Anything counted in `regencies` changed (inside the write's transaction): their facts are
+    stale until refreshed."""
     codes = set(regencies)
-    if memberships is not None:
-        codes |= set(memberships.order_by().values_list("regency_code", flat=True).distinct())
     if not codes:
         return
     FactsState.objects.bulk_create(
@@ -97,23 +96,6 @@ def changed(memberships: QuerySet[Membership] | None = None, *, regencies: Itera
 def on_change(sender, *, regencies: Iterable[str], **_kwargs):
     """The receiver of `core.events.memberships_changed` / `workers_changed`."""
     changed(regencies=regencies)
-
-
-def regencies_of_programmes(programme_ids: Iterable[int]) -> set[str]:
-    """The regencies a programme's members can live in (eligibility keeps them in its region)."""
-    regions = Programme.objects.filter(pk__in=list(programme_ids)).values_list("region", flat=True)
-    codes = set()
-    for region in Region.objects.filter(code__in=set(regions)):
-        codes.update(regencies_of(region) if region.level == Level.PROVINCE else [region.code[:5]])
-    return codes
-
-
-def regencies_of(region: Region) -> list[str]:
-    if region.level == Level.PROVINCE:
-        return list(Region.objects.filter(parent=region).values_list("code", flat=True))
-    if region.level == Level.REGENCY:
-        return [region.code]
-    return [region.parent_id]
 
 
 def ensure(region: Region, today: dt.date | None = None) -> list[str]:

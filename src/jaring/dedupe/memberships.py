@@ -22,9 +22,10 @@ from django.db.models import QuerySet
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.claims.models import Claim
+from jaring.core import events
 from jaring.core.errors import Conflict, Problem
-from jaring.coverage import facts as coverage_facts
 from jaring.dedupe.errors import DedupeError
+from jaring.enrolment import selectors as enrolment_selectors
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
@@ -121,7 +122,10 @@ def carry(*, actor: User, kept: Worker, merged: Worker, note: str) -> dict[str, 
             )
     # Coverage counts a person once (a merged record counts as the one it went into): both
     # records' regencies are counted again.
-    coverage_facts.changed(Membership.objects.filter(worker__in=[kept.pk, merged.pk]))
+    both = Membership.objects.filter(worker__in=[kept.pk, merged.pk])
+    events.memberships_changed.send(
+        sender="dedupe", regencies=enrolment_selectors.regencies_of(both)
+    )
     return {
         "moved": [m.pk for m in move],
         "ended_as_duplicate": [m.pk for m in end],

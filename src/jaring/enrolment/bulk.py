@@ -20,9 +20,10 @@ from django.db.models import Field, QuerySet
 from django.db.models.expressions import RawSQL
 
 from jaring.accounts.models import AuditEvent, User
-from jaring.coverage import facts as coverage_facts
+from jaring.core import events
 from jaring.enrolment.models import Membership
 from jaring.programs.models import ProgrammeCategory
+from jaring.programs.selectors import regencies_of_programmes
 from jaring.registry.models import Worker
 
 _CHOSEN = "jaring_enrol_chosen"
@@ -71,7 +72,9 @@ def insert_memberships(
             inserted = cur.rowcount
         finally:
             cur.execute(f"DROP TABLE {_CHOSEN}")
-    coverage_facts.changed(regencies=coverage_facts.regencies_of_programmes([programme_id]))
+    events.memberships_changed.send(
+        sender="enrolment", regencies=regencies_of_programmes([programme_id])
+    )
     return inserted
 
 

@@ -30,7 +30,6 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
-from jaring.coverage import facts as coverage_facts
 from jaring.enrolment import bulk
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, check_may, sources_of
@@ -254,7 +253,7 @@ def _transition(
     changed = selected.filter(status__in=sources_of(target)).update(
         status=target, status_changed_at=now, updated_at=now, **updates
     )
-    coverage_facts.changed(selected)
+    events.memberships_changed.send(sender="enrolment", regencies=regencies_of(selected))
     if changed != sum(by_status.values()):
         raise _changed_meanwhile()
     return changed
@@ -696,7 +695,9 @@ def _answer_all(
     changed = bulk.apply_changes(
         actor=actor, changes=changes, action=action, source=S.SUBMITTED, now=timezone.now()
     )
-    coverage_facts.changed(regencies={c.region_code[:5] for c in changes})
+    events.memberships_changed.send(
+        sender="enrolment", regencies={c.region_code[:5] for c in changes}
+    )
     if changed != len(changes):
         raise _changed_meanwhile()
     return changes

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_code
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.programs.models import Programme
+from jaring.regions.models import Level, Region
+from jaring.regions.selectors import regencies_of
 
 
 def _ancestors_and_self(code: str) -> list[str]:
@@ -48,3 +52,12 @@ def search_programmes(user: User, *, year: int | None = None, status: str = "") 
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def regencies_of_programmes(programme_ids: Iterable[int]) -> set[str]:
+    """The regencies a programme's members can live in (eligibility keeps them in its region)."""
+    regions = Programme.objects.filter(pk__in=list(programme_ids)).values_list("region", flat=True)
+    codes = set()
+    for region in Region.objects.filter(code__in=set(regions)):
+        codes.update(regencies_of(region) if region.level == Level.PROVINCE else [region.code[:5]])
+    return codes

@@ -17,3 +17,12 @@ def ancestors(code: str) -> list[str]:
     """`61.72.02.1001` → ["61", "61.72", "61.72.02", "61.72.02.1001"]."""
     parts = code.split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def regencies_of(region: Region) -> list[str]:
+    """The regencies a region's counts are kept by: a province's, or the one it belongs to."""
+    if region.level == Level.PROVINCE:
+        return list(Region.objects.filter(parent=region).values_list("code", flat=True))
+    if region.level == Level.REGENCY:
+        return [region.code]
+    return [region.parent_id]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from jaring.coverage import facts, selectors
 from jaring.enrolment.models import Membership
 from jaring.regions.models import Region
+from jaring.regions.selectors import regencies_of
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 raise CommandError("the facts differ from the memberships", returncode=2)
             return
         if region is not None:
-            codes = facts.regencies_of(region)
+            codes = regencies_of(region)
         else:
             codes = sorted(
                 set(Membership.objects.order_by().values_list("regency_code", flat=True).distinct())
