@@ -109,7 +109,7 @@ def _spread_cover(programme_id: int) -> None:
     from django.db.models.functions import Mod
 
     from jaring.enrolment.models import Membership
-    from jaring.rules.tables import add_months
+    from jaring.rules.months import add_months
 
     Membership.objects.filter(programme_id=programme_id).annotate(
         k=Mod("id", Value(START_MONTHS), output_field=IntegerField())
@@ -128,7 +128,7 @@ def _figures():
     from jaring.coverage import services
     from jaring.coverage.models import Segment, WorkingPopulation
     from jaring.regions.models import Region
-    from jaring.rules.tables import add_months
+    from jaring.rules.months import add_months
 
     officer, _ = User.objects.get_or_create(
         username="bench-province-officer",
@@ -209,7 +209,7 @@ def _money(programme_id: int, months: int) -> dict:
     from jaring.contributions.models import Bill
     from jaring.enrolment.models import Membership
     from jaring.programs.models import Programme
-    from jaring.rules.tables import add_months
+    from jaring.rules.months import add_months
 
     programme = Programme.objects.get(pk=programme_id)
     out = {}

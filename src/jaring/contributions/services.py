@@ -47,8 +47,9 @@ from jaring.programs.selectors import regencies_of_programmes
 from jaring.rules import contributions as rules_contributions
 from jaring.rules import due_dates
 from jaring.rules.errors import RuleError
+from jaring.rules.months import add_months
 from jaring.rules.rates import RuleTables
-from jaring.rules.tables import add_months, month_text, rupiah
+from jaring.rules.tables import month_text, rupiah
 
 Progress = Callable[[str, float], None]
 

@@ -49,7 +49,7 @@ from jaring.programs.eligibility import COUNTS_FOR_QUOTA
 from jaring.programs.models import Funder
 from jaring.regions.models import Level, Region
 from jaring.regions.selectors import regencies_of
-from jaring.rules.tables import add_months
+from jaring.rules.months import add_months
 
 GOVERNMENT_FUNDERS = (Funder.CITY_APBD, Funder.PROVINCE_APBD, Funder.VILLAGE_APBDES)
 KPI_FULL_MONTHS = 6

@@ -23,7 +23,8 @@ from jaring.programs.models import Programme
 from jaring.regions.models import Region
 from jaring.rules import budget as rules_budget
 from jaring.rules.errors import RuleError
-from jaring.rules.tables import add_months, month_text, parse_month
+from jaring.rules.months import add_months
+from jaring.rules.tables import month_text, parse_month
 
 PACE_MONTHS = 12
 YEAR = 12

@@ -37,7 +37,8 @@ from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.eligibility import REGION_FIELD
 from jaring.regions.models import Level, Region
 from jaring.registry.models import Ecosystem, OccupationCategory
-from jaring.rules.tables import add_months, month_text, parse_month
+from jaring.rules.months import add_months
+from jaring.rules.tables import month_text, parse_month
 
 JARING = "jaring"  # the segment of Jaring's own members, beside `Segment`
 HUNDRED = Decimal(100)

@@ -7,7 +7,6 @@ event with the actor and the reason.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import defaultdict
@@ -40,20 +39,9 @@ from jaring.programs import agreement, budget, eligibility
 from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
 from jaring.programs.selectors import programmes_for
 from jaring.registry.models import Worker
+from jaring.rules.months import cover_end
 
 _KPJ = re.compile(r"^\d{8,16}$")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def cover_end(start: dt.date, months: int) -> dt.date:
-    """The last covered day: 15 Jan + 5 months → 14 Jun."""
-    return add_months(start, months) - dt.timedelta(days=1)
 
 
 def _nothing_selected() -> ValidationFailed:

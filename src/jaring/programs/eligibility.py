@@ -25,6 +25,7 @@ from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import CoverStartRule, Programme
 from jaring.regions.models import Level
+from jaring.rules.months import cover_end
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +216,6 @@ def _covered(
     cover outside Jaring counts when it shares one of the programme's benefits.
     """
     from jaring.enrolment.external.selectors import overlapping_cover  # enrolment imports us
-    from jaring.enrolment.services import cover_end  # one definition of a cover's last day
 
     if not terms:
         return _NEVER, _NEVER

@@ -14,8 +14,9 @@ from jaring.rules import inputs
 from jaring.rules.contributions import DEFAULT_BENEFITS, Contribution, contribution
 from jaring.rules.errors import RuleCode, RuleError
 from jaring.rules.messages import Reason
+from jaring.rules.months import add_months
 from jaring.rules.rates import RuleTables, default_tables
-from jaring.rules.tables import add_months, month_text
+from jaring.rules.tables import month_text
 
 REASONS = {
     "free": Reason(

@@ -347,11 +347,6 @@ def parse_month(text: str) -> dt.date | None:
     return dt.date(int(match[1]), int(match[2]), 1)
 
 
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def rupiah(amount: int) -> str:
     """Rp1.000.000: how amounts are written in both languages' messages."""
     return format_rupiah(amount)

@@ -22,7 +22,7 @@ from jaring.enrolment.exchange import services as exchange
 from jaring.enrolment.exchange.models import BatchLine, LineOutcome, ResponseImport
 from jaring.enrolment.exchange.table import read_table
 from jaring.enrolment.models import Membership, MembershipStatus
-from jaring.enrolment.services import cover_end
+from jaring.rules.months import cover_end
 from tests.enrolment.exchange_setup import active_member, verified_members
 from tests.factories import PASIRAN, ROBAN, make_user, make_worker
 from tests.programs.factories import make_programme

@@ -45,7 +45,7 @@ from jaring.regions.models import Region
 from jaring.registry.bulk import insert_workers
 from jaring.registry.models import Worker
 from jaring.rules import budget as rules_budget
-from jaring.rules.tables import add_months
+from jaring.rules.months import add_months, cover_end
 
 INCOME_BASE = 1_000_000  # the lowest base: what city budgets pay for
 
@@ -239,7 +239,7 @@ def _accept(programme: Programme, groups, start: dt.date) -> None:
                 output_field=CharField(),
             ),
             start_date=start,
-            end_date=enrolment.cover_end(start, months),
+            end_date=cover_end(start, months),
             status_changed_at=now,
         )
 
