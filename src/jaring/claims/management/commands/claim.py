@@ -34,8 +34,8 @@ from jaring.claims import selectors, services
 from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
 from jaring.claims.models import ClaimKind, ClaimStatus, Disability
 from jaring.claims.workflow import ACTIONS
+from jaring.core.arguments import count_arg, date_arg, rupiah_arg
 from jaring.core.errors import DomainError
-from jaring.core.management.commands.calc import count_arg, date_arg, rupiah_arg
 from jaring.enrolment.management.commands._exchange_cli import (
     acting_user,
     add_user_argument,

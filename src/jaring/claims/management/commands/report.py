@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand
 
 from jaring.claims import report_documents
 from jaring.claims.reports import MoneyReport, Row, money_report
+from jaring.core.arguments import count_arg, date_arg
 from jaring.core.errors import DomainError
-from jaring.core.management.commands.calc import count_arg, date_arg
 from jaring.enrolment.management.commands._exchange_cli import acting_user, dump, refuse
 from jaring.rules.tables import rupiah
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from jaring.contributions import documents, selectors, services
 from jaring.contributions.models import BillStatus
 from jaring.contributions.serialise import bill_detail, bill_dict
+from jaring.core.arguments import date_arg, month_arg
 from jaring.core.errors import DomainError
-from jaring.core.management.commands.calc import date_arg, month_arg
 from jaring.enrolment.management.commands._exchange_cli import acting_user, dump, refuse
 from jaring.programs.models import Programme
 from jaring.rules.tables import rupiah

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jaring.contributions import payment_services, selectors
 from jaring.contributions.serialise import payment_dict, payment_dicts
+from jaring.core.arguments import date_arg, rupiah_arg
 from jaring.core.errors import DomainError
-from jaring.core.management.commands.calc import date_arg, rupiah_arg
 from jaring.enrolment.management.commands._exchange_cli import acting_user, dump, refuse
 from jaring.programs.models import Programme
 from jaring.rules.tables import rupiah

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.core.arguments import count_arg
 from jaring.core.errors import DomainError
-from jaring.core.management.commands.calc import count_arg
 from jaring.coverage import projection, selectors, services
 from jaring.enrolment.management.commands._exchange_cli import acting_user, dump, refuse
 

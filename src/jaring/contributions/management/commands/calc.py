@@ -11,51 +11,21 @@ Without --json the result is a table in Bahasa Indonesia.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from jaring.contributions.rate_tables import current_tables
+from jaring.core.arguments import count_arg, date_arg, month_arg, rupiah_arg
 from jaring.rules import benefits, budget, contributions
 from jaring.rules.errors import RuleError
 from jaring.rules.rates import BENEFITS, FUNDERS, SECTORS
-from jaring.rules.tables import parse_month, rupiah
-
-_RUPIAH = re.compile(r"^(?:Rp\.?\s*)?(\d{1,3}(?:[._,]\d{3})+|\d+)$", re.IGNORECASE)
+from jaring.rules.tables import rupiah
 
 # Calculator fields whose argument name differs from --field-name.
 _ARGUMENTS = {"base": "--income-base", "groups": "--workers", "claimed_on": "--claim-date"}
-
-
-def rupiah_arg(text: str) -> int:
-    match = _RUPIAH.match(text.strip())
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a rupiah amount: {text!r}")
-    return int(re.sub(r"[._,]", "", match[1]))
-
-
-def count_arg(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
-    return int(text)
-
-
-def month_arg(text: str) -> dt.date:
-    month = parse_month(text)
-    if month is None:
-        raise argparse.ArgumentTypeError(f"not a month YYYY-MM: {text!r}")
-    return month
-
-
-def date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def benefits_arg(text: str) -> tuple[str, ...]:
