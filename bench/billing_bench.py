@@ -188,7 +188,7 @@ def _measure(programme_id: int) -> list[dict]:
     timed("June as of 1 June", month_run(dt.date(2026, 6, 1), dt.date(2026, 6, 1)))
     timed("July as of 1 July, June unpaid", month_run(dt.date(2026, 7, 1), dt.date(2026, 7, 1)))
     # A run marks the coverage facts of the programme's regencies stale; the background worker
-    # then recounts them (`coverage.tasks.refresh_facts`): timed here as the worker runs it.
+    # then recounts them (`coverage.facts.refresh_facts`): timed here as the worker runs it.
     regencies = sorted(regencies_of_programmes([programme_id]))
     timed(
         "coverage facts refresh after the run (background worker)",

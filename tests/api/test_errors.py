@@ -1,6 +1,6 @@
 import pytest
 
-from jaring.api.errors import request_problem
+from jaring.core.api.errors import request_problem
 from tests.api.helpers import problems
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
-from jaring.api.schemas import CategoryOut, NikCheckIn, NikOut, RegionOut, errors
+from jaring.api.schemas import CategoryOut, NikCheckIn, NikOut, RegionOut
+from jaring.core.api.schemas import errors
 from jaring.core.errors import NotFound, Problem
 from jaring.regions import selectors as regions
 from jaring.regions.errors import RegionError

@@ -2,17 +2,17 @@
 
 Every router added here is protected by the API's auth (a bearer token, or the browser session
 with CSRF); the user is in `request.auth` (and `request.user`). Routers raise
-`jaring.core.errors.DomainError`s; `jaring.api.errors` renders them and every other error in
+`jaring.core.errors.DomainError`s; `jaring.core.api.errors` renders them and every other error in
 one format.
 """
 
 from ninja import NinjaAPI
 
-from jaring.api import errors
 from jaring.api.auth import SessionAuth, TokenAuth
 from jaring.api.reference import categories_router, nik_router, regions_router
 from jaring.claims.api import router as claims_router
 from jaring.contributions.api import router as contributions_router
+from jaring.core.api import errors
 from jaring.coverage.api import router as coverage_router
 from jaring.dedupe.api import router as dedupe_router
 from jaring.enrolment.api import router as enrolment_router

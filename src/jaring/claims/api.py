@@ -10,12 +10,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import Strict, errors, file_response
 from jaring.claims import entitlements, report_documents, selectors, services
 from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
 from jaring.claims.models import ClaimKind, ClaimStatus, SchoolLevel
 from jaring.claims.reports import money_report
 from jaring.claims.workflow import ACTIONS
+from jaring.core.api.schemas import Strict, errors, file_response
 from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.enrolment.selectors import get_membership
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import Strict, errors, file_response
 from jaring.contributions import (
     documents,
     payment_services,
@@ -23,6 +22,7 @@ from jaring.contributions import (
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import BillingRun
 from jaring.contributions.serialise import bill_detail, bill_dict, payment_dict, payment_dicts
+from jaring.core.api.schemas import Strict, errors, file_response
 from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
 from jaring.rules.tables import parse_month
 

@@ -22,6 +22,7 @@ from importlib import resources
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
@@ -526,8 +527,6 @@ def request_run(
 ) -> BillingRun:
     """A run for the background worker (the page's button); the page follows its status."""
     check_may(actor, "bill")
-    from jaring.contributions.tasks import run_billing
-
     run = BillingRun.objects.create(
         month=month.replace(day=1),
         programme=programme,
@@ -556,3 +555,9 @@ def perform_run(*, run_id: int) -> BillingRun:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "result", "problems", "finished_at"])
     return run
+
+
+@task()
+def run_billing(run_id: int) -> str:
+    """The monthly run in the background: `jaring db_worker` carries out what the page asked."""
+    return perform_run(run_id=run_id).status

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import ProblemOut, Strict, errors
+from jaring.core.api.schemas import ProblemOut, Strict, errors
 from jaring.coverage import dashboard, projection, selectors, services
 
 router = Router(tags=["coverage"])

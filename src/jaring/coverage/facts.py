@@ -40,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_tasks import task
 
 from jaring.claims.cover import COVERED, last_covered_day
 from jaring.contributions.models import BillLine, LineStatus
@@ -85,12 +86,7 @@ def changed(*, regencies: Iterable[str]):
     )
     FactsState.objects.filter(pk__in=codes).update(changes=F("changes") + 1)
 
-    def later():
-        from jaring.coverage.tasks import refresh_facts
-
-        refresh_facts.enqueue(sorted(codes))
-
-    transaction.on_commit(later)
+    transaction.on_commit(lambda: refresh_facts.enqueue(sorted(codes)))
 
 
 def on_change(sender, *, regencies: Iterable[str], **_kwargs):
@@ -125,6 +121,13 @@ def refresh(regency_codes: Iterable[str], *, today: dt.date | None = None) -> No
     today = today or timezone.localdate()
     for code in regency_codes:
         _refresh_one(code, today)
+
+
+@task()
+def refresh_facts(regency_codes: list[str]) -> None:
+    """`refresh` in the background (`jaring db_worker`), once the writes that changed
+    memberships have committed."""
+    refresh(regency_codes)
 
 
 @transaction.atomic

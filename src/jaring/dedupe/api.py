@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from jaring.api.schemas import Strict, errors
+from jaring.core.api.schemas import Strict, errors
 from jaring.dedupe import selectors, services
 from jaring.dedupe.explain import describe
 from jaring.dedupe.models import DedupeRun, ProbableDuplicate

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
@@ -160,8 +161,6 @@ def start_run(*, actor: User | None, threshold: float | None = None, retrain: bo
         threshold=_check_threshold(threshold or default_threshold()),
         retrain=retrain,
     )
-    from jaring.dedupe.tasks import run_dedupe_task
-
     result = run_dedupe_task.enqueue(run.pk)
     DedupeRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
     run.refresh_from_db()
@@ -221,6 +220,12 @@ def run_dedupe(
     )
     run.refresh_from_db()
     return run
+
+
+@task()
+def run_dedupe_task(run_id: int) -> str:
+    """A full run in the background: it runs in `jaring db_worker`, not in a request."""
+    return run_dedupe(run=DedupeRun.objects.get(pk=run_id)).status
 
 
 def _laps(timings: dict[str, float]):

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
-from jaring.api.schemas import Strict, errors
+from jaring.core.api.schemas import Strict, errors
 from jaring.enrolment import selectors, services
 from jaring.enrolment.models import Membership
 from jaring.programs.selectors import get_programme

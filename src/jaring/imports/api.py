@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import errors, file_response
+from jaring.core.api.schemas import errors, file_response
 from jaring.imports import exports, selectors, services
 from jaring.imports.models import ImportBatch, ImportRow
 from jaring.imports.staging import decode_json

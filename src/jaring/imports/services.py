@@ -12,6 +12,7 @@ import polars as pl
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
@@ -112,9 +113,7 @@ def create_batch(
 
 
 def enqueue(batch: ImportBatch) -> None:
-    from jaring.imports.tasks import check_batch
-
-    result = check_batch.enqueue(batch.pk)
+    result = check_batch_task.enqueue(batch.pk)
     ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id))
 
 
@@ -176,6 +175,12 @@ def check_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
         mapping=analysis.mapping,
         file_format=analysis.sheet.file_format,
     )
+
+
+@task()
+def check_batch_task(batch_id: int) -> str:
+    """The check in the background: it runs in `jaring db_worker`, not in a request."""
+    return check_batch(batch_id=batch_id).status
 
 
 def _stage(analysis: pipeline.Analysis, batch_id: int, report: Progress) -> int | None:

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jaring.accounts.masking import display_nik
-from jaring.api.schemas import ProblemOut, Strict, errors
+from jaring.core.api.schemas import ProblemOut, Strict, errors
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment import selectors as enrolment_selectors
 from jaring.programs import budget, selectors, services

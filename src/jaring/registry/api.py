@@ -8,7 +8,7 @@ from ninja import Query, Router, Status
 
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import AuditEvent, User
-from jaring.api.schemas import errors
+from jaring.core.api.schemas import errors
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.registry import selectors, services
 from jaring.registry.models import Worker

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 from pydantic.fields import FieldInfo
 
-from jaring.api.schemas import Strict
+from jaring.core.api.schemas import Strict
 from jaring.registry.models import DisabilityKind
 
 DisabilityKindIn = Literal["", *DisabilityKind.values]  # type: ignore[valid-type]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.api.schemas import errors, file_response
+from jaring.core.api.schemas import errors, file_response
 from jaring.enrolment.cards import services as cards
 from jaring.enrolment.exchange import selectors as exchange_selectors
 from jaring.enrolment.exchange import services as exchange_services

@@ -9,7 +9,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from jaring.accounts.masking import display_nik
-from jaring.api.schemas import errors
+from jaring.core.api.schemas import errors
 from jaring.enrolment.external import selectors as external_selectors
 from jaring.enrolment.external import services as external
 from jaring.enrolment.external.models import ExternalCover
