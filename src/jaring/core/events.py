@@ -12,6 +12,11 @@ Events (each a Django signal; keyword arguments only):
   or ended (coverage facts are stale).
 - `workers_changed(regencies)`: workers' counted facts (sex, disability, village) changed.
 - `import_committed(batch_id)`: an import batch's rows are now workers.
+- `worker_merged(actor, kept, merged, note)`: two records are one person (dedupe), inside the
+  merge's transaction: each area moves what it owns from `merged` to `kept`, audited, and may
+  return a dict of what it did (the merge's audit event keeps it); raising a DomainError
+  refuses the merge. Receivers run in INSTALLED_APPS order, lower areas first (memberships
+  move before the claims that follow them).
 """
 
 from django.dispatch import Signal
@@ -19,3 +24,4 @@ from django.dispatch import Signal
 memberships_changed = Signal()
 workers_changed = Signal()
 import_committed = Signal()
+worker_merged = Signal()

@@ -16,8 +16,9 @@ from django_tasks import task
 from jaring.accounts import audit
 from jaring.accounts.models import Role, User
 from jaring.accounts.scope import in_scope
+from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
-from jaring.dedupe import frames, linkage, memberships, row_notes, store
+from jaring.dedupe import frames, linkage, row_notes, store
 from jaring.dedupe.errors import DedupeError
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
 from jaring.dedupe.selectors import get_pair, pairs_for
@@ -469,10 +470,11 @@ def merge(*, actor: User, pair_id: int, keep: int | None = None, note: str = "")
 
     Worker–worker: `keep` is the id of the worker to keep (default: the older record); the
     other is marked `merged_into` the kept one — both keep their history, and each gets an
-    audit event naming the other — and its memberships and claims move to the kept one (see
-    `dedupe.memberships`). Import row–worker: the worker is kept and takes the row's missing
-    details; the row becomes "already registered" and is not added when the import is
-    committed. Two rows of one import are merged once committed (both are workers then).
+    audit event naming the other — and its memberships and claims move to the kept one (the
+    areas that own them answer `core.events.worker_merged`: `enrolment.merge`, `claims.merge`).
+    Import row–worker: the worker is kept and takes the row's missing details; the row becomes
+    "already registered" and is not added when the import is committed. Two rows of one import
+    are merged once committed (both are workers then).
     """
     pair = _pending_pair(actor, pair_id)
     if pair.is_within_file:
@@ -546,7 +548,11 @@ def _merge_workers(actor: User, pair: ProbableDuplicate, keep: int | None, note:
     if kept.merged_into_id or merged.merged_into_id:
         raise _already_merged()
     _check_in_scope(actor, kept, merged)
-    carried = memberships.carry(actor=actor, kept=kept, merged=merged, note=note)
+    carried: dict[str, list[int]] = {}
+    for _receiver, done in events.worker_merged.send(
+        sender="dedupe", actor=actor, kept=kept, merged=merged, note=note
+    ):
+        carried |= done or {}
     source = snapshot(merged)
     label = {"worker": merged.pk, "nik": merged.nik}
     _take_details(actor, kept, source, label, note, memberships=carried)

@@ -1,7 +1,9 @@
-"""What a merge does with the memberships (and so the claims) of the record given up.
+"""What a merge of two workers (dedupe) does with the memberships of the record given up.
 
-One person, one record: every membership of the merged record moves to the kept one, with its
-claims, bill lines and KPJ, so that the person's cover, months paid and claims are all in one
+Enrolment answers `core.events.worker_merged` (connected in its AppConfig): dedupe decides that
+two records are one person and never touches memberships itself. One person, one record: every
+membership of the merged record moves to the kept one, with its bill lines and KPJ (its claims
+follow it: `claims.merge`), so that the person's cover, months paid and claims are all in one
 place and coverage counts the person once. A membership that cannot move because the person
 was enrolled twice is settled by the enrolment lifecycle:
 
@@ -21,14 +23,13 @@ from django.db.models import QuerySet
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.claims.models import Claim
 from jaring.core import events
 from jaring.core.errors import Conflict, Problem
 from jaring.dedupe.errors import DedupeError
-from jaring.enrolment import selectors as enrolment_selectors
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
+from jaring.enrolment.selectors import regencies_of
 from jaring.registry.models import Worker
 
 # How far along the lifecycle a membership is; past ones (expired, renewed) come before all.
@@ -84,11 +85,14 @@ def _settle(merged: list[Membership], kept: list[Membership]):
     return move, end, stay
 
 
-def carry(*, actor: User, kept: Worker, merged: Worker, note: str) -> dict[str, list[int]]:
-    """Moves the merged record's memberships and claims to the kept record (see the module).
+def carry(
+    sender, *, actor: User, kept: Worker, merged: Worker, note: str, **_kwargs
+) -> dict[str, list[int]]:
+    """Moves the merged record's memberships to the kept record (see the module).
 
-    Runs inside the merge's transaction; every change is audited. Returns the membership ids
-    moved, ended as duplicates (and moved), and left with the merged record.
+    The receiver of `worker_merged`, inside the merge's transaction; every change is audited.
+    Returns the membership ids moved, ended as duplicates (and moved), and left with the merged
+    record.
     """
     rows: QuerySet[Membership] = (
         Membership.objects.select_for_update()
@@ -107,25 +111,21 @@ def carry(*, actor: User, kept: Worker, merged: Worker, note: str) -> dict[str, 
             end_reason=EndReason.DUPLICATE,
             note=note or f"digabung ke pekerja #{kept.pk}",
         )
-    claims = list(Claim.objects.filter(membership__in=[m.pk for m in move]))
-    for action, rows in (("membership.moved_on_merge", move), ("claim.moved_on_merge", claims)):
-        for row in rows:
-            type(row).objects.filter(pk=row.pk).update(worker=kept)
-            audit.record(
-                actor=actor,
-                action=action,
-                target=row,
-                region_code=row.village_id,
-                before={"worker": merged.pk},
-                after={"worker": kept.pk},
-                reason=note,
-            )
+    for m in move:
+        Membership.objects.filter(pk=m.pk).update(worker=kept)
+        audit.record(
+            actor=actor,
+            action="membership.moved_on_merge",
+            target=m,
+            region_code=m.village_id,
+            before={"worker": merged.pk},
+            after={"worker": kept.pk},
+            reason=note,
+        )
     # Coverage counts a person once (a merged record counts as the one it went into): both
     # records' regencies are counted again.
     both = Membership.objects.filter(worker__in=[kept.pk, merged.pk])
-    events.memberships_changed.send(
-        sender="dedupe", regencies=enrolment_selectors.regencies_of(both)
-    )
+    events.memberships_changed.send(sender="enrolment", regencies=regencies_of(both))
     return {
         "moved": [m.pk for m in move],
         "ended_as_duplicate": [m.pk for m in end],
