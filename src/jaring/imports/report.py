@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from jaring.imports import hooks
 from jaring.imports.models import ImportBatch, Outcome
 from jaring.imports.pipeline import Analysis
 from jaring.imports.selectors import rejected_rows
@@ -59,8 +60,4 @@ def of_batch(batch: ImportBatch) -> dict[str, object]:
 
 def _probable_pairs(batch_id: int) -> list[dict[str, object]]:
     """Each probable duplicate of the batch: its rows, the registered worker, probability."""
-    try:
-        from jaring.dedupe.selectors import batch_pairs
-    except ImportError:
-        return []
-    return batch_pairs(batch_id)
+    return [] if hooks.duplicate_check is None else hooks.duplicate_check.pairs(batch_id)

@@ -17,6 +17,7 @@ from django_tasks import task
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import can_edit_workers, in_scope, scope_code
+from jaring.core import events
 from jaring.core.errors import (
     Conflict,
     CoreError,
@@ -27,7 +28,7 @@ from jaring.core.errors import (
 )
 from jaring.core.spreadsheets import check_size, sniff
 from jaring.core.spreadsheets import file_problem as spreadsheet_problem
-from jaring.imports import columns, pipeline, selectors, staging
+from jaring.imports import columns, hooks, pipeline, selectors, staging
 from jaring.imports.errors import ImportsError
 from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
 from jaring.imports.reasons import file_problem
@@ -230,24 +231,13 @@ def originals(analysis: pipeline.Analysis) -> dict[int, str]:
 
 def probable_duplicates(batch_id: int) -> int | None:
     """How many new rows the probable-duplicate detector flags; None when it is not installed."""
-    try:
-        from jaring.dedupe.services import find_probable_duplicates_for_batch
-    except ImportError:
+    if hooks.duplicate_check is None:
         return None
     try:
-        return find_probable_duplicates_for_batch(batch_id=batch_id)
+        return hooks.duplicate_check.flag(batch_id)
     except DomainError as exc:  # e.g. no model can be trained yet: the rows are still checked
         log.warning("import batch %s: probable duplicates not checked: %s", batch_id, exc)
         return None
-
-
-def pairs_committed(batch_id: int) -> None:
-    """The batch's probable duplicates still waiting for review are about workers now."""
-    try:
-        from jaring.dedupe.services import rows_committed
-    except ImportError:
-        return
-    rows_committed(batch_id=batch_id)
 
 
 def _finish(batch: ImportBatch, status: str, problems=(), **fields) -> ImportBatch:
@@ -314,7 +304,8 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
                 source=source,
             )
             updated = _apply_updates(actor, batch)
-            pairs_committed(batch.pk)
+            # E.g. the batch's probable duplicates waiting for review are about workers now.
+            events.import_committed.send(sender="imports", batch_id=batch.pk)
             # One event for the batch, when it changed the registry (the same file again
             # changes nothing); each added worker's registration is its ImportRow.
             if added or updated:
