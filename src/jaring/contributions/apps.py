@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ContributionsConfig(AppConfig):
     name = "jaring.contributions"
+
+    def ready(self):
+        from jaring.contributions.rate_tables import current_tables
+        from jaring.core import rule_tables
+
+        rule_tables.register(current_tables)

@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from jaring.contributions.rate_tables import current_tables
 from jaring.core.errors import Problem, ValidationFailed
+from jaring.core.rule_tables import current_tables
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.defaults import sector_of
 from jaring.programs.eligibility import COUNTS_FOR_QUOTA, cover_from
