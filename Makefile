@@ -27,6 +27,7 @@ demo: migrate
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format src tests bench
