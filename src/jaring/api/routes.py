@@ -9,7 +9,6 @@ one format.
 from ninja import NinjaAPI
 
 from jaring.api.auth import SessionAuth, TokenAuth
-from jaring.api.reference import categories_router, nik_router, regions_router
 from jaring.claims.api import router as claims_router
 from jaring.contributions.api import router as contributions_router
 from jaring.core.api import errors
@@ -20,6 +19,8 @@ from jaring.enrolment.exchange.api import router as exchange_router
 from jaring.enrolment.external.api import router as external_router
 from jaring.imports.api import router as imports_router
 from jaring.programs.api import router as programs_router
+from jaring.regions.api import router as regions_router
+from jaring.registry.api import categories_router, nik_router
 from jaring.registry.api import router as workers_router
 
 DESCRIPTION = """

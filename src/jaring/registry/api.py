@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from jaring.accounts.masking import display_nik
@@ -11,9 +12,12 @@ from jaring.accounts.models import AuditEvent, User
 from jaring.core.api.schemas import errors
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.registry import selectors, services
-from jaring.registry.models import Worker
+from jaring.registry.models import OccupationCategory, Worker
 from jaring.registry.schemas import (
+    CategoryOut,
     HistoryOut,
+    NikCheckIn,
+    NikOut,
     WorkerCreate,
     WorkerOut,
     WorkerPage,
@@ -21,8 +25,11 @@ from jaring.registry.schemas import (
     WorkerQuery,
 )
 from jaring.registry.validation import WorkerInput
+from jaring.rules import nik
 
 router = Router(tags=["workers"])
+categories_router = Router(tags=["reference"])
+nik_router = Router(tags=["reference"])
 
 # API field name → WorkerInput field name, where they differ.
 _INPUT_NAMES = {"village": "village_code", "category": "category_code"}
@@ -153,3 +160,36 @@ def worker_history(request: HttpRequest, worker_id: int):
     """Every change to the worker, newest first: who, when, before and after, why."""
     worker = _worker_or_404(request.auth, worker_id)
     return [_history_out(request.auth, e) for e in selectors.worker_history(worker)]
+
+
+# The operation ids the reference routes had in jaring.api.reference: clients name calls after them.
+@categories_router.get(
+    "/",
+    response={200: list[CategoryOut], **errors(401)},
+    summary="Categories",
+    operation_id="jaring_api_reference_list_categories",
+)
+def list_categories(request: HttpRequest):
+    return [
+        {
+            "code": c.code,
+            "name": str(c),
+            "name_id": c.name_id,
+            "name_en": c.name_en,
+            "ecosystem": c.ecosystem,
+        }
+        for c in OccupationCategory.objects.all()
+    ]
+
+
+@nik_router.post(
+    "/check",
+    response={200: list[NikOut], **errors(401, 422)},
+    summary="Check NIKs",
+    operation_id="jaring_api_reference_check_niks",
+)
+def check_niks(request: HttpRequest, payload: NikCheckIn):
+    """What each NIK says (region, birth date, sex) or why it is not valid; the same objects as
+    `jaring nik --json`. It does not say whether a NIK is registered."""
+    today = timezone.localdate()
+    return [nik.parse(raw, today=today).as_dict() for raw in payload.niks]
