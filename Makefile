@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/jaring
 export JARING_HOME := $(CURDIR)
+# A development/demo install: the public development key and local host names are allowed
+# (production refuses them; docs/operations.md).
+export JARING_DEV ?= 1
 
 .PHONY: install demo serve migrate test test-sqlite test-postgres lint format bench messages clean
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -11,8 +12,32 @@ PROJECT_DIR = Path(os.environ.get("JARING_HOME", Path.cwd()))
 VAR_DIR = Path(os.environ.get("JARING_VAR", PROJECT_DIR / "var"))
 
 DEBUG = os.environ.get("JARING_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("JARING_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-ALLOWED_HOSTS = os.environ.get("JARING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# A development or demo install (`make demo`, the tests, CI): the public key below and local host
+# names are allowed. Anywhere else, with DEBUG off, this is production and must be configured.
+DEV = DEBUG or os.environ.get("JARING_DEV", "0") == "1"
+_DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("JARING_SECRET_KEY", _DEV_SECRET_KEY)
+_hosts = os.environ.get("JARING_ALLOWED_HOSTS", "")
+ALLOWED_HOSTS = _hosts.split(",") if _hosts else ["127.0.0.1", "localhost", "testserver"]
+
+
+def _production_problems() -> list[str]:
+    # The key signs sessions and salts the status check's NIK digests: a public or short one
+    # lets anyone forge a session. Same bar as Django's own deploy check (security.W009).
+    problems = []
+    if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("JARING_SECRET_KEY must be a random value of at least 50 characters")
+    if not _hosts:
+        problems.append("JARING_ALLOWED_HOSTS must name the site's host names")
+    return problems
+
+
+if not DEV and (_problems := _production_problems()):
+    raise ImproperlyConfigured(
+        "Refusing to start in production (DEBUG off): "
+        + "; ".join(_problems)
+        + ". For a development or demo install set JARING_DEV=1 (see docs/operations.md)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "jaring.web.middleware.RefusalMiddleware",
 ]
 
@@ -123,8 +149,43 @@ TASKS = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEV:
+    # Production is served over HTTPS only (docs/operations.md).
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("JARING_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# Behind a TLS-terminating proxy: the header it sets to "https" (e.g. HTTP_X_FORWARDED_PROTO).
+# Only set it when the proxy always sets or strips that header, or a client could claim HTTPS.
+if _proxy_ssl_header := os.environ.get("JARING_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
+# The header a reverse proxy puts the visitor's address in (e.g. HTTP_X_REAL_IP); without it the
+# public status check's per-client limit would count the proxy, i.e. the whole city, as one.
+JARING_CLIENT_IP_HEADER = os.environ.get("JARING_CLIENT_IP_HEADER", "")
+
+# Scripts only from the site itself (htmx and Chart.js are vendored). Inline style attributes
+# stay allowed: the dashboard's bars set their width in markup, and htmx adds its indicator style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -138,5 +138,12 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Every page a browser test opens must work under the Content-Security-Policy.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
+    assert not violations, violations
