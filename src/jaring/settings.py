@@ -170,6 +170,16 @@ if _proxy_ssl_header := os.environ.get("JARING_PROXY_SSL_HEADER", ""):
 # public status check's per-client limit would count the proxy, i.e. the whole city, as one.
 JARING_CLIENT_IP_HEADER = os.environ.get("JARING_CLIENT_IP_HEADER", "")
 
+# What an uploaded spreadsheet may unpack to, checked before it is parsed (a 1 MB xlsx can unpack
+# to gigabytes). A million-row list passes: as xlsx about 650-800 MB unpacked, 75-150 MB of it
+# shared strings; as csv 14 columns and lines under 200 bytes.
+JARING_UPLOAD_MAX_UNPACKED_MB = int(os.environ.get("JARING_UPLOAD_MAX_UNPACKED_MB", 2048))
+JARING_UPLOAD_MAX_SHARED_STRINGS_MB = int(
+    os.environ.get("JARING_UPLOAD_MAX_SHARED_STRINGS_MB", 256)
+)
+JARING_UPLOAD_MAX_COLUMNS = int(os.environ.get("JARING_UPLOAD_MAX_COLUMNS", 1000))
+JARING_UPLOAD_MAX_LINE_KB = int(os.environ.get("JARING_UPLOAD_MAX_LINE_KB", 64))
+
 # Scripts only from the site itself (htmx and Chart.js are vendored). Inline style attributes
 # stay allowed: the dashboard's bars set their width in markup, and htmx adds its indicator style.
 CONTENT_SECURITY_POLICY = {

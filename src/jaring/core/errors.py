@@ -30,6 +30,10 @@ class CoreError(ErrorCode):
     # An uploaded spreadsheet as a whole (core.spreadsheets and the areas reading uploads).
     FILE_EMPTY = "file_empty", 422
     FILE_TOO_LARGE = "file_too_large", 422
+    FILE_TOO_LARGE_UNPACKED = "file_too_large_unpacked", 422
+    FILE_TOO_MANY_PARTS = "file_too_many_parts", 422
+    FILE_TOO_MANY_COLUMNS = "file_too_many_columns", 422
+    FILE_LINE_TOO_LONG = "file_line_too_long", 422
     FILE_NOT_SPREADSHEET = "file_not_spreadsheet", 422
     FILE_ENCRYPTED = "file_encrypted", 422
     FILE_UNREADABLE = "file_unreadable", 422

@@ -44,6 +44,32 @@ _REASONS = {
             "several files.",
         ),
         Reason(
+            CoreError.FILE_TOO_LARGE_UNPACKED,
+            "Isi berkas terlalu besar setelah dibuka ({size_mb} MB); batasnya {limit_mb} MB. "
+            "Pecah menjadi beberapa berkas.",
+            "The file's content is too large once unpacked ({size_mb} MB); the limit is "
+            "{limit_mb} MB. Split it into several files.",
+        ),
+        Reason(
+            CoreError.FILE_TOO_MANY_PARTS,
+            "Berkas terdiri dari {parts} bagian; batasnya {limit}. Simpan ulang sebagai .xlsx "
+            "atau .csv.",
+            "The file is made of {parts} parts; the limit is {limit}. Save it again as .xlsx or "
+            ".csv.",
+        ),
+        Reason(
+            CoreError.FILE_TOO_MANY_COLUMNS,
+            "Berkas memiliki {columns} kolom; batasnya {limit}. Hapus kolom yang tidak dipakai.",
+            "The file has {columns} columns; the limit is {limit}. Delete the columns not used.",
+        ),
+        Reason(
+            CoreError.FILE_LINE_TOO_LONG,
+            "Baris {line} panjangnya lebih dari {limit_kb} KB, batas satu baris. Simpan ulang "
+            "sebagai .csv dengan satu orang per baris.",
+            "Line {line} is longer than {limit_kb} KB, the limit for one line. Save it again as "
+            ".csv with one person per line.",
+        ),
+        Reason(
             CoreError.FILE_NOT_SPREADSHEET,
             "Berkas ini bukan lembar kerja. Unggah berkas .xlsx, .xls atau .csv.",
             "This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.",
@@ -80,6 +106,11 @@ _NUMBER_VALUE = re.compile(rb"<v>(\d{16}(?:\.0+)?|\d\.\d{1,16}[Ee]\+?15)</v>")
 _NOT_NUMBER = re.compile(rb'\st="(?:s|str|inlineStr|b|e)"')
 # Above 2**53 a float holds only even integers: an even number there may be a rounded one.
 _FLOAT_EXACT = 2**53
+# A workbook has a dozen parts and a few more per sheet; many thousands is a crafted file.
+_MAX_PARTS = 1000
+# The sheet's declared size (<dimension ref="A1:N100001"/>) comes before its cells.
+_DIMENSION = re.compile(rb'<dimension\s+ref="\$?([A-Z]{1,3})\$?\d*(?::\$?([A-Z]{1,3})\$?\d*)?"')
+_SHEET_HEAD = 8 << 10
 _OOXML_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -138,6 +169,120 @@ def sniff(path: Path) -> str:
     return "csv"
 
 
+def check_package(path: Path) -> None:
+    """Refuse an xlsx or ods whose parts would unpack past the limits, from the zip's directory
+    and the first bytes of each sheet: the workbook reader holds whole parts (shared strings
+    above all) in memory, so a 1 MB file of repeated strings would otherwise take gigabytes."""
+    with zipfile.ZipFile(path) as z:
+        parts = z.infolist()
+        if len(parts) > _MAX_PARTS:
+            raise ValidationFailed(
+                file_problem(CoreError.FILE_TOO_MANY_PARTS, parts=len(parts), limit=_MAX_PARTS)
+            )
+        shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
+        _check_unpacked(shared, "JARING_UPLOAD_MAX_SHARED_STRINGS_MB")
+        _check_unpacked(sum(p.file_size for p in parts), "JARING_UPLOAD_MAX_UNPACKED_MB")
+        for part in parts:
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                with z.open(part) as xml:
+                    _check_columns(_declared_columns(xml.read(_SHEET_HEAD)))
+
+
+def _check_unpacked(size: int, setting: str) -> None:
+    limit_mb = _limit(setting)
+    if size > limit_mb << 20:
+        raise ValidationFailed(
+            file_problem(
+                CoreError.FILE_TOO_LARGE_UNPACKED,
+                size_mb=size >> 20,
+                limit_mb=limit_mb,
+                setting=setting,
+            )
+        )
+
+
+def _declared_columns(head: bytes) -> int:
+    match = _DIMENSION.search(head)
+    if match is None:
+        return 0
+    first, last = match.group(1), match.group(2) or match.group(1)
+    return _column_number(last.decode()) - _column_number(first.decode()) + 1
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _check_columns(columns: int) -> None:
+    limit = _limit("JARING_UPLOAD_MAX_COLUMNS")
+    if columns > limit:
+        raise ValidationFailed(
+            file_problem(
+                CoreError.FILE_TOO_MANY_COLUMNS,
+                columns=columns,
+                limit=limit,
+                setting="JARING_UPLOAD_MAX_COLUMNS",
+            )
+        )
+
+
+def check_csv(path: Path) -> None:
+    """Refuse a csv with too many columns or too long a line before the csv parser sees it: its
+    time grows with the columns (100,000 of them took 100 s) and a line is held whole. Columns
+    are counted in the first lines (the header is among them); lines are measured in 1 MB
+    chunks, so memory stays flat whatever the file."""
+    limit = _limit("JARING_UPLOAD_MAX_LINE_KB") << 10
+    with path.open("rb") as f:
+        head = f.read(limit)
+        lines = head.splitlines()[:_SCAN_ROWS]
+        separator = _separator(_decode(head)).encode()
+        _check_columns(max((line.count(separator) + 1 for line in lines), default=0))
+        f.seek(0)
+        done, current = 0, 0  # lines ended so far; bytes of the line not ended yet
+        while chunk := f.read(1 << 20):
+            first, last = chunk.find(b"\n"), chunk.rfind(b"\n")
+            if first < 0:
+                current += len(chunk)
+                long_at = 0 if current > limit else -1
+            else:
+                long_at = (
+                    0 if current + first > limit else _long_line(chunk, first + 1, last, limit)
+                )
+            if long_at >= 0:
+                raise ValidationFailed(
+                    file_problem(
+                        CoreError.FILE_LINE_TOO_LONG,
+                        line=done + chunk.count(b"\n", 0, long_at) + 1,
+                        limit_kb=limit >> 10,
+                        setting="JARING_UPLOAD_MAX_LINE_KB",
+                    )
+                )
+            if first >= 0:
+                done, current = done + chunk.count(b"\n"), len(chunk) - last - 1
+
+
+def _long_line(chunk: bytes, start: int, end: int, limit: int) -> int:
+    """Where a line longer than `limit` starts in chunk[start:end] (whole lines), or -1.
+
+    A line that long holds a whole window of limit/2 bytes without a line end, so one search
+    per window finds it: a few searches per megabyte instead of a step per line."""
+    step = max(limit // 2, 1)
+    for i in range(start, end - step + 1, step):
+        if chunk.find(b"\n", i, i + step) < 0:
+            line_start = chunk.rfind(b"\n", start, i) + 1 or start
+            line_end = chunk.find(b"\n", i, end + 1)
+            if line_end - line_start > limit:
+                return line_start
+    return -1
+
+
+def _limit(setting: str) -> int:
+    return int(getattr(settings, setting))
+
+
 def _root_streams(path: Path) -> frozenset[str]:
     try:
         return compound.root_streams(path)
@@ -158,6 +303,10 @@ def read(path: Path, *, header_row: int | None = None, score: Score | None = Non
     """
     check_size(path.stat().st_size)
     file_format = sniff(path)
+    if file_format == "csv":
+        check_csv(path)
+    elif file_format in ("xlsx", "ods"):
+        check_package(path)
     if file_format == "csv":
         text = _decode(path.read_bytes())
         if not text.strip():

@@ -1,0 +1,223 @@
+"""Crafted uploads are refused before they are parsed, quickly and in little memory.
+
+Each crafted file is read in a child process: its peak memory (ru_maxrss) is measured against
+the child's own baseline after Django and the reader are loaded, which the test process's
+larger baseline would hide.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from jaring.core import spreadsheets
+from jaring.core.errors import CoreError, ValidationFailed
+
+ROOT = Path(__file__).resolve().parents[2]
+PEAK_LIMIT_MB = 500
+
+_CHILD = """
+import json, resource, sys, time
+import django
+django.setup()
+from pathlib import Path
+from jaring.core import spreadsheets
+from jaring.core.errors import ValidationFailed
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for name in sys.argv[1:]:
+    started = time.perf_counter()
+    try:
+        spreadsheets.read(Path(name))
+        code = None
+    except ValidationFailed as exc:
+        code = str(exc.problems[0].code)
+    took = time.perf_counter() - started
+    # The peak so far: for each file an upper bound of what reading it took.
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    print(json.dumps({"name": name, "code": code, "grown_mb": grown / 1024, "took": took}))
+"""
+
+_WORKBOOK = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+        "</Types>"
+    ),
+    "xl/workbook.xml": (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def _sheet(dimension: str) -> str:
+    return (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+        "</row></sheetData></worksheet>"
+    )
+
+
+class _RepeatingDeflate:
+    """Deflate that compresses a piece once and repeats its block for each time it is written.
+
+    A full flush after each piece makes its block independent of what came before, so the
+    repeated blocks are the very stream deflate would make of the repeated pieces; compressing
+    1 GB for real would take the test 20 s.
+    """
+
+    def __init__(self) -> None:
+        self._deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self._blocks: dict[bytes, bytes] = {}
+
+    def compress(self, data: bytes) -> bytes:
+        if data not in self._blocks:
+            self._blocks[data] = self._deflate.compress(data) + self._deflate.flush(
+                zlib.Z_FULL_FLUSH
+            )
+        return self._blocks[data]
+
+    def flush(self) -> bytes:
+        return self._deflate.flush()
+
+
+def shared_strings_bomb(path: Path) -> Path:
+    """A ~3 MB xlsx whose shared strings unpack to ~1 GB, streamed into the zip in 1 MB pieces."""
+    piece = b"<si><t>a</t></si>" * ((1 << 20) // 16)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in _WORKBOOK.items():
+            z.writestr(name, text)
+        z.writestr("xl/worksheets/sheet1.xml", _sheet("A1"))
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+            part._compressor = _RepeatingDeflate()  # zipfile still counts the size and CRC
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for _ in range(1000):
+                part.write(piece)
+            part.write(b"</sst>")
+    return path
+
+
+def wide_dimension(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in _WORKBOOK.items():
+            z.writestr(name, text)
+        z.writestr("xl/worksheets/sheet1.xml", _sheet("A1:XFD1048576"))
+    return path
+
+
+def wide_csv(path: Path) -> Path:
+    path.write_bytes(b",".join(b"k%d" % i for i in range(100_000)) + b"\n")
+    return path
+
+
+def long_line_csv(path: Path) -> Path:
+    with path.open("wb") as f:
+        f.write(b"NIK,Nama\n")
+        for _ in range(50):
+            f.write(b"x" * (1 << 20))
+        f.write(b"\n")
+    return path
+
+
+CRAFTED = {
+    "bomb.xlsx": (shared_strings_bomb, CoreError.FILE_TOO_LARGE_UNPACKED),
+    "wide.xlsx": (wide_dimension, CoreError.FILE_TOO_MANY_COLUMNS),
+    "wide.csv": (wide_csv, CoreError.FILE_TOO_MANY_COLUMNS),
+    "long.csv": (long_line_csv, CoreError.FILE_LINE_TOO_LONG),
+}
+
+
+@pytest.fixture(scope="module")
+def crafted_outcomes(tmp_path_factory) -> dict[str, dict]:
+    """Each crafted file read by one child process (its start, Django and polars, is slow)."""
+    folder = tmp_path_factory.mktemp("crafted")
+    paths = [build(folder / name) for name, (build, _) in CRAFTED.items()]
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, *map(str, paths)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    outcomes = [json.loads(line) for line in done.stdout.splitlines()]
+    return {Path(o["name"]).name: o for o in outcomes}
+
+
+@pytest.mark.parametrize("name", CRAFTED)
+def test_a_crafted_file_is_refused_quickly_in_little_memory(crafted_outcomes, name):
+    outcome = crafted_outcomes[name]
+    assert outcome["code"] == CRAFTED[name][1]
+    assert outcome["grown_mb"] < PEAK_LIMIT_MB
+    assert outcome["took"] < 3
+
+
+def test_the_bomb_is_small_packed(tmp_path):
+    path = shared_strings_bomb(tmp_path / "bomb.xlsx")
+    assert path.stat().st_size < 4 << 20
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo("xl/sharedStrings.xml").file_size > 1_000_000_000
+
+
+def test_the_message_names_the_limit(tmp_path):
+    with pytest.raises(ValidationFailed) as refused:
+        spreadsheets.read(long_line_csv(tmp_path / "long.csv"))
+    problem = refused.value.problems[0]
+    assert "Line 2 is longer than 64 KB" in problem.message_en
+    assert problem.params["setting"] == "JARING_UPLOAD_MAX_LINE_KB"
+
+
+def test_limits_are_configurable(tmp_path, settings):
+    path = tmp_path / "list.csv"
+    path.write_text("NIK,Nama,Desa\n6171010101900001,Siti,Sungai Jawi\n")
+    settings.JARING_UPLOAD_MAX_COLUMNS = 2
+    with pytest.raises(ValidationFailed) as refused:
+        spreadsheets.read(path)
+    assert refused.value.problems[0].params == {
+        "columns": 3,
+        "limit": 2,
+        "setting": "JARING_UPLOAD_MAX_COLUMNS",
+    }
+
+
+def test_a_line_cut_by_a_chunk_boundary_is_measured_whole(tmp_path, settings):
+    settings.JARING_UPLOAD_MAX_LINE_KB = 1
+    path = tmp_path / "list.csv"
+    # Short lines up to just before the 1 MB chunk's end, then a 2 KB line across it.
+    short = b"a,b\n" * ((1 << 20) // 4 - 1)
+    path.write_bytes(b"NIK,Nama\n" + short + b"x" * 2048 + b"\n")
+    with pytest.raises(ValidationFailed) as refused:
+        spreadsheets.check_csv(path)
+    assert refused.value.problems[0].params["line"] == 2 + len(short) // 4
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_normal_file_still_reads(tmp_path, fmt):
+    rows = [["NIK", "Nama"], *([f"61710101019{i:05d}", f"Orang {i}"] for i in range(2000))]
+    path = tmp_path / f"list.{fmt}"
+    if fmt == "csv":
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    else:
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    sheet = spreadsheets.read(path)
+    assert sheet.headers == ["NIK", "Nama"]
+    assert sheet.frame.height == 2000
