@@ -6,7 +6,6 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from jaring.accounts.models import AuditEvent
-from jaring.imports import selectors as import_selectors
 from jaring.imports import services
 from jaring.imports.models import Status
 from jaring.registry import bulk, selectors
@@ -57,7 +56,7 @@ def test_a_failed_commit_keeps_the_indexes(rebuild_from_one, city_officer, tmp_p
     before = worker_indexes()
     batch = upload(city_officer, write_csv(people_cells(20, seed=32), tmp_path / "a.csv"))
     # A column that cannot be read fails the INSERT after the indexes were dropped.
-    monkeypatch.setitem(import_selectors.FROM_ROW, "rt", "no_such_column")
+    monkeypatch.setitem(bulk.STORED, "rt", "no_such_column")
     with pytest.raises(Exception):  # noqa: B017 - whichever error the broken INSERT raises
         services.commit_batch(actor=city_officer, batch=batch)
     assert Worker.objects.count() == 0

@@ -9,27 +9,9 @@ from jaring.accounts.models import AuditEvent, User
 from jaring.accounts.scope import can_edit_workers, scope_code
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome
+from jaring.registry.bulk import STORED
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
-
-# Worker field -> the `ImportRow` field it is registered from (what a committed new row adds).
-FROM_ROW = {
-    "nik": "nik",
-    "full_name": "full_name",
-    "name_key": "name_key",
-    "birth_date": "birth_date",
-    "sex": "sex",
-    "village_id": "village_code",
-    "rt": "rt",
-    "rw": "rw",
-    "address": "address",
-    "phone": "phone",
-    "category_id": "category_code",
-    "has_disability": "has_disability",
-    "disability_kind": "disability_kind",
-    "declared_income": "declared_income",
-    "consent_date": "consent_date",
-}
 
 
 def batches_for(user: User) -> QuerySet[ImportBatch]:
@@ -76,7 +58,9 @@ def registration(worker: Worker) -> AuditEvent | None:
     row = ImportRow.objects.select_related("batch").filter(pk=worker.import_row_id).first()
     if row is None:
         return None
-    as_registered = Worker(**{field: getattr(row, column) for field, column in FROM_ROW.items()})
+    as_registered = Worker(
+        **{field: getattr(row, column) for field, column in STORED.items() if hasattr(row, column)}
+    )
     return AuditEvent(
         actor=worker.created_by,
         at=worker.created_at,

@@ -294,9 +294,8 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
             source = f"impor #{batch.pk}: {batch.original_name}"[:100]
             added = registry.register_from_import(
                 actor=actor,
-                rows=selectors.batch_rows(batch, outcome=Outcome.NEW),
                 # Each worker points at its row, its registration record.
-                columns={**selectors.FROM_ROW, "import_row_id": "id"},
+                rows=selectors.batch_rows(batch, outcome=Outcome.NEW),
                 region_code=batch.region_code,
                 # The check's count: near enough to choose whether to rebuild the indexes,
                 # and counting the rows again scans a million of them (0.5 s).

@@ -21,6 +21,7 @@ one INSERT … SELECT. registry.services calls both.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -45,8 +46,9 @@ from jaring.registry.validation import problem
 
 _STAGING = "jaring_worker_staging"
 
-# Worker column -> frame column. The order is the staging table's.
-_STAGED = {
+# Worker column -> the column holding it in stored form, in a frame or in another area's rows
+# (an import's: ImportRow's fields have these names). The order is the staging table's.
+STORED = {
     "nik": "nik",
     "full_name": "full_name",
     "name_key": "name_key",
@@ -67,11 +69,10 @@ _STAGED = {
     "consent_date": "consent_date",
     "nik_override_reason": "nik_override_reason",
 }
-# Columns a frame may leave out, and their value when it does.
-_OPTIONAL = {
-    "consent_date": pl.lit(None, dtype=pl.Date),
-    "nik_override_reason": pl.lit("", dtype=pl.String),
-}
+# Columns a frame or rows may leave out, and their value when they do.
+_OPTIONAL = {"consent_date": (None, pl.Date), "nik_override_reason": ("", pl.String)}
+# Region columns, the village code's first characters (accounts.scope.codes_of).
+_REGION_PREFIX = {"province_code": 2, "regency_code": 5, "district_code": 8}
 
 
 def insert_workers(frame: pl.DataFrame, *, source: str, actor: User | None = None) -> int:
@@ -91,7 +92,7 @@ def insert_workers(frame: pl.DataFrame, *, source: str, actor: User | None = Non
     with transaction.atomic(), connection.cursor() as cursor, room_to_sort(cursor):
         cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {_STAGING} AS SELECT {', '.join(_STAGED)} "
+            f"CREATE TEMPORARY TABLE {_STAGING} AS SELECT {', '.join(STORED)} "
             f"FROM {Worker._meta.db_table} WHERE 1 = 0"
         )
         _stage(cursor, frame)
@@ -218,9 +219,9 @@ def room_to_sort(cursor) -> Iterator[None]:
 
 def _stored_form(frame: pl.DataFrame) -> pl.DataFrame:
     """The staging columns: name_key and region codes added, optional columns filled."""
-    for column, default in _OPTIONAL.items():
+    for column, (default, dtype) in _OPTIONAL.items():
         if column not in frame.columns:
-            frame = frame.with_columns(default.alias(column))
+            frame = frame.with_columns(pl.lit(default, dtype=dtype).alias(column))
     # Names and villages repeat a lot: compute each distinct one once.
     keys = {n: name_key(n) for n in frame["full_name"].unique()}
     regions = pl.DataFrame(
@@ -234,7 +235,7 @@ def _stored_form(frame: pl.DataFrame) -> pl.DataFrame:
             pl.col("full_name").replace_strict(keys, return_dtype=pl.String).alias("name_key")
         )
         .join(regions, on="village_code", how="left", maintain_order="left")
-        .select(_STAGED.values())
+        .select(STORED.values())
     )
 
 
@@ -300,7 +301,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
 
 
 def _stage(cursor, frame: pl.DataFrame) -> None:
-    load_frame(cursor, _STAGING, frame, columns=list(_STAGED))
+    load_frame(cursor, _STAGING, frame, columns=list(STORED))
     if connection.vendor == "postgresql":
         # Without statistics the planner guesses the joins below badly (minutes, not seconds).
         cursor.execute(f"ANALYZE {_STAGING}")
@@ -328,7 +329,7 @@ def _refuse(registered: list[str]) -> None:
 
 
 def _insert(cursor, *, source: str, actor: User | None, now, in_name_order: bool) -> None:
-    columns = ", ".join(_STAGED)
+    columns = ", ".join(STORED)
     stamp = connection.ops.adapt_datetimefield_value(now)
     actor_id = actor.pk if actor else None
     # Sorted by name so that the name-led indexes fill in order, not at random.
@@ -349,59 +350,58 @@ def _insert(cursor, *, source: str, actor: User | None, now, in_name_order: bool
 
 # --- another area's rows: an import's new workers -----------------------------------------------
 
-# Worker columns the rows may leave out, and their value when they do.
-_ROW_DEFAULTS = {"consent_date": None, "nik_override_reason": "", "import_row_id": None}
-
 
 def insert_rows(
-    rows: models.QuerySet,
-    *,
-    columns: Mapping[str, str],
-    adding: int,
-    source: str,
-    actor: User,
-    now,
+    rows: models.QuerySet, *, adding: int, source: str, actor: User, now: dt.datetime
 ) -> int:
     """Adds a worker for each of `rows` with one INSERT … SELECT; returns how many.
 
-    `rows` are records of another area, valid and in stored form (an import's new rows);
-    `columns` names, for each Worker column, the field of `rows` it is copied from (all of
-    `_STAGED` but the region codes, which come from the village; `_ROW_DEFAULTS` may be left
-    out). `adding` is about how many there are, to choose whether to rebuild the indexes
-    (counting them again would scan them). Refuses, writing nothing, a NIK already registered.
-    Writes no audit event: the caller records one for them all. Run in the caller's transaction.
+    `rows` are records of another area, valid and in stored form, with the fields `STORED`
+    names (the region codes excepted, which come from the village; `_OPTIONAL` may be left
+    out); each worker keeps its row's id as `import_row_id`. `adding` is about how many there
+    are, to choose whether to rebuild the indexes (counting them again would scan them).
+    Refuses, writing nothing, a NIK already registered. Writes no audit event: the caller
+    records one for them all. Run in the caller's transaction.
     """
-    nik = columns["nik"]
     _refuse(
         list(
-            rows.filter(Exists(Worker.objects.filter(nik=OuterRef(nik))))
-            .order_by(nik)
-            .values_list(nik, flat=True)[:10]
+            rows.filter(Exists(Worker.objects.filter(nik=OuterRef(STORED["nik"]))))
+            .order_by(STORED["nik"])
+            .values_list(STORED["nik"], flat=True)[:10]
         )
     )
-    village = columns["village_id"]
-    stamp = Value(now, output_field=models.DateTimeField())
-    select = {
-        **{column: Value(default) for column, default in _ROW_DEFAULTS.items()},
-        **{worker: F(row) for worker, row in columns.items()},
-        "province_code": Substr(village, 1, 2),
-        "regency_code": Substr(village, 1, 5),
-        "district_code": Substr(village, 1, 8),
-        "source": Value(source),
-        "created_at": stamp,
-        "updated_at": stamp,
-        "created_by_id": Value(actor.pk),
-    }
     with (
         connection.cursor() as cursor,
         room_to_sort(cursor),
         indexes_built_after(cursor, adding=adding) as rebuilt,
     ):
+        select = _select_from(rows.model, source=source, actor=actor, now=now)
         # In name order, so that the name-led indexes fill in order, not at random.
-        ordered = rows.order_by() if rebuilt else rows.order_by(columns["name_key"])
+        ordered = rows.order_by() if rebuilt else rows.order_by(STORED["name_key"])
         sql, params = ordered.values_list(*select.values()).query.sql_with_params()
         cursor.execute(f"INSERT INTO {Worker._meta.db_table} ({', '.join(select)}) {sql}", params)
         return cursor.rowcount
+
+
+def _select_from(model: type[models.Model], *, source: str, actor: User, now) -> dict:
+    """Worker column -> the expression over a row of `model` that gives it."""
+    fields = {f.name for f in model._meta.get_fields()}
+    stamp = Value(now, output_field=models.DateTimeField())
+    select: dict[str, object] = {}
+    for worker, column in STORED.items():
+        if worker in _REGION_PREFIX:
+            select[worker] = Substr(STORED["village_id"], 1, _REGION_PREFIX[worker])
+        elif column in fields or worker not in _OPTIONAL:
+            select[worker] = F(column)
+        else:
+            select[worker] = Value(_OPTIONAL[worker][0])
+    return select | {
+        "import_row_id": F("pk"),
+        "source": Value(source),
+        "created_at": stamp,
+        "updated_at": stamp,
+        "created_by_id": Value(actor.pk),
+    }
 
 
 # --- reading many workers by NIK ------------------------------------------------------------------

@@ -239,16 +239,15 @@ def register_from_import(
     *,
     actor: User,
     rows: models.QuerySet,
-    columns: Mapping[str, str],
     region_code: str,
     adding: int,
     source: str,
 ) -> int:
     """Registers a worker for each of `rows`, set-based (`bulk.insert_rows`); returns how many.
 
-    `rows` are an import's new rows, checked and in the registry's stored form, each village in
-    `region_code`, so the actor's scope is checked once, on that region. `columns` names the row
-    field each Worker column comes from, `adding` about how many rows there are. Refuses,
+    `rows` are an import's new rows, checked and in the registry's stored form (`bulk.STORED`),
+    each village in `region_code`, so the actor's scope is checked once, on that region;
+    `adding` is about how many rows there are. Refuses,
     writing nothing, a NIK registered since the rows were checked. No `create` event per
     worker: the import records one for the batch, and each worker's registration is its row
     (docs/decisions/0003-import-audit.md). New workers have no memberships, so no counted fact
@@ -256,9 +255,7 @@ def register_from_import(
     """
     _check_editor(actor)
     _check_region(actor, region_code)
-    return bulk.insert_rows(
-        rows, columns=columns, adding=adding, source=source, actor=actor, now=timezone.now()
-    )
+    return bulk.insert_rows(rows, adding=adding, source=source, actor=actor, now=timezone.now())
 
 
 @transaction.atomic
