@@ -16,10 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Field, QuerySet
+from django.db.models import F, Field, JSONField, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts import audit
+from jaring.accounts.models import User
 from jaring.core import events
 from jaring.enrolment.models import Membership
 from jaring.programs.models import ProgrammeCategory
@@ -32,10 +34,6 @@ _CHOSEN = "jaring_enrol_chosen"
 def _subquery(qs: QuerySet) -> tuple[str, tuple]:
     sql, params = qs.order_by().values("pk").query.sql_with_params()
     return sql, tuple(params)
-
-
-def _json(placeholder: str) -> str:
-    return f"CAST({placeholder} AS jsonb)" if connection.vendor == "postgresql" else placeholder
 
 
 def _stamp(now: dt.datetime):
@@ -89,27 +87,14 @@ def audit_memberships(
     before_status: bool = True,
 ) -> int:
     """One audit event per membership: before = its current status, after = `after`."""
-    sub, sub_params = _subquery(memberships)
-    before = _json("""'{"status": "' || m.status || '"}'""") if before_status else "NULL"
-    sql = f"""
-        INSERT INTO {AuditEvent._meta.db_table}
-            (actor_id, at, action, target_type, target_id, region_code, before, after, reason)
-        SELECT %s, %s, %s, %s, CAST(m.id AS TEXT), m.village_id, {before}, {_json("%s")}, %s
-        FROM {Membership._meta.db_table} m
-        WHERE m.id IN ({sub})
-    """
-    params = (
-        actor.pk if actor else None,
-        _stamp(now),
-        action,
-        Membership._meta.label_lower,
-        json.dumps(after, default=str),
-        reason,
-        *sub_params,
+    rows = memberships.order_by().values(
+        target_id=F("pk"),
+        region_code=F("village_id"),
+        before=JSONObject(status=F("status")) if before_status else Value(None, JSONField()),
+        after=Value(after, output_field=JSONField()),
+        reason=Value(reason),
     )
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.rowcount
+    return audit.record_query(actor=actor, action=action, model=Membership, rows=rows, at=now)
 
 
 @contextmanager
@@ -203,19 +188,6 @@ def apply_changes(
             for c in changes
         ],
     )
-    events, event_params = rows_table(
-        [_field(AuditEvent, f) for f in ("target_id", "region_code", "before", "after", "reason")],
-        [
-            (
-                str(c.membership_id),
-                c.region_code,
-                json.dumps(c.before),
-                json.dumps(c.after),
-                c.reason,
-            )
-            for c in changes
-        ],
-    )
     with connection.cursor() as cur:
         cur.execute(
             f"UPDATE {table} SET {', '.join(f'{f} = v.{f}' for f in _STATE)}, "
@@ -226,12 +198,16 @@ def apply_changes(
             [stamp, stamp, *state_params, source],
         )
         changed = cur.rowcount
-        cur.execute(
-            f"INSERT INTO {AuditEvent._meta.db_table} (actor_id, at, action, target_type, "
-            f"target_id, region_code, before, after, reason) "
-            f"SELECT %s, %s, %s, %s, target_id, region_code, before, after, reason FROM {events}",
-            [actor.pk, stamp, action, Membership._meta.label_lower, *event_params],
-        )
+    audit.record_many(
+        actor=actor,
+        action=action,
+        model=Membership,
+        changes=[
+            audit.Change(c.membership_id, c.region_code, c.before, c.after, c.reason)
+            for c in changes
+        ],
+        at=now,
+    )
     return changed
 
 
