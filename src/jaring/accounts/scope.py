@@ -54,13 +54,5 @@ def codes_of(village_code: str) -> dict[str, str]:
     }
 
 
-def can_edit_workers(user: User) -> bool:
-    return user.is_authenticated and user.role in {
-        Role.ADMIN,
-        Role.PROGRAMME_OFFICER,
-        Role.ENUMERATOR,
-    }
-
-
 def sees_full_nik(user: User) -> bool:
     return user.is_authenticated and user.role != Role.VIEWER

@@ -36,8 +36,9 @@ from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
-from jaring.claims import cover, workflow
+from jaring.claims import cover
 from jaring.claims.models import Claim, ClaimKind, ClaimStatus
+from jaring.claims.permissions import CLAIMS
 from jaring.contributions.models import Bill, BillLine, LineStatus
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
@@ -250,7 +251,7 @@ def money_report(
     as_of: dt.date | None = None,
 ) -> MoneyReport:
     """The report for `year`, limited to a programme or a region, within the user's scope."""
-    workflow.check_may(user, "report")
+    CLAIMS.check(user, "report")
     as_of = as_of or timezone.localdate()
     programme = region = None
     if programme_id is not None:

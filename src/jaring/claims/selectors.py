@@ -12,6 +12,7 @@ from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.claims import cover, workflow
 from jaring.claims.models import Claim, ClaimDocument
+from jaring.claims.permissions import CLAIMS
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership
 from jaring.registry.names import name_key
@@ -27,7 +28,7 @@ class ClaimFilter:
 
 
 def claims_for(user: User | None) -> QuerySet[Claim]:
-    workflow.check_may(user, "view")
+    CLAIMS.check(user, "view")
     qs = Claim.objects.all() if user is None else Claim.objects.filter(scope_q(user))
     return qs.select_related("worker", "programme", "membership")
 

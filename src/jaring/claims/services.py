@@ -26,6 +26,7 @@ from jaring.claims.models import (
     ClaimStatus,
     Disability,
 )
+from jaring.claims.permissions import CLAIMS
 from jaring.contributions.rate_tables import current_tables
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.enrolment import services as enrolment
@@ -260,7 +261,7 @@ def register_claim(
     today: dt.date | None = None,
 ) -> Claim:
     """Checks cover on the event date and the lapse, computes every entitlement, records it."""
-    workflow.check_may(actor, "register")
+    CLAIMS.check(actor, "register")
     today = today or timezone.localdate()
     m = (
         Membership.objects.select_for_update()
@@ -407,7 +408,7 @@ def correct_claim(
     fixed once verified (a verified death is recorded on the worker). Audited with the facts
     before and after; a refusal changes nothing.
     """
-    workflow.check_may(actor, "register")
+    CLAIMS.check(actor, "register")
     today = today or timezone.localdate()
     c = _locked(actor, claim)
     if c.status not in workflow.EDITABLE:
@@ -493,7 +494,7 @@ def _locked(actor: User, claim: Claim) -> Claim:
 
 @transaction.atomic
 def add_documents(*, actor: User, claim: Claim, documents: Sequence) -> list[ClaimDocument]:
-    workflow.check_may(actor, "register")
+    CLAIMS.check(actor, "register")
     c = _locked(actor, claim)
     if c.status in (ClaimStatus.PAID, ClaimStatus.REJECTED):
         raise Conflict(
@@ -562,7 +563,7 @@ def transition(
                 field="action",
             )
         )
-    workflow.check_may(actor, action)
+    CLAIMS.check(actor, action)
     c = _locked(actor, claim)
     target = workflow.target_of(action, c.status)
     reason, reference = reason.strip(), reference.strip()

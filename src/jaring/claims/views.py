@@ -25,6 +25,7 @@ from jaring.claims.forms import (
     TransportFormSet,
 )
 from jaring.claims.models import ClaimKind, ClaimStatus
+from jaring.claims.permissions import CLAIMS
 from jaring.claims.reports import money_report
 from jaring.contributions.access import programmes_managed
 from jaring.core.errors import DomainError
@@ -32,7 +33,7 @@ from jaring.web.feedback import refusals_as_messages
 
 
 def _allowed(request, action: str) -> None:
-    if not workflow.may(request.user, action):
+    if not CLAIMS.may(request.user, action):
         raise Http404
 
 
@@ -59,8 +60,8 @@ def claim_list(request):
             "filter": f,
             "statuses": ClaimStatus.choices,
             "kinds": ClaimKind.choices,
-            "can_register": workflow.may(request.user, "register"),
-            "can_report": workflow.may(request.user, "report"),
+            "can_register": CLAIMS.may(request.user, "register"),
+            "can_report": CLAIMS.may(request.user, "report"),
         },
     )
 
@@ -172,9 +173,9 @@ def claim_detail(request, pk: int):
             "actions": actions,
             "transition_form": TransitionForm(initial={"paid_on": timezone.localdate()}),
             "document_form": DocumentForm(),
-            "can_add_documents": workflow.may(request.user, "register")
+            "can_add_documents": CLAIMS.may(request.user, "register")
             and claim.status not in (ClaimStatus.PAID, ClaimStatus.REJECTED),
-            "can_correct": workflow.may(request.user, "register")
+            "can_correct": CLAIMS.may(request.user, "register")
             and claim.status in workflow.EDITABLE,
             "events": history(claim),
         },

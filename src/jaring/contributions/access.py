@@ -1,4 +1,4 @@
-"""Who may see and do what with bills, payments and rate tables, and which bills they see.
+"""Which programmes' bills a user sees (who may do what with them: contributions.permissions).
 
 Bills are money of a whole programme: a user sees a programme's bills when the programme's
 region lies inside their own (a city officer sees the city's programmes, not the province's).
@@ -8,36 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from jaring.accounts.models import Role, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import scope_code
-from jaring.core.permissions import Permissions
 from jaring.programs.models import Programme
-
-ROLES: dict[str, frozenset[str]] = {
-    "view": frozenset(
-        {
-            Role.ADMIN,
-            Role.PROGRAMME_OFFICER,
-            Role.BPJS_OFFICER,
-            Role.COMPLIANCE_OFFICER,
-            Role.VIEWER,
-        }
-    ),
-    "bill": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER}),
-    "pay": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
-    "rates": frozenset({Role.ADMIN}),
-}
-
-_DENIED = {
-    "view": ("melihat tagihan iuran", "see contribution bills"),
-    "bill": ("membuat tagihan iuran", "run the monthly billing"),
-    "pay": ("mencatat pembayaran iuran", "record contribution payments"),
-    "rates": ("menambah versi tabel tarif", "add rate-table versions"),
-}
-
-_PERMISSIONS = Permissions(ROLES, _DENIED)
-may = _PERMISSIONS.may
-check_may = _PERMISSIONS.check
 
 
 def programmes_managed(user: User | None) -> QuerySet[Programme]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.contributions.access import check_may, programmes_managed
+from jaring.contributions.access import programmes_managed
 from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import (
     Allocation,
@@ -26,6 +26,7 @@ from jaring.contributions.models import (
     BillStatus,
     Payment,
 )
+from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, NotFound, Problem, ValidationFailed
 from jaring.programs.models import Programme
@@ -156,7 +157,7 @@ def record_payment(
     excess_to_credit: bool = False,
 ) -> Payment:
     """Records one payment against `bills` (ids; all open bills of the programme when None)."""
-    check_may(actor, "pay")
+    CONTRIBUTIONS.check(actor, "pay")
     _check_input(paid_on, amount, reference)
     if not programmes_managed(actor).filter(pk=programme.pk).exists():
         raise NotFound(

@@ -17,9 +17,9 @@ from django.db import transaction
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.contributions.access import check_may
 from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import Bill, RateImport
+from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.contributions.rate_tables import DISCOUNTS, _cache, documents
 from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.programs.budget import rule_problem
@@ -119,7 +119,7 @@ def import_rates(
     The returned import (unsaved on a dry run) carries `bills_in_range`: bills already made for
     months the new versions cover, which keep the versions they were priced with.
     """
-    check_may(actor, "rates")
+    CONTRIBUTIONS.check(actor, "rates")
     document = parse_document(text, file_name)
     imports = list(RateImport.objects.select_for_update().order_by("id"))
     try:

@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
-from jaring.contributions.access import check_may, programmes_managed
+from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import Bill, BillLine, LineStatus, Payment
+from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.contributions.services import arrears_rule, month_of
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership
@@ -19,7 +20,7 @@ from jaring.rules.tables import month_text
 
 
 def bills_for(user: User | None) -> QuerySet[Bill]:
-    check_may(user, "view")
+    CONTRIBUTIONS.check(user, "view")
     return Bill.objects.filter(programme__in=programmes_managed(user)).select_related("programme")
 
 
@@ -39,7 +40,7 @@ def bill_lines(bill: Bill) -> QuerySet[BillLine]:
 
 
 def payments_for(user: User | None) -> QuerySet[Payment]:
-    check_may(user, "view")
+    CONTRIBUTIONS.check(user, "view")
     return (
         Payment.objects.filter(programme__in=programmes_managed(user))
         .select_related("programme", "recorded_by")
@@ -89,7 +90,7 @@ def arrears(
 ) -> list[MemberArrears]:
     """Members with billed months past their due date and not fully paid, most months first."""
     programmes = programmes_managed(user)
-    check_may(user, "view")
+    CONTRIBUTIONS.check(user, "view")
     if programme_id is not None:
         programmes = programmes.filter(pk=programme_id)
     ids = ", ".join(str(int(pk)) for pk in programmes.values_list("pk", flat=True)) or "NULL"

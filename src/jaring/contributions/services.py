@@ -26,7 +26,7 @@ from django_tasks import task
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.contributions.access import check_may, programmes_managed
+from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import (
     Bill,
     BillingRun,
@@ -36,6 +36,7 @@ from jaring.contributions.models import (
     RunStatus,
 )
 from jaring.contributions.payment_services import apply_credit, status_of
+from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.contributions.rate_tables import current_tables
 from jaring.core import events
 from jaring.core.errors import CoreError, DomainError, NotFound, Problem, ValidationFailed
@@ -273,7 +274,7 @@ def bill_programme(
     *, programme: Programme, month: dt.date, actor: User | None = None
 ) -> BillResult | None:
     """The programme's bill for `month`, made or completed; None when nobody is billable."""
-    check_may(actor, "bill")
+    CONTRIBUTIONS.check(actor, "bill")
     month = month.replace(day=1)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     groups = _groups(programme, month)
@@ -363,7 +364,7 @@ def run_month(
     With `programme`, its refusal is raised; over all programmes, each refusal is collected and
     the other programmes are billed.
     """
-    check_may(actor, "bill")
+    CONTRIBUTIONS.check(actor, "bill")
     month = month.replace(day=1)
     as_of = as_of or timezone.localdate()
     programmes = programmes_managed(actor).exclude(status=ProgrammeStatus.DRAFT)
@@ -463,7 +464,7 @@ def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) 
     longer payable). Fewer unpaid months are arrears that can still be paid. Audited per
     membership.
     """
-    check_may(actor, "bill")
+    CONTRIBUTIONS.check(actor, "bill")
     programmes = programmes if programmes is not None else programmes_managed(actor)
     programme_ids = list(programmes.values_list("pk", flat=True))
     result = LapseResult(as_of=as_of.isoformat())
@@ -526,7 +527,7 @@ def request_run(
     as_of: dt.date | None = None,
 ) -> BillingRun:
     """A run for the background worker (the page's button); the page follows its status."""
-    check_may(actor, "bill")
+    CONTRIBUTIONS.check(actor, "bill")
     run = BillingRun.objects.create(
         month=month.replace(day=1),
         programme=programme,

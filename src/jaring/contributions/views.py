@@ -20,16 +20,17 @@ from jaring.contributions import (
     selectors,
     services,
 )
-from jaring.contributions.access import may, programmes_managed
+from jaring.contributions.access import programmes_managed
 from jaring.contributions.forms import PaymentForm, RateFileForm, RunForm
 from jaring.contributions.models import BillingRun, BillStatus, RunStatus
+from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.core.errors import DomainError
 from jaring.rules.tables import parse_month
 from jaring.web.feedback import refusals_as_messages
 
 
 def _viewer(request) -> None:
-    if not may(request.user, "view"):
+    if not CONTRIBUTIONS.may(request.user, "view"):
         raise Http404
 
 
@@ -43,7 +44,7 @@ def bill_list(request):
     programmes = programmes_managed(request.user)
     form = RunForm(request.POST or None, programmes=programmes)
     if request.method == "POST":
-        if not may(request.user, "bill"):
+        if not CONTRIBUTIONS.may(request.user, "bill"):
             raise Http404
         if form.is_valid():
             services.request_run(
@@ -70,7 +71,7 @@ def bill_list(request):
         "busy": any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in runs),
         "programmes": programmes,
         "statuses": BillStatus.choices,
-        "can_bill": may(request.user, "bill"),
+        "can_bill": CONTRIBUTIONS.may(request.user, "bill"),
     }
     if request.headers.get("HX-Request"):
         return render(request, "contributions/_runs.html", context)
@@ -94,7 +95,7 @@ def bill_detail(request, pk: int):
             "rates": bill.rates.select_related("category"),
             "allocations": bill.allocations.select_related("payment"),
             "lines": lines,
-            "can_pay": may(request.user, "pay") and bill.status != BillStatus.PAID,
+            "can_pay": CONTRIBUTIONS.may(request.user, "pay") and bill.status != BillStatus.PAID,
         },
     )
 
@@ -129,7 +130,7 @@ def payments(request):
             }
     form = PaymentForm(request.POST or None, programmes=programmes, bills=bills, initial=initial)
     if request.method == "POST":
-        if not may(request.user, "pay"):
+        if not CONTRIBUTIONS.may(request.user, "pay"):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
@@ -157,7 +158,7 @@ def payments(request):
     return render(
         request,
         "contributions/payments.html",
-        {"form": form, "page": listed, "can_pay": may(request.user, "pay")},
+        {"form": form, "page": listed, "can_pay": CONTRIBUTIONS.may(request.user, "pay")},
     )
 
 
@@ -193,7 +194,7 @@ def rates(request):
     _viewer(request)
     form = RateFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not may(request.user, "rates"):
+        if not CONTRIBUTIONS.may(request.user, "rates"):
             raise Http404
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -224,6 +225,6 @@ def rates(request):
         {
             "form": form,
             "rows": rate_tables.version_rows(),
-            "can_import": may(request.user, "rates"),
+            "can_import": CONTRIBUTIONS.may(request.user, "rates"),
         },
     )

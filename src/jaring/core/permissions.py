@@ -1,7 +1,10 @@
 """Which roles may take each action of an area, and the refusal that names the action.
 
-Each area keeps its own table; the check is the same everywhere, and so is the refusal's
-wording, so that a clerk reads "Peran Anda tidak boleh ..." whichever page refused them.
+Each area declares one table in its `permissions.py` (data: action -> roles, and what the action
+is in both languages). Services refuse through `TABLE.check(user, action)`; pages ask
+`TABLE.may(user, action)` to offer a button; code that knows only names, such as a menu built
+from every area, asks `allowed(user, "area.action")`. The check and the refusal's wording are the
+same everywhere, so that a clerk reads "Peran Anda tidak boleh ..." whichever page refused them.
 """
 
 from __future__ import annotations
@@ -15,11 +18,25 @@ from jaring.core.errors import CoreError, PermissionDenied, Problem
 if TYPE_CHECKING:
     from jaring.accounts.models import User
 
+# Every area's table by its name, filled as the tables are declared (CoreConfig.ready imports
+# each app's permissions module).
+_TABLES: dict[str, Permissions] = {}
+
 
 @dataclass(frozen=True)
 class Permissions:
+    area: str
     roles: Mapping[str, frozenset[str]]  # action -> the roles that may take it
     denied: Mapping[str, tuple[str, str]]  # action -> what it is, in Indonesian and English
+    # The refusal's problem code: the BPJS exchange and cards answer clients that read theirs.
+    code: str = CoreError.FORBIDDEN
+
+    def __post_init__(self) -> None:
+        if self.area in _TABLES:
+            raise ValueError(f"a second permission table for {self.area!r}")
+        if set(self.roles) != set(self.denied):
+            raise ValueError(f"{self.area}: every action needs its roles and its wording")
+        _TABLES[self.area] = self
 
     def may(self, user: User | None, action: str) -> bool:
         # No user is the system: the command line without --user, the background worker.
@@ -32,8 +49,19 @@ class Permissions:
             what_id, what_en = self.denied[action]
             raise PermissionDenied(
                 Problem(
-                    CoreError.FORBIDDEN,
+                    self.code,
                     f"Peran Anda tidak boleh {what_id}.",
                     f"Your role may not {what_en}.",
                 )
             )
+
+
+def allowed(user: User | None, area_action: str) -> bool:
+    """Whether `user` may take the action named "area.action" (e.g. "claims.verify")."""
+    area, _, action = area_action.partition(".")
+    return _TABLES[area].may(user, action)
+
+
+def tables() -> dict[str, Permissions]:
+    """Every area's table by name (for a menu, an overview or a test)."""
+    return dict(_TABLES)

@@ -19,7 +19,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jaring.accounts.models import User
-from jaring.claims import workflow
+from jaring.claims.permissions import CLAIMS
 from jaring.claims.reports import money_summary
 from jaring.contributions.models import Payment
 from jaring.core.errors import DomainError
@@ -160,6 +160,6 @@ def dashboard(user: User | None, region: Region, month: dt.date, *, refresh: boo
                 "seconds": time.perf_counter() - started,
             },
         )
-    if not workflow.may(user, "report"):
+    if not CLAIMS.may(user, "report"):
         data = {**data, "money": None}
     return data

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.models import Role, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.core import spreadsheets
 from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
@@ -29,36 +29,17 @@ from jaring.coverage.models import (
     SegmentCount,
     WorkingPopulation,
 )
+from jaring.coverage.permissions import COVERAGE
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Level, Region
 from jaring.rules.tables import month_text, parse_month
 
 # Who enters what: the city sets denominators and targets; the BPJS branch reports its counts.
-POPULATION_EDITORS = frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER})
-COUNT_EDITORS = frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER})
 MIN_YEAR = 2000
 
 
 def _p(code: str, message_id: str, message_en: str, field: str | None = None, **params) -> Problem:
     return Problem(code, message_id, message_en, field, params)
-
-
-def may_edit(user: User | None, what: str) -> bool:
-    if user is None:
-        return True
-    roles = COUNT_EDITORS if what == "counts" else POPULATION_EDITORS
-    return user.is_authenticated and user.is_active and user.role in roles
-
-
-def _check_role(user: User | None, what: str) -> None:
-    if not may_edit(user, what):
-        raise PermissionDenied(
-            _p(
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh mengubah data cakupan ini.",
-                "Your role may not change these coverage figures.",
-            )
-        )
 
 
 def forget_dashboards(region_code: str) -> None:
@@ -256,7 +237,7 @@ def set_population(
     source: str,
     note: str = "",
 ) -> WorkingPopulation:
-    _check_role(actor, "population")
+    COVERAGE.check(actor, "population")
     region = _region(actor, region_code)
     year, people, source = _year(year), _whole(people, "people", zero_ok=False), _source(source)
     row = WorkingPopulation.objects.filter(region=region, year=year).first()
@@ -279,7 +260,7 @@ def set_target(
 ) -> CoverageTarget:
     """A target below today's coverage is allowed (it may be an old plan) and flagged on the
     dashboard, not refused."""
-    _check_role(actor, "population")
+    COVERAGE.check(actor, "population")
     region = _region(actor, region_code)
     year, target = _year(year), _percent(target_pct)
     row = CoverageTarget.objects.filter(region=region, year=year).first()
@@ -306,7 +287,7 @@ def set_segment_count(
     participants: int | str,
     source: str = "",
 ) -> SegmentCount:
-    _check_role(actor, "counts")
+    COVERAGE.check(actor, "counts")
     region = _region(actor, region_code)
     month = _month(month_text(month) if isinstance(month, dt.date) else month)
     segment, n = _segment(segment), _whole(participants, "participants", zero_ok=True)
@@ -387,7 +368,7 @@ def _each(rows: list[dict[str, str]], write) -> ImportResult:
 
 def import_populations(*, actor: User | None, path: Path) -> ImportResult:
     """Columns region, year, people, source (sakernas, dukcapil, estimate), optional note."""
-    _check_role(actor, "population")
+    COVERAGE.check(actor, "population")
     return _each(
         _rows(path, POPULATION_COLUMNS),
         lambda r: set_population(
@@ -404,7 +385,7 @@ def import_populations(*, actor: User | None, path: Path) -> ImportResult:
 def import_segment_counts(*, actor: User | None, path: Path, source: str = "") -> ImportResult:
     """Columns region, month (YYYY-MM), segment (wage_earners, self_paid, other_funded),
     participants: the BPJS branch's monthly report."""
-    _check_role(actor, "counts")
+    COVERAGE.check(actor, "counts")
     return _each(
         _rows(path, COUNT_COLUMNS),
         lambda r: set_segment_count(

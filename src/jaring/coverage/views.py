@@ -20,6 +20,7 @@ from jaring.core.errors import DomainError, Problem
 from jaring.coverage import dashboard, report_pdf, selectors, services
 from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
+from jaring.coverage.permissions import COVERAGE
 from jaring.regions.models import Level, Region
 from jaring.web.feedback import refusals_as_messages, show_problems
 
@@ -74,8 +75,8 @@ def region_dashboard(request, code: str):
             "month": month,
             "data": data,
             "c": data["coverage"],
-            "may_edit": services.may_edit(request.user, "population"),
-            "may_count": services.may_edit(request.user, "counts"),
+            "may_edit": COVERAGE.may(request.user, "population"),
+            "may_count": COVERAGE.may(request.user, "counts"),
             "sources": PopulationSource.choices,
             "segments": Segment.choices,
             "children": region.children.order_by("code") if region.level < Level.DISTRICT else [],

@@ -6,16 +6,17 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import AuditEvent, User
-from jaring.accounts.scope import can_edit_workers, scope_code
+from jaring.accounts.scope import scope_code
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome
+from jaring.imports.permissions import IMPORTS
 from jaring.registry.bulk import STORED
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
 
 
 def batches_for(user: User) -> QuerySet[ImportBatch]:
-    if not can_edit_workers(user):
+    if not IMPORTS.may(user, "import"):
         return ImportBatch.objects.none()
     code = scope_code(user)
     if code is None:

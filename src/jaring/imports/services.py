@@ -16,7 +16,7 @@ from django_tasks import task
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import can_edit_workers, in_scope, scope_code
+from jaring.accounts.scope import in_scope, scope_code
 from jaring.core import events
 from jaring.core.errors import (
     Conflict,
@@ -31,6 +31,7 @@ from jaring.core.spreadsheets import file_problem as spreadsheet_problem
 from jaring.imports import columns, hooks, pipeline, selectors, staging
 from jaring.imports.errors import ImportsError
 from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
+from jaring.imports.permissions import IMPORTS
 from jaring.imports.reasons import file_problem
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
@@ -42,17 +43,6 @@ Progress = Callable[[str, float], None]
 
 # Share of the progress bar each stage ends at.
 _STAGE_END = {"reading": 0.2, "checking": 0.6, "registry": 0.8, "saving": 0.95, "duplicates": 1.0}
-
-
-def _check_importer(actor: User) -> None:
-    if not can_edit_workers(actor):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh mengimpor data pekerja.",
-                "Your role may not import worker records.",
-            )
-        )
 
 
 def import_region(actor: User, region_code: str | None) -> str:
@@ -80,7 +70,7 @@ def create_batch(
 ) -> ImportBatch:
     """Keeps the file and its hash and queues the check. Refuses, before reading anything,
     a file that is empty or too large, and one that is not a spreadsheet."""
-    _check_importer(actor)
+    IMPORTS.check(actor, "import")
     region = import_region(actor, region_code)
     check_size(upload.size)
     digest = hashlib.sha256()
@@ -253,7 +243,7 @@ def remap(
     *, actor: User, batch: ImportBatch, mapping: dict[str, str], header_row: int | None = None
 ) -> ImportBatch:
     """The officer's mapping replaces the guess; the batch is checked again."""
-    _check_importer(actor)
+    IMPORTS.check(actor, "import")
     if batch.status in (Status.COMMITTED, Status.COMMITTING, Status.RUNNING):
         raise Conflict(_already_committed())
     if batch.headers:
@@ -275,7 +265,7 @@ def _already_committed() -> Problem:
 
 def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Adds the new workers and applies the updates: all of them in one transaction, or none."""
-    _check_importer(actor)
+    IMPORTS.check(actor, "import")
     if not in_scope(actor, batch.region_code):
         raise PermissionDenied(file_problem(CoreError.OUT_OF_SCOPE, code=batch.region_code or "-"))
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.READY).update(

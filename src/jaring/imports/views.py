@@ -9,11 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jaring.accounts.scope import can_edit_workers
 from jaring.imports import exports, selectors, services
 from jaring.imports.columns import FIELDS
 from jaring.imports.forms import MappingForm, UploadForm
 from jaring.imports.models import ImportBatch, Outcome
+from jaring.imports.permissions import IMPORTS
 from jaring.imports.staging import decode_json
 from jaring.web.feedback import refusals_as_messages
 
@@ -24,7 +24,7 @@ def _batch(request, pk: int) -> ImportBatch:
 
 @login_required
 def batch_list(request):
-    if not can_edit_workers(request.user):
+    if not IMPORTS.may(request.user, "import"):
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.models import Role, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.programs import budget
@@ -25,6 +25,7 @@ from jaring.programs.models import (
     ProgrammeCategory,
     ProgrammeStatus,
 )
+from jaring.programs.permissions import PROGRAMMES
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
 from jaring.registry.errors import RegistryError
@@ -32,7 +33,6 @@ from jaring.registry.models import OccupationCategory
 from jaring.rules.errors import RuleError
 from jaring.rules.tables import rupiah
 
-MANAGERS = {Role.ADMIN, Role.PROGRAMME_OFFICER}
 MAX_COVER_MONTHS = 60
 
 
@@ -68,15 +68,7 @@ def _p(field_name: str | None, code: str, message_id: str, message_en: str) -> P
 
 
 def check_manager(actor: User, region_code: str | None = None) -> None:
-    if not actor.is_authenticated or actor.role not in MANAGERS:
-        raise PermissionDenied(
-            _p(
-                None,
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh mengelola program.",
-                "Your role may not manage programmes.",
-            )
-        )
+    PROGRAMMES.check(actor, "manage")
     if region_code is not None and not in_scope(actor, region_code):
         raise PermissionDenied(
             _p(

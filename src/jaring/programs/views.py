@@ -26,6 +26,7 @@ from jaring.programs.models import (
     Programme,
     ProgrammeStatus,
 )
+from jaring.programs.permissions import PROGRAMMES
 from jaring.registry.models import OccupationCategory
 from jaring.web.feedback import refusals_as_messages, show_problems
 from jaring.web.paging import page_number, paginate
@@ -61,7 +62,7 @@ def programme_list(request):
         "programs/list.html",
         {
             "programmes": qs,
-            "can_manage": request.user.role in services.MANAGERS,
+            "can_manage": PROGRAMMES.may(request.user, "manage"),
             "statuses": ProgrammeStatus.choices,
         },
     )
@@ -114,7 +115,7 @@ def _form_context(data: services.ProgrammeInput, errors: DomainError | None) -> 
 
 @login_required
 def programme_create(request):
-    if request.user.role not in services.MANAGERS:
+    if not PROGRAMMES.may(request.user, "manage"):
         raise Http404
     min_age, max_age = age_limits()
     data = services.ProgrammeInput(
@@ -168,7 +169,7 @@ def programme_detail(request, pk: int):
     context: dict = {
         "programme": programme,
         "counts": enrolment_selectors.status_counts(request.user, programme),
-        "can_manage": request.user.role in services.MANAGERS,
+        "can_manage": PROGRAMMES.may(request.user, "manage"),
         "what_if": request.GET,
     }
     try:

@@ -35,13 +35,14 @@ from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
+from jaring.accounts.scope import codes_of, in_scope
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.core.table_load import load_frame
 from jaring.regions.models import Level, Region
 from jaring.registry.errors import RegistryError
 from jaring.registry.models import AUDITED_FIELDS, OccupationCategory, Worker
 from jaring.registry.names import name_key
+from jaring.registry.permissions import WORKERS
 from jaring.registry.validation import problem
 
 _STAGING = "jaring_worker_staging"
@@ -251,14 +252,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
                 niks=twice,
             )
         )
-    if actor is not None and not can_edit_workers(actor):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh menambah data pekerja.",
-                "Your role may not add worker records.",
-            )
-        )
+    WORKERS.check(actor, "add")
     villages = set(frame["village_code"].unique())
     known = set(
         Region.objects.filter(code__in=villages, level=Level.VILLAGE).values_list("code", flat=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import can_edit_workers, codes_of, in_scope
+from jaring.accounts.scope import codes_of, in_scope
 from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.regions.models import Level, Region
@@ -20,6 +20,7 @@ from jaring.registry import bulk, selectors
 from jaring.registry.errors import RegistryError
 from jaring.registry.models import AUDITED_FIELDS, OccupationCategory, Worker
 from jaring.registry.names import name_key, tidy_name
+from jaring.registry.permissions import WORKERS
 from jaring.registry.validation import WorkerInput, check_fields, normalised_phone, problem
 from jaring.rules.nik import normalise
 
@@ -34,17 +35,6 @@ def snapshot(worker: Worker) -> dict[str, object]:
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _check_editor(actor: User) -> None:
-    if not can_edit_workers(actor):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh mengubah data pekerja.",
-                "Your role may not change worker records.",
-            )
-        )
 
 
 def _check_region(actor: User, region_code: str) -> None:
@@ -142,7 +132,7 @@ def _validate(actor: User, data: WorkerInput, exclude_pk: int | None) -> str:
 
 @transaction.atomic
 def create_worker(*, actor: User, data: WorkerInput, source: str) -> Worker:
-    _check_editor(actor)
+    WORKERS.check(actor, "change")
     nik = _validate(actor, data, exclude_pk=None)
     worker = Worker(source=source, created_by=actor)
     _apply(worker, data, nik)
@@ -185,7 +175,7 @@ def update_worker(
     *, actor: User, worker: Worker, changes: dict[str, object], reason: str = ""
 ) -> Worker:
     """Applies `changes` (WorkerInput field names) to a worker the actor can see."""
-    _check_editor(actor)
+    WORKERS.check(actor, "change")
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     if not in_scope(actor, worker.village_id):
         raise PermissionDenied(
@@ -253,7 +243,7 @@ def register_from_import(
     (docs/decisions/0003-import-audit.md). New workers have no memberships, so no counted fact
     changes and nothing is announced.
     """
-    _check_editor(actor)
+    WORKERS.check(actor, "change")
     _check_region(actor, region_code)
     return bulk.insert_rows(rows, adding=adding, source=source, actor=actor, now=timezone.now())
 
@@ -266,7 +256,7 @@ def apply_import_updates(
     value}), set-based (`bulk.update_workers`), with one `update` audit event per worker;
     returns how many workers. Announces `workers_changed` for the regencies of the memberships
     of those whose disability or village changed."""
-    _check_editor(actor)
+    WORKERS.check(actor, "change")
     counted = bulk.update_workers(changes, actor=actor, reason=reason, now=timezone.now())
     _announce(counted)
     return len(changes)

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.accounts.masking import display_nik
-from jaring.accounts.scope import can_edit_workers
 from jaring.core.cells import safe_cell
 from jaring.core.errors import DomainError
 from jaring.registry import services
 from jaring.registry.forms import EditWorkerForm, WorkerFilterForm, WorkerForm, initial_from
 from jaring.registry.history import worker_history
+from jaring.registry.permissions import WORKERS
 from jaring.registry.selectors import get_worker, search_workers
 from jaring.web import region_choices
 from jaring.web.paging import page_number, paginate
@@ -42,7 +42,7 @@ def worker_list(request):
     context = {
         "form": form,
         "page": paginate(qs, page_number(request.GET.get("page"))),
-        "can_edit": can_edit_workers(request.user),
+        "can_edit": WORKERS.may(request.user, "change"),
     }
     # htmx asks only for the table; a plain GET of the same URL renders the whole page.
     template = "registry/_results.html" if request.headers.get("HX-Target") == "results" else None
@@ -61,7 +61,7 @@ def worker_detail(request, pk: int):
         {
             "worker": worker,
             "history": worker_history(request.user, worker),
-            "can_edit": can_edit_workers(request.user),
+            "can_edit": WORKERS.may(request.user, "change"),
         },
     )
 
@@ -70,7 +70,7 @@ def worker_detail(request, pk: int):
 
 
 def _require_editor(user) -> None:
-    if not can_edit_workers(user):
+    if not WORKERS.may(user, "change"):
         raise PermissionDenied
 
 

@@ -1,0 +1,69 @@
+"""One permission style: every area's table, read by name, with the roles each action had
+before the tables were unified (the matrix below is that behaviour, pinned)."""
+
+import pytest
+
+from jaring.accounts.models import Role, User
+from jaring.core.errors import PermissionDenied
+from jaring.core.permissions import allowed, tables
+
+A, P, E, B, C, V = (
+    Role.ADMIN,
+    Role.PROGRAMME_OFFICER,
+    Role.ENUMERATOR,
+    Role.BPJS_OFFICER,
+    Role.COMPLIANCE_OFFICER,
+    Role.VIEWER,
+)
+
+WHO_MAY = {
+    "workers.change": {A, P, E},
+    "workers.add": {A, P, E},
+    "imports.import": {A, P, E},
+    "programmes.manage": {A, P},
+    "coverage.population": {A, P},
+    "coverage.counts": {A, P, B},
+    "claims.view": {A, P, E, B},
+    "claims.register": {A, P, E, B},
+    "claims.verify": {A, P},
+    "claims.approve": {A, B},
+    "claims.pay": {A, B},
+    "claims.reject": {A, P, B},
+    "claims.report": {A, P, B, C, V},
+    "contributions.view": {A, P, B, C, V},
+    "contributions.bill": {A, P},
+    "contributions.pay": {A, P, B},
+    "contributions.rates": {A},
+}
+
+
+def _user(role: str, **extra) -> User:
+    # Unsaved: the check reads the role and the account's state only.
+    return User(username=role, role=role, **extra)
+
+
+def test_every_action_of_every_table_is_pinned():
+    declared = {f"{area}.{action}" for area, t in tables().items() for action in t.roles}
+    assert declared == set(WHO_MAY)
+
+
+@pytest.mark.parametrize("name", sorted(WHO_MAY))
+def test_the_same_roles_may_take_each_action(name):
+    assert {role for role in Role if allowed(_user(role), name)} == WHO_MAY[name]
+
+
+def test_an_inactive_account_and_an_anonymous_visitor_may_do_nothing():
+    from django.contrib.auth.models import AnonymousUser
+
+    for name in WHO_MAY:
+        assert not allowed(_user(Role.ADMIN, is_active=False), name)
+        assert not allowed(AnonymousUser(), name)
+
+
+def test_the_refusal_names_the_action_in_both_languages():
+    with pytest.raises(PermissionDenied) as refused:
+        tables()["claims"].check(_user(Role.VIEWER), "verify")
+    (problem,) = refused.value.problems
+    assert problem.code == "forbidden"
+    assert problem.message_id == "Peran Anda tidak boleh memverifikasi klaim."
+    assert problem.message_en == "Your role may not verify claims."
