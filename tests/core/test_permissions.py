@@ -34,6 +34,7 @@ WHO_MAY = {
     "contributions.bill": {A, P},
     "contributions.pay": {A, P, B},
     "contributions.rates": {A},
+    "duplicates.decide": {A, P},
 }
 
 

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from jaring.accounts import audit
-from jaring.accounts.models import Role, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.dedupe import frames, linkage, row_notes, store
 from jaring.dedupe.errors import DedupeError
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
+from jaring.dedupe.permissions import DUPLICATES
 from jaring.dedupe.selectors import get_pair, pairs_for
 from jaring.imports.models import ImportBatch, ImportRow, Outcome
 from jaring.imports.models import Status as ImportStatus
@@ -155,8 +156,7 @@ def _queue_worker_pairs(
 
 def start_run(*, actor: User | None, threshold: float | None = None, retrain: bool = False):
     """Queues a full run for the background worker (`jaring db_worker`)."""
-    if actor is not None:
-        _check_decider(actor)
+    DUPLICATES.check(actor, "decide")
     run = DedupeRun.objects.create(
         started_by=actor,
         threshold=_check_threshold(threshold or default_threshold()),
@@ -335,23 +335,8 @@ def rows_committed(*, batch_id: int) -> int:
 # --- decisions ----------------------------------------------------------------------------------
 
 
-def can_decide(user: User) -> bool:
-    return user.is_authenticated and user.role in {Role.ADMIN, Role.PROGRAMME_OFFICER}
-
-
-def _check_decider(actor: User) -> None:
-    if not can_decide(actor):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Hanya administrator dan petugas program yang memutuskan duplikat.",
-                "Only administrators and programme officers decide on duplicates.",
-            )
-        )
-
-
 def _pending_pair(actor: User, pair_id: int) -> ProbableDuplicate:
-    _check_decider(actor)
+    DUPLICATES.check(actor, "decide")
     pair = pairs_for(actor).select_for_update().filter(pk=pair_id).first()
     if pair is None:
         get_pair(actor, pair_id)  # raises NotFound

@@ -13,6 +13,7 @@ from jaring.core.errors import DomainError
 from jaring.dedupe import selectors, services
 from jaring.dedupe.explain import describe
 from jaring.dedupe.models import PairStatus
+from jaring.dedupe.permissions import DUPLICATES
 from jaring.web.feedback import refusals_as_messages, show_problems
 
 
@@ -42,7 +43,7 @@ def queue(request):
         "page": page,
         "f": f,
         "statuses": PairStatus.choices,
-        "can_decide": services.can_decide(request.user),
+        "can_decide": DUPLICATES.may(request.user, "decide"),
         "run": selectors.latest_run(),
         "default_threshold": services.default_threshold(),
     }
@@ -56,7 +57,7 @@ def pair_detail(request, pk: int):
         "pair": pair,
         "records": selectors.records(request.user, pair),
         "evidence": [describe(e) for e in pair.explanation],
-        "can_decide": services.can_decide(request.user) and pair.is_pending,
+        "can_decide": DUPLICATES.may(request.user, "decide") and pair.is_pending,
     }
     return render(request, "dedupe/pair.html", context)
 
