@@ -133,6 +133,32 @@ def _stamp(at: dt.datetime | None) -> str:
     return str(connection.ops.adapt_datetimefield_value(at or timezone.now()))
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One change as a history shows it: a stored event's, or one another record keeps (a worker
+    an import registered has its ImportRow instead: docs/decisions/0003-import-audit.md)."""
+
+    actor: User | None
+    at: dt.datetime
+    action: str
+    before: dict | None
+    after: dict | None
+    reason: str
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> Entry:
+        return cls(event.actor, event.at, event.action, event.before, event.after, event.reason)
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field that changed, by name."""
+        before, after = self.before or {}, self.after or {}
+        return [
+            (k, before.get(k), after.get(k))
+            for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)
+        ]
+
+
 def history(target) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(

@@ -70,11 +70,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}#{self.target_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def changes(self) -> list[tuple[str, object, object]]:
-        before, after = self.before or {}, self.after or {}
-        return [
-            (k, before.get(k), after.get(k))
-            for k in sorted(set(before) | set(after))
-            if before.get(k) != after.get(k)
-        ]

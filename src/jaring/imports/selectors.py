@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts import audit
+from jaring.accounts.models import User
 from jaring.accounts.scope import scope_code
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome
@@ -50,8 +51,8 @@ def _of_outcomes(rows: QuerySet[ImportRow], outcomes) -> QuerySet[ImportRow]:
     return rows if Outcome.NEW in outcomes else rows.exclude(outcome=Outcome.NEW)
 
 
-def registration(worker: Worker) -> AuditEvent | None:
-    """The `create` event an import did not write, built (unsaved) from the row the worker was
+def registration(worker: Worker) -> audit.Entry | None:
+    """The `create` entry an import did not write as an event, read from the row the worker was
     created from (docs/decisions/0003-import-audit.md); the registry's worker history asks for
     it (registered in ImportsConfig.ready)."""
     if worker.import_row_id is None:
@@ -62,13 +63,10 @@ def registration(worker: Worker) -> AuditEvent | None:
     as_registered = Worker(
         **{field: getattr(row, column) for field, column in STORED.items() if hasattr(row, column)}
     )
-    return AuditEvent(
+    return audit.Entry(
         actor=worker.created_by,
         at=worker.created_at,
         action="create",
-        target_type=Worker._meta.label_lower,
-        target_id=str(worker.pk),
-        region_code=row.village_code,
         before=None,
         after=snapshot(as_registered),
         reason=f"impor #{row.batch_id}: {row.batch.original_name}, baris {row.row_number}",

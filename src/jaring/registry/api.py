@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts.models import User
 from jaring.core.api.schemas import errors
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.registry import selectors, services
@@ -81,7 +82,7 @@ def worker_out(user: User, worker: Worker) -> dict[str, object]:
     }
 
 
-def _history_out(user: User, event: AuditEvent) -> dict[str, object]:
+def _history_out(user: User, event: audit.Entry) -> dict[str, object]:
     def shown(field: str, value: object) -> object:
         return display_nik(user, value) if field == "nik" and value else value
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts.models import User
 from jaring.regions.models import Region
 from jaring.registry import selectors
 from jaring.registry.models import DisabilityKind, OccupationCategory, Sex, Worker
@@ -45,13 +46,13 @@ class Change:
 
 @dataclass
 class Entry:
-    event: AuditEvent
+    event: audit.Entry
     action: str
     who: str
     changes: list[Change]
 
 
-def _names(events: list[AuditEvent]) -> dict[str, dict[str, str]]:
+def _names(events: list[audit.Entry]) -> dict[str, dict[str, str]]:
     """Region and category names for every code the events mention, in two queries."""
     codes: dict[str, set] = {"village_id": set(), "category_id": set()}
     for e in events:
@@ -88,7 +89,7 @@ def _shown(user: User, field: str, value, names: dict[str, dict[str, str]]):
     return value
 
 
-def _changes(user: User, event: AuditEvent, names) -> list[Change]:
+def _changes(user: User, event: audit.Entry, names) -> list[Change]:
     """Changed fields in form order; a field empty before and after is left out."""
     order = {field: i for i, field in enumerate(LABELS)}
     out = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from jaring.accounts import audit
-from jaring.accounts.models import AuditEvent, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q, sees_full_nik
 from jaring.registry.models import Worker
 from jaring.registry.names import name_key
@@ -78,8 +78,8 @@ def membership_regencies(worker_ids: list[int]) -> set[str]:
 
 # A worker's registration recorded somewhere other than its audit events: an area that adds
 # workers without a `create` event (imports: docs/decisions/0003-import-audit.md) registers, in
-# its AppConfig.ready(), a function giving that event (unsaved) or None.
-RegistrationSource = Callable[[Worker], AuditEvent | None]
+# its AppConfig.ready(), a function giving that entry or None.
+RegistrationSource = Callable[[Worker], audit.Entry | None]
 _registration_sources: list[RegistrationSource] = []
 
 
@@ -88,10 +88,10 @@ def add_registration_source(source: RegistrationSource) -> None:
         _registration_sources.append(source)
 
 
-def worker_history(worker: Worker) -> list[AuditEvent]:
+def worker_history(worker: Worker) -> list[audit.Entry]:
     """Every change to the worker, newest first: its audit events, then its registration when
     another area keeps it."""
-    events = audit.history(worker)
+    events = [audit.Entry.of(e) for e in audit.history(worker)]
     for source in _registration_sources:
         if (registered := source(worker)) is not None:
             return [*events, registered]
