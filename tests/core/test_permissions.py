@@ -17,6 +17,7 @@ A, P, E, B, C, V = (
 )
 
 WHO_MAY = {
+    "personal_data.see": {A, P, E, B, C},
     "workers.change": {A, P, E},
     "workers.add": {A, P, E},
     "imports.import": {A, P, E},

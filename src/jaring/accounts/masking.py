@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from jaring.accounts.models import User
-from jaring.accounts.scope import sees_full_nik
+from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.rules.nik import mask
 
 
 def display_nik(user: User, nik: str) -> str:
-    return nik if sees_full_nik(user) else mask(nik)
+    return nik if PERSONAL_DATA.may(user, "see") else mask(nik)

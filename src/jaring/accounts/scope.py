@@ -52,7 +52,3 @@ def codes_of(village_code: str) -> dict[str, str]:
         "regency_code": village_code[:5],
         "district_code": village_code[:8],
     }
-
-
-def sees_full_nik(user: User) -> bool:
-    return user.is_authenticated and user.role != Role.VIEWER

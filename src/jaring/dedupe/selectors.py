@@ -8,7 +8,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
-from jaring.accounts.scope import scope_q, sees_full_nik
+from jaring.accounts.permissions import PERSONAL_DATA
+from jaring.accounts.scope import scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate
 from jaring.regions.models import Region
@@ -96,7 +97,7 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                     "sex": rec.sex,
                     "village_code": rec.village_id,
                     "village_name": rec.village.name,
-                    "phone": rec.phone if sees_full_nik(user) else "",
+                    "phone": rec.phone if PERSONAL_DATA.may(user, "see") else "",
                     "address": rec.address,
                     "merged_into": rec.merged_into_id,
                 }
@@ -119,7 +120,7 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                 "sex": row.sex,
                 "village_code": row.village_code,
                 "village_name": village_name or "",
-                "phone": row.phone if sees_full_nik(user) else "",
+                "phone": row.phone if PERSONAL_DATA.may(user, "see") else "",
                 "address": row.address,
                 "merged_into": None,
             }

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import scope_q, sees_full_nik
+from jaring.accounts.permissions import PERSONAL_DATA
+from jaring.accounts.scope import scope_q
 from jaring.registry.models import Worker
 from jaring.registry.names import name_key
 from jaring.rules.nik import normalise
@@ -41,7 +42,7 @@ def search_workers(user: User, f: WorkerFilter) -> QuerySet[Worker]:
         digits = normalise(q)
         if digits.isdigit():
             # Viewers see masked NIKs, so they may look one up only whole, never by prefix.
-            if len(digits) == 16 or not sees_full_nik(user):
+            if len(digits) == 16 or not PERSONAL_DATA.may(user, "see"):
                 qs = qs.filter(nik=digits)
             else:
                 qs = qs.filter(**_prefix_range("nik", digits))
