@@ -36,6 +36,17 @@ WHO_MAY = {
     "contributions.pay": {A, P, B},
     "contributions.rates": {A},
     "duplicates.decide": {A, P},
+    "memberships.enrol": {A, P, E},
+    "memberships.verify": {A, P},
+    "memberships.submit": {A, P, B},
+    "memberships.activate": {A, P, B},
+    "memberships.reject": {A, P, B},
+    "memberships.end": {A, P},
+    "memberships.expire": {A, P},
+    "memberships.renew": {A, P},
+    "exchange.exchange": {A, P, B},
+    "cards.print": {A, P, E, B},
+    "external_cover.import": {A, P, B},
 }
 
 

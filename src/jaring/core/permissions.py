@@ -28,8 +28,6 @@ class Permissions:
     area: str
     roles: Mapping[str, frozenset[str]]  # action -> the roles that may take it
     denied: Mapping[str, tuple[str, str]]  # action -> what it is, in Indonesian and English
-    # The refusal's problem code: the BPJS exchange and cards answer clients that read theirs.
-    code: str = CoreError.FORBIDDEN
 
     def __post_init__(self) -> None:
         if self.area in _TABLES:
@@ -49,7 +47,7 @@ class Permissions:
             what_id, what_en = self.denied[action]
             raise PermissionDenied(
                 Problem(
-                    self.code,
+                    CoreError.FORBIDDEN,
                     f"Peran Anda tidak boleh {what_id}.",
                     f"Your role may not {what_en}.",
                 )

@@ -1,4 +1,4 @@
-"""Which status a membership may move to, and who may move it.
+"""Which status a membership may move to (who may move it: enrolment.permissions).
 
 candidate → verified → submitted → active → expired | renewed | ended; a submission BPJS
 rejects goes back to candidate; a membership may be ended (death, moved, duplicate, withdrawn)
@@ -7,8 +7,7 @@ at any point before its cover is over.
 
 from __future__ import annotations
 
-from jaring.accounts.models import Role, User
-from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem
+from jaring.core.errors import Conflict, CoreError, Problem
 from jaring.enrolment.models import MembershipStatus as S
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -43,31 +42,3 @@ class IllegalTransition(Conflict):
             for status, n in sorted(by_status.items())
         ]
         super().__init__(*problems)
-
-
-# Who may do what. BPJS officers record what the branch answered.
-ROLES: dict[str, frozenset[str]] = {
-    "enrol": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR}),
-    "verify": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER}),
-    "submit": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
-    "activate": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
-    "reject": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
-    "end": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER}),
-    "expire": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER}),
-    "renew": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER}),
-}
-
-
-def may(actor: User, action: str) -> bool:
-    return actor.is_authenticated and actor.is_active and actor.role in ROLES[action]
-
-
-def check_may(actor: User, action: str) -> None:
-    if not may(actor, action):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh melakukan tindakan ini pada keanggotaan.",
-                f"Your role may not {action} memberships.",
-            )
-        )

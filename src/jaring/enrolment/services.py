@@ -31,9 +31,10 @@ from jaring.core.errors import (
 )
 from jaring.enrolment import bulk
 from jaring.enrolment.errors import EnrolmentError
-from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, check_may, sources_of
+from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, sources_of
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
+from jaring.enrolment.permissions import MEMBERSHIPS
 from jaring.enrolment.selectors import regencies_of
 from jaring.programs import agreement, budget, eligibility
 from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
@@ -167,7 +168,7 @@ def enrol(
     A selection with ineligible workers is refused whole (with the count per reason) unless
     `only_eligible`, which enrols the eligible part. Quota and budget are checked first.
     """
-    check_may(actor, "enrol")
+    MEMBERSHIPS.check(actor, "enrol")
     on = on or timezone.localdate()
     programme = _check_programme(actor, programme)
     _check_in_scope(actor, workers, "pekerja", "worker(s)")
@@ -260,7 +261,7 @@ def _changed_meanwhile() -> Conflict:
 
 @transaction.atomic
 def verify(*, actor: User, memberships: QuerySet[Membership], reason: str = "") -> int:
-    check_may(actor, "verify")
+    MEMBERSHIPS.check(actor, "verify")
     return _transition(
         actor=actor, memberships=memberships, target=S.VERIFIED, reason=reason, now=timezone.now()
     )
@@ -270,7 +271,7 @@ def verify(*, actor: User, memberships: QuerySet[Membership], reason: str = "") 
 def mark_submitted(*, actor: User, memberships: QuerySet[Membership], reason: str = "") -> int:
     """Called by the BPJS exchange when a batch file is made; the batch lines link each
     membership to its batch, and `reason` names the batch in the audit."""
-    check_may(actor, "submit")
+    MEMBERSHIPS.check(actor, "submit")
     agreement.check_cover_can_start(
         Programme.objects.filter(pk__in=memberships.values("programme_id")), "submit"
     )
@@ -285,7 +286,7 @@ def mark_submitted(*, actor: User, memberships: QuerySet[Membership], reason: st
 
 @transaction.atomic
 def end(*, actor: User, memberships: QuerySet[Membership], end_reason: str, note: str = "") -> int:
-    check_may(actor, "end")
+    MEMBERSHIPS.check(actor, "end")
     if end_reason not in EndReason.values:
         raise ValidationFailed(
             Problem(
@@ -313,7 +314,7 @@ def expire_lapsed(
     *, actor: User, on: dt.date | None = None, programme: Programme | None = None
 ) -> int:
     """Active memberships whose cover ended before `on` become expired; returns how many."""
-    check_may(actor, "expire")
+    MEMBERSHIPS.check(actor, "expire")
     on = on or timezone.localdate()
     lapsed = Membership.objects.filter(scope_q(actor), status=S.ACTIVE, end_date__lt=on)
     if programme is not None:
@@ -699,7 +700,7 @@ def activate_many(*, actor: User, rows: Sequence[Acceptance]) -> list[bulk.Chang
     third row takes is taken for the fourth); one audit event per membership. Returns each
     row's new state (`start_date`, `end_date`) in row order.
     """
-    check_may(actor, "activate")
+    MEMBERSHIPS.check(actor, "activate")
     kpjs = {(r.kpj or "").strip() for r in rows} - {""}
     books = _Books([r.membership_id for r in rows], kpjs)
     return _answer_all(actor, books, rows, _activation, "membership.active")
@@ -708,7 +709,7 @@ def activate_many(*, actor: User, rows: Sequence[Acceptance]) -> list[bulk.Chang
 @transaction.atomic
 def reject_many(*, actor: User, rows: Sequence[Refusal]) -> int:
     """BPJS refused these memberships: back to candidate with the reason, all or none."""
-    check_may(actor, "reject")
+    MEMBERSHIPS.check(actor, "reject")
     books = _Books([r.membership_id for r in rows])
     return len(_answer_all(actor, books, rows, _rejection, "membership.rejected"))
 
@@ -755,7 +756,7 @@ def renew(
     The new memberships start verified (the worker was checked last year and is judged again
     now); the old ones become renewed and point to them. All or nothing, like enrolment.
     """
-    check_may(actor, "renew")
+    MEMBERSHIPS.check(actor, "renew")
     on = on or timezone.localdate()
     into = _check_programme(actor, into)
     agreement.check_cover_can_start([into], "renew")

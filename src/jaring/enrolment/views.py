@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from jaring.accounts import audit
 from jaring.core.errors import DomainError
 from jaring.enrolment import selectors, services
-from jaring.enrolment.lifecycle import may
 from jaring.enrolment.models import EndReason, MembershipStatus
+from jaring.enrolment.permissions import MEMBERSHIPS
 from jaring.programs.selectors import get_programme, programmes_for
 from jaring.web.feedback import refusals_as_messages, show_problems
 from jaring.web.paging import page_number, paginate
@@ -53,9 +53,9 @@ def membership_list(request):
             "statuses": MembershipStatus.choices,
             "end_reasons": EndReason.choices,
             "programmes": programmes_for(request.user),
-            "may_verify": may(request.user, "verify"),
-            "may_end": may(request.user, "end"),
-            "may_renew": may(request.user, "renew"),
+            "may_verify": MEMBERSHIPS.may(request.user, "verify"),
+            "may_end": MEMBERSHIPS.may(request.user, "end"),
+            "may_renew": MEMBERSHIPS.may(request.user, "renew"),
         },
     )
 
@@ -120,6 +120,6 @@ def membership_detail(request, pk: int):
         {
             "m": m,
             "history": audit.history(m),
-            "may_activate": may(request.user, "activate"),
+            "may_activate": MEMBERSHIPS.may(request.user, "activate"),
         },
     )

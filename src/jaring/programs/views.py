@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import DomainError
+from jaring.core.permissions import allowed
 from jaring.enrolment import selectors as enrolment_selectors
 from jaring.enrolment import services as enrolment_services
-from jaring.enrolment.lifecycle import may
 from jaring.programs import budget, selectors, services, what_if
 from jaring.programs.defaults import age_limits
 from jaring.programs.eligibility import REASONS
@@ -242,6 +242,6 @@ def programme_eligibility(request, pk: int):
             "reasons": [(r.code, r.problem(programme).message, counts[r.code]) for r in REASONS],
             "page": page,
             "rows": rows,
-            "can_enrol": may(request.user, "enrol"),
+            "can_enrol": allowed(request.user, "memberships.enrol"),
         },
     )

@@ -14,37 +14,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.models import Role, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.core.errors import (
     Conflict,
     CoreError,
     NotFound,
-    PermissionDenied,
     Problem,
     ValidationFailed,
 )
 from jaring.enrolment.cards.models import MembershipCard
 from jaring.enrolment.cards.pdf import LABELS, CardFace, card_pdf, sheet_pdf
+from jaring.enrolment.cards.permissions import CARDS
 from jaring.enrolment.cards.selectors import card_cover
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.selectors import region_filter
 from jaring.programs.selectors import get_programme
 from jaring.rules.nik import mask
-
-CARD_ROLES = {Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR, Role.BPJS_OFFICER}
-
-
-def check_card_role(actor: User) -> None:
-    if not (actor.is_authenticated and (actor.role in CARD_ROLES or actor.is_superuser)):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh mencetak kartu peserta.",
-                "Your role may not print membership cards.",
-            )
-        )
 
 
 def _check_language(language: str) -> None:
@@ -143,7 +130,7 @@ def print_sheets(
 ) -> bytes:
     """A4 sheets of the cards of every active member of the programme in the actor's area (or
     `region_code`) whose cover has not ended by `today`, village by village, names in order."""
-    check_card_role(actor)
+    CARDS.check(actor, "print")
     _check_language(language)
     today = today or timezone.localdate()
     programme = get_programme(actor, programme_id)
@@ -184,7 +171,7 @@ def print_card(
     today: dt.date | None = None,
 ) -> bytes:
     """One member's card (a reprint keeps the same QR code); refused once the cover has ended."""
-    check_card_role(actor)
+    CARDS.check(actor, "print")
     _check_language(language)
     today = today or timezone.localdate()
     membership = (

@@ -14,6 +14,7 @@ from jaring.core.api.schemas import errors, file_response
 from jaring.enrolment.cards import services as cards
 from jaring.enrolment.exchange import selectors as exchange_selectors
 from jaring.enrolment.exchange import services as exchange_services
+from jaring.enrolment.exchange.permissions import EXCHANGE
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.selectors import get_programme
 
@@ -100,7 +101,7 @@ def _base_url(request: HttpRequest) -> str:
 )
 def list_batches(request: HttpRequest, programme_id: int):
     """The programme's batches holding members in your region, with BPJS's answers so far."""
-    exchange_services.check_exchange_role(request.auth)
+    EXCHANGE.check(request.auth, "exchange")
     programme = get_programme(request.auth, programme_id)
     return [
         _batch_out(

@@ -18,13 +18,12 @@ from django.db import transaction
 from django.db.models import Max
 
 from jaring.accounts import audit
-from jaring.accounts.models import Role, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, scope_q
 from jaring.core.errors import (
     Conflict,
     CoreError,
     NotFound,
-    PermissionDenied,
     Problem,
     ValidationFailed,
 )
@@ -41,27 +40,12 @@ from jaring.enrolment.exchange.models import (
     ResponseImport,
     SubmissionBatch,
 )
+from jaring.enrolment.exchange.permissions import EXCHANGE
 from jaring.enrolment.exchange.submission import SubmissionRow
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.selectors import region_filter
 from jaring.programs.models import CoverStartRule, Programme
 from jaring.programs.selectors import get_programme, programmes_for
-
-EXCHANGE_ROLES = {Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}
-
-
-def check_exchange_role(actor: User) -> None:
-    if not (actor.is_authenticated and (actor.role in EXCHANGE_ROLES or actor.is_superuser)):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Hanya administrator, petugas program atau petugas BPJS yang dapat bertukar "
-                "berkas dengan BPJS.",
-                "Only administrators, programme officers and BPJS officers exchange files "
-                "with BPJS.",
-            )
-        )
-
 
 # --- submission batches --------------------------------------------------------------------
 
@@ -160,7 +144,7 @@ def export_batch(
 ) -> BatchFile:
     """Every verified membership of the programme in the actor's area (or `region_code`) as
     a new batch; the memberships become "submitted"."""
-    check_exchange_role(actor)
+    EXCHANGE.check(actor, "exchange")
     _check_format(file_format)
     programme = get_programme(actor, programme_id)
     where = region_filter(actor, region_code)
@@ -225,7 +209,7 @@ def export_batch(
 
 def batch_file(*, actor: User, batch_id: int, file_format: str = "") -> BatchFile:
     """A batch's file again, exactly as it was sent (in any format)."""
-    check_exchange_role(actor)
+    EXCHANGE.check(actor, "exchange")
     batch = (
         SubmissionBatch.objects.filter(pk=batch_id)
         .select_related("programme")
@@ -415,7 +399,7 @@ def import_response(
     The same file twice changes nothing the second time; NIKs that were never submitted are
     reported, not added; any other problem refuses the whole file.
     """
-    check_exchange_role(actor)
+    EXCHANGE.check(actor, "exchange")
     programme = get_programme(actor, programme_id)
     digest = hashlib.sha256(data).hexdigest()
     earlier = ResponseImport.objects.filter(programme=programme, sha256=digest).first()

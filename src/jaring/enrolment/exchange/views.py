@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 from jaring.core.errors import Conflict, DomainError
 from jaring.enrolment.cards import services as cards
 from jaring.enrolment.cards.pdf import LABELS
+from jaring.enrolment.cards.permissions import CARDS
 from jaring.enrolment.exchange import selectors as exchange_selectors
 from jaring.enrolment.exchange import services as exchange_services
+from jaring.enrolment.exchange.permissions import EXCHANGE
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.models import Programme
 from jaring.programs.selectors import get_programme
@@ -35,21 +37,13 @@ def _download(content: bytes, file_name: str) -> HttpResponse:
     return response
 
 
-def _may(check, user) -> bool:
-    try:
-        check(user)
-    except DomainError:
-        return False
-    return True
-
-
 def _page(request, programme: Programme, **extra) -> HttpResponse:
     user = request.user
-    can_exchange = _may(exchange_services.check_exchange_role, user)
+    can_exchange = EXCHANGE.may(user, "exchange")
     context = {
         "programme": programme,
         "can_exchange": can_exchange,
-        "can_print": _may(cards.check_card_role, user),
+        "can_print": CARDS.may(user, "print"),
         "batches": exchange_selectors.batches_for(user, programme) if can_exchange else [],
         "villages": exchange_selectors.villages_for(user, programme),
         "formats": FORMATS,

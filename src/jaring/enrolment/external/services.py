@@ -17,19 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.models import Role, User
+from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, scope_code
 from jaring.core import spreadsheets
 from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.external.models import ExternalCover, OutsideSegment
+from jaring.enrolment.external.permissions import EXTERNAL_COVER
 from jaring.imports import normalise
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Region
 from jaring.registry.models import Worker
 from jaring.rules import nik as nik_rules
 
-IMPORTERS = frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER})
 BENEFITS = ("JKK", "JKM", "JHT", "JP", "JKP")
 REQUIRED = ("nik", "segment", "benefits", "start")
 # Header (lower case, single spaces) → column; the English names are the documented ones.
@@ -91,19 +91,8 @@ def _problem(row: int, column: str, code: str, text_id: str, text_en: str) -> Pr
     )
 
 
-def may_import(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in IMPORTERS
-
-
 def _check(actor: User, region_code: str) -> Region:
-    if not may_import(actor):
-        raise PermissionDenied(
-            Problem(
-                CoreError.FORBIDDEN,
-                "Peran Anda tidak boleh mengimpor data kepesertaan di luar Jaring.",
-                "Your role may not import cover outside Jaring.",
-            )
-        )
+    EXTERNAL_COVER.check(actor, "import")
     code = region_code.strip() or scope_code(actor) or ""
     if not code:
         raise ValidationFailed(

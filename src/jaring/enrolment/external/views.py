@@ -9,12 +9,13 @@ from jaring.core.errors import DomainError
 from jaring.enrolment.external import selectors as external_selectors
 from jaring.enrolment.external import services as external
 from jaring.enrolment.external.models import OutsideSegment
+from jaring.enrolment.external.permissions import EXTERNAL_COVER
 from jaring.web.paging import page_number, paginate
 
 
 @login_required
 def external_cover_page(request):
-    context: dict = {"can_import": external.may_import(request.user)}
+    context: dict = {"can_import": EXTERNAL_COVER.may(request.user, "import")}
     status = 200
     if request.method == "POST" and context["can_import"]:
         upload = request.FILES.get("file")
