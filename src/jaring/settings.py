@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "jaring.core",
     "jaring.regions",
     "jaring.accounts",
@@ -79,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "jaring.web.middleware.RefusalMiddleware",
+    "jaring.accounts.middleware.SessionLimitsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jaring.urls"
@@ -121,9 +125,36 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "worker-list"
 LOGOUT_REDIRECT_URL = "login"
+# OWASP ASVS level 2: at least 12 characters, not like the user's names, not among the 20,000
+# most common (breached) passwords Django ships, not all digits, not a repeat or a run.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jaring.accounts.passwords.RepetitionValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account or client before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lock-out: 5 failures in a row lock the account, and separately the client address, for
+# JARING_LOCKOUT_MINUTES (an administrator unlocks sooner: `jaring unlock USER` or the admin).
+AXES_FAILURE_LIMIT = int(os.environ.get("JARING_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = int(os.environ.get("JARING_LOCKOUT_MINUTES", 30)) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "jaring.core.http.client_address"
+AXES_VERBOSE = False
+# A session ends after JARING_IDLE_MINUTES without a request, and JARING_SESSION_HOURS after
+# login whatever happens (accounts.middleware.SessionLimitsMiddleware).
+JARING_IDLE_MINUTES = int(os.environ.get("JARING_IDLE_MINUTES", 30))
+JARING_SESSION_HOURS = int(os.environ.get("JARING_SESSION_HOURS", 12))
+SESSION_COOKIE_AGE = JARING_SESSION_HOURS * 3600
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.models import ApiToken, AuditEvent, Role, User
 from jaring.accounts.scope import in_scope, scope_code
-from jaring.accounts.services import revoke_token
+from jaring.accounts.services import revoke_token, unlock
 
 
 def is_admin(request: HttpRequest) -> bool:
@@ -83,6 +83,13 @@ class UserAdmin(AdminOnly, DjangoUserAdmin):
         (_("Role and region"), {"fields": ("role", "scope")}),
     )
     readonly_fields = ("is_staff", "last_login")
+    actions = ("unlock_logins",)
+
+    @admin.action(description=_("Unlock login (after too many wrong passwords)"))
+    def unlock_logins(self, request, queryset):
+        for user in queryset:
+            unlock(user=user, actor=request.user)
+        self.message_user(request, _("Login unlocked for %(n)d user(s).") % {"n": len(queryset)})
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(region_prefix_q(request.user, "scope__code"))

@@ -1,10 +1,11 @@
-"""Writes to accounts: API tokens (created, used, revoked)."""
+"""Writes to accounts: API tokens (created, used, revoked), login lock-outs lifted."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 
+from axes.utils import reset as reset_login_failures
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,3 +80,19 @@ def use_token(*, key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def unlock(*, user: User, actor: User | None = None) -> int:
+    """Lifts the login lock-out of `user` (failures counted against the account, from any
+    address) before it cools off; the number of failure records cleared."""
+    cleared = reset_login_failures(username=user.username)
+    audit.record(
+        actor=actor,
+        action="login_unlock",
+        target=user,
+        region_code=user.scope_id or "",
+        before={"failure_records": cleared},
+        after={"failure_records": 0},
+    )
+    return cleared

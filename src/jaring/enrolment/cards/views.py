@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jaring.core.http import client_address
 from jaring.enrolment.cards.public import TooManyAttempts, check_card, check_cover
 from jaring.rules.nik import normalise
 
@@ -27,16 +27,6 @@ class CheckForm(forms.Form):
         if not (len(nik) == 16 and nik.isdigit()):
             raise ValidationError(_("A NIK has 16 digits."))
         return nik
-
-
-def client_address(request) -> str:
-    """The caller's IP; behind a reverse proxy, the header it sets (JARING_CLIENT_IP_HEADER,
-    e.g. HTTP_X_REAL_IP), else every visitor would share one limit. Of a list
-    (X-Forwarded-For) the last address counts: the one our proxy added; those before it are
-    whatever the client sent, and a client could dodge its limit by varying them."""
-    header = settings.JARING_CLIENT_IP_HEADER
-    forwarded = request.META.get(header, "") if header else ""
-    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def _page(request, context: dict, status: int = 200):

@@ -1,0 +1,50 @@
+"""Limits on a logged-in browser session: idle time and lifetime.
+
+API clients send a token on every request and keep no session, so none of this applies to them.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+_LOGIN_AT = "jaring_login_at"
+_SEEN_AT = "jaring_seen_at"
+# The last-seen time is written at most this often, so a busy page does not save its session
+# on every request.
+_SEEN_EVERY = 60
+
+
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """At login (connected to `user_logged_in` in AccountsConfig.ready)."""
+    request.session[_LOGIN_AT] = request.session[_SEEN_AT] = int(time.time())
+
+
+class SessionLimitsMiddleware:
+    """Logs out a session idle for JARING_IDLE_MINUTES or older than JARING_SESSION_HOURS.
+
+    Django's cookie age alone cannot do both: every save of the session pushes its expiry on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            # A session without the times (made before this check existed) counts as expired.
+            login_at = request.session.get(_LOGIN_AT, 0)
+            seen = request.session.get(_SEEN_AT, 0)
+            if (
+                now - seen > settings.JARING_IDLE_MINUTES * 60
+                or now - login_at > settings.JARING_SESSION_HOURS * 3600
+            ):
+                logout(request)
+                return redirect(f"{reverse('login')}?next={request.path}")
+            if now - seen >= _SEEN_EVERY:
+                request.session[_SEEN_AT] = now
+        return self.get_response(request)
