@@ -18,6 +18,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A benchmark is a development run: the settings refuse the development key without it, and the
+# `jaring` commands a benchmark starts inherit it.
+os.environ.setdefault("JARING_DEV", "1")
 
 
 # --- the machine -------------------------------------------------------------------------------
