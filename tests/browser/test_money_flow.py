@@ -12,6 +12,7 @@ import re
 import pytest
 
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.claims.models import Claim
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill, Payment
@@ -54,7 +55,7 @@ def test_payment_then_claim_to_paid_and_the_report(page, live_server, settings, 
     p = programme(admin)
     fisher = member_at(admin, p, dt.date(2026, 2, 1), PASIRAN, full_name="Budi Santoso")
     member_at(admin, p, dt.date(2026, 2, 1), PASIRAN, full_name="Ahmad Yani")
-    billing.run_month(month=dt.date(2026, 2, 1), as_of=dt.date(2026, 2, 1))
+    billing.run_month(actor=SYSTEM, month=dt.date(2026, 2, 1), as_of=dt.date(2026, 2, 1))
     bill = Bill.objects.get(programme=p)
     assert bill.total == 2 * MONTHLY
     base = live_server.url

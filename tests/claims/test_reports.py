@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.claims import report_documents, services
 from jaring.claims.reports import money_report
 from jaring.contributions import payment_services
@@ -43,7 +44,9 @@ def money(admin):
     palm = member_at(admin, skw, FEB, PASIRAN, "palm_oil_worker")
     ptk1 = member_at(admin, ptk, FEB, PONTIANAK_VILLAGE)
     for month in (2, 3, 4):
-        billing.run_month(month=dt.date(2026, month, 1), as_of=dt.date(2026, month, 1))
+        billing.run_month(
+            actor=SYSTEM, month=dt.date(2026, month, 1), as_of=dt.date(2026, month, 1)
+        )
     payment_services.record_payment(
         actor=admin,
         programme=skw,

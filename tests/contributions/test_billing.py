@@ -16,6 +16,7 @@ import pytest
 
 from jaring.accounts.audit import history
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import payment_services, selectors, services
 from jaring.contributions.models import Bill, BillLine
 from jaring.core.errors import PermissionDenied, ValidationFailed
@@ -34,7 +35,7 @@ def month(m: int, year: int = 2026) -> dt.date:
 
 
 def run(m: int, as_of: dt.date | None = None, **kw):
-    return services.run_month(month=month(m), as_of=as_of or month(m), **kw)
+    return services.run_month(actor=SYSTEM, month=month(m), as_of=as_of or month(m), **kw)
 
 
 def bill(p, m: int) -> Bill:
@@ -176,7 +177,7 @@ def test_an_income_base_the_table_does_not_define_is_refused_whole(admin, scenar
     p, people = scenario
     Membership.objects.filter(pk=people["B"].pk).update(income_base=2_500_000)
     with pytest.raises(ValidationFailed) as exc:
-        services.run_month(month=month(3), as_of=month(3), programme=p)
+        services.run_month(actor=SYSTEM, month=month(3), as_of=month(3), programme=p)
     [problem] = exc.value.problems
     assert problem.code == "base_undefined" and problem.params["members"] == 1
     assert "Rp2.500.000" in problem.message_en
@@ -191,7 +192,7 @@ def test_a_month_without_a_holiday_calendar_is_refused(admin):
     p = programme(admin, fiscal_year=2027, name="Program 2027")
     member(admin, p, dt.date(2027, 12, 1), "palm_oil_worker")
     with pytest.raises(ValidationFailed) as exc:
-        services.run_month(month=month(1, 2028), as_of=month(1, 2028), programme=p)
+        services.run_month(actor=SYSTEM, month=month(1, 2028), as_of=month(1, 2028), programme=p)
     assert exc.value.problems[0].code == "calendar_missing"
     assert not Bill.objects.exists()
 

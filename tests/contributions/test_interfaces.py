@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import services
 from jaring.contributions.models import Bill, BillingRun, Payment, RateImport
 from tests.contributions.setup import MONTHLY, member, programme
@@ -135,7 +136,7 @@ def test_pages_run_in_the_background_then_show_the_bill_and_its_xlsx(admin, bill
 
 
 def test_payment_page_records_and_refuses_with_the_reason(admin, billed):
-    services.run_month(month=dt.date(2026, 2, 1), as_of=dt.date(2026, 2, 1))
+    services.run_month(actor=SYSTEM, month=dt.date(2026, 2, 1), as_of=dt.date(2026, 2, 1))
     bill = Bill.objects.get()
     web = client_for(admin)
     form = web.get(reverse("contributions:payments"), {"bill": bill.pk})

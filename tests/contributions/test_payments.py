@@ -8,6 +8,7 @@ import pytest
 
 from jaring.accounts.audit import history
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import payment_services, services
 from jaring.contributions.models import Allocation, Bill, Payment
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -24,7 +25,7 @@ def two_bills(admin):
     member(admin, p, dt.date(2026, 2, 1))
     member(admin, p, dt.date(2026, 2, 1), "palm_oil_worker")
     for m in (2, 3):
-        services.run_month(month=dt.date(2026, m, 1), as_of=dt.date(2026, m, 1))
+        services.run_month(actor=SYSTEM, month=dt.date(2026, m, 1), as_of=dt.date(2026, m, 1))
     feb, mar = Bill.objects.filter(programme=p).order_by("month")
     assert (feb.total, mar.total) == (2 * MONTHLY, 2 * MONTHLY)
     return p, feb, mar
@@ -74,7 +75,7 @@ def test_more_than_the_open_bills_is_refused_unless_recorded_as_credit(admin, tw
     assert payment.to_credit == 20_000
     assert payment_services.credit_balance(p) == 20_000
     # The credit is carried forward: April's bill is made with it already applied.
-    services.run_month(month=dt.date(2026, 4, 1), as_of=dt.date(2026, 4, 1))
+    services.run_month(actor=SYSTEM, month=dt.date(2026, 4, 1), as_of=dt.date(2026, 4, 1))
     april = Bill.objects.get(programme=p, month=dt.date(2026, 4, 1))
     assert (april.total, april.paid, april.status) == (2 * MONTHLY, 20_000, "partly_paid")
     assert payment_services.credit_balance(p) == 0

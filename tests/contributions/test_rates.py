@@ -10,6 +10,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import rate_services, services
 from jaring.contributions.models import Bill, RateImport
 from jaring.contributions.rate_tables import current_tables, version_rows
@@ -79,11 +80,11 @@ def test_closing_the_previous_version_puts_the_new_one_in_force_from_its_date(ad
 def test_bills_made_before_keep_the_version_they_were_priced_with(admin):
     p = programme(admin)
     member(admin, p, dt.date(2026, 8, 1), "palm_oil_worker")
-    services.run_month(month=dt.date(2026, 9, 1), as_of=dt.date(2026, 9, 1))
+    services.run_month(actor=SYSTEM, month=dt.date(2026, 9, 1), as_of=dt.date(2026, 9, 1))
     imported = add(admin, close_previous=True)
     assert imported.bills_in_range == 1
-    services.run_month(month=dt.date(2026, 9, 1), as_of=dt.date(2026, 9, 1))
-    services.run_month(month=dt.date(2026, 10, 1), as_of=dt.date(2026, 9, 1))
+    services.run_month(actor=SYSTEM, month=dt.date(2026, 9, 1), as_of=dt.date(2026, 9, 1))
+    services.run_month(actor=SYSTEM, month=dt.date(2026, 10, 1), as_of=dt.date(2026, 9, 1))
     sept, octo = Bill.objects.filter(programme=p).order_by("month")
     assert sept.rule_version.startswith(SHIPPED_BASE) and sept.total == MONTHLY
     assert octo.rule_version.startswith("BPU-BASE-OFFICIAL-2026-09") and octo.total == MONTHLY

@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import documents, services
 from jaring.contributions.models import Bill
 from jaring.core.cells import xlsx_row
@@ -49,7 +50,7 @@ def test_a_bill_lists_a_formula_like_name_as_text(admin):
     m = member(admin, p, dt.date(2026, 2, 1), "fisher")
     # A name stored before the registry refused formulas.
     Worker.objects.filter(pk=m.worker_id).update(full_name=FORMULA)
-    services.run_month(month=dt.date(2026, 2, 1), as_of=dt.date(2026, 2, 1))
+    services.run_month(actor=SYSTEM, month=dt.date(2026, 2, 1), as_of=dt.date(2026, 2, 1))
     data = documents.bill_xlsx(Bill.objects.get(programme=p))
     names = [c for c in load_workbook(io.BytesIO(data))["Peserta"]["D"]]
     assert names[1].value == FORMULA

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.core.errors import PermissionDenied, ValidationFailed
 from jaring.coverage import selectors, services
 from jaring.coverage.models import SegmentCount, WorkingPopulation
@@ -32,19 +33,19 @@ NOV = dt.date(2026, 11, 1)
 
 def _figures(people=1000, target="45", wage=300, self_paid=50, month="2026-10"):
     services.set_population(
-        actor=None, region_code=CITY, year=2026, people=people, source="sakernas"
+        actor=SYSTEM, region_code=CITY, year=2026, people=people, source="sakernas"
     )
     if target:
-        services.set_target(actor=None, region_code=CITY, year=2026, target_pct=target)
+        services.set_target(actor=SYSTEM, region_code=CITY, year=2026, target_pct=target)
     for segment, n in (("wage_earners", wage), ("self_paid", self_paid)):
         services.set_segment_count(
-            actor=None, region_code=CITY, month=month, segment=segment, participants=n
+            actor=SYSTEM, region_code=CITY, month=month, segment=segment, participants=n
         )
 
 
 def _coverage(month=NOV):
     return selectors.coverage(
-        None, Region.objects.get(code=CITY), month, today=dt.date(2026, 11, 22)
+        SYSTEM, Region.objects.get(code=CITY), month, today=dt.date(2026, 11, 22)
     )
 
 
@@ -72,7 +73,7 @@ def test_missing_denominator_gives_no_percentage_and_says_so():
 
 def test_zero_population_is_refused_and_nothing_stored():
     with pytest.raises(ValidationFailed) as exc:
-        services.set_population(actor=None, region_code=CITY, year=2026, people=0, source="bps")
+        services.set_population(actor=SYSTEM, region_code=CITY, year=2026, people=0, source="bps")
     assert exc.value.problems[0].code == "population_zero"
     assert not WorkingPopulation.objects.exists()
 
@@ -94,7 +95,7 @@ def test_target_below_current_coverage_is_allowed_and_flagged():
 def test_future_month_is_refused_for_counts_and_for_coverage():
     with pytest.raises(ValidationFailed) as exc:
         services.set_segment_count(
-            actor=None, region_code=CITY, month="2099-01", segment="self_paid", participants=5
+            actor=SYSTEM, region_code=CITY, month="2099-01", segment="self_paid", participants=5
         )
     assert exc.value.problems[0].code == "month_future"
     with pytest.raises(ValidationFailed) as exc:

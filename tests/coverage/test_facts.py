@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import payment_services
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill
@@ -77,7 +78,7 @@ def _scenario():
     Worker.objects.filter(pk=dup.worker_id).update(merged_into=kept.worker)
     # Months billed; two programmes pay up to September, the second never: it lapses.
     for m in range(2, 12):
-        billing.run_month(month=dt.date(2026, m, 1), as_of=dt.date(2026, m, 1))
+        billing.run_month(actor=SYSTEM, month=dt.date(2026, m, 1), as_of=dt.date(2026, m, 1))
         for b in Bill.objects.filter(month=dt.date(2026, m, 1)).exclude(programme=other):
             if m <= 9:
                 payment_services.record_payment(
@@ -134,7 +135,7 @@ def _direct(region: Region, day: dt.date) -> dict:
 def _from_facts(region: Region, month: dt.date) -> dict:
     b = selectors.breakdowns(region, month, today=TODAY)
     return {
-        "total": selectors.coverage(None, region, month, today=TODAY).jaring,
+        "total": selectors.coverage(SYSTEM, region, month, today=TODAY).jaring,
         "categories": Counter({c["code"]: c["members"] for c in b.categories}),
         "sex": Counter({k: v for k, v in b.sex.items() if v}),
         "disability": Counter({k: v for k, v in b.disability.items() if v}),
@@ -182,7 +183,7 @@ def test_facts_equal_the_direct_count_every_day_region_and_breakdown():
 def test_a_write_through_the_services_makes_the_facts_stale_and_the_next_read_recounts():
     admin, city = _scenario()
     singkawang = Region.objects.get(code="61.72")
-    before = selectors.coverage(None, singkawang, dt.date(2026, 11, 1), today=TODAY).jaring
+    before = selectors.coverage(SYSTEM, singkawang, dt.date(2026, 11, 1), today=TODAY).jaring
     assert facts.ensure(singkawang, TODAY) == []  # fresh: nothing recounted
     living = Membership.objects.filter(
         programme=city, status="active", end_date__gte=TODAY, regency_code="61.72"
@@ -201,7 +202,7 @@ def test_a_write_through_the_services_makes_the_facts_stale_and_the_next_read_re
     assert state.changes != state.refreshed_changes
     # Another city is not touched.
     assert list(FactsState.objects.filter(pk="61.71").values_list("changes")) == pontianak
-    after = selectors.coverage(None, singkawang, dt.date(2026, 11, 1), today=TODAY).jaring
+    after = selectors.coverage(SYSTEM, singkawang, dt.date(2026, 11, 1), today=TODAY).jaring
     assert after == before - 1
     _check_everything()
     # The next day counts again, without any write.
@@ -232,7 +233,7 @@ def test_kpi_counts_paid_months_per_member_up_to_six():
         regency_code="61.71", district_code="61.71.01", village_id=PONTIANAK_VILLAGE
     )
     for m in range(2, 12):  # each month paid on time up to September
-        billing.run_month(month=dt.date(2026, m, 1), as_of=dt.date(2026, m, 1))
+        billing.run_month(actor=SYSTEM, month=dt.date(2026, m, 1), as_of=dt.date(2026, m, 1))
         b = Bill.objects.get(month=dt.date(2026, m, 1))
         if m <= 9:
             payment_services.record_payment(
@@ -243,13 +244,13 @@ def test_kpi_counts_paid_months_per_member_up_to_six():
                 reference=f"SP2D-{m:02d}",
             )
     region = Region.objects.get(code="61.72")
-    c = selectors.coverage(None, region, dt.date(2026, 11, 1), today=TODAY)
+    c = selectors.coverage(SYSTEM, region, dt.date(2026, 11, 1), today=TODAY)
     # Covered on 22 Nov: the two oil-palm workers. Paid months up to November: 8 (Feb-Sep) and
     # 1 (Sep): 6/6 + 1/6 of a member.
     assert (c.jaring, c.kpi_members) == (2, 2)
     assert c.kpi_counted == 1 + Decimal(1) / 6
     # A past month has no KPI figure (the paid months are as of today), rather than a wrong one.
-    past = selectors.coverage(None, region, dt.date(2026, 6, 1), today=TODAY)
+    past = selectors.coverage(SYSTEM, region, dt.date(2026, 6, 1), today=TODAY)
     assert past.kpi_pct is None and past.as_dict()["kpi_pct"] is None
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from pypdf import PdfReader
 
 from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
 from jaring.core.errors import ValidationFailed
 from jaring.coverage import projection, selectors
 from jaring.regions.models import Region
@@ -35,7 +36,9 @@ def test_pace_is_the_slope_of_the_months_with_a_percentage():
 
 def _october():
     _figures()  # 350 of 1,000 covered in October 2026, target 45 %: 100 people missing
-    return selectors.coverage(None, Region.objects.get(code=CITY), OCT, today=dt.date(2026, 11, 22))
+    return selectors.coverage(
+        SYSTEM, Region.objects.get(code=CITY), OCT, today=dt.date(2026, 11, 22)
+    )
 
 
 def test_target_month_at_the_current_pace_and_what_it_takes_by_a_chosen_month():

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from jaring.accounts.scope import SYSTEM
 from jaring.claims.models import Claim
 from jaring.coverage import selectors as coverage
 from jaring.demo.scenarios import SCENARIOS, loader
@@ -26,7 +27,7 @@ def _budget(key: str, programme: int = -1) -> int:
 
 def _ucj(key: str, month: dt.date) -> Decimal:
     s = SCENARIOS[key]
-    return coverage.coverage(None, Region.objects.get(code=s.city), month).coverage_pct
+    return coverage.coverage(SYSTEM, Region.objects.get(code=s.city), month).coverage_pct
 
 
 def test_the_budgets_are_the_articles_headcounts_and_months_at_the_rates_in_force():

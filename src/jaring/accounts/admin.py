@@ -9,12 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.models import ApiToken, AuditEvent, Role, User
-from jaring.accounts.scope import in_scope, scope_code
+from jaring.accounts.scope import in_scope, scope_code, scope_q
 from jaring.accounts.services import revoke_token, unlock
 
 
@@ -25,16 +24,6 @@ def is_admin(request: HttpRequest) -> bool:
 
 admin.site.has_permission = is_admin
 admin.site.site_header = admin.site.site_title = _("Jaring administration")
-
-
-def region_prefix_q(user: User, field: str) -> Q:
-    """Rows whose region code in `field` lies in the user's region (see accounts.scope)."""
-    code = scope_code(user)
-    if code is None:
-        return Q()
-    if code == "":
-        return Q(pk__in=[])
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
 
 
 class AdminOnly(admin.ModelAdmin):
@@ -92,7 +81,7 @@ class UserAdmin(AdminOnly, DjangoUserAdmin):
         self.message_user(request, _("Login unlocked for %(n)d user(s).") % {"n": len(queryset)})
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(region_prefix_q(request.user, "scope__code"))
+        return super().get_queryset(request).filter(scope_q(request.user, field="scope__code"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -135,7 +124,9 @@ class ApiTokenAdmin(AdminOnly):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).filter(region_prefix_q(request.user, "user__scope__code"))
+            super()
+            .get_queryset(request)
+            .filter(scope_q(request.user, prefix="user__", field="scope__code"))
         )
 
     def has_add_permission(self, request):
@@ -162,4 +153,4 @@ class AuditEventAdmin(ReadOnly):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(region_prefix_q(request.user, "region_code"))
+        return super().get_queryset(request).filter(scope_q(request.user, field="region_code"))

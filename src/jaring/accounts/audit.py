@@ -19,12 +19,13 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from jaring.accounts.models import AuditEvent, User
+from jaring.accounts.scope import Actor, as_user
 from jaring.core.table_load import load_frame
 
 
 def record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     target,
     region_code: str,
@@ -33,7 +34,7 @@ def record(
     reason: str = "",
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor,
+        actor=as_user(actor),
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
@@ -62,7 +63,7 @@ _PER_ROW = ("target_id", "region_code", "before", "after", "reason")
 
 def record_many(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     model: type[models.Model],
     changes: Iterable[Change],
@@ -93,7 +94,7 @@ def record_many(
 
 def record_query(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     model: type[models.Model],
     rows: models.QuerySet | tuple[str, Sequence],

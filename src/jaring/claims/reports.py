@@ -34,16 +34,15 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from jaring.accounts.models import User
-from jaring.accounts.scope import scope_q
+from jaring.accounts.scope import Actor, region_q, scope_q
 from jaring.claims import cover
 from jaring.claims.models import Claim, ClaimKind, ClaimStatus
 from jaring.claims.permissions import CLAIMS
 from jaring.contributions.models import Bill, BillLine, LineStatus
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
-from jaring.programs.eligibility import REGION_FIELD
 from jaring.programs.models import Programme
+from jaring.programs.selectors import programmes_for
 from jaring.regions.models import Region
 from jaring.registry.models import OccupationCategory
 
@@ -135,13 +134,13 @@ class MoneyReport:
 
 
 def _filters(
-    user: User | None, programme: Programme | None, region: Region | None, prefix: str = ""
+    user: Actor, programme: Programme | None, region: Region | None, prefix: str = ""
 ) -> Q:
-    q = Q() if user is None else scope_q(user, prefix)
+    q = scope_q(user, prefix=prefix)
     if programme is not None:
         q &= Q(**{f"{prefix}programme_id": programme.pk})
     if region is not None:
-        q &= Q(**{f"{prefix}{REGION_FIELD[region.level]}": region.code})
+        q &= region_q(region.code, prefix=prefix)
     return q
 
 
@@ -243,7 +242,7 @@ def _claims(q: Q, year: int, rows: dict[Key, Row]) -> None:
 
 
 def money_report(
-    user: User | None,
+    user: Actor,
     *,
     year: int,
     programme_id: int | None = None,
@@ -255,7 +254,7 @@ def money_report(
     as_of = as_of or timezone.localdate()
     programme = region = None
     if programme_id is not None:
-        programme = Programme.objects.filter(pk=programme_id).first()
+        programme = programmes_for(user).filter(pk=programme_id).first()
         if programme is None:
             raise NotFound(
                 Problem(
@@ -316,9 +315,7 @@ def money_summary(region: Region, *, year: int, as_of: dt.date | None = None) ->
     year); so a programme run by a province is counted whole on the province's dashboard, and
     a city's dashboard shows the programmes the city runs."""
     as_of = as_of or timezone.localdate()
-    inside = Q(programme__region_id=region.code) | Q(
-        programme__region__code__startswith=region.code + "."
-    )
+    inside = region_q(region.code, prefix="programme__", field="region__code")
     bills = Bill.objects.filter(inside, month__year=year).aggregate(
         billed_sum=Sum("total"),
         paid_sum=Sum("paid"),
@@ -334,7 +331,7 @@ def money_summary(region: Region, *, year: int, as_of: dt.date | None = None) ->
     total.billed, total.paid, total.arrears = (
         int(bills[k] or 0) for k in ("billed_sum", "paid_sum", "arrears_sum")
     )
-    _claims(Q(**{REGION_FIELD[region.level]: region.code}), year, defaultdict(lambda: total))
+    _claims(region_q(region.code), year, defaultdict(lambda: total))
     return {
         "year": year,
         "billed": total.billed,

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.masking import display_nik
-from jaring.accounts.models import User
-from jaring.accounts.scope import scope_q
+from jaring.accounts.scope import Actor, scope_q
 from jaring.claims import cover, workflow
 from jaring.claims.models import Claim, ClaimDocument
 from jaring.claims.permissions import CLAIMS
@@ -27,13 +26,13 @@ class ClaimFilter:
     q: str = ""  # NIK, KPJ or the start of the name
 
 
-def claims_for(user: User | None) -> QuerySet[Claim]:
+def claims_for(user: Actor) -> QuerySet[Claim]:
     CLAIMS.check(user, "view")
-    qs = Claim.objects.all() if user is None else Claim.objects.filter(scope_q(user))
+    qs = Claim.objects.filter(scope_q(user))
     return qs.select_related("worker", "programme", "membership")
 
 
-def search_claims(user: User | None, f: ClaimFilter) -> QuerySet[Claim]:
+def search_claims(user: Actor, f: ClaimFilter) -> QuerySet[Claim]:
     qs = claims_for(user)
     if f.status:
         qs = qs.filter(status=f.status)
@@ -57,7 +56,7 @@ def _not_found(what_id: str, what_en: str) -> NotFound:
     )
 
 
-def get_claim(user: User | None, pk: int) -> Claim:
+def get_claim(user: Actor, pk: int) -> Claim:
     claim = (
         claims_for(user)
         .select_related("village", "created_by")
@@ -70,7 +69,7 @@ def get_claim(user: User | None, pk: int) -> Claim:
     return claim
 
 
-def get_document(user: User | None, pk: int) -> ClaimDocument:
+def get_document(user: Actor, pk: int) -> ClaimDocument:
     doc = (
         ClaimDocument.objects.filter(pk=pk, claim__in=claims_for(user).values("pk"))
         .select_related("claim")
@@ -81,14 +80,14 @@ def get_document(user: User | None, pk: int) -> ClaimDocument:
     return doc
 
 
-def find_membership(user: User | None, identifier: str, on: dt.date) -> Membership:
+def find_membership(user: Actor, identifier: str, on: dt.date) -> Membership:
     """The membership of the worker with this NIK or KPJ that covered `on`.
 
     Without one, the latest membership that was given cover (the services then refuse it with
     the cover it did have), or the latest at all.
     """
     identifier = identifier.strip()
-    qs = Membership.objects.all() if user is None else Membership.objects.filter(scope_q(user))
+    qs = Membership.objects.filter(scope_q(user))
     qs = qs.filter(Q(worker__nik=identifier) | Q(kpj=identifier) if identifier else Q(pk=None))
     memberships = list(qs.select_related("worker", "programme").order_by("-start_date", "-id"))
     covering = next((m for m in memberships if cover.covers(m, on)), None)
@@ -107,7 +106,7 @@ def find_membership(user: User | None, identifier: str, on: dt.date) -> Membersh
     )
 
 
-def claim_dict(user: User | None, c: Claim, *, detail: bool = False) -> dict[str, object]:
+def claim_dict(user: Actor, c: Claim, *, detail: bool = False) -> dict[str, object]:
     """A claim as the API and the CLI show it."""
     out: dict[str, object] = {
         "id": c.pk,
@@ -121,7 +120,7 @@ def claim_dict(user: User | None, c: Claim, *, detail: bool = False) -> dict[str
         "programme": str(c.programme),
         "worker_id": c.worker_id,
         "worker": c.worker.full_name,
-        "nik": display_nik(user, c.worker.nik) if user is not None else c.worker.nik,
+        "nik": display_nik(user, c.worker.nik),
         "village": c.village_id,
         "total": c.total,
         "rule_version": c.rule_version,

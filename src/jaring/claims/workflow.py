@@ -6,7 +6,7 @@ The city verifies (the member, the event, the documents); the BPJS branch approv
 
 from __future__ import annotations
 
-from jaring.accounts.models import User
+from jaring.accounts.scope import Actor
 from jaring.claims.models import ClaimStatus as S
 from jaring.claims.permissions import CLAIMS
 from jaring.core.errors import Conflict, CoreError, Problem
@@ -31,7 +31,7 @@ STATUS_ID = {
 }
 
 
-def actions_for(user: User | None, status: str) -> list[str]:
+def actions_for(user: Actor, status: str) -> list[str]:
     """The actions `user` may take on a claim in `status`, in workflow order."""
     return [
         a for a, (sources, _) in TRANSITIONS.items() if status in sources and CLAIMS.may(user, a)

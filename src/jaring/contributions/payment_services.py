@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.models import User
+from jaring.accounts.scope import Actor, as_user
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import (
@@ -83,7 +83,7 @@ def _open_bills(programme: Programme):
     )
 
 
-def apply_credit(*, programme: Programme, actor: User | None = None) -> int:
+def apply_credit(*, programme: Programme, actor: Actor) -> int:
     """Applies the programme's credit to its open bills, oldest first; returns the amount."""
     balance = credit_balance(programme)
     applied = 0
@@ -147,7 +147,7 @@ def _check_input(paid_on: dt.date, amount: int, reference: str) -> None:
 @transaction.atomic
 def record_payment(
     *,
-    actor: User | None,
+    actor: Actor,
     programme: Programme,
     paid_on: dt.date,
     amount: int,
@@ -223,7 +223,7 @@ def record_payment(
         reference=reference,
         note=note.strip(),
         to_credit=max(0, amount - open_total),
-        recorded_by=actor,
+        recorded_by=as_user(actor),
     )
     left = amount
     spread = {}

@@ -16,7 +16,7 @@ import json
 from django.db import transaction
 
 from jaring.accounts import audit
-from jaring.accounts.models import User
+from jaring.accounts.scope import Actor, as_user
 from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import Bill, RateImport
 from jaring.contributions.permissions import CONTRIBUTIONS
@@ -107,7 +107,7 @@ def _digest(document: dict, closes: list) -> str:
 @transaction.atomic
 def import_rates(
     *,
-    actor: User | None,
+    actor: Actor,
     text: str,
     file_name: str,
     close_previous: bool = False,
@@ -155,7 +155,7 @@ def import_rates(
     )
     if dry_run:
         return candidate
-    candidate.created_by = actor
+    candidate.created_by = as_user(actor)
     candidate.save()
     _cache.clear()
     audit.record(

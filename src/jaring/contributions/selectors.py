@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from jaring.accounts.masking import display_nik
-from jaring.accounts.models import User
+from jaring.accounts.scope import Actor
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import Bill, BillLine, LineStatus, Payment
 from jaring.contributions.permissions import CONTRIBUTIONS
@@ -19,12 +19,12 @@ from jaring.enrolment.models import Membership
 from jaring.rules.tables import month_text
 
 
-def bills_for(user: User | None) -> QuerySet[Bill]:
+def bills_for(user: Actor) -> QuerySet[Bill]:
     CONTRIBUTIONS.check(user, "view")
     return Bill.objects.filter(programme__in=programmes_managed(user)).select_related("programme")
 
 
-def get_bill(user: User | None, pk: int) -> Bill:
+def get_bill(user: Actor, pk: int) -> Bill:
     bill = bills_for(user).filter(pk=pk).first()
     if bill is None:
         raise NotFound(Problem(CoreError.NOT_FOUND, "Tagihan tidak ditemukan.", "Bill not found."))
@@ -39,7 +39,7 @@ def bill_lines(bill: Bill) -> QuerySet[BillLine]:
     )
 
 
-def payments_for(user: User | None) -> QuerySet[Payment]:
+def payments_for(user: Actor) -> QuerySet[Payment]:
     CONTRIBUTIONS.check(user, "view")
     return (
         Payment.objects.filter(programme__in=programmes_managed(user))
@@ -82,7 +82,7 @@ class MemberArrears:
 
 
 def arrears(
-    user: User | None,
+    user: Actor,
     *,
     as_of: dt.date,
     programme_id: int | None = None,
@@ -127,5 +127,5 @@ def arrears(
         m = info[a.membership_id]
         a.worker_id, a.kpj, a.programme = m.worker_id, m.kpj, str(m.programme)
         a.name = m.worker.full_name
-        a.nik = m.worker.nik if user is None else display_nik(user, m.worker.nik)
+        a.nik = display_nik(user, m.worker.nik)
     return ordered

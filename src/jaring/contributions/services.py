@@ -26,6 +26,7 @@ from django_tasks import task
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
+from jaring.accounts.scope import Actor, as_user
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import (
     Bill,
@@ -270,9 +271,7 @@ def refresh_totals(bill: Bill) -> Bill:
 
 
 @transaction.atomic
-def bill_programme(
-    *, programme: Programme, month: dt.date, actor: User | None = None
-) -> BillResult | None:
+def bill_programme(*, programme: Programme, month: dt.date, actor: Actor) -> BillResult | None:
     """The programme's bill for `month`, made or completed; None when nobody is billable."""
     CONTRIBUTIONS.check(actor, "bill")
     month = month.replace(day=1)
@@ -294,7 +293,7 @@ def bill_programme(
             period=period_of(month),
             due_date=due.date,
             due_rule="; ".join([due.rule.id, *due.calendar_sources]),
-            created_by=actor,
+            created_by=as_user(actor),
         )
     known = set(bill.rates.values_list("category_id", "income_base"))
     missing = [g for g in groups if (g[0], g[1]) not in known]
@@ -354,7 +353,7 @@ def bill_programme(
 def run_month(
     *,
     month: dt.date,
-    actor: User | None = None,
+    actor: Actor,
     programme: Programme | None = None,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
@@ -456,7 +455,7 @@ def _lapse_note(first: int, limit: int, as_of: dt.date) -> str:
 
 
 @transaction.atomic
-def apply_lapses(*, as_of: dt.date, actor: User | None = None, programmes=None) -> LapseResult:
+def apply_lapses(*, as_of: dt.date, actor: Actor, programmes=None) -> LapseResult:
     """Ends every active membership with more than the allowed consecutive unpaid months.
 
     The membership ends ("berakhir", reason lapsed) and its cover ends the day before its first

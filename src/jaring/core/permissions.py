@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from jaring.core.errors import CoreError, PermissionDenied, Problem
 
 if TYPE_CHECKING:
-    from jaring.accounts.models import User
+    from jaring.accounts.scope import Actor
 
 # Every area's table by its name, filled as the tables are declared (CoreConfig.ready imports
 # each app's permissions module).
@@ -36,13 +36,11 @@ class Permissions:
             raise ValueError(f"{self.area}: every action needs its roles and its wording")
         _TABLES[self.area] = self
 
-    def may(self, user: User | None, action: str) -> bool:
-        # No user is the system: the command line without --user, the background worker.
-        if user is None:
-            return True
+    def may(self, user: Actor, action: str) -> bool:
+        # The system (accounts.scope.SYSTEM) has an administrator's role.
         return user.is_authenticated and user.is_active and user.role in self.roles[action]
 
-    def check(self, user: User | None, action: str) -> None:
+    def check(self, user: Actor, action: str) -> None:
         if not self.may(user, action):
             what_id, what_en = self.denied[action]
             raise PermissionDenied(
@@ -54,7 +52,7 @@ class Permissions:
             )
 
 
-def allowed(user: User | None, area_action: str) -> bool:
+def allowed(user: Actor, area_action: str) -> bool:
     """Whether `user` may take the action named "area.action" (e.g. "claims.verify")."""
     area, _, action = area_action.partition(".")
     return _TABLES[area].may(user, action)

@@ -15,10 +15,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from jaring.accounts.models import User
+from jaring.accounts.scope import SYSTEM, Actor, region_q
 from jaring.claims.permissions import CLAIMS
 from jaring.claims.reports import money_summary
 from jaring.contributions.models import Payment
@@ -65,7 +65,7 @@ def _segments(c: selectors.Coverage) -> list[dict[str, object]]:
 
 
 def _programmes(region: Region, year: int) -> list[dict[str, object]]:
-    inside = Q(region_id=region.code) | Q(region__code__startswith=region.code + ".")
+    inside = region_q(region.code, field="region__code")
     out = []
     for p in Programme.objects.filter(inside, fiscal_year=year).order_by("name"):
         paid = Payment.objects.filter(programme=p).aggregate(s=Sum("amount"))["s"] or 0
@@ -103,14 +103,14 @@ def _expiring(region: Region, today: dt.date) -> dict[str, object]:
 
 def _duplicates(region: Region) -> int:
     return ProbableDuplicate.objects.filter(
-        selectors.region_q(region), status=PairStatus.PENDING
+        region_q(region.code), status=PairStatus.PENDING
     ).count()
 
 
 def compute(region: Region, month: dt.date, *, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     facts.ensure(region, today)
-    c = selectors.coverage(None, region, month, today=today)
+    c = selectors.coverage(SYSTEM, region, month, today=today)
     points = selectors.history(region, month, today=today)
     b = selectors.breakdowns(region, month, today=today)
     data = {
@@ -133,7 +133,7 @@ def compute(region: Region, month: dt.date, *, today: dt.date | None = None) -> 
     return _plain(data)
 
 
-def dashboard(user: User | None, region: Region, month: dt.date, *, refresh: bool = False) -> dict:
+def dashboard(user: Actor, region: Region, month: dt.date, *, refresh: bool = False) -> dict:
     """The dashboard for `user` (money only for roles that see money reports)."""
     selectors.get_region(user, region.code)  # the scope check (not a count: 2 s at 1M members)
     now = timezone.now()

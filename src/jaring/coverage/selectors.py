@@ -25,8 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jaring.accounts.models import User
-from jaring.accounts.scope import in_scope
+from jaring.accounts.scope import Actor, in_scope, region_q
 from jaring.claims.cover import COVERED
 from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
 from jaring.coverage import facts
@@ -34,7 +33,6 @@ from jaring.coverage.errors import CoverageError
 from jaring.coverage.facts import KPI_FULL_MONTHS, day_counted
 from jaring.coverage.models import CoverageTarget, Segment, SegmentCount, WorkingPopulation
 from jaring.enrolment.models import Membership, MembershipStatus
-from jaring.programs.eligibility import REGION_FIELD
 from jaring.regions.models import Level, Region
 from jaring.registry.models import Ecosystem, OccupationCategory
 from jaring.rules.months import add_months
@@ -58,10 +56,10 @@ def warning(code: str, message_id: str, message_en: str, **params) -> Problem:
 # --- which region and month ---------------------------------------------------------------------
 
 
-def get_region(user: User | None, code: str) -> Region:
+def get_region(user: Actor, code: str) -> Region:
     """A province, city or district the user may see (404 otherwise, as for any scope escape)."""
     region = Region.objects.filter(code=(code or "").strip()).first()
-    if region is None or (user is not None and not in_scope(user, region.code)):
+    if region is None or not in_scope(user, region.code):
         raise NotFound(
             Problem(CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.", "region")
         )
@@ -131,13 +129,9 @@ def covered_on(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def region_q(region: Region, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}{REGION_FIELD[region.level]}": region.code})
-
-
 def members_on(region: Region, day: dt.date) -> QuerySet[Membership]:
     """The direct read the facts must agree with (`jaring coverage_facts --check`, tests)."""
-    return Membership.objects.filter(region_q(region), covered_on(day))
+    return Membership.objects.filter(region_q(region.code), covered_on(day))
 
 
 def people_on(region: Region, day: dt.date) -> int:
@@ -257,13 +251,13 @@ def segment_counts(region: Region, month: dt.date) -> tuple[dict[str, int], dt.d
 
 
 def coverage(
-    user: User | None,
+    user: Actor,
     region: Region,
     month: dt.date,
     *,
     today: dt.date | None = None,
 ) -> Coverage:
-    if user is not None and not in_scope(user, region.code):
+    if not in_scope(user, region.code):
         raise NotFound(
             Problem(CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.")
         )

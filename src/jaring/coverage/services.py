@@ -16,8 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.models import User
-from jaring.accounts.scope import in_scope
+from jaring.accounts.scope import Actor, as_user, in_scope
 from jaring.core import spreadsheets
 from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.coverage.errors import CoverageError
@@ -51,7 +50,7 @@ def forget_dashboards(region_code: str) -> None:
 # --- checking one value -------------------------------------------------------------------------
 
 
-def _region(user: User | None, code: str, field: str = "region") -> Region:
+def _region(user: Actor, code: str, field: str = "region") -> Region:
     region = Region.objects.filter(code=(code or "").strip()).first()
     if region is None:
         raise ValidationFailed(
@@ -71,7 +70,7 @@ def _region(user: User | None, code: str, field: str = "region") -> Region:
                 field,
             )
         )
-    if user is not None and not in_scope(user, region.code):
+    if not in_scope(user, region.code):
         raise PermissionDenied(
             _p(
                 CoreError.OUT_OF_SCOPE,
@@ -213,7 +212,7 @@ def _segment(value: str) -> str:
 def _write_figure(model, *, actor, region, keys: dict, values: dict, action: str, before, after):
     """The region's figure for `keys` set to `values`, audited, and its dashboards recounted."""
     row, _ = model.objects.update_or_create(
-        region=region, **keys, defaults={**values, "updated_by": actor}
+        region=region, **keys, defaults={**values, "updated_by": as_user(actor)}
     )
     audit.record(
         actor=actor,
@@ -230,7 +229,7 @@ def _write_figure(model, *, actor, region, keys: dict, values: dict, action: str
 @transaction.atomic
 def set_population(
     *,
-    actor: User | None,
+    actor: Actor,
     region_code: str,
     year: int | str,
     people: int | str,
@@ -256,7 +255,7 @@ def set_population(
 
 @transaction.atomic
 def set_target(
-    *, actor: User | None, region_code: str, year: int | str, target_pct, note: str = ""
+    *, actor: Actor, region_code: str, year: int | str, target_pct, note: str = ""
 ) -> CoverageTarget:
     """A target below today's coverage is allowed (it may be an old plan) and flagged on the
     dashboard, not refused."""
@@ -280,7 +279,7 @@ def set_target(
 @transaction.atomic
 def set_segment_count(
     *,
-    actor: User | None,
+    actor: Actor,
     region_code: str,
     month: str | dt.date,
     segment: str,
@@ -366,7 +365,7 @@ def _each(rows: list[dict[str, str]], write) -> ImportResult:
     return ImportResult(rows=len(rows), regions=sorted(regions))
 
 
-def import_populations(*, actor: User | None, path: Path) -> ImportResult:
+def import_populations(*, actor: Actor, path: Path) -> ImportResult:
     """Columns region, year, people, source (sakernas, dukcapil, estimate), optional note."""
     COVERAGE.check(actor, "population")
     return _each(
@@ -382,7 +381,7 @@ def import_populations(*, actor: User | None, path: Path) -> ImportResult:
     )
 
 
-def import_segment_counts(*, actor: User | None, path: Path, source: str = "") -> ImportResult:
+def import_segment_counts(*, actor: Actor, path: Path, source: str = "") -> ImportResult:
     """Columns region, month (YYYY-MM), segment (wage_earners, self_paid, other_funded),
     participants: the BPJS branch's monthly report."""
     COVERAGE.check(actor, "counts")

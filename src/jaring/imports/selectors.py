@@ -3,11 +3,11 @@ region holds the batch's region."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import scope_code
+from jaring.accounts.scope import scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome
 from jaring.imports.permissions import IMPORTS
@@ -19,12 +19,7 @@ from jaring.registry.services import snapshot
 def batches_for(user: User) -> QuerySet[ImportBatch]:
     if not IMPORTS.may(user, "import"):
         return ImportBatch.objects.none()
-    code = scope_code(user)
-    if code is None:
-        return ImportBatch.objects.all()
-    if code == "":
-        return ImportBatch.objects.none()
-    return ImportBatch.objects.filter(Q(region_code=code) | Q(region_code__startswith=code + "."))
+    return ImportBatch.objects.filter(scope_q(user, field="region_code"))
 
 
 def get_batch(user: User, batch_id: int) -> ImportBatch:

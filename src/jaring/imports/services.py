@@ -92,8 +92,10 @@ def create_batch(
     except DomainError:
         batch.file.delete(save=False)
         raise
+    # Only a batch the actor may see: another region's imports are not theirs to know of.
     earlier = (
-        ImportBatch.objects.filter(sha256=batch.sha256, status=Status.COMMITTED)
+        selectors.batches_for(actor)
+        .filter(sha256=batch.sha256, status=Status.COMMITTED)
         .order_by("committed_at")
         .first()
     )

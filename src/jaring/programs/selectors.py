@@ -4,39 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from jaring.accounts.models import User
-from jaring.accounts.scope import scope_code
+from jaring.accounts.scope import Actor, Mode, scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.programs.models import Programme
 from jaring.regions.models import Level, Region
 from jaring.regions.selectors import regencies_of
 
 
-def _ancestors_and_self(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def programmes_for(user: User) -> QuerySet[Programme]:
+def programmes_for(user: Actor) -> QuerySet[Programme]:
     """Programmes covering the user's region, or inside it.
 
     A village enumerator sees the city's programme (it covers the village); a city officer sees
     the city's programmes and any of its districts or villages, not the neighbouring city's.
     """
-    qs = Programme.objects.select_related("region")
-    code = scope_code(user)
-    if code is None:
-        return qs
-    if code == "":
-        return qs.none()
-    return qs.filter(
-        Q(region_id__in=_ancestors_and_self(code)) | Q(region__code__startswith=code + ".")
+    return Programme.objects.select_related("region").filter(
+        scope_q(user, field="region__code", mode=Mode.COVERING)
     )
 
 
-def get_programme(user: User, pk: int) -> Programme:
+def get_programme(user: Actor, pk: int) -> Programme:
     programme = programmes_for(user).filter(pk=pk).first()
     if programme is None:
         raise NotFound(
@@ -45,7 +33,7 @@ def get_programme(user: User, pk: int) -> Programme:
     return programme
 
 
-def search_programmes(user: User, *, year: int | None = None, status: str = "") -> QuerySet:
+def search_programmes(user: Actor, *, year: int | None = None, status: str = "") -> QuerySet:
     qs = programmes_for(user)
     if year:
         qs = qs.filter(fiscal_year=year)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from jaring.accounts.models import User
-from jaring.accounts.scope import scope_code
+from jaring.accounts.scope import Mode, in_scope, scope_code
 from jaring.regions.models import Level, Region
 
 # Regions are found through the parent index (a province's grandchildren are its districts, a
@@ -39,13 +39,12 @@ def districts(user: User, province: str = "") -> QuerySet[Region]:
 
 
 def villages(user: User, district: str) -> QuerySet[Region]:
-    code = scope_code(user)
-    if district.count(".") != 2 or code == "":
+    if district.count(".") != 2:
         return Region.objects.none()
-    if code is None or district == code or district.startswith(code + "."):
+    if in_scope(user, district):
         return Region.objects.filter(parent_id=district).order_by("code")
-    if code.startswith(district + "."):
-        return Region.objects.filter(code=code, level=Level.VILLAGE)
+    if in_scope(user, district, mode=Mode.COVERING):  # a village user: their own village only
+        return Region.objects.filter(code=scope_code(user), level=Level.VILLAGE)
     return Region.objects.none()
 
 

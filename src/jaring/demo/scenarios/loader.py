@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
 from jaring.accounts.models import User
+from jaring.accounts.scope import SYSTEM
 from jaring.claims import reports as claim_reports
 from jaring.claims import services as claim_services
 from jaring.claims.entitlements import ChildInput, ClaimInput
@@ -151,7 +152,7 @@ def ensure_holidays() -> None:
     if RateImport.objects.filter(file_name=HOLIDAYS.name).exists():
         return
     rate_services.import_rates(
-        actor=None,
+        actor=SYSTEM,
         text=HOLIDAYS.read_text(encoding="utf-8"),
         file_name=HOLIDAYS.name,
         note="demo scenarios: holiday calendars 2023-2025",
@@ -250,7 +251,7 @@ def _bill_and_pay(s: Scenario, p: ProgrammeSpec, programme: Programme, until: dt
     month = p.pks_date.replace(day=1)
     months = []
     while month <= until:
-        if billing.bill_programme(programme=programme, month=month) is not None:
+        if billing.bill_programme(programme=programme, month=month, actor=SYSTEM) is not None:
             months.append(month)
         month = add_months(month, 1)
     today = timezone.localdate()
@@ -259,7 +260,7 @@ def _bill_and_pay(s: Scenario, p: ProgrammeSpec, programme: Programme, until: dt
         if month == today.replace(day=1) or bill.due_date > today or not bill.open_amount:
             continue
         payment_services.record_payment(
-            actor=None,
+            actor=SYSTEM,
             programme=programme,
             paid_on=max(bill.due_date, p.pks_date),
             amount=bill.open_amount,
@@ -343,7 +344,7 @@ def _coverage_figures(s: Scenario, region: Region, until: dt.date) -> None:
     """Working population, targets and monthly other-segment counts that reproduce the points."""
     for year, people in s.working_population.items():
         coverage_services.set_population(
-            actor=None,
+            actor=SYSTEM,
             region_code=s.city,
             year=year,
             people=people,
@@ -351,7 +352,7 @@ def _coverage_figures(s: Scenario, region: Region, until: dt.date) -> None:
             note="estimate for the demo, chosen to reproduce the published UCJ",
         )
     for year, target in s.targets.items():
-        coverage_services.set_target(actor=None, region_code=s.city, year=year, target_pct=target)
+        coverage_services.set_target(actor=SYSTEM, region_code=s.city, year=year, target_pct=target)
 
     def population(month: dt.date) -> int:
         known = [y for y in s.working_population if y <= month.year]
@@ -389,7 +390,7 @@ def _coverage_figures(s: Scenario, region: Region, until: dt.date) -> None:
         wage = int((n * s.wage_earner_share).to_integral_value(ROUND_HALF_UP))
         for segment, count in ((Segment.WAGE_EARNERS, wage), (Segment.SELF_PAID, n - wage)):
             coverage_services.set_segment_count(
-                actor=None,
+                actor=SYSTEM,
                 region_code=s.city,
                 month=month,
                 segment=segment,
@@ -458,7 +459,7 @@ def load(key: str, *, scale: float = 1.0, until: dt.date | None = None) -> Loade
     lap("coverage")
     for published in s.published:
         out.money[published.year] = claim_reports.money_summary(region, year=published.year)
-    c = coverage.coverage(None, region, s.reference_month)
+    c = coverage.coverage(SYSTEM, region, s.reference_month)
     out.coverage = {
         "month": s.reference_month.isoformat()[:7],
         "coverage_pct": str(c.coverage_pct),

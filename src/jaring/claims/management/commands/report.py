@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from jaring.accounts.scope import SYSTEM
 from jaring.claims import report_documents
 from jaring.claims.reports import MoneyReport, Row, money_report
 from jaring.core.arguments import count_arg, date_arg
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         money.add_argument("--json", action="store_true")
 
     def handle(self, *args, **o):
-        actor = acting_user(o["user"]) if o["user"] else None
+        actor = acting_user(o["user"]) if o["user"] else SYSTEM
         try:
             report = money_report(
                 actor,

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import documents, selectors, services
 from jaring.contributions.models import BillStatus
 from jaring.contributions.serialise import bill_detail, bill_dict
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         common(arrears)
 
     def handle(self, *args, **opts):
-        actor = acting_user(opts["user"]) if opts.get("user") else None
+        actor = acting_user(opts["user"]) if opts.get("user") else SYSTEM
         try:
             getattr(self, f"_{opts['action']}")(actor, opts)
         except DomainError as exc:

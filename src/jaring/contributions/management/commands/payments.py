@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import payment_services, selectors
 from jaring.contributions.serialise import payment_dict, payment_dicts
 from jaring.core.arguments import date_arg, rupiah_arg
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             p.add_argument("--json", action="store_true")
 
     def handle(self, *args, **opts):
-        actor = acting_user(opts["user"]) if opts["user"] else None
+        actor = acting_user(opts["user"]) if opts["user"] else SYSTEM
         try:
             if opts["action"] == "record":
                 self._record(actor, opts)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import rate_services, rate_tables
 from jaring.core.errors import DomainError
 from jaring.enrolment.management.commands._exchange_cli import acting_user, dump, refuse
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"cannot read {path}: {exc}") from None
-        actor = acting_user(opts["user"]) if opts["user"] else None
+        actor = acting_user(opts["user"]) if opts["user"] else SYSTEM
         try:
             imported = rate_services.import_rates(
                 actor=actor,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.accounts.scope import SYSTEM
 from jaring.core.arguments import count_arg
 from jaring.core.errors import DomainError
 from jaring.coverage import projection, selectors, services
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **o):
-        actor = acting_user(o["user"]) if o["user"] else None
+        actor = acting_user(o["user"]) if o["user"] else SYSTEM
         try:
             if o["import_population"] or o["import_counts"]:
                 self._import(actor, o)

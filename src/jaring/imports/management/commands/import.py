@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jaring.accounts.models import User
+from jaring.accounts.scope import SYSTEM
 from jaring.core.errors import DomainError, ValidationFailed
 from jaring.imports import columns, pipeline, report, services
 from jaring.imports.errors import ImportsError
@@ -116,8 +117,8 @@ class Command(BaseCommand):
         return out
 
     def _dry_run(self, path: Path, options, corrections: dict[str, str], bar) -> dict:
-        user = self._user(options["user"]) if options["user"] else None
-        region = services.import_region(user, options["region"]) if user else options["region"]
+        user = self._user(options["user"]) if options["user"] else SYSTEM
+        region = services.import_region(user, options["region"])
         analyse = partial(
             pipeline.analyse,
             path,
