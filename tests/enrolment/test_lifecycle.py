@@ -4,7 +4,7 @@ import pytest
 
 from jaring.accounts.audit import history
 from jaring.accounts.models import AuditEvent, Role
-from jaring.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.enrolment import services
 from jaring.enrolment.lifecycle import IllegalTransition
 from jaring.enrolment.models import Membership
@@ -262,14 +262,15 @@ def test_roles_and_regions_are_enforced(admin, programme):
     with pytest.raises(PermissionDenied):
         enrol(viewer, programme)
     pasiran_enumerator = make_user(Role.ENUMERATOR, PASIRAN)
-    with pytest.raises(PermissionDenied) as exc:
+    # Workers and programmes outside the actor's region are not found (404), as on every read.
+    with pytest.raises(NotFound) as exc:
         enrol(pasiran_enumerator, programme)
     assert exc.value.problems[0].params == {"count": 1}
     assert enrol(pasiran_enumerator, programme, Worker.objects.filter(village_id=PASIRAN)) == 1
     with pytest.raises(PermissionDenied):
         services.verify(actor=pasiran_enumerator, memberships=Membership.objects.all())
     pontianak = make_user(Role.PROGRAMME_OFFICER, "61.71")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         enrol(pontianak, programme, Worker.objects.none())
 
 

@@ -156,7 +156,12 @@ def enrol(request: HttpRequest, payload: EnrolIn):
     """Makes the selected workers candidates; refused whole on quota, budget or eligibility."""
     programme = get_programme(request.auth, payload.programme)
     if payload.workers:
-        workers = Worker.objects.filter(pk__in=payload.workers)
+        # An id that does not exist and one in another region answer alike.
+        wanted = set(payload.workers)
+        unseen = len(wanted) - workers_for(request.auth).filter(pk__in=wanted).count()
+        if unseen:
+            raise services.workers_not_found(unseen)
+        workers = Worker.objects.filter(pk__in=wanted)
     else:
         f = WorkerFilter(
             q=payload.q,

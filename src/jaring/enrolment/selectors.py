@@ -9,16 +9,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jaring.accounts.models import User
-from jaring.accounts.scope import in_scope, scope_q
+from jaring.accounts.scope import in_scope, region_q, scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs import eligibility
-from jaring.programs.eligibility import REGION_FIELD
 from jaring.programs.models import Programme
 from jaring.registry.models import Worker
 from jaring.registry.selectors import WorkerFilter, search_workers
-
-_REGION_FIELD = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
 
 
 @dataclass
@@ -110,7 +107,7 @@ def candidates_for(user: User, programme: Programme, f: EligibilityFilter) -> Qu
     qs = search_workers(
         user, WorkerFilter(q=f.q, district=f.district, village=f.village, category=f.category)
     )
-    return qs.filter(**{REGION_FIELD[programme.region.level]: programme.region_id})
+    return qs.filter(region_q(programme.region_id))
 
 
 def eligibility_list(
@@ -147,7 +144,7 @@ def region_filter(actor: User, region_code: str | None, prefix: str = "") -> Q:
                 field="village",
             )
         )
-    return Q(**{prefix + _REGION_FIELD[region_code.count(".") + 1]: region_code})
+    return region_q(region_code, prefix=prefix)
 
 
 def regencies_of(memberships: QuerySet[Membership]) -> set[str]:

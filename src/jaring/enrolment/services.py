@@ -58,12 +58,9 @@ def _nothing_selected() -> ValidationFailed:
 def _check_programme(actor: User, programme: Programme) -> Programme:
     """The programme, locked: enrolments into it wait for each other (quota, budget)."""
     if not programmes_for(actor).filter(pk=programme.pk).exists():
-        raise PermissionDenied(
-            Problem(
-                CoreError.OUT_OF_SCOPE,
-                "Program ini di luar wilayah kerja Anda.",
-                "This programme is outside your region.",
-            )
+        # Another region's programme is not found, as on every read (accounts.scope).
+        raise NotFound(
+            Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
         )
     programme = Programme.objects.select_for_update().select_related("region").get(pk=programme.pk)
     if programme.status == ProgrammeStatus.CLOSED:
@@ -77,10 +74,29 @@ def _check_programme(actor: User, programme: Programme) -> Programme:
     return programme
 
 
-def _check_in_scope(actor: User, qs: QuerySet, what_id: str, what_en: str) -> None:
+def _outside(actor: User, qs: QuerySet) -> int:
+    """How many of the selected records lie outside the actor's region."""
     if scope_code(actor) is None:  # national: nothing is outside
-        return
-    outside = qs.exclude(scope_q(actor)).count()
+        return 0
+    return qs.exclude(scope_q(actor)).count()
+
+
+def workers_not_found(count: int) -> NotFound:
+    """Selected workers the actor may not see are not found, as on every read: "outside your
+    region" would tell that they exist."""
+    return NotFound(
+        Problem(
+            CoreError.NOT_FOUND,
+            f"{count} pekerja tidak ditemukan.",
+            f"{count} worker(s) not found.",
+            field="workers",
+            params={"count": count},
+        )
+    )
+
+
+def _check_in_scope(actor: User, qs: QuerySet, what_id: str, what_en: str) -> None:
+    outside = _outside(actor, qs)
     if outside:
         raise PermissionDenied(
             Problem(
@@ -171,7 +187,9 @@ def enrol(
     MEMBERSHIPS.check(actor, "enrol")
     on = on or timezone.localdate()
     programme = _check_programme(actor, programme)
-    _check_in_scope(actor, workers, "pekerja", "worker(s)")
+    outside = _outside(actor, workers)
+    if outside:
+        raise workers_not_found(outside)
     rules = eligibility.judge(programme, on=on)
     counts = rules.counts(workers)
     if counts["total"] == 0:

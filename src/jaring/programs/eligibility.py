@@ -20,11 +20,11 @@ from django.db.models import (
     QuerySet,
 )
 
+from jaring.accounts.scope import region_q
 from jaring.core.errors import Problem
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import CoverStartRule, Programme
-from jaring.regions.models import Level
 from jaring.rules.months import cover_end
 
 
@@ -91,13 +91,6 @@ PENDING = (MembershipStatus.CANDIDATE, MembershipStatus.VERIFIED, MembershipStat
 DATED = (MembershipStatus.ACTIVE, MembershipStatus.RENEWED, MembershipStatus.EXPIRED)
 # A membership that ended before BPJS accepted it never cost anything nor took a place.
 COUNTS_FOR_QUOTA = ~Q(status=MembershipStatus.ENDED) | Q(start_date__isnull=False)
-
-REGION_FIELD = {
-    Level.PROVINCE: "province_code",
-    Level.REGENCY: "regency_code",
-    Level.DISTRICT: "district_code",
-    Level.VILLAGE: "village_id",
-}
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -250,11 +243,10 @@ def judge(
     if ignore_memberships is not None:
         others = others.exclude(pk__in=ignore_memberships.values("pk"))
     elsewhere, outside = _covered(programme, terms, cover_from(programme, on), others)
-    region_field = REGION_FIELD[programme.region.level]
     conditions: dict[str, Q | Exists] = {
         "too_young": Q(birth_date__gt=years_before(on, programme.min_age)),
         "too_old": Q(birth_date__lte=years_before(on, programme.max_age + 1)),
-        "outside_region": ~Q(**{region_field: programme.region_id}),
+        "outside_region": ~region_q(programme.region_id),
         "category_not_covered": ~Q(category_id__in=allowed) if allowed else _ALWAYS,
         "deceased": Q(died_on__isnull=False),
         "merged_duplicate": Q(merged_into__isnull=False),

@@ -17,7 +17,7 @@ from jaring.programs.models import Programme
 
 def batches_for(user: User, programme: Programme) -> QuerySet[SubmissionBatch]:
     """The programme's batches that hold members in the user's region, counted by answer."""
-    mine = scope_q(user, "lines__membership__")
+    mine = scope_q(user, prefix="lines__membership__")
 
     def lines(outcome: str | None = None) -> Count:
         where = mine & Q(lines__outcome=outcome) if outcome else mine

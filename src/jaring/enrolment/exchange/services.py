@@ -19,7 +19,7 @@ from django.db.models import Max
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import in_scope, scope_q
+from jaring.accounts.scope import Mode, in_scope, scope_q
 from jaring.core.errors import (
     Conflict,
     CoreError,
@@ -216,20 +216,16 @@ def batch_file(*, actor: User, batch_id: int, file_format: str = "") -> BatchFil
         .filter(programme__in=programmes_for(actor))
         .first()
     )
-    if batch is None or (batch.region_code and not _sees_region(actor, batch.region_code)):
+    # A batch cut to a district is seen by that district's officers and by those above it.
+    if batch is None or (
+        batch.region_code and not in_scope(actor, batch.region_code, mode=Mode.COVERING)
+    ):
         raise NotFound(Problem(CoreError.NOT_FOUND, "Batch tidak ditemukan.", "Batch not found."))
     file_format = file_format or batch.file_format
     _check_format(file_format)
-    lines = batch.lines.filter(scope_q(actor, "membership__")).order_by("id")
+    lines = batch.lines.filter(scope_q(actor, prefix="membership__")).order_by("id")
     rows = [SubmissionRow.from_json(row) for row in lines.values_list("row", flat=True)]
     return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format))
-
-
-def _sees_region(actor: User, region_code: str) -> bool:
-    # A batch cut to a district is visible to that district's officers and to those above.
-    return in_scope(actor, region_code) or (
-        actor.scope_id is not None and actor.scope_id.startswith(region_code + ".")
-    )
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -296,7 +292,7 @@ def _lines_by_nik(actor: User, programme: Programme, niks: list[str]) -> dict[st
     """Every line of the programme for these NIKs in the actor's area, oldest batch first."""
     lines = (
         BatchLine.objects.filter(batch__programme=programme)
-        .filter(scope_q(actor, "membership__"))
+        .filter(scope_q(actor, prefix="membership__"))
         .order_by("batch__number", "id")
         .values_list(
             "pk",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import User
-from jaring.accounts.scope import scope_code
+from jaring.accounts.scope import scope_q
 from jaring.enrolment.external.models import ExternalCover
 
 
@@ -23,13 +23,9 @@ def overlapping_cover(start: dt.date, end: dt.date, benefits: tuple[str, ...]) -
 
 def external_covers_for(user: User) -> QuerySet[ExternalCover]:
     """Records imported for the user's region or a region inside it."""
-    qs = ExternalCover.objects.select_related("worker", "region", "imported_by")
-    code = scope_code(user)
-    if code is None:
-        return qs
-    if code == "":
-        return qs.none()
-    return qs.filter(Q(region_id=code) | Q(region__code__startswith=code + "."))
+    return ExternalCover.objects.select_related("worker", "region", "imported_by").filter(
+        scope_q(user, field="region__code")
+    )
 
 
 def search_external_covers(user: User, *, nik: str = "", segment: str = "") -> QuerySet:
