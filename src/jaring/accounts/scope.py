@@ -1,7 +1,7 @@
 """The one place that turns a user, or a region, into a region filter.
 
 Every selector, export, API route, service check and admin page filters through `scope_q` (a
-queryset filter) or `in_scope` (one region code); tests/test_scope_escape_generated.py tries
+queryset filter) or `in_scope` (one region code); tests/web/test_scope_escape_generated.py tries
 every route with every role against another region's records.
 
 Two modes:

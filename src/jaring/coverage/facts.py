@@ -42,13 +42,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
+from jaring.accounts.scope import region_q
 from jaring.claims.cover import COVERED, last_covered_day
 from jaring.contributions.models import BillLine, LineStatus
 from jaring.coverage.models import CategoryFact, ExpiryFact, FactsState, MemberFact, QuotaFact
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.eligibility import COUNTS_FOR_QUOTA
 from jaring.programs.models import Funder
-from jaring.regions.models import Level, Region
+from jaring.regions.models import Region
 from jaring.regions.selectors import regencies_of
 from jaring.rules.months import add_months
 
@@ -351,12 +352,7 @@ def _quota(code: str) -> None:
 
 
 def place_q(region: Region) -> Q:
-    field = {
-        Level.PROVINCE: "province_code",
-        Level.REGENCY: "regency_code",
-        Level.DISTRICT: "district_code",
-    }[region.level]
-    return Q(**{field: region.code})
+    return region_q(region.code)
 
 
 def members(region: Region, day: dt.date) -> int:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_code
-from jaring.core.errors import DomainError, Problem
+from jaring.core.errors import DomainError, NotFound, Problem
 from jaring.coverage import dashboard, report_pdf, selectors, services
 from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
@@ -89,7 +89,10 @@ def region_dashboard(request, code: str):
 @require_POST
 def figures(request, code: str):
     """One form for the three kinds of figure; refusals come back as messages on the page."""
-    region = selectors.get_region(request.user, code)
+    try:
+        region = selectors.get_region(request.user, code)
+    except NotFound:
+        raise Http404 from None
     post = request.POST
     what = post.get("what")
     target_code = post.get("region") or region.code

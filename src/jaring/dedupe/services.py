@@ -336,10 +336,11 @@ def rows_committed(*, batch_id: int) -> int:
 
 
 def _pending_pair(actor: User, pair_id: int) -> ProbableDuplicate:
-    DUPLICATES.check(actor, "decide")
+    # Another region's pair is not found before the role is asked about (accounts.scope).
     pair = pairs_for(actor).select_for_update().filter(pk=pair_id).first()
     if pair is None:
         get_pair(actor, pair_id)  # raises NotFound
+    DUPLICATES.check(actor, "decide")
     if not pair.is_pending:
         raise Conflict(
             Problem(

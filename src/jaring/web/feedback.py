@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from django.contrib import messages
 from django.http import HttpRequest
 
-from jaring.core.errors import DomainError
+from jaring.core.errors import DomainError, NotFound
 
 
 def show_problems(request: HttpRequest, exc: DomainError) -> None:
@@ -30,5 +30,7 @@ def refusals_as_messages(request: HttpRequest) -> Iterator[None]:
     """
     try:
         yield
+    except NotFound:
+        raise  # a record outside the user's region is the 404 page, as on every read
     except DomainError as exc:
         show_problems(request, exc)

@@ -1,0 +1,356 @@
+"""Every route, by every role of Kota Singkawang, against Kota Pontianak's records.
+
+The routes come from the URL configuration and from the API's OpenAPI document, so a new route
+is tried as soon as it exists: the test fails on a route it does not know how to fill (add it to
+the tables below). A route naming one of Pontianak's records must answer 404 (or 403 when the
+role may not use the route at all), whatever the method; every answer, lists included, must not
+show Pontianak's names, NIKs, KPJ, programme or file names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from jaring.accounts.models import Role
+from jaring.accounts.scope import SYSTEM
+from jaring.accounts.services import create_token
+from jaring.api.routes import api
+from jaring.contributions import payment_services
+from jaring.contributions import services as billing
+from jaring.contributions.models import Bill, BillingRun
+from jaring.dedupe.models import ProbableDuplicate
+from jaring.enrolment import services as enrolment
+from jaring.enrolment.exchange import services as exchange
+from jaring.enrolment.external.services import import_external_cover
+from jaring.enrolment.models import Membership
+from jaring.imports import services as imports
+from jaring.registry.models import Worker
+from jaring.rules.nik import compose
+from tests.claims.setup import register, upload
+from tests.contributions.setup import ENROLLED_ON, member, programme
+from tests.factories import PASIRAN, PONTIANAK_VILLAGE, make_user, make_worker
+
+pytestmark = pytest.mark.django_db
+
+OTHER_CITY = "61.71"
+PROGRAMME_NAME = "Program Khatulistiwa Rahasia"
+FILE_NAME = "daftar-rahasia-pontianak.csv"
+START = dt.date(2026, 2, 1)
+# Each role as Kota Singkawang has it (the enumerator in one of its villages); the administrator
+# is a city one too: a national administrator sees Pontianak by right.
+ROLES = {
+    Role.ADMIN: "61.72",
+    Role.PROGRAMME_OFFICER: "61.72",
+    Role.ENUMERATOR: PASIRAN,
+    Role.BPJS_OFFICER: "61.72",
+    Role.COMPLIANCE_OFFICER: "61.72",
+    Role.VIEWER: "61.72",
+}
+
+# --- the web pages ------------------------------------------------------------------------------
+
+# Pages naming one record: which of Pontianak's records fills each parameter.
+WEB_OBJECTS = {
+    "worker-detail": {"pk": "worker"},
+    "worker-edit": {"pk": "worker"},
+    "imports:detail": {"pk": "batch"},
+    "imports:remap": {"pk": "batch"},
+    "imports:commit": {"pk": "batch"},
+    "imports:rejected": {"pk": "batch"},
+    "dedupe:pair": {"pk": "pair"},
+    "dedupe:merge": {"pk": "pair"},
+    "dedupe:distinct": {"pk": "pair"},
+    "programs:detail": {"pk": "programme"},
+    "programs:edit": {"pk": "programme"},
+    "programs:copy": {"pk": "programme"},
+    "programs:eligibility": {"pk": "programme"},
+    "enrolment:detail": {"pk": "membership"},
+    "enrolment:bpjs:page": {"pk": "programme"},
+    "enrolment:bpjs:export": {"pk": "programme"},
+    "enrolment:bpjs:response": {"pk": "programme"},
+    "enrolment:bpjs:cards": {"pk": "programme"},
+    "enrolment:bpjs:batch-file": {"batch_id": "submission", "file_format": "csv"},
+    "enrolment:bpjs:card": {"membership_id": "membership"},
+    "contributions:bill": {"pk": "bill"},
+    "contributions:document": {"pk": "bill", "kind": "xlsx"},
+    "claims:detail": {"pk": "claim"},
+    "claims:correct": {"pk": "claim"},
+    "claims:transition": {"pk": "claim"},
+    "claims:documents": {"pk": "claim"},
+    "claims:document": {"pk": "document"},
+    "coverage:dashboard": {"code": "region"},
+    "coverage:figures": {"code": "region"},
+    "coverage:report": {"code": "region"},
+}
+# Pages with a parameter that names no region's record.
+WEB_UNSCOPED = {
+    "public:card": "the public check: a card's signed token, no login",
+    "region-select": "reference data; tests/web/test_scope_escape.py tries its region queries",
+}
+# Pages not to request as a logged-in user at all.
+WEB_SKIPPED = {
+    "logout": "it would end the session the other routes need",
+    "login": "the login form",
+    "set_language": "the language switch",
+}
+
+# --- the API ------------------------------------------------------------------------------------
+
+# Paths naming one record, by the path up to the parameter (the same name means different
+# records under different prefixes: /imports/{batch_id} is an upload, /bpjs/batches/{batch_id}
+# a submission batch).
+API_OBJECTS = {
+    "/api/workers/{worker_id}": "worker",
+    "/api/imports/{batch_id}": "batch",
+    "/api/duplicates/{pair_id}": "pair",
+    "/api/programmes/{programme_id}": "programme",
+    "/api/enrolment/memberships/{membership_id}": "membership",
+    "/api/bpjs/programmes/{programme_id}": "programme",
+    "/api/bpjs/batches/{batch_id}": "submission",
+    "/api/bpjs/memberships/{membership_id}": "membership",
+    "/api/contributions/bills/{bill_id}": "bill",
+    "/api/contributions/runs/{run_id}": "run",
+    "/api/claims/{claim_id}": "claim",
+    "/api/claims/documents/{document_id}": "document",
+}
+API_FIXED = {"kind": "xlsx"}
+API_UNSCOPED = {
+    "/api/duplicates/runs/{run_id}": "a national duplicate-detection run, not a region's record",
+    "/api/imports/template.{kind}": "the empty template",
+}
+# Lists aimed at Pontianak through their filters: they must answer 404 or show nothing of it.
+API_QUERIES = {
+    "/api/coverage/": {"region": OTHER_CITY},
+    "/api/coverage/dashboard": {"region": OTHER_CITY},
+    "/api/claims/reports/money": {"region": OTHER_CITY},
+    "/api/workers/": {"district": "61.71.01"},
+    "/api/enrolment/memberships": {"q": "Lim"},
+    "/api/external-cover/": {"nik": "6171"},
+}
+# Writes without a record in their path (what they touch is in the body): the areas' own tests
+# try them with other regions' ids (e.g. tests/enrolment/test_api.py for /enrolment/enrol).
+API_BODY_WRITES = {
+    ("post", "/api/workers/"),
+    ("post", "/api/nik/check"),
+    ("post", "/api/imports/"),
+    ("post", "/api/duplicates/runs"),
+    ("post", "/api/programmes/"),
+    ("post", "/api/enrolment/enrol"),
+    ("post", "/api/enrolment/bulk"),
+    ("post", "/api/enrolment/expire"),
+    ("post", "/api/enrolment/renew"),
+    ("post", "/api/external-cover/import"),
+    ("post", "/api/contributions/runs"),
+    ("post", "/api/contributions/payments"),
+    ("post", "/api/contributions/rates"),
+    ("post", "/api/claims/"),
+    ("put", "/api/coverage/populations"),
+    ("put", "/api/coverage/targets"),
+    ("put", "/api/coverage/counts"),
+    ("post", "/api/coverage/populations/import"),
+    ("post", "/api/coverage/counts/import"),
+}
+
+
+def web_routes() -> list[tuple[str, str]]:
+    """(route, name) of every page outside the admin site and the API."""
+
+    def walk(patterns, prefix: str, namespace: str):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = ":".join(filter(None, [namespace, p.namespace]))
+                yield from walk(p.url_patterns, prefix + str(p.pattern), inner)
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), ":".join(filter(None, [namespace, p.name or ""]))
+
+    return [
+        (route, name)
+        for route, name in walk(get_resolver().url_patterns, "", "")
+        if not route.startswith(("admin/", "api/"))
+    ]
+
+
+def api_operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation in the OpenAPI document."""
+    paths = api.get_openapi_schema()["paths"]
+    return [(method, path) for path, ops in paths.items() for method in ops]
+
+
+def _fill_web(route: str, name: str, records: dict) -> str:
+    params = WEB_OBJECTS[name]
+    path = route
+    for param in re.findall(r"<(?:\w+:)?(\w+)>", route):
+        value = params[param]
+        value = records.get(value, value)
+        path = re.sub(rf"<(?:\w+:)?{param}>", str(value), path)
+    return "/" + path
+
+
+def _fill_api(path: str, records: dict) -> str | None:
+    """The path with Pontianak's record in it; None for a path naming no region's record."""
+    if path in API_UNSCOPED:
+        return None
+    for param in re.findall(r"{(\w+)}", path):
+        head = path[: path.index("{" + param + "}") + len(param) + 2]
+        if param in API_FIXED:
+            value = API_FIXED[param]
+        elif head in API_OBJECTS:
+            value = records[API_OBJECTS[head]]
+        else:
+            raise KeyError(f"{path}: no record for {{{param}}}")
+        path = path.replace("{" + param + "}", str(value))
+    return path
+
+
+@pytest.fixture
+def pontianak(settings, tmp_path):
+    """One of each record in Kota Pontianak, made through the services (by national users);
+    returns their ids by kind and the texts that must not show up in Singkawang."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = make_user(Role.ADMIN)
+    city_officer = make_user(Role.PROGRAMME_OFFICER, OTHER_CITY)
+    prog = programme(admin, name=PROGRAMME_NAME, region_code=OTHER_CITY)
+    m = member(admin, prog, START, village=PONTIANAK_VILLAGE, full_name="Lim Ah Kiong")
+    billing.run_month(actor=SYSTEM, month=START, as_of=START)
+    bill = Bill.objects.get(programme=prog)
+    payment_services.record_payment(
+        actor=admin, programme=prog, paid_on=START, amount=16_800, reference="TRF-RAHASIA"
+    )
+    claim = register(admin, m, docs=[upload()])
+    twin = make_worker(admin, PONTIANAK_VILLAGE, full_name="Lim Ah Kiong")
+    pair = ProbableDuplicate.objects.create(
+        worker=m.worker,
+        other_worker=twin,
+        nik_pair="|".join(sorted([m.worker.nik, twin.nik])),
+        match_probability=0.99,
+        match_weight=12.0,
+        province_code="61",
+        regency_code=OTHER_CITY,
+        district_code=PONTIANAK_VILLAGE[:8],
+        village_id=PONTIANAK_VILLAGE,
+    )
+    enrolment.enrol(
+        actor=admin, programme=prog, workers=Worker.objects.filter(pk=twin.pk), on=ENROLLED_ON
+    )
+    enrolment.verify(actor=admin, memberships=Membership.objects.filter(worker=twin))
+    submission = exchange.export_batch(actor=admin, programme_id=prog.pk, file_format="csv")
+    stranger = compose(PONTIANAK_VILLAGE[:8], dt.date(1980, 5, 5), "M", 9301)
+    cover = tmp_path / "bpu-pontianak.csv"
+    cover.write_text(
+        f"nik,segment,benefits,start,end,kpj\n{stranger},wage_earner,JKK,2026-01-01,,\n",
+        encoding="utf-8",
+    )
+    import_external_cover(actor=city_officer, path=cover)
+    batch = imports.create_batch(
+        actor=city_officer,
+        upload=ContentFile(f"nik,full_name\n{twin.nik},Lim Ah Kiong\n".encode(), name=FILE_NAME),
+        name=FILE_NAME,
+    )
+    # A billing run is its requester's: one asked for by Pontianak's officer.
+    run = BillingRun.objects.create(month=START, as_of=START, created_by=city_officer)
+    records = {
+        "worker": m.worker.pk,
+        "membership": m.pk,
+        "programme": prog.pk,
+        "bill": bill.pk,
+        "claim": claim.pk,
+        "document": claim.documents.get().pk,
+        "pair": pair.pk,
+        "submission": submission.batch.pk,
+        "batch": batch.pk,
+        "run": run.pk,
+        "region": OTHER_CITY,
+    }
+    secrets = {
+        m.worker.full_name,
+        m.worker.nik,
+        twin.nik,
+        m.kpj,
+        stranger,
+        PROGRAMME_NAME,
+        FILE_NAME,
+        "TRF-RAHASIA",
+    }
+    return records, secrets
+
+
+def _leaks(response, secrets: set[str]) -> list[str]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return sorted(s for s in secrets if s.encode() in body)
+
+
+def test_every_route_is_known():
+    """A new route fails here until the tables above say how to reach another region with it."""
+    unknown = [
+        name
+        for route, name in web_routes()
+        if "<" in route
+        and name not in WEB_OBJECTS
+        and name not in WEB_UNSCOPED
+        and name not in WEB_SKIPPED
+    ]
+    for method, path in api_operations():
+        if "{" in path:
+            try:
+                _fill_api(path, dict.fromkeys(API_OBJECTS.values(), 1))
+            except KeyError as err:
+                unknown.append(str(err))
+        elif method != "get" and (method, path) not in API_BODY_WRITES:
+            unknown.append(f"{method.upper()} {path}")
+    assert unknown == []
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_no_role_of_one_city_reaches_another_city_by_any_route(role, pontianak):
+    records, secrets = pontianak
+    user = make_user(role, ROLES[role])
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    _, key = create_token(user=user, name="escape")
+    bearer = {"Authorization": f"Bearer {key}"}
+    escapes: list[str] = []
+
+    for route, name in web_routes():
+        if name in WEB_SKIPPED or name in WEB_UNSCOPED:
+            continue
+        if "<" not in route:
+            response = client.get("/" + route)
+            if response.status_code >= 500 or _leaks(response, secrets):
+                escapes.append(f"GET /{route}: {response.status_code} {_leaks(response, secrets)}")
+            continue
+        path = _fill_web(route, name, records)
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            # 405: the page takes no such method; anything else but 403/404 reached the record.
+            if response.status_code not in (403, 404, 405) or _leaks(response, secrets):
+                escapes.append(f"{method.upper()} {path}: {response.status_code}")
+
+    for method, template in api_operations():
+        if "{" in template:
+            path = _fill_api(template, records)
+            if path is None:
+                continue
+            call = getattr(client, method)
+            response = (
+                call(path, headers=bearer)
+                if method == "get"
+                else call(path, {}, content_type="application/json", headers=bearer)
+            )
+            # 422: the body was refused before the record was looked at.
+            allowed = (403, 404) if method == "get" else (403, 404, 405, 422)
+            if response.status_code not in allowed or _leaks(response, secrets):
+                escapes.append(f"{method.upper()} {path}: {response.status_code}")
+        elif method == "get":
+            response = client.get(template, API_QUERIES.get(template, {}), headers=bearer)
+            if response.status_code >= 500 or _leaks(response, secrets):
+                escapes.append(
+                    f"GET {template}: {response.status_code} {_leaks(response, secrets)}"
+                )
+
+    assert escapes == []
