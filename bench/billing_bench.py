@@ -140,6 +140,7 @@ def _setup(n: int, region: str) -> dict:
 
 
 def _measure(programme_id: int) -> list[dict]:
+    from jaring.accounts.scope import SYSTEM
     from jaring.contributions import payment_services, services
     from jaring.contributions.models import Bill
     from jaring.coverage import facts
@@ -158,7 +159,7 @@ def _measure(programme_id: int) -> list[dict]:
 
     def month_run(month: dt.date, as_of: dt.date):
         def call():
-            result = services.run_month(month=month, as_of=as_of)
+            result = services.run_month(actor=SYSTEM, month=month, as_of=as_of)
             [bill] = result.bills
             return {
                 "members": bill.members,
@@ -177,7 +178,7 @@ def _measure(programme_id: int) -> list[dict]:
         "payment of May in full",
         lambda: {
             "amount": payment_services.record_payment(
-                actor=None,
+                actor=SYSTEM,
                 programme=programme,
                 paid_on=dt.date(2026, 5, 10),
                 amount=bill.total,

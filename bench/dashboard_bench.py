@@ -204,6 +204,7 @@ def _programme_ids() -> list[int]:
 def _money(programme_id: int, months: int) -> dict:
     """The last `months` months billed through the monthly run; all but the last paid in full;
     one claim per 10,000 members. Returns the seconds each took."""
+    from jaring.accounts.scope import SYSTEM
     from jaring.claims.models import Claim, ClaimKind, ClaimStatus
     from jaring.contributions import payment_services, services
     from jaring.contributions.models import Bill
@@ -219,12 +220,12 @@ def _money(programme_id: int, months: int) -> dict:
         if Bill.objects.filter(programme=programme, month=month).exists():
             continue
         clock = common.Clock()
-        services.run_month(month=month, programme=programme, as_of=month)
+        services.run_month(actor=SYSTEM, month=month, programme=programme, as_of=month)
         out[f"bill {month:%Y-%m}"] = clock.read()
         bill = Bill.objects.get(programme=programme, month=month)
         if i < months - 1:
             payment_services.record_payment(
-                actor=None,
+                actor=SYSTEM,
                 programme=programme,
                 paid_on=month + dt.timedelta(days=9),
                 amount=bill.total,
@@ -262,6 +263,7 @@ def _parts() -> dict[str, float]:
     of today's members (a full pass) checked against the facts."""
     from django.utils import timezone
 
+    from jaring.accounts.scope import SYSTEM
     from jaring.claims.reports import money_summary
     from jaring.coverage import dashboard, projection, selectors
     from jaring.regions.models import Region
@@ -277,7 +279,7 @@ def _parts() -> dict[str, float]:
         out[name] = round(time.perf_counter() - started, 3)
         return value
 
-    c = timed("coverage (with KPI)", lambda: selectors.coverage(None, region, month, today=today))
+    c = timed("coverage (with KPI)", lambda: selectors.coverage(SYSTEM, region, month, today=today))
     points = timed("history", lambda: selectors.history(region, month, today=today))
     timed("projection", lambda: projection.project(c, points))
     timed("breakdowns", lambda: selectors.breakdowns(region, month, today=today))
