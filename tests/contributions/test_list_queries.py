@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from jaring.accounts.scope import SYSTEM
 from jaring.contributions import payment_services, services
 from jaring.contributions.models import Bill
 from tests.contributions.setup import MONTHLY, member, programme
@@ -23,7 +24,7 @@ def billed(admin) -> Bill:
     """A programme of its own with one member, and its unpaid February bill."""
     p = programme(admin, name=f"Perlindungan {next(_n)}")
     member(admin, p, FEBRUARY)
-    services.run_month(month=FEBRUARY, programme=p, as_of=FEBRUARY)
+    services.run_month(actor=SYSTEM, month=FEBRUARY, programme=p, as_of=FEBRUARY)
     return Bill.objects.get(programme=p)
 
 
