@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import codes_of, in_scope
+from jaring.accounts.scope import SYSTEM, Actor, codes_of, in_scope
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.core.table_load import load_frame
 from jaring.regions.models import Level, Region
@@ -76,14 +76,14 @@ _OPTIONAL = {"consent_date": (None, pl.Date), "nik_override_reason": ("", pl.Str
 _REGION_PREFIX = {"province_code": 2, "regency_code": 5, "district_code": 8}
 
 
-def insert_workers(frame: pl.DataFrame, *, source: str, actor: User | None = None) -> int:
+def insert_workers(frame: pl.DataFrame, *, source: str, actor: Actor = SYSTEM) -> int:
     """Adds the workers and one `create` audit event each; returns how many were added.
 
     `frame` has one row per worker: nik, full_name, birth_date, sex, village_code, rt, rw,
     address, phone, category_code, has_disability, disability_kind, declared_income, and
     optionally consent_date and nik_override_reason (the demo generator's `people_frame`).
-    `actor` None means the system (demo, benchmark); otherwise the actor must be allowed to
-    edit workers in every village.
+    `actor` defaults to accounts.scope.SYSTEM (demo, benchmark); otherwise the actor must be
+    allowed to edit workers in every village.
     """
     if frame.is_empty():
         return 0
@@ -240,7 +240,7 @@ def _stored_form(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _check(frame: pl.DataFrame, actor: User | None) -> None:
+def _check(frame: pl.DataFrame, actor: Actor) -> None:
     twice = frame.filter(pl.col("nik").is_duplicated())["nik"].unique().sort().to_list()
     if twice:
         raise Conflict(
@@ -266,7 +266,7 @@ def _check(frame: pl.DataFrame, actor: User | None) -> None:
         )
         for code in sorted(villages - known)
     ]
-    if actor is not None:
+    if actor is not SYSTEM:
         problems += [
             problem(
                 "village",
@@ -322,7 +322,7 @@ def _refuse(registered: list[str]) -> None:
         )
 
 
-def _insert(cursor, *, source: str, actor: User | None, now, in_name_order: bool) -> None:
+def _insert(cursor, *, source: str, actor: Actor, now, in_name_order: bool) -> None:
     columns = ", ".join(STORED)
     stamp = connection.ops.adapt_datetimefield_value(now)
     actor_id = actor.pk if actor else None
