@@ -257,7 +257,7 @@ def upload(args) -> dict:
     }
     timings: dict[str, float] = {}
     clock = common.Clock()
-    flagged = services.find_probable_duplicates_for_batch(batch_id=batch.pk, timings=timings)
+    queued = services.find_probable_duplicates_for_batch(batch_id=batch.pk, timings=timings)
     spent = clock.read()
     pairs = ProbableDuplicate.objects.filter(batch_id=batch.pk)
     found = set(pairs.filter(worker__isnull=False).values_list("import_row_id", "worker_id"))
@@ -273,7 +273,7 @@ def upload(args) -> dict:
         "registry": len(registered),
         "copies": len(truth),
         "typed_twice": len(twin_rows),
-        "rows_flagged": flagged,
+        "pairs_queued": queued,
         "seconds": spent["wall"],
         "cpu_s_check": spent["cpu"],
         "server_cpu_s_check": spent["server_cpu"],

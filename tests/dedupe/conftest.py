@@ -13,7 +13,7 @@ from tests.api.conftest import api, bearer  # noqa: F401  (the API fixtures, sha
 
 TODAY = dt.date(2026, 11, 22)
 # Small caps: the tests check behaviour, bench/dedupe_bench.py checks quality at scale.
-TEST_LIMITS = linkage.Limits(u_max_pairs=1e6, em_max_pairs=5e5, prior_sample=50_000)
+TEST_LIMITS = linkage.Limits(u_max_pairs=1e6, prior_sample=50_000)
 
 
 def synthetic(n: int, *, seed: int, registry_safe: bool = False):

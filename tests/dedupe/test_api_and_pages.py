@@ -109,6 +109,9 @@ def test_deciding_on_the_pair_page(client, officer, queued):
     other = ProbableDuplicate.objects.filter(status="pending").first()
     client.post(reverse("dedupe:merge", args=[other.pk]), {"keep": other.worker_id})
     other.refresh_from_db()
+    assert other.status == PairStatus.PENDING  # not confirmed: nothing merged
+    client.post(reverse("dedupe:merge", args=[other.pk]), {"keep": other.worker_id, "confirm": "1"})
+    other.refresh_from_db()
     assert other.status == PairStatus.MERGED and other.kept_id == other.worker_id
 
 

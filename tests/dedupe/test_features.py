@@ -45,3 +45,29 @@ def test_phone_numbers_written_three_ways_are_one():
     }
     assert numbers == {"81234567890"}
     assert _one(phone="")["phone"] is None
+
+
+def test_indonesian_spellings_abbreviations_and_titles_are_one_name():
+    same = {
+        "muhamad rizki": ("Muhammad Rizki", "M. Rizki", "Moh.Rizki", "Mohammad Rizki", "Muh Rizki"),
+        "siti aminah": ("Siti Aminah", "St. Aminah", "Hj. Siti Aminah, S.Pd", "Sitti Aminah"),
+        "abdulah nur": ("Abdullah Noor", "Abdulah Nur", "H. Abdullah Nur"),
+        "abdul rahman ali": ("Abd. Rahman bin Ali", "Abdul Rahman Ali", "Abdoel Rahman Ali"),
+        "hasan": ("Uray Hasan", "Abang Hasan", "Hasan"),
+        "sukarno yoko": ("Soekarno Djoko", "Sukarno Joko"),
+    }
+    for canonical, spellings in same.items():
+        assert {_one(full_name=s)["name"] for s in spellings} == {canonical}
+
+
+def test_the_nik_birth_part_forgets_the_sex():
+    woman, man = _one(nik="6172025708850003"), _one(nik="6172021708850003")
+    assert woman["nik_birth"] == man["nik_birth"] == "170885"
+    assert woman["nik_dob"] != man["nik_dob"]
+
+
+def test_a_household_is_its_village_rt_rw_and_street_address():
+    a = _one(address="Jl. Merdeka No. 5", rt="003", rw="02")
+    b = _one(address="JALAN MERDEKA NOMOR 5", rt="3", rw="2")
+    assert a["address_key"] == b["address_key"] is not None
+    assert _one(address="", rt="003", rw="02")["address_key"] is None

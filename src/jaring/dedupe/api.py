@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from jaring.core.api.schemas import Strict, errors
 from jaring.dedupe import selectors, services
-from jaring.dedupe.explain import describe
+from jaring.dedupe.explain import describe, relatives
 from jaring.dedupe.models import DedupeRun, ProbableDuplicate
 
 router = Router(tags=["duplicates"])
@@ -24,6 +24,7 @@ class RecordOut(Schema):
     full_name: str
     birth_date: dt.date | None
     sex: str
+    sex_text: str = Field(description="the sex in words, in the user's language")
     village_code: str
     village_name: str
     phone: str
@@ -48,6 +49,8 @@ class PairOut(Schema):
     batch: int | None
     records: list[RecordOut]
     explanation: list[EvidenceOut]
+    relatives: bool = Field(description="same phone or address under another name")
+    model: str | None = Field(description="the model that scored the pair")
     found_at: dt.datetime
     decided_at: dt.datetime | None
     decided_by: str | None
@@ -106,6 +109,8 @@ def pair_out(user, pair: ProbableDuplicate) -> PairOut:
         batch=pair.batch_id,
         records=selectors.records(user, pair),
         explanation=[describe(e) for e in pair.explanation],
+        relatives=relatives(pair.explanation),
+        model=str(pair.model.description) if pair.model else None,
         found_at=pair.found_at,
         decided_at=pair.decided_at,
         decided_by=pair.decided_by.username if pair.decided_by else None,

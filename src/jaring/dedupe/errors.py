@@ -4,7 +4,6 @@ from jaring.rules.errors import ErrorCode
 
 
 class DedupeError(ErrorCode):
-    MODEL_UNTRAINABLE = "model_untrainable", 409
     MERGE_MEMBERSHIP_AHEAD = "merge_membership_ahead", 409
     PROBABLE_DUPLICATE = "probable_duplicate"
     MERGED_INTO_WORKER = "merged_into_worker"

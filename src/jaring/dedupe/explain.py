@@ -12,13 +12,14 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
-from jaring.dedupe.linkage import TrainedModel
+from jaring.dedupe.linkage import NEXT_NIK, RELATIVE, TrainedModel
 
 COMPARISON_NAMES = {
     "name": _("Name"),
     "birth_date": _("Birth date (field and NIK)"),
     "place": _("Village and NIK region"),
     "nik": _("NIK serial"),
+    "household": _("Phone and address"),
     "phone": _("Phone"),
     "sex": _("Sex"),
 }
@@ -26,11 +27,16 @@ COMPARISON_NAMES = {
 LEVEL_LABELS = {
     "same name": _("same name"),
     "same names, other order": _("same names, other order"),
+    "one name within the other": _("one name within the other (a name left out or added)"),
+    "a letter or two apart": _("names a letter or two apart (a twin, or a typo)"),
     "one small typo": _("one small typo"),
     "similar": _("similar"),
     "different": _("different"),
     "unknown": _("unknown"),
     "same birth date, in the field and the NIK": _("same birth date, in the field and the NIK"),
+    "same placeholder birth date (1 Jan, 1 Jul, 31 Dec)": _(
+        "same placeholder birth date (1 Jan, 1 Jul, 31 Dec): shared by many"
+    ),
     "same birth date, NIK part differs": _("same birth date, NIK part differs"),
     "same NIK birth date, field differs": _("same NIK birth date, field differs"),
     "one typo or day and month swapped": _("one typo or day and month swapped"),
@@ -38,19 +44,30 @@ LEVEL_LABELS = {
     "same district": _("same district"),
     "NIK region one typo apart": _("NIK region one typo apart"),
     "same NIK serial": _("same NIK serial"),
+    NEXT_NIK: _(
+        "the next NIK of the same day and district, under another name: twins or neighbours"
+    ),
+    "neighbouring NIK serials": _(
+        "neighbouring NIK serials: registered one after the other, e.g. born the same day"
+    ),
     "NIK serial one typo apart": _("NIK serial one typo apart"),
+    RELATIVE: _("same phone or address, other name: possibly a relative"),
+    "same phone number and address": _("same phone number and address"),
     "same phone number": _("same phone number"),
+    "same address": _("same address"),
     "same sex": _("same sex"),
 }
 
 
-def _agreement(gamma: pl.Expr, top: int) -> pl.Expr:
+def _agreement(gamma: pl.Expr, top: int, weight: pl.Expr) -> pl.Expr:
+    # Between full agreement and "else", a level counts for or against by its weight: a shared
+    # address under another name is a partial agreement that speaks against.
     return (
         pl.when(gamma < 0)
         .then(pl.lit("unknown"))
         .when(gamma == top)
         .then(pl.lit("agree"))
-        .when(gamma == 0)
+        .when((gamma == 0) | (weight < 0))
         .then(pl.lit("disagree"))
         .otherwise(pl.lit("partial"))
     )
@@ -60,7 +77,7 @@ def explanation_json(model: TrainedModel) -> pl.Expr:
     """A JSON text column built from a prediction's gamma_* and mw_* columns."""
     parts = []
     for name, levels in model.comparison_levels().items():
-        gamma = pl.col(f"gamma_{name}")
+        gamma, weight = pl.col(f"gamma_{name}"), pl.col(f"mw_{name}").fill_null(0)
         labels = {lv["gamma"]: lv["label"] for lv in levels}
         label = gamma.replace_strict(labels, default="unknown", return_dtype=pl.String)
         parts.append(
@@ -70,13 +87,18 @@ def explanation_json(model: TrainedModel) -> pl.Expr:
                 pl.lit(', "label": "'),
                 label,
                 pl.lit('", "agreement": "'),
-                _agreement(gamma, max(labels, default=0)),
+                _agreement(gamma, max(labels, default=0), weight),
                 pl.lit('", "weight": '),
-                pl.col(f"mw_{name}").fill_null(0).round(2).cast(pl.String),
+                weight.round(2).cast(pl.String),
                 pl.lit("}"),
             )
         )
     return pl.concat_str([pl.lit("["), pl.concat_str(parts, separator=", "), pl.lit("]")])
+
+
+def relatives(explanation: list[dict[str, Any]]) -> bool:
+    """Whether the two share a phone or address under other names (a household)."""
+    return any(e.get("label") == RELATIVE for e in explanation)
 
 
 def describe(entry: dict[str, Any]) -> dict[str, Any]:

@@ -20,15 +20,16 @@ from jaring.registry.models import Worker
 # column at once); PostgreSQL writes the same ISO text to COPY anyway.
 _WORKER_SQL = (
     "SELECT id, nik, full_name, CAST(birth_date AS TEXT) AS birth_date, sex,"
-    " village_id AS village_code, phone FROM {table} WHERE merged_into_id IS NULL"
+    " village_id AS village_code, phone, address, rt, rw FROM {table} WHERE merged_into_id IS NULL"
 )
 _ROW_SQL = (
-    "SELECT id, nik, full_name, CAST(birth_date AS TEXT) AS birth_date, sex, village_code, phone"
-    " FROM {table} WHERE batch_id = %s AND outcome = %s"
+    "SELECT id, nik, full_name, CAST(birth_date AS TEXT) AS birth_date, sex, village_code, phone,"
+    " address, rt, rw FROM {table} WHERE batch_id = %s AND outcome = %s"
 )
 _CHUNK = 200_000
 # Unit and record separators: no NIK, code or phone number holds them (nor, once replaced
-# below, a name).
+# below, a name or an address).
+_FREE_TEXT = ("full_name", "address")
 _FIELD, _RECORD = "\x1f", "\x1e"
 
 
@@ -57,9 +58,9 @@ def _read(sql: str, params: list[object]) -> pl.DataFrame:
 def _read_sqlite(sql: str, params: list[object], schema: dict) -> pl.DataFrame:
     fields = " || char(31) || ".join(
         f"coalesce({c}, '')"
-        if c != "full_name"
-        else "replace(replace(full_name, char(30), ' '), char(31), ' ')"
-        for c in ("id", "nik", "full_name", "birth_date", "sex", "village_code", "phone")
+        if c not in _FREE_TEXT
+        else f"replace(replace(coalesce({c}, ''), char(30), ' '), char(31), ' ')"
+        for c in ("id", *list(schema)[1:])  # unique_id is the table's id
     )
     chunk_sql = (
         f"SELECT max(id), group_concat({fields}, char(30)) FROM "

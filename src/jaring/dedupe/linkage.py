@@ -4,26 +4,35 @@ Evidence is grouped by the fact it speaks about, because a NIK repeats facts the
 also carry (its birth-date part encodes the birth date and sex, its region part the district
 where the person was registered). Counting the NIK's birth-date part and the birth-date field
 as two independent agreements would double the weight of "born the same day" and link different
-people born the same day in the same district. So:
+people born the same day in the same district. So (docs/decisions/0005-dedupe-model.md):
 
-- name: exact, same names in another order, Jaro-Winkler ≥ 0.95 / 0.88 (on the names as
-  written and sorted), else;
-- birth date: the field and the NIK's birth-date part both agree, only the field agrees (a
-  mistyped NIK), only the NIK part agrees (a mistyped field), the field within one typo or with
-  day and month swapped, else;
+- name, in its canonical form (`names.canonical`: titles, abbreviations and spellings made
+  one): same, same names in another order, one within the other (a name left out or added), a
+  letter or two apart, else — "else" counts strongly against;
+- birth date: the field and the NIK's birth-date part both agree (on a placeholder date such as
+  1 January, a level of its own: many strangers share it), only the field agrees (a mistyped
+  NIK), only the NIK part agrees (a mistyped field), one typo or day and month swapped, else;
 - place: same village, same district (of the village or of the NIK's region part), the NIK region
   parts one digit apart, else;
-- NIK serial: equal, one typo apart, else — the serial is the only part of a NIK that no other
-  field carries (a whole-NIK level would count the region and birth-date parts a second time);
+- NIK serial: the NIK of the next person registered on that day in that district (serials
+  0001 / 0002, or the same day with the other sex) under another name — twins and neighbours,
+  counted strongly against; equal; neighbouring; one typo apart; else — the serial is the only
+  part of a NIK that no other field carries;
+- household: the same phone or address under another name is a relative (counted against),
+  the same phone and address, one of them, else;
 - sex.
 
-Training needs no labels: u by random sampling (capped), m by EM on three blocked samples
-(capped), and the prior from the EM sessions, stored as matches per record so that it can be
-rescaled to the size of the registry an upload is checked against.
+Parameters: m (how one person's records differ) comes from labelled generated data and is the
+same for every city; u (how strangers agree) is estimated on the registry at hand by random
+sampling; the prior (duplicates per record) from the registry too, within bounds. A registry
+too small to estimate u on uses the default model shipped in `data/default_model.json`
+(`bench/dedupe_default_model.py` builds it). Two levels whose evidence the others already
+count (a relative; neighbouring serials) have a fixed Bayes factor, whatever the data says.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -33,6 +42,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import polars as pl
@@ -40,16 +51,17 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 
-from jaring.core.errors import Conflict, Problem
-from jaring.dedupe.errors import DedupeError
 from jaring.dedupe.features import person_features
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = 1
+# The comparisons' shape: a saved model of another version is not reused (its levels differ).
+MODEL_VERSION = 2
 
-# Measured on 100,000 rows with injected duplicates (bench/RESULTS.md): the lowest threshold
-# whose precision stays at or above 0.99.
+# The smallest population a prior is spread over (see `prior`).
+MIN_POPULATION = 10_000
+
+# Measured on generated populations with look-alikes (bench/RESULTS.md, bench/dedupe_quality.py).
 DEFAULT_THRESHOLD = 0.8
 
 # Blocking rules for prediction. Each leaves out at least one kind of error, so that a
@@ -63,35 +75,61 @@ PREDICTION_BLOCKS = (
     ("name_sorted", "birth_month_day", "district_code"),  # year mistyped
 )
 
-# EM on these blocks. A comparison that reads a blocking column is held fixed in that session
-# (so the blocks name the very columns the comparisons read). The phone number is no evidence
-# in the model (families share one) but records sharing it are mostly the same person, which is
-# what EM needs to learn every comparison's m at once; the other two sessions cover registries
-# without phone numbers.
-TRAINING_BLOCKS = (
-    ("phone",),  # estimates everything
-    ("birth_date_text", "village_code"),  # estimates name, NIK serial, sex
-    ("name_sorted", "birth_date_text"),  # estimates place, NIK serial, sex
-)
+# Bounds on some levels' Bayes factors (low, high), whatever the data says. A shared household
+# or a neighbouring serial explains the rest of a pair's agreement (same address, same birth
+# date and district) without the two being one person, and the name comparison already counts
+# their different names: so these levels have a fixed factor below one. Two NIKs that differ
+# only in the serial (by at most 2) or in the sex are twins or people registered one after the
+# other on one day: with other names, that is decisive (twins share a household and names a
+# letter apart, which would otherwise count for). A different name counts
+# strongly against, and names a letter apart (Rina / Rini: twins as often as a typo) or serials
+# a digit apart (0003 / 0009: small counters are all a digit apart) count little for.
+NEXT_NIK = "next NIK of the same day and district, other name"
+RELATIVE = "same phone or address, other name"
+BAYES_FACTOR_BOUNDS = {
+    ("nik", NEXT_NIK): (2.0**-40, 2.0**-40),
+    ("household", RELATIVE): (2.0**-4, 2.0**-4),
+    ("nik", "neighbouring NIK serials"): (2.0**-1, 2.0**-1),
+    ("name", "different"): (0.0, 2.0**-10),
+    ("name", "a letter or two apart"): (0.0, 2.0**3),
+    ("nik", "NIK serial one typo apart"): (0.0, 2.0**2),
+    # Registry NIKs are unique, so a copy's NIK always differs somewhere; a different serial
+    # (an old KTP) is no evidence for.
+    ("nik", "different"): (0.0, 1.0),
+    # One household sharing a name (a father and his namesake son) is told apart by the birth
+    # date: neither may outweigh the other.
+    ("birth_date", "different"): (0.0, 2.0**-12),
+    ("household", "same phone number and address"): (0.0, 2.0**12),
+    ("household", "same phone number"): (0.0, 2.0**12),
+    ("household", "same address"): (0.0, 2.0**12),
+}
+# No level is certain either way: m at least 2⁻¹⁰ (one record in a thousand of one person may
+# differ in any way), u at least 10⁻⁶.
+_M_FLOOR, _U_FLOOR = 2.0**-10, 1e-6
 
-NAME_COLUMNS = ("name", "name_sorted")
+
+def _similar_names() -> list[cll.ComparisonLevel]:
+    """The name levels short of "different", best first."""
+    return [
+        cll.ExactMatchLevel("name").configure(label_for_charts="same name"),
+        cll.ExactMatchLevel("name_sorted").configure(label_for_charts="same names, other order"),
+        cll.ArraySubsetLevel("name_tokens").configure(label_for_charts="one name within the other"),
+        cll.Or(
+            cll.DamerauLevenshteinLevel("name", 2),
+            cll.DamerauLevenshteinLevel("name_sorted", 2),
+            cll.JaroWinklerLevel("name", 0.92),
+            cll.JaroWinklerLevel("name_sorted", 0.92),
+        ).configure(label_for_charts="a letter or two apart"),
+    ]
 
 
 def _name_comparison() -> cl.CustomComparison:
-    def either(threshold: float) -> cll.Or:
-        return cll.Or(*(cll.JaroWinklerLevel(c, threshold) for c in NAME_COLUMNS))
-
     return cl.CustomComparison(
         output_column_name="name",
         comparison_description="Name",
         comparison_levels=[
             cll.NullLevel("name"),
-            cll.ExactMatchLevel("name").configure(label_for_charts="same name"),
-            cll.ExactMatchLevel("name_sorted").configure(
-                label_for_charts="same names, other order"
-            ),
-            either(0.95).configure(label_for_charts="one small typo"),
-            either(0.88).configure(label_for_charts="similar"),
+            *_similar_names(),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
@@ -115,8 +153,12 @@ def _birth_date_comparison() -> cl.CustomComparison:
                 label_for_charts="unknown",
             ).configure(is_null_level=True),
             cll.CustomLevel(
-                f"{field_equal} and ({nik_equal} or {nik_unknown})",
+                f"{field_equal} and ({nik_equal} or {nik_unknown}) and not placeholder_date_l",
                 label_for_charts="same birth date, in the field and the NIK",
+            ),
+            cll.CustomLevel(
+                f"{field_equal} and ({nik_equal} or {nik_unknown})",
+                label_for_charts="same placeholder birth date (1 Jan, 1 Jul, 31 Dec)",
             ),
             cll.CustomLevel(field_equal, label_for_charts="same birth date, NIK part differs"),
             cll.CustomLevel(nik_equal, label_for_charts="same NIK birth date, field differs"),
@@ -158,7 +200,18 @@ def _serial_comparison() -> cl.CustomComparison:
         comparison_description="NIK serial",
         comparison_levels=[
             cll.NullLevel("nik_serial"),
+            # Serials count per district, day and sex: a twin of the other sex may have any.
+            cll.CustomLevel(
+                "nik_region_l = nik_region_r and nik_birth_l = nik_birth_r"
+                " and (abs(serial_number_l - serial_number_r) <= 2 or nik_dob_l <> nik_dob_r)"
+                " and name_sorted_l <> name_sorted_r",
+                label_for_charts=NEXT_NIK,
+            ),
             cll.ExactMatchLevel("nik_serial").configure(label_for_charts="same NIK serial"),
+            cll.CustomLevel(
+                "abs(serial_number_l - serial_number_r) <= 2",
+                label_for_charts="neighbouring NIK serials",
+            ),
             cll.DamerauLevenshteinLevel("nik_serial", 1).configure(
                 label_for_charts="NIK serial one typo apart"
             ),
@@ -167,14 +220,38 @@ def _serial_comparison() -> cl.CustomComparison:
     )
 
 
-def _equal_or_not(column: str, description: str, same: str) -> cl.CustomComparison:
-    """Unknown, equal or different: a phone number or a sex is not "one typo apart"."""
+def _household_comparison() -> cl.CustomComparison:
+    phone = "phone_l = phone_r"
+    address = "address_key_l = address_key_r"
     return cl.CustomComparison(
-        output_column_name=column,
-        comparison_description=description,
+        output_column_name="household",
+        comparison_description="Phone and address",
         comparison_levels=[
-            cll.NullLevel(column),
-            cll.ExactMatchLevel(column).configure(label_for_charts=same),
+            cll.CustomLevel(
+                "(phone_l is null or phone_r is null)"
+                " and (address_key_l is null or address_key_r is null)",
+                label_for_charts="unknown",
+            ).configure(is_null_level=True),
+            cll.And(
+                cll.CustomLevel(f"({phone} or {address})"), cll.Not(cll.Or(*_similar_names()))
+            ).configure(label_for_charts=RELATIVE),
+            cll.CustomLevel(
+                f"{phone} and {address}", label_for_charts="same phone number and address"
+            ),
+            cll.CustomLevel(phone, label_for_charts="same phone number"),
+            cll.CustomLevel(address, label_for_charts="same address"),
+            cll.ElseLevel().configure(label_for_charts="different"),
+        ],
+    )
+
+
+def _sex_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="Sex",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="same sex"),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
@@ -189,8 +266,8 @@ def settings() -> SettingsCreator:
             _birth_date_comparison(),
             _place_comparison(),
             _serial_comparison(),
-            _equal_or_not("phone", "Phone", "same phone number"),
-            _equal_or_not("sex", "Sex", "same sex"),
+            _household_comparison(),
+            _sex_comparison(),
         ],
         blocking_rules_to_generate_predictions=[block_on(*b) for b in PREDICTION_BLOCKS],
         retain_matching_columns=True,
@@ -203,7 +280,6 @@ class Limits:
     """Caps that keep a national-size run inside a small server's time and memory."""
 
     u_max_pairs: float = 5e6
-    em_max_pairs: float = 2e6
     memory: str = os.environ.get("JARING_DEDUPE_MEMORY", "2GB")
     threads: int = int(os.environ.get("JARING_DEDUPE_THREADS", "2"))
     prior_sample: int = 300_000
@@ -212,20 +288,28 @@ class Limits:
 
 @dataclass
 class TrainedModel:
-    """A saved Splink model plus what is needed to reuse it on a registry of another size."""
+    """A saved Splink model plus what is needed to reuse it on a registry of another size.
+
+    `kind` is "default" (the model shipped with Jaring, estimated on generated data) or
+    "registry" (u and the prior estimated on a city's registry, m from the default).
+    """
 
     splink: dict[str, Any]
     record_count: int
     matches_per_record: float
+    kind: str = "registry"
     timings: dict[str, float] = field(default_factory=dict)
+    source: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "version": MODEL_VERSION,
+            "kind": self.kind,
             "splink": self.splink,
             "record_count": self.record_count,
             "matches_per_record": self.matches_per_record,
             "timings": self.timings,
+            "source": self.source,
         }
 
     @classmethod
@@ -234,7 +318,9 @@ class TrainedModel:
             splink=data["splink"],
             record_count=data["record_count"],
             matches_per_record=data["matches_per_record"],
+            kind=data.get("kind", "registry"),
             timings=data.get("timings", {}),
+            source=data.get("source", {}),
         )
 
     def splink_settings(self, *, prior: float, dialect: str) -> dict[str, Any]:
@@ -273,6 +359,16 @@ class TrainedModel:
                 for i, lv in enumerate(levels)
             ]
         return out
+
+
+@cache
+def _default_json() -> str:
+    return resources.files("jaring.dedupe").joinpath("data/default_model.json").read_text()
+
+
+def default_model() -> TrainedModel:
+    """The model Jaring ships: m and u estimated on generated populations with known truth."""
+    return TrainedModel.from_dict(json.loads(_default_json()))
 
 
 # --- backends ---------------------------------------------------------------------------------
@@ -330,68 +426,119 @@ def _quiet() -> None:
     logging.getLogger("splink").setLevel(logging.WARNING)
 
 
-def train(
-    registry: pl.DataFrame,
-    limits: Limits | None = None,
-    training_blocks: tuple[tuple[str, ...], ...] = TRAINING_BLOCKS,
+def _guarded(saved: dict[str, Any]) -> dict[str, Any]:
+    """The model with no certain level and with the policy levels' Bayes factors."""
+    for comparison in saved["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for level in levels:
+            level["m_probability"] = max(level.get("m_probability") or 0.0, _M_FLOOR)
+            level["u_probability"] = max(level.get("u_probability") or 0.0, _U_FLOOR)
+        total = sum(level["m_probability"] for level in levels)
+        for level in levels:
+            level["m_probability"] /= total
+            bounds = BAYES_FACTOR_BOUNDS.get((name, level.get("label_for_charts")))
+            if bounds is not None:
+                u = level["u_probability"]
+                level["m_probability"] = (
+                    min(max(level["m_probability"] / u, bounds[0]), bounds[1]) * u
+                )
+    return saved
+
+
+def estimate_default(
+    people: pl.DataFrame, person_ids: pl.Series, limits: Limits | None = None
 ) -> TrainedModel:
-    """A model trained on the registry itself (no labels)."""
+    """The default model from a generated population whose truth is known.
+
+    `person_ids` gives, row by row, who each record is (records of one person share it). m is
+    counted over every pair of records of one person, u by random sampling, and the prior from
+    the true number of duplicate pairs.
+    """
     limits = limits or Limits()
+    _quiet()
+    features = person_features(people).with_columns(person_ids.alias("person_id"))
+    with _db_api(limits) as db_api:
+        linker = Linker(_register(db_api, features, "generated"), settings(), log_level=None)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=limits.u_max_pairs, seed=limits.seed
+        )
+        linker.training.estimate_m_from_label_column("person_id")
+        saved = _guarded(linker.misc.save_model_to_json())
+    sizes = features.group_by("person_id").len()["len"]
+    pairs = int((sizes * (sizes - 1) // 2).sum())
+    return TrainedModel(
+        splink=saved,
+        record_count=len(features),
+        matches_per_record=2 * pairs / len(features),
+        kind="default",
+    )
+
+
+def train(
+    registry: pl.DataFrame, limits: Limits | None = None, base: TrainedModel | None = None
+) -> TrainedModel:
+    """The model for this registry: u and the prior estimated on it, m from `base`.
+
+    No labels are needed. m stays the default's: how one person's records differ is a matter of
+    clerks and forms, not of the city; EM on unlabelled pairs learns instead whatever the
+    registry's look-alikes have in common (a family shares a phone and an address).
+    """
+    limits = limits or Limits()
+    base = base or default_model()
     _quiet()
     features = person_features(registry)
     timings: dict[str, float] = {}
     start = time.perf_counter()
     with _db_api(limits) as db_api:
-        linker = Linker(_register(db_api, features, "registry"), settings(), log_level=None)
+        dialect = db_api.sql_dialect.sql_dialect_str
+        linker = Linker(
+            _register(db_api, features, "registry"),
+            base.splink_settings(prior=1e-4, dialect=dialect),
+            log_level=None,
+        )
         linker.training.estimate_u_using_random_sampling(
             max_pairs=limits.u_max_pairs, seed=limits.seed
         )
         timings["u"] = time.perf_counter() - start
-        # A registry may hold no two workers sharing a phone number, say; the other sessions
-        # then still estimate every comparison.
-        blocks = [block for block in training_blocks if _has_pairs(features, block)]
-        if not blocks:
-            raise _untrainable(len(features))
-        for block in blocks:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*block),
-                max_pairs=limits.em_max_pairs,
-                estimate_without_term_frequencies=True,
-            )
-        timings["em"] = time.perf_counter() - start - timings["u"]
-        saved = linker.misc.save_model_to_json()
+        sampled = min(limits.u_max_pairs, len(features) * (len(features) - 1) / 2)
+        saved = _guarded(_from_base(linker.misc.save_model_to_json(), base, sampled))
         sample = features.sample(min(len(features), limits.prior_sample), seed=limits.seed)
         prior = _estimate_prior(db_api, sample, saved)
-        timings["prior"] = time.perf_counter() - start - timings["u"] - timings["em"]
+        timings["prior"] = time.perf_counter() - start - timings["u"]
+    # A registry that is already clean says little about how many duplicates the next list
+    # brings, one full of look-alikes overstates it: the estimate stays near the default's.
+    matches = min(max(prior * (len(sample) - 1), base.matches_per_record / 20), 0.5)
     return TrainedModel(
         splink=saved,
         record_count=len(features),
-        matches_per_record=prior * (len(sample) - 1),
+        matches_per_record=min(matches, base.matches_per_record * 5),
         timings=timings,
+        source={"m_from": base.source or "default", "u_from": f"{len(features)} records"},
     )
 
 
-def _has_pairs(features: pl.DataFrame, block: tuple[str, ...]) -> bool:
-    """Whether two records agree on every column of `block`.
-
-    Checked before an EM session rather than caught after: a session that finds no pairs
-    raises half-way, leaving the comparisons it held fixed out of the model.
-    """
-    known = features.select(block).drop_nulls()
-    return known.is_duplicated().any()
+# How many random pairs the default model's u counts as, when it is blended with a registry's:
+# a small registry's sample misses rare agreements (no two strangers share a placeholder date
+# among a thousand pairs) and would make them certain evidence; a million-worker registry's
+# five million pairs outweigh the default five to one.
+_BASE_U_PAIRS = 1e6
 
 
-def _untrainable(records: int) -> Conflict:
-    return Conflict(
-        Problem(
-            DedupeError.MODEL_UNTRAINABLE,
-            f"Model duplikat belum bisa dilatih: di antara {records} pekerja terdaftar tidak ada "
-            "pasangan dengan nomor HP, tanggal lahir dan kelurahan, atau nama dan tanggal lahir "
-            "yang sama.",
-            f"The duplicate model cannot be trained yet: among {records} registered workers no "
-            "two share a phone number, a birth date and village, or a name and birth date.",
-        )
-    )
+def _from_base(saved: dict[str, Any], base: TrainedModel, sampled: float) -> dict[str, Any]:
+    """`saved` with every level's m from `base`, and u blended with base's by pairs counted."""
+    for comparison, other in zip(saved["comparisons"], base.splink["comparisons"], strict=True):
+        for level, base_level in zip(
+            comparison["comparison_levels"], other["comparison_levels"], strict=True
+        ):
+            if "m_probability" in base_level:
+                level["m_probability"] = base_level["m_probability"]
+            if "u_probability" in base_level:
+                level["u_probability"] = (
+                    (level.get("u_probability") or 0.0) * sampled
+                    + base_level["u_probability"] * _BASE_U_PAIRS
+                ) / (sampled + _BASE_U_PAIRS)
+    return saved
 
 
 def _estimate_prior(db_api: Any, sample: pl.DataFrame, trained: dict[str, Any]) -> float:
@@ -423,14 +570,16 @@ def _estimate_prior(db_api: Any, sample: pl.DataFrame, trained: dict[str, Any]) 
     return prior
 
 
-def _prior_for_dedupe(model: TrainedModel, n: int) -> float:
-    return min(model.matches_per_record / max(n - 1, 1), 0.5)
+def prior(model: TrainedModel, records: int) -> float:
+    """The probability that two records drawn from `records` are one person.
 
-
-def _prior_for_link(model: TrainedModel, registry_size: int) -> float:
-    # A dedupe of N records with D duplicate pairs has prior 2D/N²; an upload whose rows each
-    # match one of N registry records with the same probability D/N has prior D/N².
-    return min(model.matches_per_record / 2 / max(registry_size, 1), 0.5)
+    The same for a full run and for an upload: an upload checked against the registry and
+    within itself is scored with the prior of the registry and the upload taken together, so
+    that it finds the pairs a full run over both would find. Fewer than MIN_POPULATION records
+    count as that many: a short first list is a sample of a city's people, whose duplicates are
+    spread over the whole city, not packed into the sample.
+    """
+    return min(model.matches_per_record / max(records, MIN_POPULATION), 0.5)
 
 
 _PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
@@ -449,8 +598,13 @@ def score_registry(
     *,
     threshold: float,
     limits: Limits | None = None,
+    records: int | None = None,
 ) -> pl.DataFrame:
-    """Probable duplicate pairs within the registry: unique_id_l < unique_id_r, gamma_*, mw_*."""
+    """Probable duplicate pairs within the registry: unique_id_l < unique_id_r, gamma_*, mw_*.
+
+    `records`: how many records the prior is spread over (default: the registry's; an upload's
+    rows scored among themselves pass the registry's size plus theirs, see `prior`).
+    """
     limits = limits or Limits()
     _quiet()
     features = person_features(registry)
@@ -458,7 +612,7 @@ def score_registry(
         linker = Linker(
             _register(db_api, features, "registry"),
             model.splink_settings(
-                prior=_prior_for_dedupe(model, len(features)),
+                prior=prior(model, records or len(features)),
                 dialect=db_api.sql_dialect.sql_dialect_str,
             ),
             log_level=None,
@@ -480,7 +634,8 @@ def score_candidates(
     """Pairs (candidate, registry record) above `threshold`.
 
     `unique_id_l` is the candidate's id, `unique_id_r` the registry record's; ids may overlap
-    between the two frames. Candidates are not compared with each other.
+    between the two frames. Candidates are not compared with each other. The prior is that of
+    the registry and the candidates together (see `prior`).
     """
     limits = limits or Limits()
     _quiet()
@@ -495,7 +650,7 @@ def score_candidates(
         linker = Linker(
             right_df,
             model.splink_settings(
-                prior=_prior_for_link(model, len(everyone)),
+                prior=prior(model, len(everyone) + len(left)),
                 dialect=db_api.sql_dialect.sql_dialect_str,
             ),
             log_level=None,

@@ -5,12 +5,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ModelKind(models.TextChoices):
+    DEFAULT = "default", _("Jaring's default model")
+    REGISTRY = "registry", _("Trained on this registry")
+
+
 class DedupeModel(models.Model):
-    """A Splink model trained on the registry; the newest one is reused for every check."""
+    """A Splink model: Jaring's default, or one trained on the registry; the newest of the
+    current version is reused for every check (see `services.current_model`)."""
 
     trained_at = models.DateTimeField(auto_now_add=True)
     record_count = models.PositiveIntegerField()
     backend = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, choices=ModelKind.choices, default=ModelKind.REGISTRY)
+    # linkage.MODEL_VERSION when it was saved: a model of another version has other levels.
+    version = models.PositiveSmallIntegerField(default=1)
     # linkage.TrainedModel.as_dict(): the Splink JSON plus what rescales it to a registry size.
     model = models.JSONField()
 
@@ -19,6 +28,20 @@ class DedupeModel(models.Model):
 
     def __str__(self) -> str:
         return f"model #{self.pk} ({self.record_count} records, {self.trained_at:%Y-%m-%d})"
+
+    @property
+    def description(self) -> str:
+        """What the officer is told scored a pair: "#3, trained on 35,120 workers (07-12-2026)"."""
+        if self.kind == ModelKind.DEFAULT:
+            return _("#%(id)s, Jaring's default model v%(version)s") % {
+                "id": self.pk,
+                "version": self.version,
+            }
+        return _("#%(id)s, trained on %(count)s workers (%(date)s)") % {
+            "id": self.pk,
+            "count": f"{self.record_count:,}",
+            "date": f"{self.trained_at:%d-%m-%Y}",
+        }
 
 
 class RunStatus(models.TextChoices):
@@ -104,6 +127,10 @@ class ProbableDuplicate(models.Model):
     district_code = models.CharField(max_length=8, blank=True)
     village_id = models.CharField(max_length=13, blank=True)
     run = models.ForeignKey(DedupeRun, null=True, blank=True, on_delete=models.SET_NULL)
+    # The model that scored the pair (shown with it).
+    model = models.ForeignKey(
+        DedupeModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     found_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

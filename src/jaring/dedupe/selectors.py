@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
@@ -13,6 +14,19 @@ from jaring.accounts.scope import scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate
 from jaring.regions.models import Region
+from jaring.registry.models import Sex
+
+# Fields a merge copies from the merged record into the kept one when the kept one lacks them,
+# with what the officer is told before merging.
+FILLED_ON_MERGE = ("phone", "address", "rt", "rw", "declared_income", "consent_date")
+_FILLED_LABELS = {
+    "phone": _("phone"),
+    "address": _("address"),
+    "rt": "RT",
+    "rw": "RW",
+    "declared_income": _("declared income"),
+    "consent_date": _("consent date"),
+}
 
 
 @dataclass
@@ -62,6 +76,7 @@ def queue(user: User, f: PairFilter) -> QuerySet[ProbableDuplicate]:
             "import_row",
             "other_import_row",
             "decided_by",
+            "model",
         )
     ).order_by("-match_probability", "id")
 
@@ -71,7 +86,12 @@ def get_pair(user: User, pk: int) -> ProbableDuplicate:
     pair = (
         _with_row_villages(pairs_for(user))
         .select_related(
-            "worker__village", "other_worker__village", "import_row", "other_import_row", "kept"
+            "worker__village",
+            "other_worker__village",
+            "import_row",
+            "other_import_row",
+            "kept",
+            "model",
         )
         .filter(pk=pk)
         .first()
@@ -95,6 +115,7 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                     "full_name": rec.full_name,
                     "birth_date": rec.birth_date,
                     "sex": rec.sex,
+                    "sex_text": _sex_text(rec.sex),
                     "village_code": rec.village_id,
                     "village_name": rec.village.name,
                     "phone": rec.phone if PERSONAL_DATA.may(user, "see") else "",
@@ -118,6 +139,7 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                 "full_name": row.full_name,
                 "birth_date": row.birth_date,
                 "sex": row.sex,
+                "sex_text": _sex_text(row.sex),
                 "village_code": row.village_code,
                 "village_name": village_name or "",
                 "phone": row.phone if PERSONAL_DATA.may(user, "see") else "",
@@ -125,6 +147,26 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                 "merged_into": None,
             }
         )
+    return out
+
+
+def _sex_text(code: str) -> str:
+    return str(Sex(code).label) if code in Sex.values else ""
+
+
+def merge_fills(pair: ProbableDuplicate) -> dict[int, list[str]]:
+    """Per worker that could be kept, the details it lacks that the other record would fill."""
+    records = [r for r in (pair.worker, pair.other_worker, pair.import_row) if r is not None]
+    out = {}
+    for kept in (pair.worker, pair.other_worker):
+        if kept is None:
+            continue
+        other = next(r for r in records if r is not kept)
+        out[kept.pk] = [
+            str(_FILLED_LABELS[f])
+            for f in FILLED_ON_MERGE
+            if getattr(kept, f) in ("", None) and getattr(other, f, None) not in ("", None)
+        ]
     return out
 
 

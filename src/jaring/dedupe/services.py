@@ -20,9 +20,16 @@ from jaring.core import events
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.dedupe import frames, linkage, row_notes, store
 from jaring.dedupe.errors import DedupeError
-from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate, RunStatus
+from jaring.dedupe.models import (
+    DedupeModel,
+    DedupeRun,
+    ModelKind,
+    PairStatus,
+    ProbableDuplicate,
+    RunStatus,
+)
 from jaring.dedupe.permissions import DUPLICATES
-from jaring.dedupe.selectors import get_pair, pairs_for
+from jaring.dedupe.selectors import FILLED_ON_MERGE, get_pair, pairs_for
 from jaring.imports.models import ImportBatch, ImportRow, Outcome
 from jaring.imports.models import Status as ImportStatus
 from jaring.registry.models import Worker
@@ -30,11 +37,9 @@ from jaring.registry.services import snapshot
 
 log = logging.getLogger(__name__)
 
-# Below this, EM has too few pairs to learn from; a city registry passes it in its first list.
+# Below this, random pairs of the registry say too little about how strangers agree (u), and
+# the default model is used instead; a city registry passes it with its first list.
 MIN_RECORDS_TO_TRAIN = 1000
-
-# Fields a merge copies from the merged record into the kept one when the kept one lacks them.
-FILLED_ON_MERGE = ("phone", "address", "rt", "rw", "declared_income", "consent_date")
 
 
 def default_threshold() -> float:
@@ -67,23 +72,57 @@ def train_model(*, registry: pl.DataFrame | None = None) -> DedupeModel:
         raise Conflict(
             Problem(
                 DedupeError.TOO_FEW_RECORDS,
-                f"Model duplikat butuh sedikitnya {MIN_RECORDS_TO_TRAIN} pekerja terdaftar; "
-                f"baru ada {len(registry)}.",
-                f"The duplicate model needs at least {MIN_RECORDS_TO_TRAIN} registered workers; "
-                f"there are {len(registry)}.",
+                f"Model duplikat butuh sedikitnya {MIN_RECORDS_TO_TRAIN} pekerja terdaftar untuk "
+                f"dilatih; baru ada {len(registry)}. Model bawaan Jaring tetap dipakai.",
+                f"The duplicate model needs at least {MIN_RECORDS_TO_TRAIN} registered workers "
+                f"to be trained; there are {len(registry)}. Jaring's default model stays in use.",
             )
         )
     trained = linkage.train(registry)
     return DedupeModel.objects.create(
         record_count=trained.record_count,
         backend=linkage.backend_name(),
+        kind=ModelKind.REGISTRY,
+        version=linkage.MODEL_VERSION,
         model=trained.as_dict(),
     )
 
 
+def default_model() -> DedupeModel:
+    """Jaring's default model, saved once so that pairs can say it scored them."""
+    shipped = linkage.default_model()
+    saved, _ = DedupeModel.objects.get_or_create(
+        kind=ModelKind.DEFAULT,
+        version=linkage.MODEL_VERSION,
+        defaults={
+            "record_count": shipped.record_count,
+            "backend": "",
+            "model": shipped.as_dict(),
+        },
+    )
+    return saved
+
+
 def current_model(*, registry: pl.DataFrame | None = None, retrain: bool = False) -> DedupeModel:
-    saved = None if retrain else DedupeModel.objects.first()
-    return saved or train_model(registry=registry)
+    """The model to score with: the newest trained on this registry, else one trained now if
+    the registry is large enough (or `retrain`), else Jaring's default.
+
+    A city's first lists are checked with the default model; the first check after the
+    registry holds MIN_RECORDS_TO_TRAIN workers trains one on them.
+    """
+    saved = DedupeModel.objects.filter(
+        version=linkage.MODEL_VERSION, kind=ModelKind.REGISTRY
+    ).first()
+    if saved is not None and not retrain:
+        return saved
+    size = len(registry) if registry is not None else live_workers().count()
+    if size < MIN_RECORDS_TO_TRAIN:
+        return default_model()
+    return train_model(registry=registry)
+
+
+def live_workers():
+    return Worker.objects.filter(merged_into__isnull=True)
 
 
 # --- the queue ----------------------------------------------------------------------------------
@@ -113,7 +152,7 @@ def _with_people(pairs: pl.DataFrame, left: pl.DataFrame, right: pl.DataFrame) -
 
 
 def _queue_worker_pairs(
-    pairs: pl.DataFrame, registry: pl.DataFrame, model: linkage.TrainedModel, run: DedupeRun | None
+    pairs: pl.DataFrame, registry: pl.DataFrame, model: DedupeModel, run: DedupeRun | None
 ) -> dict[str, int]:
     pairs = _with_people(pairs, registry, registry).with_columns(
         pl.min_horizontal("unique_id_l", "unique_id_r").alias("low"),
@@ -194,7 +233,7 @@ def run_dedupe(
         pairs = linkage.score_registry(registry, model, threshold=run.threshold)
         timings["predict"] = time.perf_counter() - start - sum(timings.values())
         with transaction.atomic():
-            counts = _queue_worker_pairs(pairs, registry, model, run)
+            counts = _queue_worker_pairs(pairs, registry, saved, run)
         timings["queue"] = time.perf_counter() - start - sum(timings.values())
     except Exception as exc:
         log.exception("dedupe run %s failed", run.pk)
@@ -212,7 +251,9 @@ def run_dedupe(
             "trained_at": saved.trained_at.isoformat(),
             "record_count": saved.record_count,
             "backend": saved.backend,
-            "retrained": run.retrain or saved.trained_at >= run.created_at,
+            "kind": saved.kind,
+            "description": str(saved.description),
+            "retrained": saved.kind == ModelKind.REGISTRY and saved.trained_at >= run.created_at,
         },
         "timings": {k: round(v, 2) for k, v in timings.items()},
     }
@@ -248,16 +289,15 @@ def find_probable_duplicates_for_batch(
     """Checks an import batch's new rows against the registry and against each other.
 
     Queues row–worker pairs and row–row pairs (the same person typed twice with another NIK)
-    and notes each flagged row's pairs among its reasons, for the preview. Returns how many rows
-    have at least one probable duplicate. Called by the import check; with no model yet and a
-    registry too small to train one, nothing is flagged. `timings`, if given, receives the
+    and notes each flagged row's pairs among its reasons, for the preview. Returns how many
+    pairs were put in the queue. Called by the import check; an empty registry or one too small
+    to train on is checked with Jaring's default model, so a city's first list is checked too.
+    Both checks score with the prior of the registry and the rows together, as a full run after
+    the commit would: they find the pairs it would find. `timings`, if given, receives the
     seconds each step took.
     """
     lap = _laps({} if timings is None else timings)
     threshold = _check_threshold(threshold or default_threshold())
-    live = Worker.objects.filter(merged_into__isnull=True)
-    if not DedupeModel.objects.exists() and live.count() < MIN_RECORDS_TO_TRAIN:
-        return 0  # nothing to learn from yet, nor much to be a duplicate of
     rows = frames.batch_frame(batch_id)
     if rows.is_empty():
         return 0
@@ -277,13 +317,15 @@ def find_probable_duplicates_for_batch(
         linkage.score_candidates(rows, registry, model, threshold=threshold), registry
     )
     lap("against_registry")
-    # The file's rows scored as a registry of their own: the prior is the model's duplicates
-    # per record spread over the file's size (rows with equal NIKs never get here).
-    within = undecided(linkage.score_registry(rows, model, threshold=threshold), rows)
+    # Rows with equal NIKs never get here (the import's exact check took them).
+    within = undecided(
+        linkage.score_registry(rows, model, threshold=threshold, records=len(registry) + len(rows)),
+        rows,
+    )
     lap("within_file")
     with transaction.atomic():
         ProbableDuplicate.objects.filter(batch_id=batch_id, status=PairStatus.PENDING).delete()
-        common = {"model": model, "batch_id": batch_id, "run_id": None}
+        common = {"model": saved, "batch_id": batch_id, "run_id": None}
         store.insert(
             store.pair_rows(to_registry, worker="unique_id_r", import_row="unique_id_l", **common)
         )
@@ -294,8 +336,7 @@ def find_probable_duplicates_for_batch(
         )
         row_notes.write(batch_id)
     lap("queue")
-    flagged = pl.concat([to_registry["unique_id_l"], within["unique_id_l"], within["unique_id_r"]])
-    return flagged.n_unique()
+    return len(to_registry) + len(within)
 
 
 def rows_committed(*, batch_id: int) -> int:

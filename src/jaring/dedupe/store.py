@@ -13,7 +13,7 @@ from django.utils import timezone
 from jaring.core.table_load import load_frame
 from jaring.dedupe.explain import explanation_json
 from jaring.dedupe.linkage import TrainedModel
-from jaring.dedupe.models import PairStatus, ProbableDuplicate
+from jaring.dedupe.models import DedupeModel, PairStatus, ProbableDuplicate
 
 _COLUMNS = (
     "worker_id",
@@ -31,6 +31,7 @@ _COLUMNS = (
     "district_code",
     "village_id",
     "run_id",
+    "model_id",
     "found_at",
     "note",
 )
@@ -63,7 +64,7 @@ def _common_region(a: pl.Expr, b: pl.Expr) -> list[pl.Expr]:
 
 def pair_rows(
     pairs: pl.DataFrame,
-    model: TrainedModel,
+    model: DedupeModel,
     *,
     batch_id: int | None,
     run_id: int | None,
@@ -85,10 +86,11 @@ def pair_rows(
         nik_pair(pl.col("nik_a"), pl.col("nik_b")).alias("nik_pair"),
         pl.col("match_probability"),
         pl.col("match_weight"),
-        explanation_json(model).alias("explanation"),
+        explanation_json(TrainedModel.from_dict(model.model)).alias("explanation"),
         pl.lit(PairStatus.PENDING.value).alias("status"),
         *_common_region(village_a, village_b.fill_null("")),
         pl.lit(run_id, pl.Int64).alias("run_id"),
+        pl.lit(model.pk, pl.Int64).alias("model_id"),
         pl.lit("").alias("note"),
     )
 

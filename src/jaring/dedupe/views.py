@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jaring.core.errors import DomainError
 from jaring.dedupe import selectors, services
-from jaring.dedupe.explain import describe
+from jaring.dedupe.explain import describe, relatives
 from jaring.dedupe.models import PairStatus
 from jaring.dedupe.permissions import DUPLICATES
 from jaring.web.feedback import refusals_as_messages, show_problems
@@ -39,11 +39,13 @@ def queue(request):
     page = Paginator(selectors.queue(request.user, f), 50).get_page(request.GET.get("page"))
     for pair in page.object_list:
         pair.records = selectors.records(request.user, pair)
+        pair.relatives = relatives(pair.explanation)
     context = {
         "page": page,
         "f": f,
         "statuses": PairStatus.choices,
         "can_decide": DUPLICATES.may(request.user, "decide"),
+        "can_tune": DUPLICATES.may(request.user, "tune"),
         "run": selectors.latest_run(),
         "default_threshold": services.default_threshold(),
     }
@@ -57,6 +59,8 @@ def pair_detail(request, pk: int):
         "pair": pair,
         "records": selectors.records(request.user, pair),
         "evidence": [describe(e) for e in pair.explanation],
+        "relatives": relatives(pair.explanation),
+        "fills": selectors.merge_fills(pair),
         "can_decide": DUPLICATES.may(request.user, "decide") and pair.is_pending,
     }
     return render(request, "dedupe/pair.html", context)
@@ -65,6 +69,9 @@ def pair_detail(request, pk: int):
 @login_required
 @require_POST
 def merge(request, pk: int):
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm that the two are one person."))
+        return redirect("dedupe:pair", pk=pk)
     keep = request.POST.get("keep")
     with refusals_as_messages(request):
         services.merge(
@@ -91,10 +98,16 @@ def distinct(request, pk: int):
 @login_required
 @require_POST
 def start_run(request):
+    # The threshold and retraining change what every officer's queue holds: administrators'.
+    tune = DUPLICATES.may(request.user, "tune")
     try:
-        threshold = float(request.POST["threshold"]) if request.POST.get("threshold") else None
+        threshold = (
+            float(request.POST["threshold"]) if tune and request.POST.get("threshold") else None
+        )
         services.start_run(
-            actor=request.user, threshold=threshold, retrain=bool(request.POST.get("retrain"))
+            actor=request.user,
+            threshold=threshold,
+            retrain=tune and bool(request.POST.get("retrain")),
         )
     except ValueError:
         messages.error(request, _("The threshold must be a number between 0 and 1."))
