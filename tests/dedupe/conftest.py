@@ -45,7 +45,10 @@ def pair_set(pairs: pl.DataFrame) -> set[tuple[int, int]]:
 @pytest.fixture
 def saved_model(db, trained):
     return DedupeModel.objects.create(
-        record_count=trained.record_count, backend="duckdb", model=trained.as_dict()
+        record_count=trained.record_count,
+        backend="duckdb",
+        version=linkage.MODEL_VERSION,
+        model=trained.as_dict(),
     )
 
 

@@ -132,9 +132,11 @@ def test_without_a_model_the_run_trains_one_on_the_registry(registry):
     assert run.summary["new_pairs"] > 0
 
 
-def test_a_registry_too_small_to_train_on_says_so(db):
+def test_a_registry_too_small_to_train_on_is_checked_with_the_default_model(db):
+    run = services.run_dedupe()
+    assert run.summary["model"]["kind"] == "default" and run.summary["pairs_found"] == 0
     with pytest.raises(Conflict, match="at least 1000"):
-        services.run_dedupe()
+        services.train_model()
 
 
 def test_an_import_batch_is_checked_against_the_registry(saved_model, registry):

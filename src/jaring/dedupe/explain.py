@@ -59,15 +59,15 @@ LEVEL_LABELS = {
 }
 
 
-def _agreement(gamma: pl.Expr, top: int, weight: pl.Expr) -> pl.Expr:
-    # Between full agreement and "else", a level counts for or against by its weight: a shared
-    # address under another name is a partial agreement that speaks against.
+def _agreement(gamma: pl.Expr, top: int) -> pl.Expr:
+    # A level between full agreement and "else" is partial, whichever way its weight points
+    # (a shared address under another name is partial, and counts against).
     return (
         pl.when(gamma < 0)
         .then(pl.lit("unknown"))
         .when(gamma == top)
         .then(pl.lit("agree"))
-        .when((gamma == 0) | (weight < 0))
+        .when(gamma == 0)
         .then(pl.lit("disagree"))
         .otherwise(pl.lit("partial"))
     )
@@ -87,7 +87,7 @@ def explanation_json(model: TrainedModel) -> pl.Expr:
                 pl.lit(', "label": "'),
                 label,
                 pl.lit('", "agreement": "'),
-                _agreement(gamma, max(labels, default=0), weight),
+                _agreement(gamma, max(labels, default=0)),
                 pl.lit('", "weight": '),
                 weight.round(2).cast(pl.String),
                 pl.lit("}"),
