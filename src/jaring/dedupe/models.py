@@ -31,13 +31,13 @@ class DedupeModel(models.Model):
 
     @property
     def description(self) -> str:
-        """What the officer is told scored a pair: "#3, trained on 35,120 workers (07-12-2026)"."""
+        """What the officer is told scored a pair: "trained on 35,120 workers on 07-12-2026 (#3)"."""
         if self.kind == ModelKind.DEFAULT:
-            return _("#%(id)s, Jaring's default model v%(version)s") % {
+            return _("Jaring's default model v%(version)s (#%(id)s)") % {
                 "id": self.pk,
                 "version": self.version,
             }
-        return _("#%(id)s, trained on %(count)s workers (%(date)s)") % {
+        return _("trained on %(count)s workers on %(date)s (#%(id)s)") % {
             "id": self.pk,
             "count": f"{self.record_count:,}",
             "date": f"{self.trained_at:%d-%m-%Y}",
