@@ -36,6 +36,7 @@ WHO_MAY = {
     "contributions.pay": {A, P, B},
     "contributions.rates": {A},
     "duplicates.decide": {A, P},
+    "duplicates.tune": {A},
     "memberships.enrol": {A, P, E},
     "memberships.verify": {A, P},
     "memberships.submit": {A, P, B},
