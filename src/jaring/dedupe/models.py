@@ -31,7 +31,8 @@ class DedupeModel(models.Model):
 
     @property
     def description(self) -> str:
-        """What the officer is told scored a pair: "trained on 35,120 workers on 07-12-2026 (#3)"."""
+        """What the officer is told scored a pair: "trained on 35,120 workers on 07-12-2026 (#3)"
+        or "Jaring's default model v2 (#1)"."""
         if self.kind == ModelKind.DEFAULT:
             return _("Jaring's default model v%(version)s (#%(id)s)") % {
                 "id": self.pk,
