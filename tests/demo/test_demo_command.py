@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from jaring.accounts.models import AuditEvent, Role, User
 from jaring.demo import services
@@ -20,6 +21,11 @@ SCALE = "0.02"
 SINGKAWANG = SCENARIOS["singkawang-2025"]
 # 2 % of 7,737 + 767 (rounded per group, as the loader does).
 SCENARIO_WORKERS = sum(sum(q.values()) for _, _, q in loader.scaled(SINGKAWANG, float(SCALE)))
+
+
+def _login_request():
+    """The login lock-out (django-axes) counts attempts per client: a login needs a request."""
+    return RequestFactory().post("/login/", REMOTE_ADDR="127.0.0.1")
 
 
 def _demo(*args) -> str:
@@ -69,7 +75,9 @@ def test_demo_loads_the_city_and_singkawang_2025_once():
     assert users["enumerator"].scope_id.startswith("61.72.")
     assert {users[n].scope_id for n in ("officer", "bpjs", "compliance", "viewer")} == {"61.72"}
     for name in users:
-        assert authenticate(username=name, password=services.PASSWORD) == users[name]
+        assert (
+            authenticate(_login_request(), username=name, password=services.PASSWORD) == users[name]
+        )
     assert "http://127.0.0.1:8000/" in first
     assert all(f"  {name} " in first for name in users)
     assert "existed already" not in first
@@ -97,7 +105,9 @@ def test_an_existing_user_keeps_its_password():
     admin.set_password("changed-on-purpose")
     admin.save()
     _demo("--workers", "0")
-    assert authenticate(username="admin", password="changed-on-purpose") is not None
+    assert (
+        authenticate(_login_request(), username="admin", password="changed-on-purpose") is not None
+    )
 
 
 def test_a_named_scenario_loads_that_programme_and_the_users_but_not_the_base_city():
