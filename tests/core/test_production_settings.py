@@ -28,6 +28,8 @@ def _jaring(*args: str, **env: str) -> subprocess.CompletedProcess:
         if not k.startswith("JARING_") or k in ("JARING_HOME", "JARING_VAR")
     }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests set it for their live server; a server's environment never has it.
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-m", "jaring.cli", *args],
         env={**clean, **env},

@@ -69,6 +69,7 @@ def pair_detail(request, pk: int):
 @login_required
 @require_POST
 def merge(request, pk: int):
+    selectors.get_pair(request.user, pk)  # another region's pair is not found, confirmed or not
     if not request.POST.get("confirm"):
         messages.error(request, _("Tick the box to confirm that the two are one person."))
         return redirect("dedupe:pair", pk=pk)
