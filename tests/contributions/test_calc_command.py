@@ -187,3 +187,21 @@ def test_a_month_without_tables_is_refused_with_the_reason():
         calc("contribution", "--income", "1000000", "--month", "2014-01")
     assert "2014-01-01" in str(caught.value)
     assert not str(caught.value).startswith("None")
+
+
+def test_compliance_fine_json():
+    data = calc_json("compliance-fine", "--owed", "10000000", "--months", "3")
+    assert data["fine"] == 30_000 and data["per_month"] == 10_000
+    assert data["rule_version"] == "PP86-2013" and data["status"] == "NC"
+
+
+def test_wage_check_json_and_table():
+    data = calc_json("wage-check", "--region", "61.72", "--year", "2026", "--wage", "3000000")
+    assert (data["below_umk"], data["umk"], data["shortfall"]) == (True, 3_247_387, 247_387)
+    text = calc("wage-check", "--region", "61.72", "--year", "2026", "--wage", "3000000")
+    assert "di bawah UMK" in text and "Rp3.247.387" in text
+
+
+def test_wage_check_of_an_unknown_year_names_the_argument():
+    with pytest.raises(CommandError, match="--region"):
+        calc("wage-check", "--region", "61.72", "--year", "2020", "--wage", "1")

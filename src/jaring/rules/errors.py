@@ -87,6 +87,11 @@ class RuleCode(ErrorCode):
     TABLE_VERSIONS_OVERLAP = "table_versions_overlap", 422
     RULE_NO_VERSION = "rule_no_version", 422
     RULE_UNKNOWN_VERSION = "rule_unknown_version", 422
+    # Employer compliance (rules/compliance.py).
+    UMK_UNKNOWN = "umk_unknown", 422
+    SIZE_NO_CRITERION = "size_no_criterion", 422
+    RISK_CLASS_UNKNOWN = "risk_class_unknown", 422
+    TABLE_THRESHOLDS_ORDER = "table_thresholds_order", 422
 
 
 class RuleError(Exception):

@@ -4,6 +4,8 @@
     jaring calc benefit --kind jkk-death --wage 1000000 --event-date 2026-03-01 --json
     jaring calc budget --workers 7737 --months 5 --start 2025-01 --json
     jaring calc capacity --budget 1000000000 --months 5 --json
+    jaring calc compliance-fine --owed 10000000 --months 3 --json
+    jaring calc wage-check --region 61.72 --year 2026 --wage 3000000 --json
 
 Without --json the result is a table in Bahasa Indonesia.
 """
@@ -20,6 +22,7 @@ from django.utils.translation import get_language
 from jaring.contributions.rate_tables import current_tables
 from jaring.core.arguments import count_arg, date_arg, month_arg, rupiah_arg
 from jaring.rules import benefits, budget, contributions
+from jaring.rules.compliance import amount_text, default_compliance_tables
 from jaring.rules.errors import RuleError
 from jaring.rules.rates import BENEFITS, FUNDERS, SECTORS
 from jaring.rules.tables import rupiah
@@ -77,7 +80,10 @@ def _runs(monthly: tuple[contributions.Contribution, ...]) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Regulation calculators: contribution, benefit, budget, capacity."
+    help = (
+        "Regulation calculators: contribution, benefit, budget, capacity, compliance-fine, "
+        "wage-check."
+    )
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -140,8 +146,20 @@ class Command(BaseCommand):
             p.add_argument("--income-base", type=rupiah_arg, help="default: the lowest base")
             common(p, month_flag="--start")
 
+        p = sub.add_parser("compliance-fine", help="PP 86/2013 fine on contributions owed")
+        p.add_argument("--owed", required=True, type=rupiah_arg, help="contributions owed, rupiah")
+        p.add_argument("--months", required=True, type=count_arg, help="months not paid")
+        p.add_argument("--date", type=date_arg, help="YYYY-MM-DD the fine is imposed (today)")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+        p = sub.add_parser("wage-check", help="a monthly wage against the city's UMK")
+        p.add_argument("--region", required=True, help="city code, e.g. 61.72")
+        p.add_argument("--year", required=True, type=count_arg)
+        p.add_argument("--wage", required=True, type=rupiah_arg, help="monthly wage, rupiah")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
     def handle(self, *args, **options):
-        calculator = options["calculator"]
+        calculator = options["calculator"].replace("-", "_")
         today = timezone.localdate()
         try:
             result = getattr(self, f"_{calculator}")(options, today)
@@ -214,6 +232,14 @@ class Command(BaseCommand):
             benefits=o["benefits"],
             tables=current_tables(),
         )
+
+    def _compliance_fine(self, o, today):
+        return default_compliance_tables().fine(
+            owed=o["owed"], months=o["months"], day=o["date"] or today
+        )
+
+    def _wage_check(self, o, today):
+        return default_compliance_tables().wage_check(o["region"], o["year"], o["wage"])
 
     # --- tables in Bahasa Indonesia ----------------------------------------------------------
 
@@ -288,3 +314,24 @@ class Command(BaseCommand):
         ]
         head = f"Kapasitas mulai {d['start']}, {', '.join(d['benefits'])}, dana: {d['funder']}"
         return "\n".join([head, _table(rows, right=(1,)), f"Versi aturan: {d['rule_version']}"])
+
+    def _show_compliance_fine(self, f) -> str:
+        rows = [
+            ("Iuran terutang", rupiah(f.owed)),
+            ("Bulan", str(f.months)),
+            ("Denda per bulan", f"{rupiah(f.per_month)} ({f.as_dict()['percent_per_month']} %)"),
+            ("Denda", rupiah(f.fine)),
+        ]
+        status = " [NC: belum dikonfirmasi]" if f.version.status == "NC" else ""
+        lines = [_table(rows, right=(1,)), f"Dasar: {f.version.source}{status}"]
+        return "\n".join([*lines, f"Versi aturan: {f.version.id}"])
+
+    def _show_wage_check(self, w) -> str:
+        verdict = f"di bawah UMK (kurang {amount_text(w.shortfall)})" if w.below_umk else "≥ UMK"
+        return "\n".join(
+            [
+                f"Upah {rupiah(w.wage)} di wilayah {w.region} tahun {w.year}: {verdict}",
+                f"UMK {amount_text(w.umk)}; dasar: {w.cited.source}",
+                f"Versi aturan: {w.version.id}",
+            ]
+        )
