@@ -17,7 +17,99 @@ from jaring.rules.nik import compose
 FIRST_ID = 900_000
 VILLAGE = "61.72.02.1001"  # Pasiran, Singkawang Barat
 OTHER_VILLAGE = "61.72.02.1002"  # same district
-DISTRICT = "61.72.02"
+
+# A case is its kind, then its first record: name | birth date | sex | NIK serial | phone | house
+# number on Jl. Merdeka Gg. Melati, RT 003 / RW 002 (always in VILLAGE, the NIK composed from
+# the village, date, sex and serial), then what the second record changes: any of those fields
+# ("none": left blank), "village: other" (OTHER_VILLAGE), and "nik:" a number as written or
+# "typo N", the first record's NIK with digit N mistyped. Without "nik:" the second NIK is
+# composed from its own fields.
+LOOK_ALIKE = """
+same_day_neighbours
+  Besse Bau               | 1971-04-12 | F |  1 | 081250001111 |
+  name: Maimunah Aminah; serial: 2; phone: 081250002222
+placeholder_date_neighbours
+  Sulaiman Daud           | 1950-01-01 | M |  4 | 081250003333 |
+  name: Yusuf Abdurrahman; serial: 5; phone: none
+twins_rhyming
+  Hasan Basri             | 1999-06-03 | M |  1 | 081250004444 |  7
+  name: Husin Basri; serial: 2
+twins_one_letter
+  Rina Wati               | 2001-09-09 | F |  1 | 081250005555 |  8
+  name: Rini Wati; serial: 2
+twins_single_name
+  Fajri                   | 1995-02-14 | M |  1 | 081250006666 |  9
+  name: Fajar; serial: 2
+household
+  Ahmad Yani              | 1968-03-05 | M |  3 | 081250007777 | 10
+  name: Siti Rohani; born: 1970-03-05; sex: F
+chinese_family_name
+  Bong Ah Kiong           | 1955-07-01 | M |  2 | 081250008888 | 11
+  name: Bong Ah Moi; sex: F
+chinese_family_name_strangers
+  Lim Bun Hok             | 1980-10-20 | M |  1 |              |
+  name: Lim Kim Fatt; serial: 2; village: other
+common_name
+  Siti Wahyuni            | 1960-12-31 | F |  3 | 081250009999 |
+  serial: 9; phone: 081250019999; village: other
+malay_titles
+  Wan Aminah              | 1975-05-05 | F |  1 |              |
+  name: Wan Fatimah; serial: 2
+pilgrim_titles
+  H. Abdul Rahman         | 1958-08-08 | M |  1 | 081250010000 | 12
+  name: Hj. Siti Rahmah; sex: F
+"""
+
+WRITTEN_TWICE = """
+old_ktp_number
+  Muhammad Rizki          | 1986-11-23 | M |  4 | 081251110000 | 20
+  nik: 6171011505790031
+nik_typo_serial
+  Dewi Lestari            | 1990-03-04 | F | 14 |              |
+  nik: typo 15
+nik_typo_district
+  Agus Salim              | 1984-02-17 | M |  3 |              |
+  nik: typo 5
+nik_typo_date
+  Yohanes Paulus          | 1979-07-25 | M |  2 |              |
+  nik: typo 7
+day_month_swapped
+  Yuliana Sari            | 1992-05-08 | F |  6 |              |
+  born: 1992-08-05; nik: typo 15
+spelling_muhammad
+  Muhammad Ilham          | 1988-04-01 | M |  2 | 081251112222 |
+  name: M. Ilham; serial: 12
+spelling_mohammad
+  Mohammad Fadli Ramadhan | 1993-03-23 | M |  1 |              |
+  name: Muhamad Fadli Ramadhan; serial: 11
+spelling_abdullah
+  Abdullah Syukur         | 1965-09-30 | M |  1 |              |
+  name: Abdulah Syukur; village: other; nik: typo 13
+spelling_siti
+  Siti Khadijah           | 1977-01-19 | F |  3 |              |
+  name: St. Khadijah; serial: 13
+spelling_nur
+  Nur Aini                | 1989-10-02 | F |  2 | 081251113333 |
+  name: Noor Aini; serial: 12; phone: none
+middle_name_dropped
+  Siti Nur Aisyah         | 1983-06-06 | F |  2 | 081251114444 |
+  name: Siti Aisyah; serial: 32
+names_reordered
+  Pratama Rizal           | 1997-12-12 | M |  1 |              |
+  name: Rizal Pratama; serial: 21
+title_added
+  Uray Hamdan             | 1962-02-02 | M |  1 | 081251115555 |
+  name: Hamdan; serial: 31
+phone_changed
+  Kartini Wulandari       | 1991-04-21 | F |  1 | 081251116666 |
+  serial: 41; phone: 085751117777
+sex_blank
+  Nuraini Safitri         | 1990-08-18 | F |  1 | 081251118888 |
+  sex: none; serial: 51; phone: none; nik: 6172025808900051
+moved_kelurahan
+  Ferdinandus Ajun        | 1974-11-03 | M |  1 |              | 30
+  home: none; village: other; nik: typo 14
+"""
 
 
 @dataclass(frozen=True)
@@ -28,214 +120,57 @@ class Case:
     b: dict
 
 
-def person(
-    name: str,
-    born: dt.date,
-    sex: str,
-    serial: int,
-    *,
-    village: str = VILLAGE,
-    phone: str | None = None,
-    address: str = "",
-    rt: str = "",
-    rw: str = "",
-    nik: str | None = None,
-) -> dict:
+def cases() -> list[Case]:
+    return [
+        *_cases(LOOK_ALIKE, same_person=False),
+        *_cases(WRITTEN_TWICE, same_person=True),
+    ]
+
+
+_COLUMNS = ("name", "born", "sex", "serial", "phone", "home")
+
+
+def _cases(table: str, *, same_person: bool) -> list[Case]:
+    lines = table.strip().splitlines()
+    out = []
+    for kind, first, changes in zip(lines[::3], lines[1::3], lines[2::3], strict=True):
+        fields = dict(zip(_COLUMNS, (c.strip() for c in first.split("|")), strict=False))
+        a = _record(fields)
+        second = dict(change.split(": ", 1) for change in changes.strip().split("; "))
+        b = _record({**fields, **second}, first_nik=a["nik"])
+        out.append(Case(kind, same_person, a, b))
+    return out
+
+
+def _record(fields: dict[str, str], first_nik: str = "") -> dict:
+    def field(name: str) -> str:
+        value = fields.get(name, "")
+        return "" if value == "none" else value
+
+    born = dt.date.fromisoformat(field("born"))
+    village = OTHER_VILLAGE if field("village") == "other" else VILLAGE
+    nik = field("nik")
+    if not nik:
+        nik = compose(village[:8], born, field("sex"), int(field("serial")))
+    elif nik.startswith("typo "):
+        nik = _typo(first_nik, int(nik.removeprefix("typo ")))
+    home = field("home")
     return {
-        "nik": nik or compose(village[:8], born, sex, serial),
-        "full_name": name,
+        "nik": nik,
+        "full_name": field("name"),
         "birth_date": born,
-        "sex": sex,
+        "sex": field("sex") or None,
         "village_code": village,
-        "phone": phone or "",
-        "address": address,
-        "rt": rt,
-        "rw": rw,
+        "phone": field("phone"),
+        "address": f"Jl. Merdeka Gg. Melati No. {home}" if home else "",
+        "rt": "003" if home else "",
+        "rw": "002" if home else "",
     }
 
 
 def _typo(nik: str, position: int) -> str:
     digit = nik[position]
     return nik[:position] + ("7" if digit != "7" else "3") + nik[position + 1 :]
-
-
-def _home(n: int) -> dict:
-    return {"address": f"Jl. Merdeka Gg. Melati No. {n}", "rt": "003", "rw": "002"}
-
-
-def cases() -> list[Case]:
-    d = dt.date
-    out = [
-        # --- people who look alike --------------------------------------------------------
-        Case(
-            "same_day_neighbours",
-            False,
-            person("Besse Bau", d(1971, 4, 12), "F", 1, phone="081250001111"),
-            person("Maimunah Aminah", d(1971, 4, 12), "F", 2, phone="081250002222"),
-        ),
-        Case(
-            "placeholder_date_neighbours",
-            False,
-            person("Sulaiman Daud", d(1950, 1, 1), "M", 4, phone="081250003333"),
-            person("Yusuf Abdurrahman", d(1950, 1, 1), "M", 5),
-        ),
-        Case(
-            "twins_rhyming",
-            False,
-            person("Hasan Basri", d(1999, 6, 3), "M", 1, phone="081250004444", **_home(7)),
-            person("Husin Basri", d(1999, 6, 3), "M", 2, phone="081250004444", **_home(7)),
-        ),
-        Case(
-            "twins_one_letter",
-            False,
-            person("Rina Wati", d(2001, 9, 9), "F", 1, phone="081250005555", **_home(8)),
-            person("Rini Wati", d(2001, 9, 9), "F", 2, phone="081250005555", **_home(8)),
-        ),
-        Case(
-            "twins_single_name",
-            False,
-            person("Fajri", d(1995, 2, 14), "M", 1, phone="081250006666", **_home(9)),
-            person("Fajar", d(1995, 2, 14), "M", 2, phone="081250006666", **_home(9)),
-        ),
-        Case(
-            "household",
-            False,
-            person("Ahmad Yani", d(1968, 3, 5), "M", 3, phone="081250007777", **_home(10)),
-            person("Siti Rohani", d(1970, 3, 5), "F", 3, phone="081250007777", **_home(10)),
-        ),
-        Case(
-            "chinese_family_name",
-            False,
-            person("Bong Ah Kiong", d(1955, 7, 1), "M", 2, phone="081250008888", **_home(11)),
-            person("Bong Ah Moi", d(1955, 7, 1), "F", 2, phone="081250008888", **_home(11)),
-        ),
-        Case(
-            "chinese_family_name_strangers",
-            False,
-            person("Lim Bun Hok", d(1980, 10, 20), "M", 1),
-            person("Lim Kim Fatt", d(1980, 10, 20), "M", 2, village=OTHER_VILLAGE),
-        ),
-        Case(
-            "common_name",
-            False,
-            person("Siti Wahyuni", d(1960, 12, 31), "F", 3, phone="081250009999"),
-            person(
-                "Siti Wahyuni", d(1960, 12, 31), "F", 9, village=OTHER_VILLAGE, phone="081250019999"
-            ),
-        ),
-        Case(
-            "malay_titles",
-            False,
-            person("Wan Aminah", d(1975, 5, 5), "F", 1),
-            person("Wan Fatimah", d(1975, 5, 5), "F", 2),
-        ),
-        Case(
-            "pilgrim_titles",
-            False,
-            person("H. Abdul Rahman", d(1958, 8, 8), "M", 1, phone="081250010000", **_home(12)),
-            person("Hj. Siti Rahmah", d(1958, 8, 8), "F", 1, phone="081250010000", **_home(12)),
-        ),
-    ]
-    # --- one person written twice -------------------------------------------------------------
-    born = d(1986, 11, 23)
-    base = person("Muhammad Rizki", born, "M", 4, phone="081251110000", **_home(20))
-    out += [
-        Case(
-            "old_ktp_number",
-            True,
-            base,
-            {**base, "nik": "6171011505790031"},
-        ),
-        Case("nik_typo_serial", True, *_pair(d(1990, 3, 4), "Dewi Lestari", "F", 14, 15)),
-        Case("nik_typo_district", True, *_pair(d(1984, 2, 17), "Agus Salim", "M", 3, 5)),
-        Case("nik_typo_date", True, *_pair(d(1979, 7, 25), "Yohanes Paulus", "M", 2, 7)),
-        Case(
-            "day_month_swapped",
-            True,
-            person("Yuliana Sari", d(1992, 5, 8), "F", 6),
-            {**person("Yuliana Sari", d(1992, 8, 5), "F", 6), "nik": _typo(
-                compose(DISTRICT, d(1992, 5, 8), "F", 6), 15
-            )},
-        ),
-        Case(
-            "spelling_muhammad",
-            True,
-            person("Muhammad Ilham", d(1988, 4, 1), "M", 2, phone="081251112222"),
-            person("M. Ilham", d(1988, 4, 1), "M", 12, phone="081251112222"),
-        ),
-        Case(
-            "spelling_mohammad",
-            True,
-            person("Mohammad Fadli Ramadhan", d(1993, 3, 23), "M", 1),
-            person("Muhamad Fadli Ramadhan", d(1993, 3, 23), "M", 11),
-        ),
-        Case(
-            "spelling_abdullah",
-            True,
-            person("Abdullah Syukur", d(1965, 9, 30), "M", 1),
-            person("Abdulah Syukur", d(1965, 9, 30), "M", 1, village=OTHER_VILLAGE, nik=_typo(
-                compose(DISTRICT, d(1965, 9, 30), "M", 1), 13
-            )),
-        ),
-        Case(
-            "spelling_siti",
-            True,
-            person("Siti Khadijah", d(1977, 1, 19), "F", 3),
-            person("St. Khadijah", d(1977, 1, 19), "F", 13),
-        ),
-        Case(
-            "spelling_nur",
-            True,
-            person("Nur Aini", d(1989, 10, 2), "F", 2, phone="081251113333"),
-            person("Noor Aini", d(1989, 10, 2), "F", 12),
-        ),
-        Case(
-            "middle_name_dropped",
-            True,
-            person("Siti Nur Aisyah", d(1983, 6, 6), "F", 2, phone="081251114444"),
-            person("Siti Aisyah", d(1983, 6, 6), "F", 32, phone="081251114444"),
-        ),
-        Case(
-            "names_reordered",
-            True,
-            person("Pratama Rizal", d(1997, 12, 12), "M", 1),
-            person("Rizal Pratama", d(1997, 12, 12), "M", 21),
-        ),
-        Case(
-            "title_added",
-            True,
-            person("Uray Hamdan", d(1962, 2, 2), "M", 1, phone="081251115555"),
-            person("Hamdan", d(1962, 2, 2), "M", 31, phone="081251115555"),
-        ),
-        Case(
-            "phone_changed",
-            True,
-            person("Kartini Wulandari", d(1991, 4, 21), "F", 1, phone="081251116666"),
-            person("Kartini Wulandari", d(1991, 4, 21), "F", 41, phone="085751117777"),
-        ),
-        Case(
-            "sex_blank",
-            True,
-            person("Nuraini Safitri", d(1990, 8, 18), "F", 1, phone="081251118888"),
-            {**person("Nuraini Safitri", d(1990, 8, 18), "F", 51), "sex": None},
-        ),
-        Case(
-            "moved_kelurahan",
-            True,
-            person("Ferdinandus Ajun", d(1974, 11, 3), "M", 1, **_home(30)),
-            person(
-                "Ferdinandus Ajun", d(1974, 11, 3), "M", 1, village=OTHER_VILLAGE,
-                nik=_typo(compose(DISTRICT, d(1974, 11, 3), "M", 1), 14),
-            ),
-        ),
-    ]  # fmt: skip
-    return out
-
-
-def _pair(born: dt.date, name: str, sex: str, serial: int, position: int) -> tuple[dict, dict]:
-    """A person and their record again with one NIK digit (at `position`) mistyped."""
-    a = person(name, born, sex, serial)
-    return a, {**a, "nik": _typo(a["nik"], position)}
 
 
 def frame() -> tuple[pl.DataFrame, dict[tuple[int, int], Case]]:
