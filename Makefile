@@ -3,20 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/jaring
+PORT ?= 8000
+# pyspark (1.3 GB, needs Java) is only for the optional national-scale duplicate backend:
+# `make install-spark` adds it; CI installs it so that its tests always run there.
+comma := ,
+EXTRAS := dev$(if $(filter true,$(CI)),$(comma)spark)
 export JARING_HOME := $(CURDIR)
 # A development/demo install: the public development key and local host names are allowed
 # (production refuses them; docs/operations.md).
 export JARING_DEV ?= 1
 
-.PHONY: install demo serve migrate test test-sqlite test-postgres lint format bench messages clean
+.PHONY: install install-spark demo serve migrate test test-sqlite test-postgres lint format bench messages clean
 
 $(BIN)/jaring: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 install: $(BIN)/jaring
+
+install-spark: install
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 
 migrate: install
 	mkdir -p var
@@ -25,7 +33,7 @@ migrate: install
 demo: migrate
 	$(BIN)/jaring collectstatic --no-input --verbosity 0
 	$(BIN)/jaring demo
-	$(BIN)/jaring runserver 127.0.0.1:8000
+	$(BIN)/jaring runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench
