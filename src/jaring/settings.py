@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jaring.programs",
     "jaring.enrolment",
     "jaring.contributions",
+    "jaring.continuity",
     "jaring.claims",
     "jaring.coverage",
     "jaring.web",

@@ -48,6 +48,10 @@ WHO_MAY = {
     "exchange.exchange": {A, P, B},
     "cards.print": {A, P, E, B},
     "external_cover.import": {A, P, B},
+    "continuity.view": {A, P, E, B, V},
+    "continuity.choose": {A, P, E},
+    "continuity.pay": {A, P, B},
+    "continuity.bill": {A, P, B},
 }
 
 

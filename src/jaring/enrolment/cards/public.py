@@ -95,11 +95,18 @@ def check_cover(
     *, nik: str, birth_date: dt.date, client: str, today: dt.date | None = None
 ) -> list[Cover]:
     """The programmes covering the worker today; empty for "not covered" and "not found" alike."""
+    worker_id = identify(nik=nik, birth_date=birth_date, client=client)
+    # The membership query runs in every case, so timing does not tell the cases apart.
+    return _covering(Membership.objects.filter(worker_id=worker_id), today or timezone.localdate())
+
+
+def identify(*, nik: str, birth_date: dt.date, client: str) -> int:
+    """The id of the worker with this NIK and birth date, or 0 (a wrong pair and an unknown NIK
+    alike), counted against the client's and the NIK's attempts. Public pages of the areas
+    above (the self-payment hand-over) identify a worker through it."""
     _throttle([("ip", client, CLIENT_LIMIT), ("nik", nik, NIK_LIMIT)])
     worker = Worker.objects.filter(nik=nik).values("pk", "birth_date").first()
-    # The membership query runs in every case, so timing does not tell the cases apart.
-    worker_id = worker["pk"] if worker and worker["birth_date"] == birth_date else 0
-    return _covering(Membership.objects.filter(worker_id=worker_id), today or timezone.localdate())
+    return worker["pk"] if worker and worker["birth_date"] == birth_date else 0
 
 
 def check_card(*, token: str, client: str, today: dt.date | None = None) -> list[Cover]:

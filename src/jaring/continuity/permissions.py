@@ -1,0 +1,32 @@
+"""Who may see and do what with self-paying members and the hand-over.
+
+The worker records their own choice through the public page (NIK + birth date), without a role.
+The agent role (Perisai) is added by the agents' area, scoped to its own members.
+"""
+
+from jaring.accounts.models import Role
+from jaring.core.permissions import Permissions
+
+CONTINUITY = Permissions(
+    "continuity",
+    roles={
+        "view": frozenset(
+            {
+                Role.ADMIN,
+                Role.PROGRAMME_OFFICER,
+                Role.ENUMERATOR,
+                Role.BPJS_OFFICER,
+                Role.VIEWER,
+            }
+        ),
+        "choose": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR}),
+        "pay": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
+        "bill": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
+    },
+    denied={
+        "view": ("melihat peserta mandiri", "see self-paying members"),
+        "choose": ("mencatat pilihan peserta", "record a member's choice"),
+        "pay": ("mencatat pembayaran iuran mandiri", "record self-payments"),
+        "bill": ("menjalankan tagihan bulanan mandiri", "run the monthly self-payment run"),
+    },
+)
