@@ -54,11 +54,11 @@ def run(args) -> dict:
 
     from jaring.accounts.models import AuditEvent, Role, User
     from jaring.demo.synthetic import iter_people, people_frame
-    from jaring.enrolment import services
+    from jaring.enrolment import eligibility, services
     from jaring.enrolment.exchange import services as exchange_services
     from jaring.enrolment.exchange.models import BatchLine
     from jaring.enrolment.models import Membership, MembershipStatus
-    from jaring.programs import budget, eligibility
+    from jaring.enrolment.selectors import programme_budget
     from jaring.programs.services import CategoryTerms, ProgrammeInput, create_programme
     from jaring.registry.bulk import insert_workers
     from jaring.registry.models import OccupationCategory, Worker
@@ -112,7 +112,7 @@ def run(args) -> dict:
             actor=officer, memberships=Membership.objects.filter(programme=programme)
         ),
     )
-    _timed(timings, "programme budget", lambda: budget.programme_budget(programme, on=TODAY))
+    _timed(timings, "programme budget", lambda: programme_budget(programme, on=TODAY))
     load_during = [common.loadavg()[0]]
 
     def export(file_format: str):

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jaring.api.routes import api
+from jaring.enrolment import urls as enrolment_urls
+from jaring.programs import urls as programs_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,7 +12,17 @@ urlpatterns = [
     path("workers/", include("jaring.registry.urls")),
     path("imports/", include("jaring.imports.urls")),
     path("duplicates/", include("jaring.dedupe.urls")),
-    path("programmes/", include("jaring.programs.urls")),
+    # One namespace for a programme's pages: programs' own and enrolment's (those reading its
+    # memberships; enrolment sits above programs).
+    path(
+        "programmes/",
+        include(
+            (
+                programs_urls.urlpatterns + enrolment_urls.programme_urlpatterns,
+                programs_urls.app_name,
+            )
+        ),
+    ),
     path("enrolment/", include("jaring.enrolment.urls")),
     path("cek/", include("jaring.enrolment.cards.urls")),
     path("contributions/", include("jaring.contributions.urls")),

@@ -7,8 +7,8 @@ import pytest
 
 from jaring.core.error_catalogue import catalogue, markdown
 from jaring.core.errors import CoreError, Problem
+from jaring.enrolment.eligibility import REASONS as ELIGIBILITY
 from jaring.enrolment.errors import EnrolmentError
-from jaring.programs.eligibility import REASONS as ELIGIBILITY
 from jaring.registry.errors import RegistryError
 from jaring.rules.nik import REASONS as NIK
 

@@ -26,7 +26,7 @@ from jaring.coverage import dashboard, facts, selectors
 from jaring.coverage.models import FactsState, MemberFact
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import EndReason, Membership
-from jaring.programs.budget import programme_budget
+from jaring.enrolment.selectors import programme_budget
 from jaring.programs.models import Programme
 from jaring.regions.models import Level, Region
 from jaring.registry.models import Worker

@@ -5,6 +5,7 @@ import pytest
 from jaring.core.errors import ValidationFailed
 from jaring.enrolment import services
 from jaring.enrolment.models import Membership
+from jaring.enrolment.selectors import programme_budget
 from jaring.programs import budget
 from jaring.registry.models import Worker
 from tests.factories import make_worker
@@ -25,7 +26,7 @@ def test_planned_enrolled_active_and_remaining(admin):
     Membership.objects.filter(pk=m.pk).update(
         status="active", start_date=ON, end_date=dt.date(2026, 7, 31)
     )
-    b = budget.programme_budget(p, on=ON)
+    b = programme_budget(p, on=ON)
     assert b.planned == (100 * 5 + 50 * 12) * JKK_JKM
     assert b.enrolled == (2 * 5 + 12) * JKK_JKM
     assert b.active == 5 * JKK_JKM

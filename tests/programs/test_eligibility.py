@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
+from jaring.enrolment import eligibility
 from jaring.enrolment.models import Membership
-from jaring.programs import eligibility
 from jaring.programs.services import CategoryTerms
 from jaring.registry.models import Worker
 from tests.factories import PASIRAN, PONTIANAK_VILLAGE, ROBAN, make_worker

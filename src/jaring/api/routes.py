@@ -14,6 +14,7 @@ from jaring.contributions.api import router as contributions_router
 from jaring.core.api import errors
 from jaring.coverage.api import router as coverage_router
 from jaring.dedupe.api import router as dedupe_router
+from jaring.enrolment.api import programme_router
 from jaring.enrolment.api import router as enrolment_router
 from jaring.enrolment.exchange.api import router as exchange_router
 from jaring.enrolment.external.api import router as external_router
@@ -43,6 +44,7 @@ api.add_router("/nik/", nik_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/duplicates/", dedupe_router)
 api.add_router("/programmes/", programs_router)
+api.add_router("/programmes/", programme_router)  # the budget and eligibility
 api.add_router("/enrolment/", enrolment_router)
 api.add_router("/bpjs/", exchange_router)
 api.add_router("/external-cover/", external_router)

@@ -46,8 +46,8 @@ from jaring.accounts.scope import region_q
 from jaring.claims.cover import COVERED, last_covered_day
 from jaring.contributions.models import BillLine, LineStatus
 from jaring.coverage.models import CategoryFact, ExpiryFact, FactsState, MemberFact, QuotaFact
+from jaring.enrolment.eligibility import COUNTS_FOR_QUOTA
 from jaring.enrolment.models import Membership, MembershipStatus
-from jaring.programs.eligibility import COUNTS_FOR_QUOTA
 from jaring.programs.models import Funder
 from jaring.regions.models import Region
 from jaring.regions.selectors import regencies_of
@@ -414,7 +414,7 @@ def expiring(region: Region, first: dt.date, last: dt.date) -> dict[dt.date, int
 
 
 def enrolled_groups(programme_id: int) -> list[dict]:
-    """`programs.budget.enrolled_groups` of a programme, from the facts of its regencies."""
+    """`enrolment.selectors.enrolled_groups` of a programme, from the facts of its regencies."""
     return list(
         QuotaFact.objects.filter(programme_id=programme_id)
         .order_by()

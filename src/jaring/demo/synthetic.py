@@ -18,6 +18,7 @@ from itertools import accumulate
 import polars as pl
 from lokal import wilayah
 
+from jaring.rules.months import years_before
 from jaring.rules.nik import compose
 
 
@@ -304,8 +305,8 @@ def iter_people(
         raise ValueError(f"age_range {age_range!r} must lie within 0..98")
     today = today or dt.date.today()
     # Born between (oldest + 1) years ago plus a day and `youngest` years ago.
-    earliest = _years_before(today, oldest + 1) + dt.timedelta(days=1)
-    latest = _years_before(today, youngest)
+    earliest = years_before(today, oldest + 1) + dt.timedelta(days=1)
+    latest = years_before(today, youngest)
     span = (latest - earliest).days
 
     rng = random.Random(seed)
@@ -346,13 +347,6 @@ def iter_people(
 def generate_people(n: int, **options) -> list[Person]:
     """`iter_people(n, **options)` as a list."""
     return list(iter_people(n, **options))
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _address(rng: random.Random) -> str:

@@ -15,9 +15,13 @@ from ninja import Field, Query, Router, Schema
 
 from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
-from jaring.core.api.schemas import Strict, errors
+from jaring.core.api.schemas import ProblemOut, Strict, errors
+from jaring.core.errors import Problem, ValidationFailed
 from jaring.enrolment import selectors, services
+from jaring.enrolment.eligibility import REASON_BY_CODE, REASONS
 from jaring.enrolment.models import Membership
+from jaring.programs.errors import ProgrammeError
+from jaring.programs.models import Programme
 from jaring.programs.selectors import get_programme
 from jaring.registry.models import Worker
 from jaring.registry.selectors import WorkerFilter, search_workers, workers_for
@@ -265,3 +269,127 @@ def renew(request: HttpRequest, payload: RenewIn):
         actor=request.auth, memberships=memberships, into=into, reason=payload.reason
     )
     return {"count": count}
+
+
+# --- a programme's budget and eligibility: they read its memberships ----------------------------
+# Mounted at /api/programmes/ beside programs' router; the operation ids are the ones these
+# routes had there.
+programme_router = Router(tags=["programmes"])
+
+
+class CategoryBudgetOut(Schema):
+    category_code: str
+    category_name: str
+    months: int
+    income_base: int
+    quota: int
+    monthly_per_worker: int
+    planned: int
+    enrolled_workers: int
+    enrolled: int
+    active_workers: int
+    active: int
+
+
+class BudgetOut(Schema):
+    ceiling: int
+    start: str = Field(description="YYYY-MM-DD: the first day cover could start")
+    planned: int
+    enrolled: int
+    active: int
+    remaining: int
+    planned_over_ceiling: int
+    categories: list[CategoryBudgetOut]
+
+
+@programme_router.get(
+    "/{programme_id}/budget",
+    response={200: BudgetOut, **errors(401, 404, 422)},
+    operation_id="jaring_programs_api_programme_budget",
+)
+def programme_budget(request: HttpRequest, programme_id: int):
+    """Planned (quota × months), enrolled, active and remaining, per category, in rupiah."""
+    programme = get_programme(request.auth, programme_id)
+    return selectors.programme_budget(programme).as_dict()
+
+
+class EligibilityFilterOut(Schema):
+    eligible: str
+    reason: str
+    q: str
+    district: str
+    village: str
+    category: str
+
+
+class EligibleWorkerOut(Schema):
+    worker: int
+    nik: str = Field(description="masked (6172********0001) for viewers")
+    full_name: str
+    village: str
+    category: str
+    eligible: bool
+    reasons: list[ProblemOut]
+
+
+class EligibilityOut(Schema):
+    counts: dict[str, int] = Field(description="workers held back per reason (and totals)")
+    reasons: dict[str, ProblemOut] = Field(description="each reason's message, by code")
+    filter: EligibilityFilterOut
+    items: list[EligibleWorkerOut]
+
+
+class EligibilityQuery(Schema):
+    eligible: str = Field("", description="'', 'yes' or 'no'")
+    reason: str = Field("", description=", ".join(r.code for r in REASONS))
+    q: str = ""
+    district: str = ""
+    village: str = ""
+    category: str = ""
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+def eligibility_out(
+    user, programme: Programme, f: selectors.EligibilityFilter, *, limit: int, offset: int
+) -> dict[str, object]:
+    """Counts per reason, the reasons' messages, and one page of workers with their reasons."""
+    if f.reason and f.reason not in REASON_BY_CODE:
+        raise ValidationFailed(
+            Problem(
+                ProgrammeError.REASON_UNKNOWN,
+                f"Alasan '{f.reason}' tidak dikenal; yang ada: {', '.join(REASON_BY_CODE)}.",
+                f"Unknown reason '{f.reason}'; choose from: {', '.join(REASON_BY_CODE)}.",
+                field="reason",
+            )
+        )
+    judge, qs, counts = selectors.eligibility_list(user, programme, f)
+    return {
+        "counts": counts,
+        "reasons": {r.code: r.problem(programme).as_dict() for r in REASONS},
+        "filter": asdict(f),
+        "items": [
+            {
+                "worker": w.pk,
+                "nik": display_nik(user, w.nik),
+                "full_name": w.full_name,
+                "village": w.village_id,
+                "category": w.category_id,
+                "eligible": not any(getattr(w, f"r_{r.code}") for r in REASONS),
+                "reasons": [p.as_dict() for p in judge.reasons_of(w)],
+            }
+            for w in qs[offset : offset + limit]
+        ],
+    }
+
+
+@programme_router.get(
+    "/{programme_id}/eligibility",
+    response={200: EligibilityOut, **errors(401, 404, 422)},
+    operation_id="jaring_programs_api_eligibility",
+)
+def eligibility(request: HttpRequest, programme_id: int, query: Query[EligibilityQuery]):
+    """Counts per reason, and the workers on one page with every reason they are held back."""
+    programme = get_programme(request.auth, programme_id)
+    f = selectors.EligibilityFilter(**query.model_dump(exclude={"limit", "offset"}))
+    return eligibility_out(request.auth, programme, f, limit=query.limit, offset=query.offset)

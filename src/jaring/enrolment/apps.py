@@ -6,6 +6,8 @@ class EnrolmentConfig(AppConfig):
 
     def ready(self):
         from jaring.core import events
-        from jaring.enrolment import merge
+        from jaring.enrolment import merge, selectors
+        from jaring.programs import hooks
 
         events.worker_merged.connect(merge.carry, dispatch_uid="enrolment-merge")
+        hooks.enrolled_groups = selectors.enrolled_groups

@@ -4,7 +4,7 @@ from jaring.rules.errors import ErrorCode
 
 
 class EnrolmentError(ErrorCode):
-    # One per eligibility reason (programs.eligibility), prefixed: enrolling a worker who is
+    # One per eligibility reason (enrolment.eligibility), prefixed: enrolling a worker who is
     # too young is refused as `ineligible_too_young`.
     INELIGIBLE_TOO_YOUNG = "ineligible_too_young", 409
     INELIGIBLE_TOO_OLD = "ineligible_too_old", 409

@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, region_q, scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
+from jaring.enrolment import eligibility
 from jaring.enrolment.models import Membership, MembershipStatus
-from jaring.programs import eligibility
+from jaring.programs import budget
 from jaring.programs.models import Programme
 from jaring.registry.models import Worker
 from jaring.registry.selectors import WorkerFilter, search_workers
@@ -90,6 +92,25 @@ def status_counts(user: User, programme: Programme) -> dict[str, int]:
     counts = dict.fromkeys(MembershipStatus.values, 0)
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+def enrolled_groups(programme: Programme) -> QuerySet:
+    """Memberships that took a place, per category, terms and start month, with the active."""
+    return (
+        Membership.objects.filter(eligibility.COUNTS_FOR_QUOTA, programme=programme)
+        .values("category_id", "income_base", "months")
+        .annotate(
+            month=TruncMonth("start_date"),
+            n=Count("id"),
+            n_active=Count("id", filter=Q(status=MembershipStatus.ACTIVE)),
+        )
+        .order_by()
+    )
+
+
+def programme_budget(programme: Programme, *, on: dt.date | None = None) -> budget.ProgrammeBudget:
+    """The programme's budget with its memberships as they are now (`budget.programme_budget`)."""
+    return budget.programme_budget(programme, groups=enrolled_groups(programme), on=on)
 
 
 @dataclass

@@ -29,14 +29,14 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
-from jaring.enrolment import bulk
+from jaring.enrolment import bulk, eligibility
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, sources_of
 from jaring.enrolment.models import EndReason, Membership
 from jaring.enrolment.models import MembershipStatus as S
 from jaring.enrolment.permissions import MEMBERSHIPS
-from jaring.enrolment.selectors import regencies_of
-from jaring.programs import agreement, budget, eligibility
+from jaring.enrolment.selectors import programme_budget, regencies_of
+from jaring.programs import agreement, budget
 from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
 from jaring.programs.selectors import programmes_for
 from jaring.registry.models import Worker
@@ -141,8 +141,8 @@ def check_capacity(programme: Programme, new: dict[str, int], *, on: dt.date) ->
                     params={"category": code, "quota": quota, "taken": taken, "adding": n},
                 )
             )
-    enrolled = budget.programme_budget(programme, on=on).enrolled
-    adding = budget.cost_of_new(programme, new, start=eligibility.cover_from(programme, on))
+    enrolled = programme_budget(programme, on=on).enrolled
+    adding = budget.cost_of_new(programme, new, start=agreement.cover_from(programme, on))
     if enrolled + adding > programme.budget_ceiling:
         over = enrolled + adding - programme.budget_ceiling
         problems.append(

@@ -10,3 +10,10 @@ urlpatterns = [
     path("bpjs/", include("jaring.enrolment.exchange.urls")),
     path("external/", include("jaring.enrolment.external.urls")),
 ]
+
+# A programme's pages that read its memberships, under /programmes/ and in the "programs"
+# namespace beside programs' own pages (jaring/urls.py mounts both lists as one).
+programme_urlpatterns = [
+    path("<int:pk>/", views.programme_detail, name="detail"),
+    path("<int:pk>/eligibility/", views.programme_eligibility, name="eligibility"),
+]

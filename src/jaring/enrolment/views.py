@@ -1,4 +1,7 @@
-"""Membership pages: the filtered list with bulk actions, the expiry list, one membership."""
+"""Membership pages: the filtered list with bulk actions, the expiry list, one membership; and a
+programme's pages that read its memberships: its detail page (members by status, budget,
+what-if) and who is eligible, with the enrolment of the eligible (programs sits below).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +17,11 @@ from django.views.decorators.http import require_POST
 from jaring.accounts import audit
 from jaring.core.errors import DomainError
 from jaring.enrolment import selectors, services
+from jaring.enrolment.eligibility import REASONS
 from jaring.enrolment.models import EndReason, MembershipStatus
 from jaring.enrolment.permissions import MEMBERSHIPS
+from jaring.programs import what_if
+from jaring.programs.permissions import PROGRAMMES
 from jaring.programs.selectors import get_programme, programmes_for
 from jaring.web.feedback import refusals_as_messages, show_problems
 from jaring.web.paging import page_number, paginate
@@ -121,5 +127,77 @@ def membership_detail(request, pk: int):
             "m": m,
             "history": audit.history(m),
             "may_activate": MEMBERSHIPS.may(request.user, "activate"),
+        },
+    )
+
+
+@login_required
+def programme_detail(request, pk: int):
+    """A programme: its terms, its members by status, its budget and the what-if questions."""
+    programme = get_programme(request.user, pk)
+    context: dict = {
+        "programme": programme,
+        "counts": selectors.status_counts(request.user, programme),
+        "can_manage": PROGRAMMES.may(request.user, "manage"),
+        "what_if": request.GET,
+    }
+    try:
+        context["budget"] = selectors.programme_budget(programme)
+        if request.GET.get("budget") or request.GET.get("workers"):
+            context |= what_if.answer(
+                programme,
+                budget_rp=request.GET.get("budget"),
+                workers=request.GET.get("workers"),
+                months=request.GET.get("months"),
+                category=request.GET.get("category", ""),
+            )
+    except DomainError as exc:
+        context["what_if_errors"] = exc.problems
+    return render(request, "enrolment/programme.html", context)
+
+
+def _eligibility_filter(source) -> selectors.EligibilityFilter:
+    return selectors.EligibilityFilter(
+        eligible=source.get("eligible", ""),
+        reason=source.get("reason", ""),
+        q=source.get("q", ""),
+        district=source.get("district", ""),
+        village=source.get("village", ""),
+        category=source.get("category", ""),
+    )
+
+
+@login_required
+def programme_eligibility(request, pk: int):
+    """Who is eligible and why not, filterable by reason; enrol the eligible part in one go."""
+    programme = get_programme(request.user, pk)
+    if request.method == "POST":
+        f = _eligibility_filter(request.POST)
+        workers = selectors.candidates_for(request.user, programme, f)
+        with refusals_as_messages(request):
+            n = services.enrol(
+                actor=request.user,
+                programme=programme,
+                workers=workers,
+                only_eligible=True,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("%(n)d workers enrolled as candidates.") % {"n": n})
+        return redirect(request.get_full_path())
+    f = _eligibility_filter(request.GET)
+    judge, qs, counts = selectors.eligibility_list(request.user, programme, f)
+    page = paginate(qs, page_number(request.GET.get("page")))
+    rows = [(w, judge.reasons_of(w)) for w in page.rows]
+    return render(
+        request,
+        "enrolment/programme_eligibility.html",
+        {
+            "programme": programme,
+            "filter": f,
+            "counts": counts,
+            "reasons": [(r.code, r.problem(programme).message, counts[r.code]) for r in REASONS],
+            "page": page,
+            "rows": rows,
+            "can_enrol": MEMBERSHIPS.may(request.user, "enrol"),
         },
     )

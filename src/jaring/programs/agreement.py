@@ -1,4 +1,4 @@
-"""Whether a programme's agreement (PKS) lets its cover start.
+"""When a programme's cover can start, and whether its agreement (PKS) lets it start.
 
 A programme whose cover starts on the PKS date cannot tell BPJS when cover starts until the
 PKS is signed. A copy for next year is a draft without one (last year's PKS does not bind next
@@ -8,6 +8,7 @@ to BPJS or renewed into it until its PKS date is entered.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from jaring.core.errors import Conflict, Problem
@@ -18,6 +19,13 @@ _ACTIONS = {
     "renew": ("memperpanjang keanggotaan ke program ini", "renewing memberships into it"),
     "submit": ("mengajukan pesertanya ke BPJS", "submitting its members to BPJS"),
 }
+
+
+def cover_from(programme: Programme, on: dt.date) -> dt.date:
+    """The first day new cover could start: the PKS date, or acceptance no earlier than today."""
+    if programme.cover_start_rule == CoverStartRule.PKS_DATE and programme.pks_date:
+        return programme.pks_date
+    return max(on, dt.date(programme.fiscal_year, 1, 1))
 
 
 def lacks_agreement(programme: Programme) -> bool:

@@ -1,22 +1,17 @@
-"""Programmes over the API: the same selectors (scope) and services (validation, audit)."""
+"""Programmes over the API: the same selectors (scope) and services (validation, audit). A
+programme's budget and eligibility read its memberships: enrolment's `programme_router`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from jaring.accounts.masking import display_nik
-from jaring.core.api.schemas import ProblemOut, Strict, errors
-from jaring.core.errors import Problem, ValidationFailed
-from jaring.enrolment import selectors as enrolment_selectors
-from jaring.programs import budget, selectors, services
+from jaring.core.api.schemas import Strict, errors
+from jaring.programs import selectors, services
 from jaring.programs import what_if as questions
-from jaring.programs.eligibility import REASON_BY_CODE, REASONS
-from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import Programme
 
 router = Router(tags=["programmes"])
@@ -92,31 +87,6 @@ class ProgrammeOut(Schema):
     categories: list[CategoryTermsIO]
 
 
-class CategoryBudgetOut(Schema):
-    category_code: str
-    category_name: str
-    months: int
-    income_base: int
-    quota: int
-    monthly_per_worker: int
-    planned: int
-    enrolled_workers: int
-    enrolled: int
-    active_workers: int
-    active: int
-
-
-class BudgetOut(Schema):
-    ceiling: int
-    start: str = Field(description="YYYY-MM-DD: the first day cover could start")
-    planned: int
-    enrolled: int
-    active: int
-    remaining: int
-    planned_over_ceiling: int
-    categories: list[CategoryBudgetOut]
-
-
 class GroupCostOut(Schema):
     label: str
     workers: int
@@ -168,32 +138,6 @@ class CapacityOut(Schema):
 class WhatIfOut(Schema):
     capacity: CapacityOut | None = Field(None, description="only when `budget` is asked")
     cost: CostOut | None = Field(None, description="only when `workers` is asked")
-
-
-class EligibilityFilterOut(Schema):
-    eligible: str
-    reason: str
-    q: str
-    district: str
-    village: str
-    category: str
-
-
-class EligibleWorkerOut(Schema):
-    worker: int
-    nik: str = Field(description="masked (6172********0001) for viewers")
-    full_name: str
-    village: str
-    category: str
-    eligible: bool
-    reasons: list[ProblemOut]
-
-
-class EligibilityOut(Schema):
-    counts: dict[str, int] = Field(description="workers held back per reason (and totals)")
-    reasons: dict[str, ProblemOut] = Field(description="each reason's message, by code")
-    filter: EligibilityFilterOut
-    items: list[EligibleWorkerOut]
 
 
 def programme_out(p: Programme) -> dict[str, object]:
@@ -289,13 +233,6 @@ def copy_programme(request: HttpRequest, programme_id: int, payload: CopyIn):
     return Status(201, programme_out(copy))
 
 
-@router.get("/{programme_id}/budget", response={200: BudgetOut, **errors(401, 404, 422)})
-def programme_budget(request: HttpRequest, programme_id: int):
-    """Planned (quota × months), enrolled, active and remaining, per category, in rupiah."""
-    programme = selectors.get_programme(request.auth, programme_id)
-    return budget.programme_budget(programme).as_dict()
-
-
 class WhatIfQuery(Schema):
     budget: int | None = Field(None, description="rupiah: how many workers does it cover?")
     workers: int | None = Field(None, description="how much do this many workers need?")
@@ -320,55 +257,3 @@ def what_if(request: HttpRequest, programme_id: int, query: Query[WhatIfQuery]):
         category=query.category,
         base=query.base,
     )
-
-
-class EligibilityQuery(Schema):
-    eligible: str = Field("", description="'', 'yes' or 'no'")
-    reason: str = Field("", description=", ".join(r.code for r in REASONS))
-    q: str = ""
-    district: str = ""
-    village: str = ""
-    category: str = ""
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
-
-
-def eligibility_out(
-    user, programme: Programme, f: enrolment_selectors.EligibilityFilter, *, limit: int, offset: int
-) -> dict[str, object]:
-    """Counts per reason, the reasons' messages, and one page of workers with their reasons."""
-    if f.reason and f.reason not in REASON_BY_CODE:
-        raise ValidationFailed(
-            Problem(
-                ProgrammeError.REASON_UNKNOWN,
-                f"Alasan '{f.reason}' tidak dikenal; yang ada: {', '.join(REASON_BY_CODE)}.",
-                f"Unknown reason '{f.reason}'; choose from: {', '.join(REASON_BY_CODE)}.",
-                field="reason",
-            )
-        )
-    judge, qs, counts = enrolment_selectors.eligibility_list(user, programme, f)
-    return {
-        "counts": counts,
-        "reasons": {r.code: r.problem(programme).as_dict() for r in REASONS},
-        "filter": asdict(f),
-        "items": [
-            {
-                "worker": w.pk,
-                "nik": display_nik(user, w.nik),
-                "full_name": w.full_name,
-                "village": w.village_id,
-                "category": w.category_id,
-                "eligible": not any(getattr(w, f"r_{r.code}") for r in REASONS),
-                "reasons": [p.as_dict() for p in judge.reasons_of(w)],
-            }
-            for w in qs[offset : offset + limit]
-        ],
-    }
-
-
-@router.get("/{programme_id}/eligibility", response={200: EligibilityOut, **errors(401, 404, 422)})
-def eligibility(request: HttpRequest, programme_id: int, query: Query[EligibilityQuery]):
-    """Counts per reason, and the workers on one page with every reason they are held back."""
-    programme = selectors.get_programme(request.auth, programme_id)
-    f = enrolment_selectors.EligibilityFilter(**query.model_dump(exclude={"limit", "offset"}))
-    return eligibility_out(request.auth, programme, f, limit=query.limit, offset=query.offset)

@@ -1,7 +1,8 @@
 """What a programme costs: planned (quota), enrolled and active, from `jaring.rules.budget`.
 
-Memberships are counted in the database by category, income base, months and start month; the
-rules price each such group once, so pricing 100,000 memberships is a handful of calls.
+The memberships come counted by category, income base, months and start month (enrolment's
+`selectors.enrolled_groups`, or the coverage facts); the rules price each such group once, so
+pricing 100,000 memberships is a handful of calls.
 """
 
 from __future__ import annotations
@@ -11,15 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.core.rule_tables import current_tables
-from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs.agreement import cover_from
 from jaring.programs.defaults import sector_of
-from jaring.programs.eligibility import COUNTS_FOR_QUOTA, cover_from
 from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import Funder, Programme
 from jaring.rules import budget as rules_budget
@@ -142,13 +140,14 @@ class ProgrammeBudget:
 
 
 def programme_budget(
-    programme: Programme, *, on: dt.date | None = None, groups: Iterable[dict] | None = None
+    programme: Programme, *, groups: Iterable[dict], on: dt.date | None = None
 ) -> ProgrammeBudget:
     """Planned = quota × months; enrolled = every membership that took a place; active = active.
 
-    A membership whose cover has started is priced from its own start month; one still waiting
-    for BPJS from the first day cover could start. `groups`: the memberships already counted
-    (`enrolled_groups` rows, e.g. from the coverage facts) instead of counting them here.
+    `groups`: those memberships counted (`category_id`, `income_base`, `months`, start `month`,
+    `n` and `n_active`), e.g. `enrolment.selectors.enrolled_groups` or the coverage facts'. A
+    membership whose cover has started is priced from its own start month; one still waiting
+    for BPJS from the first day cover could start.
     """
     start = cover_from(programme, on or timezone.localdate())
     out = ProgrammeBudget(ceiling=programme.budget_ceiling, start=start)
@@ -183,7 +182,7 @@ def programme_budget(
         by_code[pc.category_id] = row
         out.categories.append(row)
     tables = current_tables()
-    for g in enrolled_groups(programme) if groups is None else groups:
+    for g in groups:
         try:
             cost = per_worker(
                 programme,
@@ -205,20 +204,6 @@ def programme_budget(
         row.active_workers += g["n_active"]
         row.active += g["n_active"] * cost
     return out
-
-
-def enrolled_groups(programme: Programme):
-    """Memberships that took a place, per category, terms and start month, with the active."""
-    return (
-        Membership.objects.filter(COUNTS_FOR_QUOTA, programme=programme)
-        .values("category_id", "income_base", "months")
-        .annotate(
-            month=TruncMonth("start_date"),
-            n=Count("id"),
-            n_active=Count("id", filter=Q(status=MembershipStatus.ACTIVE)),
-        )
-        .order_by()
-    )
 
 
 def cost_of_new(programme: Programme, counts: dict[str, int], *, start: dt.date) -> int:

@@ -13,8 +13,8 @@ from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
-from jaring.programs import budget
-from jaring.programs.eligibility import cover_from, used_places
+from jaring.programs import budget, hooks
+from jaring.programs.agreement import cover_from
 from jaring.programs.errors import ProgrammeError
 from jaring.programs.models import (
     Benefits,
@@ -387,7 +387,10 @@ def programme_input(programme: Programme) -> ProgrammeInput:
 def _check_commitments(programme: Programme) -> None:
     """Places and money already taken by memberships cannot be taken away by an edit."""
     problems = []
-    used = used_places(programme)
+    groups = list(hooks.enrolled_groups(programme))
+    used: dict[str, int] = {}
+    for g in groups:
+        used[g["category_id"]] = used.get(g["category_id"], 0) + g["n"]
     quotas = {c.category_id: c.quota for c in programme.categories.all()}
     for code, n in sorted(used.items()):
         if code not in quotas:
@@ -409,7 +412,7 @@ def _check_commitments(programme: Programme) -> None:
                 )
             )
     if not problems:
-        enrolled = budget.programme_budget(programme).enrolled
+        enrolled = budget.programme_budget(programme, groups=groups).enrolled
         if enrolled > programme.budget_ceiling:
             problems.append(
                 _p(

@@ -1,4 +1,5 @@
-"""Programme pages: list, create/edit, detail with budget and what-if, eligibility and enrolment."""
+"""Programme pages: list, create, edit, copy. The pages that read its memberships (its detail
+page with the budget and what-if, eligibility and enrolment) are enrolment's."""
 
 from __future__ import annotations
 
@@ -12,12 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import DomainError
-from jaring.core.permissions import allowed
-from jaring.enrolment import selectors as enrolment_selectors
-from jaring.enrolment import services as enrolment_services
-from jaring.programs import budget, selectors, services, what_if
+from jaring.programs import selectors, services
 from jaring.programs.defaults import age_limits
-from jaring.programs.eligibility import REASONS
 from jaring.programs.models import (
     Benefits,
     CoverStartRule,
@@ -28,8 +25,7 @@ from jaring.programs.models import (
 )
 from jaring.programs.permissions import PROGRAMMES
 from jaring.registry.models import OccupationCategory
-from jaring.web.feedback import refusals_as_messages, show_problems
-from jaring.web.paging import page_number, paginate
+from jaring.web.feedback import show_problems
 
 
 def _programme(request, pk: int) -> Programme:
@@ -164,30 +160,6 @@ def programme_edit(request, pk: int):
 
 
 @login_required
-def programme_detail(request, pk: int):
-    programme = _programme(request, pk)
-    context: dict = {
-        "programme": programme,
-        "counts": enrolment_selectors.status_counts(request.user, programme),
-        "can_manage": PROGRAMMES.may(request.user, "manage"),
-        "what_if": request.GET,
-    }
-    try:
-        context["budget"] = budget.programme_budget(programme)
-        if request.GET.get("budget") or request.GET.get("workers"):
-            context |= what_if.answer(
-                programme,
-                budget_rp=request.GET.get("budget"),
-                workers=request.GET.get("workers"),
-                months=request.GET.get("months"),
-                category=request.GET.get("category", ""),
-            )
-    except DomainError as exc:
-        context["what_if_errors"] = exc.problems
-    return render(request, "programs/detail.html", context)
-
-
-@login_required
 @require_POST
 def programme_copy(request, pk: int):
     programme = _programme(request, pk)
@@ -198,50 +170,3 @@ def programme_copy(request, pk: int):
         return redirect("programs:detail", programme.pk)
     messages.success(request, _("Copied to the next fiscal year as a draft."))
     return redirect("programs:detail", copy.pk)
-
-
-def _eligibility_filter(source) -> enrolment_selectors.EligibilityFilter:
-    return enrolment_selectors.EligibilityFilter(
-        eligible=source.get("eligible", ""),
-        reason=source.get("reason", ""),
-        q=source.get("q", ""),
-        district=source.get("district", ""),
-        village=source.get("village", ""),
-        category=source.get("category", ""),
-    )
-
-
-@login_required
-def programme_eligibility(request, pk: int):
-    """Who is eligible and why not, filterable by reason; enrol the eligible part in one go."""
-    programme = _programme(request, pk)
-    if request.method == "POST":
-        f = _eligibility_filter(request.POST)
-        workers = enrolment_selectors.candidates_for(request.user, programme, f)
-        with refusals_as_messages(request):
-            n = enrolment_services.enrol(
-                actor=request.user,
-                programme=programme,
-                workers=workers,
-                only_eligible=True,
-                reason=request.POST.get("reason", ""),
-            )
-            messages.success(request, _("%(n)d workers enrolled as candidates.") % {"n": n})
-        return redirect(request.get_full_path())
-    f = _eligibility_filter(request.GET)
-    judge, qs, counts = enrolment_selectors.eligibility_list(request.user, programme, f)
-    page = paginate(qs, page_number(request.GET.get("page")))
-    rows = [(w, judge.reasons_of(w)) for w in page.rows]
-    return render(
-        request,
-        "programs/eligibility.html",
-        {
-            "programme": programme,
-            "filter": f,
-            "counts": counts,
-            "reasons": [(r.code, r.problem(programme).message, counts[r.code]) for r in REASONS],
-            "page": page,
-            "rows": rows,
-            "can_enrol": allowed(request.user, "memberships.enrol"),
-        },
-    )

@@ -23,3 +23,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def cover_end(start: dt.date, months: int) -> dt.date:
     """The last covered day: 15 Jan + 5 months → 14 Jun."""
     return add_months(start, months) - dt.timedelta(days=1)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier (an age limit); 29 February → 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)

@@ -13,9 +13,9 @@ from jaring.accounts.audit import history
 from jaring.accounts.models import Role
 from jaring.accounts.services import create_token
 from jaring.core.errors import PermissionDenied, ValidationFailed
+from jaring.enrolment import eligibility
 from jaring.enrolment.external.models import ExternalCover
 from jaring.enrolment.external.services import import_external_cover
-from jaring.programs import eligibility
 from jaring.regions.models import Region
 from jaring.registry.models import Worker
 from jaring.rules.nik import compose

@@ -40,13 +40,12 @@ from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs import budget as programme_budget
 from jaring.programs import services as programme_services
-from jaring.programs.eligibility import years_before
 from jaring.programs.models import CoverStartRule, Programme, ProgrammeStatus
 from jaring.regions.models import Region
 from jaring.registry.bulk import insert_workers
 from jaring.registry.models import Worker
 from jaring.rules import budget as rules_budget
-from jaring.rules.months import add_months, cover_end
+from jaring.rules.months import add_months, cover_end, years_before
 
 INCOME_BASE = 1_000_000  # the lowest base: what city budgets pay for
 

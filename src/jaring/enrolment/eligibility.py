@@ -3,6 +3,9 @@
 Each reason is one boolean column annotated on a worker queryset, so a city of 100,000 workers
 is judged in one query, the officer can filter on any reason, and the counts per reason are one
 aggregate. A worker is eligible when no reason column is true.
+
+It belongs to enrolment, not to programs: it reads memberships and cover outside Jaring, and
+enrolling asks it.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from django.db.models import (
 
 from jaring.accounts.scope import region_q
 from jaring.core.errors import Problem
+from jaring.enrolment.external.selectors import overlapping_cover
 from jaring.enrolment.models import Membership, MembershipStatus
+from jaring.programs.agreement import cover_from
 from jaring.programs.errors import ProgrammeError
-from jaring.programs.models import CoverStartRule, Programme
-from jaring.rules.months import cover_end
+from jaring.programs.models import Programme
+from jaring.rules.months import cover_end, years_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +96,6 @@ PENDING = (MembershipStatus.CANDIDATE, MembershipStatus.VERIFIED, MembershipStat
 DATED = (MembershipStatus.ACTIVE, MembershipStatus.RENEWED, MembershipStatus.EXPIRED)
 # A membership that ended before BPJS accepted it never cost anything nor took a place.
 COUNTS_FOR_QUOTA = ~Q(status=MembershipStatus.ENDED) | Q(start_date__isnull=False)
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
-
-
-def cover_from(programme: Programme, on: dt.date) -> dt.date:
-    """The first day new cover could start: the PKS date, or acceptance no earlier than today."""
-    if programme.cover_start_rule == CoverStartRule.PKS_DATE and programme.pks_date:
-        return programme.pks_date
-    return max(on, dt.date(programme.fiscal_year, 1, 1))
 
 
 def used_places(programme: Programme) -> dict[str, int]:
@@ -208,8 +199,6 @@ def _covered(
     BPU membership carries JKK and JKM, so two memberships always share a benefit; a record of
     cover outside Jaring counts when it shares one of the programme's benefits.
     """
-    from jaring.enrolment.external.selectors import overlapping_cover  # enrolment imports us
-
     if not terms:
         return _NEVER, _NEVER
     longest = max(c.cover_months for c in terms)

@@ -5,23 +5,19 @@ from django.core.management.base import BaseCommand, CommandError
 from pydantic import ValidationError
 
 from jaring.core.errors import DomainError
+from jaring.enrolment.api import eligibility_out
 from jaring.enrolment.management.commands._exchange_cli import (
     acting_user,
     add_user_argument,
     dump,
     refuse,
 )
-from jaring.enrolment.selectors import EligibilityFilter
-from jaring.programs import budget, selectors, services, what_if
-from jaring.programs.api import (
-    ProgrammeIn,
-    ProgrammePatch,
-    eligibility_out,
-    programme_changes,
-    programme_out,
-)
+from jaring.enrolment.selectors import EligibilityFilter, programme_budget
+from jaring.programs import selectors, services, what_if
+from jaring.programs.api import ProgrammeIn, ProgrammePatch, programme_changes, programme_out
 
 
+# Enrolment's, not programs': its budget and eligibility read memberships (programs sits below).
 class Command(BaseCommand):
     help = (
         "Programmes: list, show, create or update from a JSON file (the API's fields), copy to "
@@ -144,7 +140,7 @@ class Command(BaseCommand):
         return programme_out(copy)
 
     def _budget(self, actor, programme, **_):
-        return budget.programme_budget(selectors.get_programme(actor, programme)).as_dict()
+        return programme_budget(selectors.get_programme(actor, programme)).as_dict()
 
     def _what_if(self, actor, programme, **o):
         return what_if.answer(
