@@ -211,6 +211,11 @@ JARING_UPLOAD_MAX_SHARED_STRINGS_MB = int(
 )
 JARING_UPLOAD_MAX_COLUMNS = int(os.environ.get("JARING_UPLOAD_MAX_COLUMNS", 1000))
 JARING_UPLOAD_MAX_LINE_KB = int(os.environ.get("JARING_UPLOAD_MAX_LINE_KB", 64))
+# What the child process parsing one upload may take (core.sandbox): above what a million-row
+# list needs (a whole import of one peaked at 1.7 GB as xlsx), a crafted file is stopped here.
+JARING_UPLOAD_PARSE_MEMORY_MB = int(os.environ.get("JARING_UPLOAD_PARSE_MEMORY_MB", 3072))
+JARING_UPLOAD_PARSE_SECONDS = int(os.environ.get("JARING_UPLOAD_PARSE_SECONDS", 600))
+
 
 # Scripts only from the site itself (htmx and Chart.js are vendored). Inline style attributes
 # stay allowed: the dashboard's bars set their width in markup, and htmx adds its indicator style.

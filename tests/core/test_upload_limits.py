@@ -1,14 +1,18 @@
-"""Crafted uploads are refused before they are parsed, quickly and in little memory.
+"""Crafted uploads are refused, quickly and in little memory, and never take the reader down.
 
-Each crafted file is read in a child process: its peak memory (ru_maxrss) is measured against
-the child's own baseline after Django and the reader are loaded, which the test process's
-larger baseline would hide.
+Most are refused by the checks before parsing; the two the checks cannot see (a zip whose
+directory lies about its sizes, cells that cost the reader far more than their bytes) are stopped
+by the parsing child's memory limit (core.sandbox), set to 300 MB here. Each crafted file is read
+in a test child process: its peak memory (ru_maxrss) is measured against its own baseline after
+Django and the reader are loaded, which the test process's larger baseline would hide, and the
+parsing child's peak (VmHWM, its whole resident memory) is what `sandbox.call` saw.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
 import zipfile
@@ -29,11 +33,22 @@ import json, resource, sys, time
 import django
 django.setup()
 from pathlib import Path
-from jaring.core import spreadsheets
+from jaring.core import sandbox, spreadsheets
 from jaring.core.errors import ValidationFailed
+peaks = []
+def call(*args, **kwargs):
+    try:
+        outcome = real_call(*args, **kwargs)
+    except sandbox.Stopped as stopped:
+        peaks.append(stopped.peak_mb)
+        raise
+    peaks.append(outcome.peak_mb)
+    return outcome
+real_call, sandbox.call = sandbox.call, call
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 for name in sys.argv[1:]:
     started = time.perf_counter()
+    peaks.clear()
     try:
         spreadsheets.read(Path(name))
         code = None
@@ -42,7 +57,13 @@ for name in sys.argv[1:]:
     took = time.perf_counter() - started
     # The peak so far: for each file an upper bound of what reading it took.
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    print(json.dumps({"name": name, "code": code, "grown_mb": grown / 1024, "took": took}))
+    print(json.dumps({
+        "name": name,
+        "code": code,
+        "grown_mb": grown / 1024,
+        "child_mb": max(peaks, default=0),
+        "took": took,
+    }))
 """
 
 _WORKBOOK = {
@@ -55,6 +76,11 @@ _WORKBOOK = {
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
         '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "_rels/.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
     ),
     "xl/_rels/workbook.xml.rels": (
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -111,6 +137,54 @@ def shared_strings_bomb(path: Path) -> Path:
     return path
 
 
+def lying_directory(path: Path) -> Path:
+    """A ~0.5 MB xlsx whose directory says its shared strings unpack to 1,000 bytes: they unpack
+    to ~1 GB. The checks believe the directory; the reader does not."""
+    piece = b"<si><t>a</t></si>" * ((1 << 20) // 16)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in _WORKBOOK.items():
+            z.writestr(name, text)
+        z.writestr("xl/worksheets/sheet1.xml", _sheet("A1"))
+        with z.open("xl/sharedStrings.xml", "w") as part:
+            part._compressor = _RepeatingDeflate()
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for _ in range(1000):
+                part.write(piece)
+            part.write(b"</sst>")
+        size = z.getinfo("xl/sharedStrings.xml").file_size
+    # The size is in the local header and in the directory: both lie.
+    path.write_bytes(path.read_bytes().replace(struct.pack("<I", size), struct.pack("<I", 1000)))
+    return path
+
+
+def dense_cells(path: Path) -> Path:
+    """A ~1 MB xlsx of 26 million one-digit cells (400 MB unpacked, within the limit of 2 GB):
+    the reader spends ~16 bytes of memory on each 15 bytes of XML, and a sheet of 2 GB would
+    take it past 3 GB."""
+    row = b"<row>" + b"<c><v>1</v></c>" * 100 + b"</row>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in _WORKBOOK.items():
+            z.writestr(name, text)
+        with z.open("xl/worksheets/sheet1.xml", "w") as part:
+            part._compressor = _RepeatingDeflate()
+            part.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/')
+            part.write(b'main"><sheetData>')
+            for _ in range(400):
+                part.write(row * ((1 << 20) // len(row)))
+            part.write(b"</sheetData></worksheet>")
+    return path
+
+
+def many_parts(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in _WORKBOOK.items():
+            z.writestr(name, text)
+        z.writestr("xl/worksheets/sheet1.xml", _sheet("A1"))
+        for i in range(2000):
+            z.writestr(f"xl/media/image{i}.png", b"")
+    return path
+
+
 def wide_dimension(path: Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in _WORKBOOK.items():
@@ -135,10 +209,16 @@ def long_line_csv(path: Path) -> Path:
 
 CRAFTED = {
     "bomb.xlsx": (shared_strings_bomb, CoreError.FILE_TOO_LARGE_UNPACKED),
+    "parts.xlsx": (many_parts, CoreError.FILE_TOO_MANY_PARTS),
     "wide.xlsx": (wide_dimension, CoreError.FILE_TOO_MANY_COLUMNS),
     "wide.csv": (wide_csv, CoreError.FILE_TOO_MANY_COLUMNS),
     "long.csv": (long_line_csv, CoreError.FILE_LINE_TOO_LONG),
+    "lying.xlsx": (lying_directory, CoreError.FILE_TOO_MUCH_MEMORY),
+    "dense.xlsx": (dense_cells, CoreError.FILE_TOO_MUCH_MEMORY),
 }
+# Refused by the checks, without parsing; the others take the parsing child to its limit.
+CHECKED = {"bomb.xlsx", "parts.xlsx", "wide.xlsx", "wide.csv", "long.csv"}
+CHILD_LIMIT_MB = 300
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +228,8 @@ def crafted_outcomes(tmp_path_factory) -> dict[str, dict]:
     paths = [build(folder / name) for name, (build, _) in CRAFTED.items()]
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
     env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    env["JARING_UPLOAD_PARSE_MEMORY_MB"] = str(CHILD_LIMIT_MB)
+    env["RUST_BACKTRACE"] = "0"  # the reader's abort at the limit prints one line, not 40
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, *map(str, paths)],
         env=env,
@@ -165,7 +247,31 @@ def test_a_crafted_file_is_refused_quickly_in_little_memory(crafted_outcomes, na
     outcome = crafted_outcomes[name]
     assert outcome["code"] == CRAFTED[name][1]
     assert outcome["grown_mb"] < PEAK_LIMIT_MB
-    assert outcome["took"] < 3
+    assert outcome["child_mb"] < PEAK_LIMIT_MB
+    if name in CHECKED:
+        assert outcome["child_mb"] == 0  # never parsed
+        assert outcome["took"] < 3
+    else:
+        assert outcome["child_mb"] > CHILD_LIMIT_MB / 2  # it was the limit that stopped it
+        assert outcome["took"] < 60
+
+
+def test_the_limit_is_what_a_message_names(tmp_path, settings):
+    settings.JARING_UPLOAD_PARSE_MEMORY_MB = 200
+    with pytest.raises(ValidationFailed) as refused:
+        spreadsheets.read(dense_cells(tmp_path / "dense.xlsx"))
+    problem = refused.value.problems[0]
+    assert "needs more than 200 MB of memory" in problem.message_en
+    assert problem.params["setting"] == "JARING_UPLOAD_PARSE_MEMORY_MB"
+
+
+def test_a_reader_taking_too_long_is_stopped(tmp_path, settings):
+    settings.JARING_UPLOAD_PARSE_SECONDS = 0
+    path = tmp_path / "list.csv"
+    path.write_text("NIK,Nama\n6171010101900001,Siti\n")
+    with pytest.raises(ValidationFailed) as refused:
+        spreadsheets.read(path)
+    assert refused.value.problems[0].code == CoreError.FILE_TOO_SLOW
 
 
 def test_the_bomb_is_small_packed(tmp_path):

@@ -34,6 +34,8 @@ class CoreError(ErrorCode):
     FILE_TOO_MANY_PARTS = "file_too_many_parts", 422
     FILE_TOO_MANY_COLUMNS = "file_too_many_columns", 422
     FILE_LINE_TOO_LONG = "file_line_too_long", 422
+    FILE_TOO_MUCH_MEMORY = "file_too_much_memory", 422
+    FILE_TOO_SLOW = "file_too_slow", 422
     FILE_NOT_SPREADSHEET = "file_not_spreadsheet", 422
     FILE_ENCRYPTED = "file_encrypted", 422
     FILE_UNREADABLE = "file_unreadable", 422
@@ -104,6 +106,11 @@ class DomainError(Exception):
     def __init__(self, *problems: Problem):
         super().__init__("; ".join(p.message_en for p in problems))
         self.problems = list(problems)
+
+    def __reduce__(self):
+        # Pickled by its problems, not its message: a child process's refusal reaches the
+        # caller whole (core.sandbox).
+        return (type(self), tuple(self.problems))
 
     def by_field(self) -> dict[str | None, list[Problem]]:
         out: dict[str | None, list[Problem]] = {}

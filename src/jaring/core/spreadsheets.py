@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable
@@ -25,9 +26,11 @@ import fastexcel
 import polars as pl
 from django.conf import settings
 
-from jaring.core import compound
+from jaring.core import compound, sandbox
 from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.rules.messages import Reason
+
+log = logging.getLogger(__name__)
 
 # How many cells of a row read as the caller's headers.
 Score = Callable[[list[object]], int]
@@ -70,6 +73,20 @@ _REASONS = {
             ".csv with one person per line.",
         ),
         Reason(
+            CoreError.FILE_TOO_MUCH_MEMORY,
+            "Membaca berkas ini memerlukan lebih dari {limit_mb} MB memori, batas pembacaan "
+            "satu berkas. Pecah menjadi beberapa berkas atau simpan ulang sebagai .csv.",
+            "Reading this file needs more than {limit_mb} MB of memory, the limit for reading "
+            "one file. Split it into several files or save it again as .csv.",
+        ),
+        Reason(
+            CoreError.FILE_TOO_SLOW,
+            "Membaca berkas ini memakan waktu lebih dari {limit} detik, batas pembacaan satu "
+            "berkas. Pecah menjadi beberapa berkas.",
+            "Reading this file takes longer than {limit} seconds, the limit for reading one "
+            "file. Split it into several files.",
+        ),
+        Reason(
             CoreError.FILE_NOT_SPREADSHEET,
             "Berkas ini bukan lembar kerja. Unggah berkas .xlsx, .xls atau .csv.",
             "This file is not a spreadsheet. Upload an .xlsx, .xls or .csv file.",
@@ -95,6 +112,9 @@ _REASONS = {
 }
 
 _SCAN_ROWS = 20
+# What the parsing child needs that takes long to import (polars alone 0.15 s), imported once by
+# the server it is forked from; jaring's own modules are not: the server may not find them.
+_READER_MODULES = ("polars", "fastexcel", "django.conf", "importlib.metadata")
 # A password-protected .xlsx is a compound file with these streams instead of a zip.
 _ENCRYPTED_STREAMS = {"EncryptionInfo", "EncryptedPackage"}
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
@@ -300,6 +320,10 @@ def read(path: Path, *, header_row: int | None = None, score: Score | None = Non
     """The sheet whose rows `score` best (the first sheet without `score`), as text cells.
 
     `header_row` (1-based) is the header row; without it, the best-scoring of the first rows.
+    The file is checked against the upload limits here, then parsed in a child process limited
+    to JARING_UPLOAD_PARSE_MEMORY_MB and JARING_UPLOAD_PARSE_SECONDS: what the checks cannot
+    see (a zip whose directory lies about its sizes, cells that cost the reader more than their
+    bytes) stops the child, and the file is refused with the limit it reached.
     """
     check_size(path.stat().st_size)
     file_format = sniff(path)
@@ -307,6 +331,40 @@ def read(path: Path, *, header_row: int | None = None, score: Score | None = Non
         check_csv(path)
     elif file_format in ("xlsx", "ods"):
         check_package(path)
+    memory_mb = _limit("JARING_UPLOAD_PARSE_MEMORY_MB")
+    try:
+        parsed = sandbox.call(
+            _parse,
+            path,
+            file_format,
+            header_row,
+            score,
+            memory_mb=memory_mb,
+            seconds=_limit("JARING_UPLOAD_PARSE_SECONDS"),
+            preload=_READER_MODULES,
+        )
+    except sandbox.Stopped as stopped:
+        log.warning("%s stopped (%s) at %.0f MB", path.name, stopped.reason, stopped.peak_mb)
+        if stopped.reason == "time":
+            setting = "JARING_UPLOAD_PARSE_SECONDS"
+            problem = file_problem(CoreError.FILE_TOO_SLOW, limit=_limit(setting), setting=setting)
+        else:
+            setting = "JARING_UPLOAD_PARSE_MEMORY_MB"
+            problem = file_problem(
+                CoreError.FILE_TOO_MUCH_MEMORY, limit_mb=memory_mb, setting=setting
+            )
+        raise ValidationFailed(problem) from None
+    except sandbox.Failed as failed:
+        log.error("reading %s failed in the reader's process:\n%s", path.name, failed)
+        raise ValidationFailed(
+            file_problem(CoreError.FILE_UNREADABLE, detail="reader failed")
+        ) from None
+    log.info("%s read in %.0f MB", path.name, parsed.peak_mb)
+    return parsed.value
+
+
+def _parse(path: Path, file_format: str, header_row: int | None, score: Score | None) -> Sheet:
+    """`read` once the file passed the checks: run in a child process (see `read`)."""
     if file_format == "csv":
         text = _decode(path.read_bytes())
         if not text.strip():
