@@ -26,6 +26,8 @@ urlpatterns = [
     path("enrolment/", include("jaring.enrolment.urls")),
     path("cek/", include("jaring.enrolment.cards.urls")),
     path("contributions/", include("jaring.contributions.urls")),
+    path("continuity/", include("jaring.continuity.urls")),
+    path("lanjut/", include("jaring.continuity.public_urls")),
     path("claims/", include("jaring.claims.urls")),
     path("coverage/", include("jaring.coverage.urls")),
     path("", include("jaring.web.urls")),

@@ -21,9 +21,13 @@ DISCOUNTED = 8_400
 FULL = 16_800
 
 
+def programme_of(admin) -> Programme:
+    """The tests' one programme (made on first use)."""
+    return Programme.objects.order_by("id").first() or programme(admin)
+
+
 def funded_member(admin, prog=None, **worker):
-    prog = prog or Programme.objects.order_by("id").first() or programme(admin)
-    return member(admin, prog, FUNDED_START, **worker)
+    return member(admin, prog or programme_of(admin), FUNDED_START, **worker)
 
 
 def self_payer(admin, m=None, *, channel="bank", jht=False, today=dt.date(2026, 6, 1)):

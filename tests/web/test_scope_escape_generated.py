@@ -21,6 +21,7 @@ from jaring.accounts.models import Role
 from jaring.accounts.scope import SYSTEM
 from jaring.accounts.services import create_token
 from jaring.api.routes import api
+from jaring.continuity import services as continuity
 from jaring.contributions import payment_services
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill, BillingRun
@@ -79,6 +80,8 @@ WEB_OBJECTS = {
     "enrolment:bpjs:card": {"membership_id": "membership"},
     "contributions:bill": {"pk": "bill"},
     "contributions:document": {"pk": "bill", "kind": "xlsx"},
+    "continuity:choose": {"pk": "membership"},
+    "continuity:cover": {"pk": "cover"},
     "claims:detail": {"pk": "claim"},
     "claims:correct": {"pk": "claim"},
     "claims:transition": {"pk": "claim"},
@@ -116,6 +119,7 @@ API_OBJECTS = {
     "/api/bpjs/memberships/{membership_id}": "membership",
     "/api/contributions/bills/{bill_id}": "bill",
     "/api/contributions/runs/{run_id}": "run",
+    "/api/continuity/covers/{cover_id}": "cover",
     "/api/claims/{claim_id}": "claim",
     "/api/claims/documents/{document_id}": "document",
 }
@@ -129,6 +133,7 @@ API_QUERIES = {
     "/api/coverage/": {"region": OTHER_CITY},
     "/api/coverage/dashboard": {"region": OTHER_CITY},
     "/api/claims/reports/money": {"region": OTHER_CITY},
+    "/api/continuity/retention": {"region": OTHER_CITY},
     "/api/workers/": {"district": "61.71.01"},
     "/api/enrolment/memberships": {"q": "Lim"},
     "/api/external-cover/": {"nik": "6171"},
@@ -149,6 +154,8 @@ API_BODY_WRITES = {
     ("post", "/api/contributions/runs"),
     ("post", "/api/contributions/payments"),
     ("post", "/api/contributions/rates"),
+    ("post", "/api/continuity/choices"),
+    ("post", "/api/continuity/runs"),
     ("post", "/api/claims/"),
     ("put", "/api/coverage/populations"),
     ("put", "/api/coverage/targets"),
@@ -222,6 +229,18 @@ def pontianak(settings, tmp_path):
     payment_services.record_payment(
         actor=admin, programme=prog, paid_on=START, amount=16_800, reference="TRF-RAHASIA"
     )
+    self_paid = continuity.record_choice(
+        actor=admin,
+        membership_id=m.pk,
+        data=continuity.ChoiceInput("self_paid", income=1_000_000, channel="bank"),
+        today=START,
+    ).cover
+    continuity.record_payment(
+        actor=admin,
+        cover_id=self_paid.pk,
+        data=continuity.PaymentInput(1, 8_400, "bank", "TRF-MANDIRI-RAHASIA", START),
+        today=START,
+    )
     claim = register(admin, m, docs=[upload()])
     twin = make_worker(admin, PONTIANAK_VILLAGE, full_name="Lim Ah Kiong")
     pair = ProbableDuplicate.objects.create(
@@ -265,6 +284,7 @@ def pontianak(settings, tmp_path):
         "submission": submission.batch.pk,
         "batch": batch.pk,
         "run": run.pk,
+        "cover": self_paid.pk,
         "region": OTHER_CITY,
     }
     secrets = {
@@ -276,6 +296,7 @@ def pontianak(settings, tmp_path):
         PROGRAMME_NAME,
         FILE_NAME,
         "TRF-RAHASIA",
+        "TRF-MANDIRI-RAHASIA",
     }
     return records, secrets
 

@@ -38,6 +38,7 @@ from jaring.accounts.scope import Actor, region_q, scope_q
 from jaring.claims import cover
 from jaring.claims.models import Claim, ClaimKind, ClaimStatus
 from jaring.claims.permissions import CLAIMS
+from jaring.continuity.selectors import self_payments
 from jaring.contributions.models import Bill, BillLine, LineStatus
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
@@ -332,10 +333,14 @@ def money_summary(region: Region, *, year: int, as_of: dt.date | None = None) ->
         int(bills[k] or 0) for k in ("billed_sum", "paid_sum", "arrears_sum")
     )
     _claims(region_q(region.code), year, defaultdict(lambda: total))
+    paid_by_workers = self_payments(region.code, year)
     return {
         "year": year,
         "billed": total.billed,
+        # The city's (programmes') payments and the workers' own, apart.
         "contributions_paid": total.paid,
+        "self_payments": paid_by_workers["amount"],
+        "self_payments_count": paid_by_workers["payments"],
         "arrears": total.arrears,
         "claims": total.claims_count,
         "claims_amount": total.claims_amount,

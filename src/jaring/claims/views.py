@@ -29,18 +29,12 @@ from jaring.claims.permissions import CLAIMS
 from jaring.claims.reports import money_report
 from jaring.contributions.access import programmes_managed
 from jaring.core.errors import DomainError
-from jaring.web.feedback import refusals_as_messages
+from jaring.web.feedback import problems_on_form, refusals_as_messages
 
 
 def _allowed(request, action: str) -> None:
     if not CLAIMS.may(request.user, action):
         raise Http404
-
-
-def _put_errors(form, exc: DomainError) -> None:
-    for problem in exc.problems:
-        field = (problem.field or "").split(".")[0]
-        form.add_error(field if field in form.fields else None, problem.message)
 
 
 @login_required
@@ -89,7 +83,7 @@ def claim_new(request):
                 documents=form.cleaned_data["documents"],
             )
         except DomainError as exc:
-            _put_errors(form, exc)
+            problems_on_form(form, exc)
         else:
             messages.success(request, _("Claim %(id)s registered.") % {"id": claim.pk})
             return redirect("claims:detail", pk=claim.pk)
@@ -145,7 +139,7 @@ def claim_correct(request, pk: int):
                 remove_documents=form.cleaned_data["remove_documents"],
             )
         except DomainError as exc:
-            _put_errors(form, exc)
+            problems_on_form(form, exc)
         else:
             messages.success(request, _("Claim %(id)s corrected.") % {"id": claim.pk})
             return redirect("claims:detail", pk=claim.pk)
@@ -250,7 +244,7 @@ def report(request):
                 as_of=d["as_of"],
             )
         except DomainError as exc:
-            _put_errors(form, exc)
+            problems_on_form(form, exc)
         else:
             kind = request.GET.get("export")
             if kind in _EXPORTS:

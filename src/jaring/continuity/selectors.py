@@ -61,7 +61,7 @@ def get_cover(user: Actor, pk: int) -> SelfPayCover:
 
 
 def cover_months(cover: SelfPayCover) -> QuerySet[SelfPayMonth]:
-    return cover.months.select_related("payment").order_by("period")
+    return cover.months.select_related("payment", "rate").order_by("period")
 
 
 def arrears(cover: SelfPayCover, as_of: dt.date) -> list[SelfPayMonth]:

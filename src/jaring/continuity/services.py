@@ -151,6 +151,20 @@ def _due(rate: SelfPayRate, cover: SelfPayCover) -> dt.date:
     return max(rate.due_date, cover.start_date)
 
 
+def due_date_of(cover: SelfPayCover, period: int) -> dt.date:
+    """When the cover's month `period` is due."""
+    tables = current_tables()
+    rate = rate_for(
+        period, base=cover.income_base, jht=cover.jht, sector=cover.sector, tables=tables
+    )
+    return _due(rate, cover)
+
+
+def first_due(cover: SelfPayCover) -> dt.date:
+    """The day the cover's first month must be paid by for cover without a gap."""
+    return due_date_of(cover, cover.first_period)
+
+
 def _covered_through(cover: SelfPayCover) -> dt.date | None:
     if cover.paid_through < cover.first_period:
         return None
@@ -425,6 +439,28 @@ def record_own_choice(
 # --- payments -----------------------------------------------------------------------------------
 
 
+def _priced(
+    cover: SelfPayCover, months: int
+) -> tuple[dict[int, SelfPayMonth], dict[int, SelfPayRate], int]:
+    """The next `months` months of the cover: those already billed, the rates of those not
+    billed yet, and what they cost together."""
+    first, last = cover.paid_through + 1, cover.paid_through + months
+    existing = {m.period: m for m in cover.months.filter(period__range=(first, last))}
+    tables = current_tables()
+    rates = {
+        p: rate_for(p, base=cover.income_base, jht=cover.jht, sector=cover.sector, tables=tables)
+        for p in range(first, last + 1)
+        if p not in existing
+    }
+    expected = sum(m.amount for m in existing.values()) + sum(r.amount for r in rates.values())
+    return existing, rates, expected
+
+
+def quote(cover: SelfPayCover, months: int) -> int:
+    """What the next `months` months of the cover cost (arrears first)."""
+    return _priced(cover, months)[2]
+
+
 @dataclass
 class PaymentInput:
     months: int
@@ -501,14 +537,7 @@ def record_payment(
             "recorded twice.",
             "reference",
         )
-    existing = {m.period: m for m in cover.months.filter(period__range=(first, last))}
-    tables = current_tables()
-    rates = {
-        p: rate_for(p, base=cover.income_base, jht=cover.jht, sector=cover.sector, tables=tables)
-        for p in range(first, last + 1)
-        if p not in existing
-    }
-    expected = sum(m.amount for m in existing.values()) + sum(r.amount for r in rates.values())
+    existing, rates, expected = _priced(cover, data.months)
     if data.amount != expected:
         months_id = f"{month_text(month_of(first))} – {month_text(month_of(last))}"
         raise _refuse(

@@ -26,7 +26,7 @@ from jaring.contributions.models import BillingRun, BillStatus, RunStatus
 from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.core.errors import DomainError
 from jaring.rules.tables import parse_month
-from jaring.web.feedback import refusals_as_messages
+from jaring.web.feedback import problems_on_form, refusals_as_messages
 
 
 def _viewer(request) -> None:
@@ -146,9 +146,7 @@ def payments(request):
                     excess_to_credit=data["excess_to_credit"],
                 )
             except DomainError as exc:
-                for problem in exc.problems:
-                    field = problem.field if problem.field in form.fields else None
-                    form.add_error(field, problem.message)
+                problems_on_form(form, exc)
             else:
                 messages.success(
                     request, _("Payment %(reference)s recorded.") % {"reference": payment.reference}

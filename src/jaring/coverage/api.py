@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from jaring.continuity.api import ContinuityRetentionOut
 from jaring.core.api.schemas import ProblemOut, Strict, errors
 from jaring.coverage import dashboard, projection, selectors, services
 
@@ -32,6 +33,7 @@ class CoverageOut(Schema):
     counted_on: dt.date
     participants: int
     jaring_members: int
+    jaring_self_paid: int = Field(description="Jaring's self-paying members covered that day")
     segments: dict[str, int] = Field(description="participants per segment, Jaring's included")
     segments_reported_month: str | None
     working_population: int | None
@@ -96,6 +98,9 @@ class DashboardOut(Schema):
     money: dict[str, Any] | None = Field(description="null for roles that see no money reports")
     programmes: list[dict[str, Any]]
     expiring: ExpiringOut
+    retention: ContinuityRetentionOut | None = Field(
+        None, description="who stayed covered after the city-funded months"
+    )
     duplicates_pending: int
     computed_at: str
 

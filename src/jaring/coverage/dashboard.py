@@ -21,6 +21,7 @@ from django.utils import timezone
 from jaring.accounts.scope import SYSTEM, Actor, region_q
 from jaring.claims.permissions import CLAIMS
 from jaring.claims.reports import money_summary
+from jaring.continuity.selectors import retention
 from jaring.contributions.models import Payment
 from jaring.core.errors import DomainError
 from jaring.coverage import facts, projection, selectors
@@ -52,7 +53,11 @@ def _plain(value):
 
 def _segments(c: selectors.Coverage) -> list[dict[str, object]]:
     labels = selectors.segment_labels()
-    counts = {selectors.JARING: c.jaring, **{s: c.segments.get(s, 0) for s in Segment.values}}
+    counts = {
+        selectors.JARING: c.jaring,
+        selectors.JARING_SELF_PAID: c.jaring_self_paid,
+        **{s: c.segments.get(s, 0) for s in Segment.values},
+    }
     return [
         {
             "code": code,
@@ -127,6 +132,7 @@ def compute(region: Region, month: dt.date, *, today: dt.date | None = None) -> 
         "money": money_summary(region, year=month.year, as_of=today),
         "programmes": _programmes(region, month.year),
         "expiring": _expiring(region, today),
+        "retention": retention(SYSTEM, region.code, month, today=today).as_dict(),
         "duplicates_pending": _duplicates(region),
         "computed_at": timezone.now().isoformat(timespec="seconds"),
     }

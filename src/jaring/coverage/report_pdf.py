@@ -182,6 +182,7 @@ def report_pdf(region: Region, data: dict) -> bytes:
     if money:
         facts += [
             ("Iuran dibayar Pemkot", rupiah(money["contributions_paid"])),
+            ("Iuran dibayar peserta mandiri", rupiah(money.get("self_payments", 0))),
             ("Manfaat klaim dibayar", rupiah(money["benefits_paid"])),
             ("Rasio manfaat : iuran", _decimal(money["ratio"])),
             ("Klaim (jumlah)", _n(money["claims"])),

@@ -1,9 +1,11 @@
 """UCJ coverage of a region in a month: participants of every segment ÷ working population.
 
 Participants = Jaring's own members covered on the day counted (the month's last day, or today
-for the current month), read from the precomputed facts (`coverage.facts`), plus the other
-segments' counts the
-BPJS branch reported (the latest report at or before the month). The denominator is the region's
+for the current month), read from the precomputed facts (`coverage.facts`), plus Jaring's
+self-paying members covered by a paid month that day (their own segment, read from
+`continuity.selectors`; continuity announces changes with `core.events.memberships_changed`,
+which recounts the facts and so drops the dashboard snapshot), plus the other segments' counts
+the BPJS branch reported (the latest report at or before the month). The denominator is the region's
 working population for the month's year. Nothing is capped: a coverage above 100 % is shown as
 it is, with a warning; a missing denominator gives no percentage (and says so), never 0 or 100.
 
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from jaring.accounts.scope import Actor, in_scope, region_q
 from jaring.claims.cover import COVERED
+from jaring.continuity.selectors import self_paid_on
 from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
 from jaring.coverage import facts
 from jaring.coverage.errors import CoverageError
@@ -39,6 +42,9 @@ from jaring.rules.months import add_months
 from jaring.rules.tables import month_text, parse_month
 
 JARING = "jaring"  # the segment of Jaring's own members, beside `Segment`
+# Jaring's self-paying members (BPU mandiri after the city's months). BPJS's own report of
+# self-paid BPU (`Segment.SELF_PAID`) may count them too: the branch's figure is what it reports.
+JARING_SELF_PAID = "jaring_self_paid"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -159,10 +165,11 @@ class Coverage:
     kpi_members: int | None = None  # None: not known for this month (see the module's text)
     kpi_counted: Decimal = Decimal(0)
     warnings: list[Problem] = field(default_factory=list)
+    jaring_self_paid: int = 0
 
     @property
     def participants(self) -> int:
-        return self.jaring + sum(self.segments.values())
+        return self.jaring + self.jaring_self_paid + sum(self.segments.values())
 
     @property
     def coverage_pct(self) -> Decimal | None:
@@ -211,7 +218,12 @@ class Coverage:
             "counted_on": self.day.isoformat(),
             "participants": self.participants,
             "jaring_members": self.jaring,
-            "segments": {JARING: self.jaring, **self.segments},
+            "jaring_self_paid": self.jaring_self_paid,
+            "segments": {
+                JARING: self.jaring,
+                JARING_SELF_PAID: self.jaring_self_paid,
+                **self.segments,
+            },
             "segments_reported_month": month_text(self.segments_month)
             if self.segments_month
             else None,
@@ -279,6 +291,7 @@ def coverage(
         population_source=population.source if population else "",
         population_year=population.year if population else None,
         target_pct=target.target_pct if target else None,
+        jaring_self_paid=self_paid_on(region.code, [day])[0],
     )
     if day == today:
         result.kpi_members, sixths = facts.kpi(region, today)
@@ -486,16 +499,19 @@ def history(region: Region, month: dt.date, *, today: dt.date | None = None) -> 
     while m <= month:
         months.append(m)
         m = add_months(m, 1)
-    members = facts.members_by_day(region, [day_counted(m, today) for m in months])
-    for m, jaring in zip(months, members, strict=True):
+    days = [day_counted(m, today) for m in months]
+    members = facts.members_by_day(region, days)
+    self_paid = self_paid_on(region.code, days)
+    for m, jaring, paying in zip(months, members, self_paid, strict=True):
         current = reports.get(m, current)
         known = [y for y in populations if y <= m.year]
         population = populations[max(known)] if known else None
-        participants = jaring + sum(current.values())
+        participants = jaring + paying + sum(current.values())
         out.append(
             {
                 "month": month_text(m),
                 "jaring_members": jaring,
+                "jaring_self_paid": paying,
                 "other_segments": sum(current.values()),
                 "participants": participants,
                 "working_population": population,
@@ -517,5 +533,6 @@ def yearly(points: list[dict]) -> list[dict]:
 def segment_labels() -> dict[str, str]:
     return {
         JARING: str(_("Vulnerable workers in Jaring")),
+        JARING_SELF_PAID: str(_("Self-paying members in Jaring")),
         **{k: str(v) for k, v in Segment.choices},
     }

@@ -14,6 +14,14 @@ from django.http import HttpRequest
 from jaring.core.errors import DomainError, NotFound
 
 
+def problems_on_form(form, exc: DomainError) -> None:
+    """Each problem on the form field it names ("children.0.level" on "children"), else on the
+    form as a whole."""
+    for problem in exc.problems:
+        field = (problem.field or "").split(".")[0]
+        form.add_error(field if field in form.fields else None, problem.message)
+
+
 def show_problems(request: HttpRequest, exc: DomainError) -> None:
     for problem in exc.problems:
         messages.error(request, problem.message)

@@ -11,6 +11,7 @@ MENU = [
     ("programs:list", _("Programmes")),
     ("enrolment:list", _("Memberships")),
     ("contributions:bills", _("Contributions")),
+    ("continuity:handover", _("Continued cover")),
     ("claims:list", _("Claims")),
 ]
 

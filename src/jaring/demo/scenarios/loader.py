@@ -2,6 +2,10 @@
 rules), synthetic workers (bulk insert), enrolment (bulk), BPJS acceptance, monthly bills and
 payments, claims through the claim workflow, then the coverage figures.
 
+When a group's cover ends, its members' hand-over choices (`ProgrammeSpec.continuation`) are
+recorded through `continuity.services`; the self-payers are billed by the monthly self-payment
+run and pay through `record_payment` up to today.
+
 One shortcut, said here: BPJS acceptance is simulated with one UPDATE per cover group (status
 active, a KPJ, the cover dates from the PKS date) instead of a batch file round trip, which the
 enrolment tests cover. Loading again does nothing: a scenario whose programme exists is skipped.
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -27,13 +32,23 @@ from jaring.claims import reports as claim_reports
 from jaring.claims import services as claim_services
 from jaring.claims.entitlements import ChildInput, ClaimInput
 from jaring.claims.models import DEATH_KINDS
+from jaring.continuity import selectors as continuity_selectors
+from jaring.continuity import services as continuity
+from jaring.continuity.models import CoverStatus, SelfPayCover
 from jaring.contributions import payment_services, rate_services
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill, RateImport
+from jaring.contributions.services import period_of
 from jaring.coverage import selectors as coverage
 from jaring.coverage import services as coverage_services
 from jaring.coverage.models import PopulationSource, Segment
-from jaring.demo.scenarios.specs import SCENARIOS, Claims, ProgrammeSpec, Scenario
+from jaring.demo.scenarios.specs import (
+    SCENARIOS,
+    Claims,
+    Continuation,
+    ProgrammeSpec,
+    Scenario,
+)
 from jaring.demo.services import ensure_users
 from jaring.demo.synthetic import iter_people, people_frame
 from jaring.enrolment import services as enrolment
@@ -62,6 +77,10 @@ class ProgrammeLoaded:
     paid: int = 0
     claims: int = 0
     claims_paid: int = 0
+    # The hand-over: members by choice, self-payers who lapsed, self-payments recorded.
+    choices: dict[str, int] = field(default_factory=dict)
+    self_paid_lapsed: int = 0
+    self_payments: int = 0
 
 
 @dataclass
@@ -73,6 +92,10 @@ class Loaded:
     money: dict[int, dict] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     coverage: dict = field(default_factory=dict)
+    # Who stayed covered after the city's months (`continuity.selectors.retention`), and the
+    # year's money with the city's and the workers' payments apart, when a group continued.
+    retention: dict = field(default_factory=dict)
+    continuation_money: dict = field(default_factory=dict)
 
     @property
     def workers(self) -> int:
@@ -339,6 +362,99 @@ def _claim(s: Scenario, c: Claims, m: Membership, event: dt.date, admin: User, n
     return claim
 
 
+def _split(n: int, c: Continuation) -> dict[str, int]:
+    """How many of `n` members make each choice (whole numbers, largest remainder)."""
+    shares = {"self_paid": c.self_paid, "renewed": c.renewed, "stop": c.stop}
+    return quotas(shares | {"": max(0.0, 1 - sum(shares.values()))}, n)
+
+
+def _continuation(
+    s: Scenario, p: ProgrammeSpec, programme: Programme, admin: User, until: dt.date
+) -> tuple[dict[str, int], int, int]:
+    """Records the hand-over choices a few weeks before each group's cover ends, then bills the
+    self-payers month by month and records their payments up to `until` (never after today).
+    Returns (members by choice, self-payers lapsed, payments)."""
+    today = timezone.localdate()
+    rng = random.Random(s.seed)
+    counts: dict[str, int] = defaultdict(int)
+    covers: list[tuple[int, bool]] = []  # (cover id, lapses)
+    for c in p.continuation:
+        group = next(g for g in p.groups if g.label == c.group)
+        members = list(
+            Membership.objects.filter(
+                programme=programme,
+                status=MembershipStatus.ACTIVE,
+                category_id__in=list(group.categories),
+                end_date__isnull=False,
+            ).order_by("id")
+        )
+        rng.shuffle(members)
+        split = _split(len(members), c)
+        channels = quotas(c.channels, split["self_paid"])
+        picks = [k for k, n in split.items() for _ in range(n)]
+        channel_of = iter([k for k, n in channels.items() for _ in range(n)])
+        lapsing = round(split["self_paid"] * c.lapse_share)
+        for m, choice in zip(members, picks, strict=True):
+            if not choice:
+                continue
+            chosen = continuity.record_choice(
+                actor=admin,
+                membership_id=m.pk,
+                data=continuity.ChoiceInput(
+                    choice,
+                    income=c.income if choice == "self_paid" else None,
+                    channel=next(channel_of) if choice == "self_paid" else "",
+                    note=f"demo scenario {s.key}",
+                ),
+                today=m.end_date - dt.timedelta(days=20),
+            )
+            counts[choice] += 1
+            if chosen.cover_id:
+                covers.append((chosen.cover_id, len(covers) < lapsing))
+    payments = 0
+    if not covers:
+        return dict(counts), 0, 0
+    first = min(
+        SelfPayCover.objects.filter(pk__in=[c for c, _ in covers]).values_list(
+            "start_date", flat=True
+        )
+    ).replace(day=1)
+    last = min(until, today.replace(day=1))
+    month, index = first, 0
+    while month <= last:
+        continuity.run_month(actor=SYSTEM, month=month, as_of=month)
+        for cover_id, lapses in covers:
+            if (lapses and index) or index % 3:
+                continue
+            cover = SelfPayCover.objects.get(pk=cover_id)
+            if cover.status != CoverStatus.ACTIVE or cover.paid_through >= period_of(month):
+                continue
+            months = 1 if lapses else 3
+            paid_on = continuity.due_date_of(cover, period_of(month))
+            if paid_on > today:
+                continue
+            continuity.record_payment(
+                actor=SYSTEM,
+                cover_id=cover_id,
+                data=continuity.PaymentInput(
+                    months,
+                    continuity.quote(cover, months),
+                    cover.channel,
+                    f"DEMO/{s.key}/{cover_id}/{month:%Y-%m}",
+                    paid_on,
+                ),
+                today=paid_on,
+            )
+            payments += 1
+        month, index = add_months(month, 1), index + 1
+    # The lapse of those who stopped paying, as of today (the run of the running month).
+    continuity.apply_lapses(actor=SYSTEM, as_of=min(today, add_months(last, 1)))
+    lapsed = SelfPayCover.objects.filter(
+        pk__in=[c for c, _ in covers], status=CoverStatus.LAPSED
+    ).count()
+    return dict(counts), lapsed, payments
+
+
 def _coverage_figures(s: Scenario, region: Region, until: dt.date) -> None:
     """Working population, targets and monthly other-segment counts that reproduce the points."""
     for year, people in s.working_population.items():
@@ -426,6 +542,9 @@ def _load_programme(
     out.billed = sum(b.total for b in bills)
     out.paid = sum(b.paid for b in bills)
     out.claims, out.claims_paid = _claims(s, p, programme, admin, scale)
+    out.choices, out.self_paid_lapsed, out.self_payments = _continuation(
+        s, p, programme, admin, until
+    )
     return out
 
 
@@ -458,6 +577,11 @@ def load(key: str, *, scale: float = 1.0, until: dt.date | None = None) -> Loade
     lap("coverage")
     for published in s.published:
         out.money[published.year] = claim_reports.money_summary(region, year=published.year)
+    if any(p.continuation for p in s.programmes):
+        last = min(until, timezone.localdate().replace(day=1))
+        out.retention = continuity_selectors.retention(SYSTEM, s.city, last).as_dict()
+        out.continuation_money = claim_reports.money_summary(region, year=last.year)
+        lap("continuation")
     c = coverage.coverage(SYSTEM, region, s.reference_month)
     out.coverage = {
         "month": s.reference_month.isoformat()[:7],

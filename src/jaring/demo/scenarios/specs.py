@@ -57,6 +57,23 @@ class Claims:
 
 
 @dataclass(frozen=True)
+class Continuation:
+    """What the members of a group choose when their city-funded cover ends (the demo's own
+    shares: nothing is published about it). Choices are recorded a few weeks before the cover
+    ends; of those who continue self-paid, `lapse_share` pay the first month only and lapse after
+    more than 3 unpaid months, the others pay three months at a time by the first month's due
+    date (no gap). Shares are of the group's members; the rest decide nothing."""
+
+    group: str  # the Group label
+    self_paid: float
+    lapse_share: float  # of the self-paid
+    renewed: float  # wait for next year's city programme
+    stop: float
+    channels: dict[str, float]  # continuity.models.Channel -> weight
+    income: int = 1_000_000  # declared; the lowest base
+
+
+@dataclass(frozen=True)
 class ProgrammeSpec:
     name: str
     fiscal_year: int
@@ -68,6 +85,7 @@ class ProgrammeSpec:
     disabilities: int | None = None  # exact count of members with a disability, else 2 % at random
     funder: str = "city_apbd"
     participation_code: str = "SG"
+    continuation: tuple[Continuation, ...] = ()
 
     @property
     def headcount(self) -> int:
@@ -163,6 +181,20 @@ SINGKAWANG = Scenario(
                     "work_accident", dt.date(2026, 3, 12), category="trader", months_incapacity=1
                 ),
                 Claims("death", dt.date(2026, 6, 13), category="palm_oil_worker"),
+            ),
+            # The demo's hand-over when the 5-month cover ends (14 May 2026): 30 % continue
+            # self-paid (a quarter of them lapse), 20 % wait for the 2026 city programme, 10 %
+            # stop, 40 % decide nothing. Self-payers pay cash to an agent (60 %), at a bank (25 %)
+            # or by auto-debit (15 %).
+            continuation=(
+                Continuation(
+                    "pekerja rentan",
+                    self_paid=0.30,
+                    lapse_share=0.25,
+                    renewed=0.20,
+                    stop=0.10,
+                    channels={"cash_agent": 60, "bank": 25, "auto_debit": 15},
+                ),
             ),
         ),
     ),
