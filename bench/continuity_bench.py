@@ -107,7 +107,7 @@ def _setup(n: int, region: str) -> dict:
                 regency_code, district_code, income, income_base, jht, sector, channel,
                 start_date, first_period, paid_through, status, end_note, created_at, updated_at)
             SELECT id, village_id, province_code, regency_code, district_code, 1000000, 1000000,
-                id % 10 = 0, 'other', 'auto_debit', %s, %s, %s, 'active', '', %s, %s
+                id %% 10 = 0, 'other', 'auto_debit', %s, %s, %s, 'active', '', %s, %s
             FROM {Worker._meta.db_table}
             """,
             [START, first, first - 1, now, now],
@@ -126,7 +126,7 @@ def _pay_month(period: int, skip_modulo: tuple[int, ...]) -> int:
     from jaring.continuity.models import SelfPayCover, SelfPayMonth
 
     m, c = SelfPayMonth._meta.db_table, SelfPayCover._meta.db_table
-    skip = " AND ".join(f"cover_id % 100 <> {k}" for k in skip_modulo) or "1 = 1"
+    skip = " AND ".join(f"cover_id %% 100 <> {k}" for k in skip_modulo) or "1 = 1"
     with connection.cursor() as cur:
         cur.execute(
             f"UPDATE {m} SET status = 'paid' WHERE status = 'due' AND period <= %s AND {skip}",

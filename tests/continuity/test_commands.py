@@ -96,3 +96,8 @@ def test_selfpay_run_and_pay_from_the_command_line():
             "2026-06-01",
             stdout=out,
         )
+
+
+def test_selfpay_remind_says_how_many_are_due_and_that_no_sender_is_plugged_in():
+    out = _json("selfpay", "remind", "--as-of", "2026-06-01")
+    assert out == {"due": 0, "queued": 0, "senders": 0}

@@ -164,3 +164,30 @@ def test_retention_of_another_city_is_not_found(api):
     officer = make_user(Role.PROGRAMME_OFFICER, "61.71")
     response = api(officer).get("/api/continuity/retention", region="61.72", month="2026-06")
     assert response.status_code == 404
+
+
+def test_reminders_go_to_the_registered_senders_for_members_who_did_not_choose(admin, monkeypatch):
+    from jaring.continuity import reminders, services
+
+    undecided = ending_soon(admin)
+    decided = ending_soon(admin)
+    services.record_choice(actor=admin, membership_id=decided.pk, data=services.ChoiceInput("stop"))
+    got = []
+    monkeypatch.setattr(reminders, "_senders", [lambda due: got.extend(due) or len(due)])
+    assert reminders.remind_ending(actor=admin) == (1, 1)
+    assert [r.membership_id for r in got] == [undecided.pk]
+    assert not hasattr(got[0], "nik")
+
+
+def test_the_dashboard_counts_self_payers_and_shows_retention(admin):
+    from jaring.coverage import dashboard
+    from jaring.regions.models import Region
+
+    cover = self_payer(admin)
+    pay(cover, 1, DISCOUNTED, "TRF-D", dt.date(2026, 6, 10))
+    data = dashboard.compute(Region.objects.get(code="61.72"), dt.date(2026, 6, 1))
+    segments = {s["code"]: s["participants"] for s in data["segments"]}
+    assert segments["jaring_self_paid"] == 1
+    assert data["coverage"]["jaring_self_paid"] == 1
+    assert data["retention"]["continued_self_paid"] == 1
+    assert data["money"]["self_payments"] == DISCOUNTED

@@ -3,6 +3,7 @@
     jaring selfpay run --month 2026-06 [--as-of 2026-06-20] [--json]
     jaring selfpay pay --cover ID --months 2 --amount 16800 --channel bank --reference REF
         [--paid-on 2026-06-10] [--user NAME] [--json]
+    jaring selfpay remind [--as-of DATE] [--within-days 30] [--json]
 
 Without --user the command acts as the system. A refusal exits with status 2.
 """
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from jaring.accounts.scope import SYSTEM
-from jaring.continuity import services
+from jaring.continuity import reminders, services
 from jaring.continuity.models import Channel
 from jaring.core.arguments import count_arg, date_arg, month_arg, rupiah_arg
 from jaring.core.errors import DomainError
@@ -38,7 +39,12 @@ class Command(BaseCommand):
         pay.add_argument("--channel", choices=Channel.values, required=True)
         pay.add_argument("--reference", required=True)
         pay.add_argument("--paid-on", type=date_arg, help="default: today")
-        for p in (run, pay):
+        remind = sub.add_parser(
+            "remind", help="hand the reminders of cover ending to the registered senders"
+        )
+        remind.add_argument("--as-of", type=date_arg, help="default: today")
+        remind.add_argument("--within-days", type=count_arg, help="default: the notice (30)")
+        for p in (run, pay, remind):
             p.add_argument("--user", metavar="USERNAME", help="who acts (default: the system)")
             p.add_argument("--json", action="store_true")
 
@@ -59,6 +65,20 @@ class Command(BaseCommand):
             f"berhenti (lebih dari {services.lapse_limit()} bulan tidak bayar), belum dibayar "
             f"{rupiah(result.amount_due)}"
         )
+
+    def _remind(self, actor, opts):
+        due, queued = reminders.remind_ending(
+            actor=actor, as_of=opts["as_of"], within_days=opts["within_days"]
+        )
+        out = {"due": due, "queued": queued, "senders": len(reminders.senders())}
+        if opts["json"]:
+            self.stdout.write(dump(out))
+        elif not out["senders"]:
+            self.stdout.write(
+                f"{due} peserta perlu diingatkan; belum ada pengirim pesan terpasang."
+            )
+        else:
+            self.stdout.write(f"{due} peserta perlu diingatkan; {queued} pesan diantrekan.")
 
     def _pay(self, actor, opts):
         payment = services.record_payment(
