@@ -49,10 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Serves the interactive API docs' scripts locally instead of from a CDN.
     "ninja",
+    # Before django_tasks_db: its `db_worker` command is core's, which recovers dead runs.
+    "jaring.core",
     "django_tasks",
     "django_tasks_db",
     "axes",
-    "jaring.core",
     "jaring.regions",
     "jaring.accounts",
     "jaring.registry",
@@ -216,6 +217,10 @@ JARING_UPLOAD_MAX_LINE_KB = int(os.environ.get("JARING_UPLOAD_MAX_LINE_KB", 64))
 JARING_UPLOAD_PARSE_MEMORY_MB = int(os.environ.get("JARING_UPLOAD_PARSE_MEMORY_MB", 3072))
 JARING_UPLOAD_PARSE_SECONDS = int(os.environ.get("JARING_UPLOAD_PARSE_SECONDS", 600))
 
+# Runs that recover (core.jobs): a run on another machine whose heartbeat is older than this is
+# taken for dead; `jaring db_worker` looks for dead runs this often.
+JARING_JOB_LEASE_SECONDS = int(os.environ.get("JARING_JOB_LEASE_SECONDS", 60))
+JARING_JOB_SWEEP_SECONDS = int(os.environ.get("JARING_JOB_SWEEP_SECONDS", 20))
 
 # Scripts only from the site itself (htmx and Chart.js are vendored). Inline style attributes
 # stay allowed: the dashboard's bars set their width in markup, and htmx adds its indicator style.

@@ -62,6 +62,7 @@ WEB_OBJECTS = {
     "worker-edit": {"pk": "worker"},
     "imports:detail": {"pk": "batch"},
     "imports:remap": {"pk": "batch"},
+    "imports:check_again": {"pk": "batch"},
     "imports:commit": {"pk": "batch"},
     "imports:rejected": {"pk": "batch"},
     "dedupe:pair": {"pk": "pair"},

@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jaring.core import jobs
 
 
 class RateImport(models.Model):
@@ -209,8 +212,11 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class BillingRun(models.Model):
+class BillingRun(jobs.Leased):
     """A monthly run asked for in the page, carried out by the background worker."""
+
+    working_statuses = (RunStatus.RUNNING,)
+    queued_status = RunStatus.QUEUED
 
     month = models.DateField()
     programme = models.ForeignKey(
@@ -232,3 +238,13 @@ class BillingRun(models.Model):
 
     def __str__(self) -> str:
         return f"billing run {self.month:%Y-%m} ({self.status})"
+
+    @classmethod
+    def interrupted_fields(cls) -> dict:
+        # The lapses and each programme's bill are transactions of their own: what was done
+        # stays, and a run of the same month again does the rest (a bill is never made twice).
+        return {
+            "status": RunStatus.FAILED,
+            "problems": [jobs.INTERRUPTED.as_dict()],
+            "finished_at": timezone.now(),
+        }

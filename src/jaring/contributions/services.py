@@ -39,7 +39,7 @@ from jaring.contributions.models import (
 from jaring.contributions.payment_services import apply_credit, status_of
 from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.contributions.rate_tables import current_tables
-from jaring.core import events
+from jaring.core import events, jobs
 from jaring.core.errors import CoreError, DomainError, NotFound, Problem, ValidationFailed
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
@@ -541,7 +541,12 @@ def request_run(
 def perform_run(*, run_id: int) -> BillingRun:
     """Carries out a requested run; a refusal is stored on it, never raised."""
     run = BillingRun.objects.select_related("created_by", "programme").get(pk=run_id)
-    BillingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    jobs.claim(BillingRun.objects.filter(pk=run.pk), status=RunStatus.RUNNING)
+    with jobs.heartbeat(BillingRun, run.pk):
+        return _perform(run)
+
+
+def _perform(run: BillingRun) -> BillingRun:
     try:
         result = run_month(
             month=run.month, actor=run.created_by, programme=run.programme, as_of=run.as_of

@@ -41,6 +41,8 @@ class CoreError(ErrorCode):
     FILE_UNREADABLE = "file_unreadable", 422
     FILE_NO_ROWS = "file_no_rows", 422
     COLUMNS_MISSING = "columns_missing", 422
+    # A background run whose process died (core.jobs): stored on the run, never raised.
+    INTERRUPTED = "interrupted", 409
     UNAUTHENTICATED = "unauthenticated", 401
     CSRF_FAILED = "csrf_failed", 403
 

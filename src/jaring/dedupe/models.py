@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jaring.core import jobs
 
 
 class ModelKind(models.TextChoices):
@@ -52,8 +55,11 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class DedupeRun(models.Model):
+class DedupeRun(jobs.Leased):
     """One detection over the whole registry (`jaring dedupe` or the web button)."""
+
+    working_statuses = (RunStatus.RUNNING,)
+    queued_status = RunStatus.QUEUED
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -74,6 +80,15 @@ class DedupeRun(models.Model):
 
     def __str__(self) -> str:
         return f"run #{self.pk} {self.status}"
+
+    @classmethod
+    def interrupted_fields(cls) -> dict:
+        # Its pairs are queued in one transaction at the end: none were, or all.
+        return {
+            "status": RunStatus.FAILED,
+            "error": str(jobs.INTERRUPTED.code),
+            "finished_at": timezone.now(),
+        }
 
 
 class PairStatus(models.TextChoices):

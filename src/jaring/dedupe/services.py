@@ -16,7 +16,7 @@ from django_tasks import task
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
-from jaring.core import events
+from jaring.core import events, jobs
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.dedupe import frames, linkage, row_notes, store
 from jaring.dedupe.errors import DedupeError
@@ -221,7 +221,12 @@ def run_dedupe(
             threshold=_check_threshold(threshold or default_threshold()),
             retrain=retrain,
         )
-    DedupeRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    jobs.claim(DedupeRun.objects.filter(pk=run.pk), status=RunStatus.RUNNING)
+    with jobs.heartbeat(DedupeRun, run.pk):
+        return _detect(run)
+
+
+def _detect(run: DedupeRun) -> DedupeRun:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     try:

@@ -178,6 +178,17 @@ def remap(request: HttpRequest, batch_id: int, body: MappingIn):
 
 
 @router.post(
+    "/{batch_id}/check",
+    response={202: ImportBatchOut, **errors(401, 403, 404, 409)},
+    summary="Check again: an interrupted check or commit (then commit), or a stale check",
+)
+def check_again(request: HttpRequest, batch_id: int):
+    batch = selectors.get_batch(request.auth, batch_id)
+    services.enqueue(services.check_again(actor=request.auth, batch=batch))
+    return Status(202, batch_out(selectors.get_batch(request.auth, batch_id)))
+
+
+@router.post(
     "/{batch_id}/commit",
     response={200: ImportBatchOut, **errors(401, 403, 404, 409)},
     summary="Save the approved rows to the registry (all or nothing)",

@@ -20,6 +20,6 @@ class ImportsError(ErrorCode):
     DISABILITY_UNREADABLE = "disability_unreadable"
     INCOME_UNREADABLE = "income_unreadable"
     RT_RW_UNREADABLE = "rt_rw_unreadable"
-    BATCH_COMMITTED = "batch_committed"
+    BATCH_COMMITTED = "batch_committed", 409
     BATCH_NOT_READY = "batch_not_ready", 409
     REGISTRY_CHANGED = "registry_changed", 409

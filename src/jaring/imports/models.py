@@ -7,7 +7,10 @@ whose outcome is `new` (nik, full_name, birth_date, sex, village_code).
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jaring.core import jobs
 
 
 class Status(models.TextChoices):
@@ -33,7 +36,11 @@ class Outcome(models.TextChoices):
 NOT_IMPORTED = (Outcome.REJECTED, Outcome.DUPLICATE_IN_FILE, Outcome.DUPLICATE_IN_REGISTRY)
 
 
-class ImportBatch(models.Model):
+class ImportBatch(jobs.Leased):
+    # A check or a commit in progress; a dead process's batch fails as interrupted (core.jobs).
+    working_statuses = (Status.RUNNING, Status.COMMITTING)
+    queued_status = Status.QUEUED
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -69,6 +76,21 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
+
+    @classmethod
+    def interrupted_fields(cls) -> dict:
+        # A commit's transaction was rolled back with its process: checked again, it commits.
+        return {
+            "status": Status.FAILED,
+            "stage": "",
+            "progress": 100,
+            "finished_at": timezone.now(),
+            "problems": [jobs.INTERRUPTED.as_dict()],
+        }
+
+    @property
+    def may_check_again(self) -> bool:
+        return self.status in (Status.FAILED, Status.READY, Status.NEEDS_MAPPING)
 
     @property
     def is_busy(self) -> bool:

@@ -17,7 +17,7 @@ from django_tasks import task
 from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope, scope_code
-from jaring.core import events
+from jaring.core import events, jobs
 from jaring.core.errors import (
     Conflict,
     CoreError,
@@ -129,8 +129,12 @@ def check_batch(*, batch_id: int, progress: Progress | None = None) -> ImportBat
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status in (Status.COMMITTED, Status.COMMITTING):
         raise Conflict(_already_committed())
-    report = _reporter(batch.pk, progress)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.RUNNING, problems=[])
+    jobs.claim(ImportBatch.objects.filter(pk=batch.pk), status=Status.RUNNING, problems=[])
+    with jobs.heartbeat(ImportBatch, batch.pk):
+        return _check(batch, _reporter(batch.pk, progress))
+
+
+def _check(batch: ImportBatch, report: Progress) -> ImportBatch:
     try:
         analysis = pipeline.analyse(
             Path(batch.file.path),
@@ -241,6 +245,22 @@ def _finish(batch: ImportBatch, status: str, problems=(), **fields) -> ImportBat
     return batch
 
 
+def check_again(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Puts a batch back in the queue to be checked again (`enqueue` it, or `check_batch` it
+    at once): one whose check or commit was interrupted (then commit it), or one checked
+    before the registry changed."""
+    IMPORTS.check(actor, "import")
+    if not in_scope(actor, batch.region_code):
+        raise PermissionDenied(file_problem(CoreError.OUT_OF_SCOPE, code=batch.region_code or "-"))
+    queued = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=(Status.FAILED, Status.READY, Status.NEEDS_MAPPING)
+    ).update(status=Status.QUEUED, stage="", progress=0, problems=[], task_id="")
+    if not queued:
+        raise Conflict(_already_committed())
+    batch.refresh_from_db()
+    return batch
+
+
 def remap(
     *, actor: User, batch: ImportBatch, mapping: dict[str, str], header_row: int | None = None
 ) -> ImportBatch:
@@ -253,7 +273,8 @@ def remap(
     batch.mapping = mapping
     batch.header_row = header_row or batch.header_row
     batch.status = Status.QUEUED
-    batch.save(update_fields=["mapping", "header_row", "status"])
+    batch.task_id = ""  # the last check's task has ended: it is not this one (core.jobs)
+    batch.save(update_fields=["mapping", "header_row", "status", "task_id"])
     return batch
 
 
@@ -270,8 +291,11 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
     IMPORTS.check(actor, "import")
     if not in_scope(actor, batch.region_code):
         raise PermissionDenied(file_problem(CoreError.OUT_OF_SCOPE, code=batch.region_code or "-"))
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.READY).update(
-        status=Status.COMMITTING, stage="committing", progress=0
+    claimed = jobs.claim(
+        ImportBatch.objects.filter(pk=batch.pk, status=Status.READY),
+        status=Status.COMMITTING,
+        stage="committing",
+        progress=0,
     )
     if not claimed:
         raise Conflict(
@@ -281,8 +305,16 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
                 "This import is not ready to commit (not checked yet, or already committed).",
             )
         )
+    with jobs.heartbeat(ImportBatch, batch.pk):
+        return _commit(actor, batch)
+
+
+def _commit(actor: User, batch: ImportBatch) -> ImportBatch:
     try:
         with transaction.atomic():
+            # Locked until the commit ends: a recovery sweep on another machine waits for it
+            # and then finds the batch committed, never committed and "interrupted" both.
+            list(ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list("pk"))
             source = f"impor #{batch.pk}: {batch.original_name}"[:100]
             added = registry.register_from_import(
                 actor=actor,
@@ -314,6 +346,17 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
                     },
                     reason=source,
                 )
+            # In the commit's transaction: a process dying before it commits leaves the batch
+            # committing (then interrupted, rolled back), never committed without its workers.
+            counts = dict(batch.counts) | {"committed_new": added, "committed_updated": updated}
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=Status.COMMITTED,
+                committed_at=timezone.now(),
+                committed_by=actor,
+                counts=counts,
+                stage="",
+                progress=100,
+            )
     except DomainError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, stage="")
         raise Conflict(
@@ -327,15 +370,6 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
     except BaseException:
         ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, stage="")
         raise
-    counts = dict(batch.counts) | {"committed_new": added, "committed_updated": updated}
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=Status.COMMITTED,
-        committed_at=timezone.now(),
-        committed_by=actor,
-        counts=counts,
-        stage="",
-        progress=100,
-    )
     batch.refresh_from_db()
     return batch
 

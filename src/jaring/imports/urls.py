@@ -8,6 +8,7 @@ urlpatterns = [
     path("template/", views.template, name="template"),
     path("<int:pk>/", views.batch_detail, name="detail"),
     path("<int:pk>/mapping/", views.batch_remap, name="remap"),
+    path("<int:pk>/check/", views.batch_check_again, name="check_again"),
     path("<int:pk>/commit/", views.batch_commit, name="commit"),
     path("<int:pk>/rejected.xlsx", views.batch_rejected, name="rejected"),
 ]

@@ -97,6 +97,15 @@ def batch_remap(request, pk: int):
 
 @login_required
 @require_POST
+def batch_check_again(request, pk: int):
+    batch = _batch(request, pk)
+    with refusals_as_messages(request):
+        services.enqueue(services.check_again(actor=request.user, batch=batch))
+    return redirect("imports:detail", pk=pk)
+
+
+@login_required
+@require_POST
 def batch_commit(request, pk: int):
     batch = _batch(request, pk)
     with refusals_as_messages(request):

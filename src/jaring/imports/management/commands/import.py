@@ -10,7 +10,7 @@ from django.utils import timezone
 from jaring.accounts.models import User
 from jaring.accounts.scope import SYSTEM
 from jaring.core.errors import DomainError, ValidationFailed
-from jaring.imports import columns, pipeline, report, services
+from jaring.imports import columns, pipeline, report, selectors, services
 from jaring.imports.errors import ImportsError
 from jaring.imports.models import Status
 
@@ -66,7 +66,14 @@ class Command(BaseCommand):
     help = "Import a list of workers (.xlsx, .xls, .csv): check it, and with --commit save it."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
+        parser.add_argument("path", type=Path, nargs="?")
+        parser.add_argument(
+            "--again",
+            type=int,
+            metavar="BATCH",
+            help="check an import again (one interrupted, or failed) instead of a new file; "
+            "with --commit, commit it",
+        )
         parser.add_argument("--region", help="region code the rows must lie in (default: yours)")
         parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
         parser.add_argument("--commit", action="store_true", help="save the approved rows")
@@ -86,15 +93,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["dry_run"] and options["commit"]:
             raise CommandError("--dry-run and --commit exclude each other")
-        path: Path = options["path"]
-        if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+        path: Path | None = options["path"]
+        if options["again"] is not None:
+            if path is not None or options["dry_run"]:
+                raise CommandError("--again takes no file and no --dry-run")
+        elif path is None or not path.is_file():
+            raise CommandError(f"no such file: {path}" if path else "name the file to import")
         corrections = self._corrections(options["map"])
         self.stderr.style_func = None  # a progress bar, not an error: no red
         bar = ProgressBar(self.stderr, not options["no_progress"])
         try:
             if options["dry_run"]:
                 summary = self._dry_run(path, options, corrections, bar)
+            elif options["again"] is not None:
+                summary = self._again(options, bar)
             else:
                 summary = self._import(path, options, corrections, bar)
         except Unmapped as exc:
@@ -162,6 +174,17 @@ class Command(BaseCommand):
                 batch = services.check_batch(batch_id=batch.pk, progress=bar)
         if batch.status == Status.NEEDS_MAPPING:
             raise Unmapped(batch.problems, batch.headers, batch.mapping, batch.pk)
+        if options["commit"] and batch.status == Status.READY:
+            bar("committing", 1.0)
+            batch = services.commit_batch(actor=user, batch=batch)
+        return report.of_batch(batch)
+
+    def _again(self, options, bar) -> dict:
+        if not options["user"]:
+            raise CommandError("--user USERNAME is needed to import")
+        user = self._user(options["user"])
+        batch = services.check_again(actor=user, batch=selectors.get_batch(user, options["again"]))
+        batch = services.check_batch(batch_id=batch.pk, progress=bar)
         if options["commit"] and batch.status == Status.READY:
             bar("committing", 1.0)
             batch = services.commit_batch(actor=user, batch=batch)
