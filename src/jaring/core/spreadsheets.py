@@ -320,16 +320,21 @@ def read(path: Path, *, header_row: int | None = None, score: Score | None = Non
     """The sheet whose rows `score` best (the first sheet without `score`), as text cells.
 
     `header_row` (1-based) is the header row; without it, the best-scoring of the first rows.
-    The file is checked against the upload limits here, then parsed in a child process limited
-    to JARING_UPLOAD_PARSE_MEMORY_MB and JARING_UPLOAD_PARSE_SECONDS: what the checks cannot
-    see (a zip whose directory lies about its sizes, cells that cost the reader more than their
-    bytes) stops the child, and the file is refused with the limit it reached.
+    The file is checked against the upload limits here; then a workbook (xlsx, xls, ods) is
+    parsed in a child process limited to JARING_UPLOAD_PARSE_MEMORY_MB and
+    JARING_UPLOAD_PARSE_SECONDS: what the checks cannot see (a zip whose directory lies about
+    its sizes, cells that cost the reader more than their bytes) stops the child, and the file
+    is refused with the limit it reached.
     """
     check_size(path.stat().st_size)
     file_format = sniff(path)
     if file_format == "csv":
         check_csv(path)
-    elif file_format in ("xlsx", "ods"):
+        # Parsed here: a csv does not unpack, so past its checks (size, columns, line length)
+        # its memory is bounded by its size; handing a million rows back from a child would
+        # cost seconds more than reading them (bench/RESULTS.md).
+        return _parse(path, file_format, header_row, score)
+    if file_format in ("xlsx", "ods"):
         check_package(path)
     memory_mb = _limit("JARING_UPLOAD_PARSE_MEMORY_MB")
     try:
