@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "jaring.web.middleware.RefusalMiddleware",
     "jaring.accounts.middleware.SessionLimitsMiddleware",
+    "jaring.accounts.middleware.ReadAuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,6 +200,12 @@ if not DEV:
 # Only set it when the proxy always sets or strips that header, or a client could claim HTTPS.
 if _proxy_ssl_header := os.environ.get("JARING_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
+# The read audit (docs/operations.md): a read of up to JARING_READ_AUDIT_NAMED people keeps
+# their NIKs (a person's page lists it); an export of more than JARING_EXPORT_REASON_OVER
+# people asks for a reason first.
+JARING_READ_AUDIT_NAMED = int(os.environ.get("JARING_READ_AUDIT_NAMED", 100))
+JARING_EXPORT_REASON_OVER = int(os.environ.get("JARING_EXPORT_REASON_OVER", 100))
+
 # The header a reverse proxy puts the visitor's address in (e.g. HTTP_X_REAL_IP); without it the
 # public status check's per-client limit would count the proxy, i.e. the whole city, as one.
 JARING_CLIENT_IP_HEADER = os.environ.get("JARING_CLIENT_IP_HEADER", "")

@@ -12,7 +12,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.models import ApiToken, AuditEvent, Role, User
+from jaring.accounts.models import ApiToken, AuditEvent, ReadEvent, Role, User
 from jaring.accounts.scope import in_scope, scope_code, scope_q
 from jaring.accounts.services import revoke_token, unlock
 
@@ -153,4 +153,20 @@ class AuditEventAdmin(ReadOnly):
     show_full_result_count = False
 
     def get_queryset(self, request):
+        return super().get_queryset(request).filter(scope_q(request.user, field="region_code"))
+
+
+@admin.register(ReadEvent)
+class ReadEventAdmin(ReadOnly):
+    """The read audit (UU 27/2022): who saw whole NIKs, when, on which page, how many."""
+
+    list_display = ("at", "actor", "what", "records", "region_code", "reason")
+    list_filter = ("named",)
+    list_select_related = ("actor",)
+    search_fields = ("actor__username", "=region_code", "=subjects__nik")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # A national read (region "") is seen by national administrators only.
         return super().get_queryset(request).filter(scope_q(request.user, field="region_code"))

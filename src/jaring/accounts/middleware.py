@@ -1,6 +1,7 @@
-"""Limits on a logged-in browser session: idle time and lifetime.
+"""Limits on a logged-in browser session (idle time and lifetime), and the read audit.
 
-API clients send a token on every request and keep no session, so none of this applies to them.
+API clients send a token on every request and keep no session, so the session limits do not
+apply to them; the read audit does.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from jaring.accounts import audit
 
 _LOGIN_AT = "jaring_login_at"
 _SEEN_AT = "jaring_seen_at"
@@ -48,3 +51,26 @@ class SessionLimitsMiddleware:
             if now - seen >= _SEEN_EVERY:
                 request.session[_SEEN_AT] = now
         return self.get_response(request)
+
+
+class ReadAuditMiddleware:
+    """One `ReadEvent` for each request whose answer showed whole NIKs (`audit.shown_whole`).
+
+    A streamed answer is made after this returns, so it shows nothing here: a streamed export
+    records its read itself, before it starts (it knows how many people it sends)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit.collecting_reads() as reads:
+            response = self.get_response(request)
+        if reads.niks:
+            audit.record_read(
+                actor=reads.user,
+                what=f"{request.method} {request.get_full_path()}",
+                records=len(reads.niks),
+                niks=reads.niks,
+                reason=reads.reason,
+            )
+        return response

@@ -70,3 +70,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}#{self.target_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReadEvent(models.Model):
+    """One request that showed whole NIKs (UU 27/2022): who, when, what they asked for, and
+    how many people it showed. One row per request, however many people it showed."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The method and the path with its query: the page, the filters, a searched NIK.
+    what = models.CharField(max_length=500)
+    records = models.PositiveIntegerField()
+    # The region the read covered (the actor's, or the filter's when narrower); "" national.
+    region_code = models.CharField(max_length=13, blank=True)
+    # Whether the NIKs it showed are kept (ReadSubject): a read of up to
+    # JARING_READ_AUDIT_NAMED people; a larger one keeps its region and filters only.
+    named = models.BooleanField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["region_code", "named", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.records}) at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReadSubject(models.Model):
+    """A NIK a small read showed, so that a person's page can say who saw their record."""
+
+    event = models.ForeignKey(ReadEvent, on_delete=models.CASCADE, related_name="subjects")
+    nik = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.nik}"

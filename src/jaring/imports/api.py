@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jaring.accounts.masking import display_nik
+from jaring.accounts.models import User
 from jaring.core.api.schemas import errors, file_response
 from jaring.imports import exports, selectors, services
 from jaring.imports.models import ImportBatch, ImportRow
@@ -90,11 +92,11 @@ def batch_out(batch: ImportBatch) -> ImportBatchOut:
     )
 
 
-def row_out(row: ImportRow) -> ImportRowOut:
+def row_out(user: User, row: ImportRow) -> ImportRowOut:
     return ImportRowOut(
         row=row.row_number,
         outcome=row.outcome,
-        nik=row.nik,
+        nik=display_nik(user, row.nik),
         full_name=row.full_name,
         birth_date=row.birth_date,
         sex=row.sex,
@@ -159,7 +161,7 @@ def rows(request: HttpRequest, batch_id: int, query: Query[RowQuery]):
     page = max(1, query.page)
     chosen = found[(page - 1) * size : page * size]
     return ImportRowPage(
-        count=count, page=page, pages=-(-count // size), results=[row_out(r) for r in chosen]
+        count=count, page=page, pages=-(-count // size), results=[row_out(request.auth, r) for r in chosen]
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.admin import AdminOnly
+from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.core.errors import DomainError
@@ -90,6 +91,21 @@ class WorkerAdmin(AdminOnly):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(scope_q(request.user))
+
+    # Administrators see NIKs whole; telling masking about the ones a page shows is what
+    # puts the page in the read audit.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        for worker in changelist.result_list if changelist else ():
+            display_nik(request.user, worker.nik)
+        return response
+
+    def get_object(self, request, object_id, from_field=None):
+        worker = super().get_object(request, object_id, from_field)
+        if worker is not None:
+            display_nik(request.user, worker.nik)
+        return worker
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

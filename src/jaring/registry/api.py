@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
+from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.core.api.schemas import errors
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.registry import selectors, services
@@ -100,7 +101,9 @@ def _history_out(user: User, event: audit.Entry) -> dict[str, object]:
 
 @router.get("/", response={200: WorkerPage, **errors(401, 422)}, summary="List workers")
 def list_workers(request: HttpRequest, filters: Query[WorkerQuery]):
-    """Workers in your region, by name; the same filters as the worker list page."""
+    """Workers in your region, by name; the same filters as the worker list page. A page of
+    more whole NIKs than the server allows without a reason (default 100) answers 422
+    `read_reason_required` unless `reason` says why."""
     user = request.auth
     qs = selectors.search_workers(
         user,
@@ -112,7 +115,9 @@ def list_workers(request: HttpRequest, filters: Query[WorkerQuery]):
             disability=filters.disability,
         ),
     )
-    page = qs[filters.offset : filters.offset + filters.limit]
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    if PERSONAL_DATA.may(user, "see"):
+        audit.check_read_reason(len(page), filters.reason)
     return {
         "count": qs.count(),
         "limit": filters.limit,

@@ -52,6 +52,17 @@ class WorkerFilterForm(RegionForm):
         return self.cleaned_data.get("province", "")
 
 
+class ExportReasonForm(forms.Form):
+    """Why a large list of whole NIKs is taken out of Jaring (kept with its read event)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the export"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the read audit with your name, the time and the number of people."),
+    )
+
+
 # A browser's date input speaks ISO dates whatever the page language.
 _DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 # The length limit is a hint for the browser; the services give the message.

@@ -97,6 +97,12 @@ class WorkerQuery(Schema):
     disability: Literal["", "yes", "no"] = ""
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0)
+    reason: str = Field(
+        "",
+        max_length=500,
+        description="why you need the page: required when it holds whole NIKs of more people "
+        "than the server's JARING_EXPORT_REASON_OVER (default 100); kept in the read audit",
+    )
 
 
 class ChangeOut(Schema):

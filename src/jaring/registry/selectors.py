@@ -63,6 +63,11 @@ def get_worker(user: User, pk: int) -> Worker | None:
     return workers_for(user).select_related("village__parent", "category").filter(pk=pk).first()
 
 
+def worker_reads(worker: Worker) -> list:
+    """Who has seen this worker's whole NIK, newest first (accounts.audit.reads_of)."""
+    return audit.reads_of(worker.nik, worker.village_id)
+
+
 def membership_regencies(worker_ids: list[int]) -> set[str]:
     """The regencies the memberships of these workers are counted in (by sex and disability)."""
     found: set[str] = set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from dataclasses import asdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,14 +15,22 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
+from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.core.cells import safe_cell
 from jaring.core.errors import DomainError
 from jaring.registry import services
-from jaring.registry.forms import EditWorkerForm, WorkerFilterForm, WorkerForm, initial_from
+from jaring.registry.forms import (
+    EditWorkerForm,
+    ExportReasonForm,
+    WorkerFilterForm,
+    WorkerForm,
+    initial_from,
+)
 from jaring.registry.history import worker_history
 from jaring.registry.permissions import WORKERS
-from jaring.registry.selectors import get_worker, search_workers
+from jaring.registry.selectors import get_worker, search_workers, worker_reads
 from jaring.web import region_choices
 from jaring.web.paging import page_number, paginate
 
@@ -61,6 +70,7 @@ def worker_detail(request, pk: int):
         {
             "worker": worker,
             "history": worker_history(request.user, worker),
+            "reads": worker_reads(worker),
             "can_edit": WORKERS.may(request.user, "change"),
         },
     )
@@ -179,7 +189,26 @@ def _export_rows(user, qs):
 
 @login_required
 def worker_export(request):
-    _, qs = filtered_workers(request)
+    """The list as CSV. With whole NIKs it is a read (recorded before the first row is sent);
+    more than JARING_EXPORT_REASON_OVER people need a reason, asked on a page that posts back
+    to this address with the same filters."""
+    form, qs = filtered_workers(request)
+    if PERSONAL_DATA.may(request.user, "see"):
+        count = qs.count()
+        reason = ExportReasonForm(request.POST if request.method == "POST" else None)
+        if count > settings.JARING_EXPORT_REASON_OVER and not reason.is_valid():
+            return render(request, "registry/export_reason.html", {"form": reason, "count": count})
+        chosen = form.worker_filter()
+        audit.record_read(
+            actor=request.user,
+            what=f"{request.method} {request.get_full_path()}",
+            records=count,
+            niks=qs.values_list("nik", flat=True)
+            if count <= settings.JARING_READ_AUDIT_NAMED
+            else (),
+            region_code=chosen.village or chosen.district or form.province() or None,
+            reason=reason.cleaned_data["reason"] if reason.is_bound and reason.is_valid() else "",
+        )
     response = StreamingHttpResponse(_export_rows(request.user, qs), content_type="text/csv")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="workers-{stamp}.csv"'

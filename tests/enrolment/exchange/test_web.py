@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from jaring.accounts.models import Role
+from jaring.accounts.models import ReadEvent, Role
 from jaring.enrolment.exchange.models import SubmissionBatch
 from jaring.enrolment.models import Membership, MembershipStatus
 from tests.enrolment.exchange_setup import print_on
@@ -110,3 +110,16 @@ def test_another_city_gets_404(programme, members):
 def test_the_page_needs_a_login(programme):
     response = Client().get(url("page", programme.pk))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_batch_file_is_a_read_of_its_niks(officer, programme, members):
+    client = logged_in(officer)
+    client.post(url("export", programme.pk), {"format": "csv"})
+    batch = SubmissionBatch.objects.get()
+    assert not ReadEvent.objects.exists()  # the batch is made; no NIK is handed out yet
+    assert client.get(url("batch-file", batch.pk, "csv")).status_code == 200
+    [read] = ReadEvent.objects.all()
+    assert (read.actor, read.records) == (officer, 2)
+    assert sorted(read.subjects.values_list("nik", flat=True)) == sorted(
+        m.worker.nik for m in members
+    )

@@ -225,6 +225,9 @@ def batch_file(*, actor: User, batch_id: int, file_format: str = "") -> BatchFil
     _check_format(file_format)
     lines = batch.lines.filter(scope_q(actor, prefix="membership__")).order_by("id")
     rows = [SubmissionRow.from_json(row) for row in lines.values_list("row", flat=True)]
+    # The file holds whole NIKs: the request handing it out is a read (accounts.audit).
+    for row in rows:
+        audit.shown_whole(actor, row.nik)
     return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format))
 
 
