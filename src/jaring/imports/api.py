@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.accounts.masking import display_nik
@@ -61,7 +61,7 @@ class ImportRowPage(Schema):
 
 class MappingIn(Schema):
     mapping: dict[str, str]
-    header_row: int | None = None
+    header_row: int | None = Field(None, ge=1, le=1_000_000, description="1 is the first row")
 
 
 class RowQuery(Schema):
@@ -161,7 +161,10 @@ def rows(request: HttpRequest, batch_id: int, query: Query[RowQuery]):
     page = max(1, query.page)
     chosen = found[(page - 1) * size : page * size]
     return ImportRowPage(
-        count=count, page=page, pages=-(-count // size), results=[row_out(request.auth, r) for r in chosen]
+        count=count,
+        page=page,
+        pages=-(-count // size),
+        results=[row_out(request.auth, r) for r in chosen],
     )
 
 
