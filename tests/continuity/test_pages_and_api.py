@@ -191,3 +191,11 @@ def test_the_dashboard_counts_self_payers_and_shows_retention(admin):
     assert data["coverage"]["jaring_self_paid"] == 1
     assert data["retention"]["continued_self_paid"] == 1
     assert data["money"]["self_payments"] == DISCOUNTED
+
+
+def test_the_dashboard_page_shows_retention_and_self_payments_apart(admin):
+    cover = self_payer(admin)
+    pay(cover, 1, DISCOUNTED, "TRF-P", dt.date(2026, 6, 10))
+    body = client_for(admin).get("/coverage/61.72/?month=2026-06").content.decode()
+    assert 'id="retention"' in body and 'id="retention-self-paid">1<' in body
+    assert 'id="money-self-paid">Rp8.400<' in body
