@@ -199,3 +199,14 @@ def test_the_dashboard_page_shows_retention_and_self_payments_apart(admin):
     body = client_for(admin).get("/coverage/61.72/?month=2026-06").content.decode()
     assert 'id="retention"' in body and 'id="retention-self-paid">1<' in body
     assert 'id="money-self-paid">Rp8.400<' in body
+
+
+def test_stopping_on_the_page_and_over_the_api(admin, api):
+    web = client_for(admin)
+    cover = self_payer(admin)
+    response = web.post(f"/continuity/self-paid/{cover.pk}/", {"action": "stop"})
+    assert response.status_code == 302
+    cover.refresh_from_db()
+    assert cover.status == "stopped"
+    again = api(admin).post(f"/api/continuity/covers/{cover.pk}/stop", {})
+    assert again.status_code == 409

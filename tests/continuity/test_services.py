@@ -272,3 +272,17 @@ def test_a_viewer_may_not_record_a_payment():
     with pytest.raises(DomainError) as exc:
         pay(cover, 1, DISCOUNTED, "T", dt.date(2026, 6, 10), actor=make_user(Role.VIEWER, "61.72"))
     assert exc.value.status == 403
+
+
+def test_a_member_who_stops_keeps_the_months_paid_and_owes_nothing_more():
+    admin = make_user(Role.ADMIN)
+    cover = self_payer(admin)
+    pay(cover, 1, DISCOUNTED, "TRF-JUN", dt.date(2026, 6, 10))
+    services.run_month(actor=SYSTEM, month=dt.date(2026, 7, 1), as_of=dt.date(2026, 7, 1))
+    stopped = services.stop(actor=admin, cover_id=cover.pk, note="pindah kerja")
+    assert stopped.status == CoverStatus.STOPPED
+    assert stopped.end_date == dt.date(2026, 7, 14)
+    assert not SelfPayMonth.objects.filter(cover=cover, status=MonthStatus.DUE).exists()
+    with pytest.raises(DomainError) as exc:
+        services.stop(actor=admin, cover_id=cover.pk)
+    assert _code(exc) == ("selfpay_cover_not_active", "cover")

@@ -329,6 +329,19 @@ def reactivate(request: HttpRequest, cover_id: int):
     return Status(201, cover_dict(services.reactivate(actor=request.auth, cover_id=cover_id)))
 
 
+class SelfPayStopIn(Strict):
+    note: str = ""
+
+
+@router.post(
+    "/covers/{cover_id}/stop",
+    response={200: SelfPayCoverOut, **errors(401, 403, 404, 409, 422)},
+    summary="The member stops paying: cover ends with the last paid month",
+)
+def stop(request: HttpRequest, cover_id: int, body: SelfPayStopIn):
+    return cover_dict(services.stop(actor=request.auth, cover_id=cover_id, note=body.note))
+
+
 @router.post(
     "/runs",
     response={200: SelfPayRunOut, **errors(401, 403, 422)},

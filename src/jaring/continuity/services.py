@@ -631,6 +631,39 @@ def reactivate(
     )
 
 
+@transaction.atomic
+def stop(*, actor: Actor, cover_id: int, note: str = "") -> SelfPayCover:
+    """The member stops paying: cover ends with the last paid month; months billed and unpaid
+    are no longer payable (as a lapse, but now and at the member's word)."""
+    CONTINUITY.check(actor, "pay")
+    cover = _cover_for_update(actor, cover_id)
+    if cover.status != CoverStatus.ACTIVE:
+        raise _refuse(
+            ContinuityError.COVER_NOT_ACTIVE,
+            "Kepesertaan mandiri ini sudah berakhir.",
+            "This self-paid cover has already ended.",
+            "cover",
+            status=cover.status,
+        )
+    before = _snapshot(cover)
+    cover.status = CoverStatus.STOPPED
+    cover.end_date = cover.covered_through or cover.start_date
+    cover.end_note = note
+    cover.save(update_fields=["status", "end_date", "end_note", "updated_at"])
+    cover.months.filter(status=MonthStatus.DUE).update(status=MonthStatus.LAPSED)
+    audit.record(
+        actor=actor,
+        action="selfpay.stopped",
+        target=cover,
+        region_code=cover.village_id,
+        before=before,
+        after=_snapshot(cover),
+        reason=note,
+    )
+    _changed(cover.regency_code)
+    return cover
+
+
 # --- the monthly run ----------------------------------------------------------------------------
 
 

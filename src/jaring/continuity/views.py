@@ -130,6 +130,11 @@ def cover(request, pk: int):
     if request.method == "POST":
         if not can_pay:
             raise Http404
+        if request.POST.get("action") == "stop":
+            with refusals_as_messages(request):
+                services.stop(actor=request.user, cover_id=chosen.pk)
+                messages.success(request, _("The self-paid cover has stopped."))
+            return redirect("continuity:cover", pk=chosen.pk)
         if request.POST.get("action") == "reactivate":
             with refusals_as_messages(request):
                 new = services.reactivate(actor=request.user, cover_id=chosen.pk)
