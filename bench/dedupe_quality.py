@@ -78,20 +78,12 @@ def _jaring(url: str, *argv: str) -> str:
     return done.stdout
 
 
-def _registered(records: pl.DataFrame) -> pl.DataFrame:
-    """Records as the registry holds them: sex from the NIK when the list left it blank (the
-    import does the same)."""
-    from_nik = pl.when(pl.col("nik").str.slice(6, 2).cast(pl.Int32) > 40).then(pl.lit("F"))
-    return records.with_columns(
-        pl.col("sex").fill_null(from_nik.otherwise(pl.lit("M"))),
-    )
-
-
 def _load_registry(records: pl.DataFrame) -> None:
+    from jaring.demo.population import as_registered
     from jaring.registry.bulk import insert_workers
 
     keep = [c for c in records.columns if c not in ("record_id", "person_id", "household_id")]
-    insert_workers(_registered(records).select(keep), source="bench")
+    insert_workers(as_registered(records).select(keep), source="bench")
 
 
 def _write_upload(records: pl.DataFrame, path: Path) -> None:

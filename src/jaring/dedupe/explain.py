@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext_lazy as _
 
-from jaring.dedupe.linkage import NEXT_NIK, RELATIVE, TrainedModel
+from jaring.dedupe.linkage import MOVED, NEXT_NIK, RELATIVE, TrainedModel
 
 COMPARISON_NAMES = {
     "name": _("Name"),
@@ -28,6 +28,9 @@ LEVEL_LABELS = {
     "same name": _("same name"),
     "same names, other order": _("same names, other order"),
     "one name within the other": _("one name within the other (a name left out or added)"),
+    "a single name within the other": _(
+        "a single name within the other (e.g. Muhammad in Muhammad Rizki): shared by many"
+    ),
     "a letter or two apart": _("names a letter or two apart (a twin, or a typo)"),
     "one small typo": _("one small typo"),
     "similar": _("similar"),
@@ -37,11 +40,15 @@ LEVEL_LABELS = {
     "same placeholder birth date (1 Jan, 1 Jul, 31 Dec)": _(
         "same placeholder birth date (1 Jan, 1 Jul, 31 Dec): shared by many"
     ),
+    "same birth date, other sex in the NIK": _(
+        "same birth date; the NIKs say one is a man, the other a woman"
+    ),
     "same birth date, NIK part differs": _("same birth date, NIK part differs"),
     "same NIK birth date, field differs": _("same NIK birth date, field differs"),
     "one typo or day and month swapped": _("one typo or day and month swapped"),
     "same village": _("same village"),
     "same district": _("same district"),
+    # Model v2's level (pairs it scored keep it).
     "NIK region one typo apart": _("NIK region one typo apart"),
     "same NIK serial": _("same NIK serial"),
     NEXT_NIK: _(
@@ -55,6 +62,7 @@ LEVEL_LABELS = {
     "same phone number and address": _("same phone number and address"),
     "same phone number": _("same phone number"),
     "same address": _("same address"),
+    MOVED: _("another phone and address, in another village: moved, or someone else"),
     "same sex": _("same sex"),
 }
 
@@ -101,10 +109,25 @@ def relatives(explanation: list[dict[str, Any]]) -> bool:
     return any(e.get("label") == RELATIVE for e in explanation)
 
 
+# What a weight (log2 of the Bayes factor) means, in words: from this many bits up.
+STRENGTHS = (
+    (8, _("strongly for the same person")),
+    (2, _("for the same person")),
+    (-2, _("says little")),
+    (-8, _("against: different people")),
+    (float("-inf"), _("strongly against: different people")),
+)
+
+
+def strength(weight: float) -> str:
+    return str(next(text for bits, text in STRENGTHS if weight >= bits))
+
+
 def describe(entry: dict[str, Any]) -> dict[str, Any]:
-    """An explanation entry with its comparison and level in the user's language."""
+    """An explanation entry with its comparison, level and weight in the user's language."""
     return {
         **entry,
         "comparison_text": str(COMPARISON_NAMES.get(entry["comparison"], entry["comparison"])),
         "label_text": str(LEVEL_LABELS.get(entry["label"], entry["label"])),
+        "strength_text": strength(entry.get("weight") or 0.0),
     }

@@ -88,6 +88,7 @@ def person_features(people: pl.DataFrame) -> pl.DataFrame:
         .with_columns(canonical(pl.col("full_name")).alias("name"))
         .with_columns(
             pl.col("name").str.split(" ").alias("name_tokens"),
+            pl.col("name").str.split(" ").list.len().cast(pl.Int32).alias("name_size"),
             pl.col("name").str.split(" ").list.sort().list.join(" ").alias("name_sorted"),
         )
     )

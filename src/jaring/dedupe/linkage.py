@@ -7,19 +7,23 @@ as two independent agreements would double the weight of "born the same day" and
 people born the same day in the same district. So (docs/decisions/0005-dedupe-model.md):
 
 - name, in its canonical form (`names.canonical`: titles, abbreviations and spellings made
-  one): same, same names in another order, one within the other (a name left out or added), a
-  letter or two apart, else — "else" counts strongly against;
+  one): same, same names in another order, one within the other (a name left out or added; a
+  single name within a longer one apart, as "Muhammad" is within many), a letter or two apart,
+  else — "else" counts strongly against;
 - birth date: the field and the NIK's birth-date part both agree (on a placeholder date such as
-  1 January, a level of its own: many strangers share it), only the field agrees (a mistyped
+  1 January, a level of its own: many strangers share it), the field agrees and the NIK part
+  but for its sex (a man and a woman born the same day), only the field agrees (a mistyped
   NIK), only the NIK part agrees (a mistyped field), one typo or day and month swapped, else;
-- place: same village, same district (of the village or of the NIK's region part), the NIK region
-  parts one digit apart, else;
+- place: same village, same district (of the village or of the NIK's region part), else (the
+  districts of one city are all one digit apart in the NIK: "one typo apart" told nothing);
 - NIK serial: the NIK of the next person registered on that day in that district (serials
-  0001 / 0002, or the same day with the other sex) under another name — twins and neighbours,
-  counted strongly against; equal; neighbouring; one typo apart; else — the serial is the only
-  part of a NIK that no other field carries;
+  0001 / 0002, or the same day with the other sex) under another name (not one name within the
+  other: a name left out is the same person) — twins and neighbours, counted strongly against;
+  equal; neighbouring; one typo apart; else — the serial is the only part of a NIK that no other
+  field carries;
 - household: the same phone or address under another name is a relative (counted against),
-  the same phone and address, one of them, else;
+  the same phone and address, one of them, neither but in another village (a move, which the
+  place already counts), else;
 - sex.
 
 Parameters: m (how one person's records differ) comes from labelled generated data and is the
@@ -28,10 +32,15 @@ sampling; the prior (duplicates per record) from the registry too, within bounds
 too small to estimate u on uses the default model shipped in `data/default_model.json`
 (`bench/dedupe_default_model.py` builds it). Two levels whose evidence the others already
 count (a relative; neighbouring serials) have a fixed Bayes factor, whatever the data says.
+
+One record is one person: when a record pairs with two records that are the next NIKs of one day
+under other names (twins), only its better pair is kept (`_one_of_twins`): a copy of one twin
+looks like the other twin too, a letter apart.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import math
@@ -56,7 +65,7 @@ from jaring.dedupe.features import person_features
 logger = logging.getLogger(__name__)
 
 # The comparisons' shape: a saved model of another version is not reused (its levels differ).
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 
 # The smallest population a prior is spread over (see `prior`).
 MIN_POPULATION = 10_000
@@ -86,9 +95,15 @@ PREDICTION_BLOCKS = (
 # a digit apart (0003 / 0009: small counters are all a digit apart) count little for.
 NEXT_NIK = "next NIK of the same day and district, other name"
 RELATIVE = "same phone or address, other name"
+MOVED = "another phone and address, in another village"
 BAYES_FACTOR_BOUNDS = {
     ("nik", NEXT_NIK): (2.0**-40, 2.0**-40),
     ("household", RELATIVE): (2.0**-4, 2.0**-4),
+    # A move changes the address with the village, and the place comparison counts the move
+    # already; what the household adds is the phone, changed or left out in about four of ten
+    # records of people who moved (2⁻¹·³). Counted as two independent facts, a move weighed
+    # 2⁻⁸ and most people who moved were missed.
+    ("household", MOVED): (2.0**-1.5, 2.0**-1.5),
     ("nik", "neighbouring NIK serials"): (2.0**-1, 2.0**-1),
     ("name", "different"): (0.0, 2.0**-10),
     ("name", "a letter or two apart"): (0.0, 2.0**3),
@@ -99,6 +114,8 @@ BAYES_FACTOR_BOUNDS = {
     # One household sharing a name (a father and his namesake son) is told apart by the birth
     # date: neither may outweigh the other.
     ("birth_date", "different"): (0.0, 2.0**-12),
+    # Few strangers born the same day have a mistyped NIK date: no more than full agreement.
+    ("birth_date", "same birth date, NIK part differs"): (0.0, 2.0**14),
     ("household", "same phone number and address"): (0.0, 2.0**12),
     ("household", "same phone number"): (0.0, 2.0**12),
     ("household", "same address"): (0.0, 2.0**12),
@@ -108,12 +125,19 @@ BAYES_FACTOR_BOUNDS = {
 _M_FLOOR, _U_FLOOR = 2.0**-10, 1e-6
 
 
+def _one_within_the_other() -> cll.ComparisonLevel:
+    return cll.ArraySubsetLevel("name_tokens")
+
+
 def _similar_names() -> list[cll.ComparisonLevel]:
     """The name levels short of "different", best first."""
     return [
         cll.ExactMatchLevel("name").configure(label_for_charts="same name"),
         cll.ExactMatchLevel("name_sorted").configure(label_for_charts="same names, other order"),
-        cll.ArraySubsetLevel("name_tokens").configure(label_for_charts="one name within the other"),
+        cll.And(
+            _one_within_the_other(), cll.CustomLevel("least(name_size_l, name_size_r) >= 2")
+        ).configure(label_for_charts="one name within the other"),
+        _one_within_the_other().configure(label_for_charts="a single name within the other"),
         cll.Or(
             cll.DamerauLevenshteinLevel("name", 2),
             cll.DamerauLevenshteinLevel("name_sorted", 2),
@@ -160,6 +184,12 @@ def _birth_date_comparison() -> cl.CustomComparison:
                 f"{field_equal} and ({nik_equal} or {nik_unknown})",
                 label_for_charts="same placeholder birth date (1 Jan, 1 Jul, 31 Dec)",
             ),
+            # The NIK's day carries the sex (a woman's plus 40): two people born the same day
+            # whose NIKs differ only there are a man and a woman, which the sex counts.
+            cll.CustomLevel(
+                f"{field_equal} and nik_birth_l = nik_birth_r",
+                label_for_charts="same birth date, other sex in the NIK",
+            ),
             cll.CustomLevel(field_equal, label_for_charts="same birth date, NIK part differs"),
             cll.CustomLevel(nik_equal, label_for_charts="same NIK birth date, field differs"),
             cll.Or(
@@ -186,12 +216,16 @@ def _place_comparison() -> cl.CustomComparison:
                 "district_code_l = district_code_r or nik_region_l = nik_region_r",
                 label_for_charts="same district",
             ),
-            cll.DamerauLevenshteinLevel("nik_region", 1).configure(
-                label_for_charts="NIK region one typo apart"
-            ),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
+
+
+# Serials count per district, day and sex: a twin of the other sex may have any.
+_NEXT_NIK_SQL = (
+    "nik_region_l = nik_region_r and nik_birth_l = nik_birth_r"
+    " and (abs(serial_number_l - serial_number_r) <= 2 or nik_dob_l <> nik_dob_r)"
+)
 
 
 def _serial_comparison() -> cl.CustomComparison:
@@ -200,13 +234,10 @@ def _serial_comparison() -> cl.CustomComparison:
         comparison_description="NIK serial",
         comparison_levels=[
             cll.NullLevel("nik_serial"),
-            # Serials count per district, day and sex: a twin of the other sex may have any.
-            cll.CustomLevel(
-                "nik_region_l = nik_region_r and nik_birth_l = nik_birth_r"
-                " and (abs(serial_number_l - serial_number_r) <= 2 or nik_dob_l <> nik_dob_r)"
-                " and name_sorted_l <> name_sorted_r",
-                label_for_charts=NEXT_NIK,
-            ),
+            cll.And(
+                cll.CustomLevel(_NEXT_NIK_SQL),
+                cll.Not(cll.Or(cll.ExactMatchLevel("name_sorted"), _one_within_the_other())),
+            ).configure(label_for_charts=NEXT_NIK),
             cll.ExactMatchLevel("nik_serial").configure(label_for_charts="same NIK serial"),
             cll.CustomLevel(
                 "abs(serial_number_l - serial_number_r) <= 2",
@@ -240,6 +271,7 @@ def _household_comparison() -> cl.CustomComparison:
             ),
             cll.CustomLevel(phone, label_for_charts="same phone number"),
             cll.CustomLevel(address, label_for_charts="same address"),
+            cll.CustomLevel("village_code_l <> village_code_r", label_for_charts=MOVED),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
@@ -328,7 +360,8 @@ class TrainedModel:
 
         The saved JSON holds SQL for the dialect it was trained on (DuckDB's function names are
         not Spark's), so the comparisons are rebuilt for the backend at hand and only the
-        trained values are carried over, level by level.
+        trained values are carried over, level by level; the Bayes factors of the levels in
+        BAYES_FACTOR_BOUNDS are then held within them.
         """
         out = settings().get_settings(dialect).as_dict()
         saved = {
@@ -341,7 +374,7 @@ class TrainedModel:
                     if key in values:
                         level[key] = values[key]
         out["probability_two_random_records_match"] = prior
-        return out
+        return _bounded(out)
 
     def comparison_levels(self) -> dict[str, list[dict[str, Any]]]:
         """Per comparison, its levels (label, gamma value, m, u) as the model saved them."""
@@ -426,24 +459,40 @@ def _quiet() -> None:
     logging.getLogger("splink").setLevel(logging.WARNING)
 
 
-def _guarded(saved: dict[str, Any]) -> dict[str, Any]:
-    """The model with no certain level and with the policy levels' Bayes factors."""
+def _levels(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    return [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+
+
+def _normalised(saved: dict[str, Any]) -> dict[str, Any]:
+    """The model with no certain level: m and u floored, m summing to one per comparison.
+
+    This is what a model stores; the policy bounds are applied when it is used (`_bounded`),
+    against the u of the registry at hand, so that a registry model built on the default's m
+    starts from the measured m, not from one already bent to the default's u.
+    """
     for comparison in saved["comparisons"]:
-        name = comparison["output_column_name"]
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        levels = _levels(comparison)
         for level in levels:
             level["m_probability"] = max(level.get("m_probability") or 0.0, _M_FLOOR)
             level["u_probability"] = max(level.get("u_probability") or 0.0, _U_FLOOR)
         total = sum(level["m_probability"] for level in levels)
         for level in levels:
             level["m_probability"] /= total
+    return saved
+
+
+def _bounded(settings: dict[str, Any]) -> dict[str, Any]:
+    """`settings` with the Bayes factors of the levels in BAYES_FACTOR_BOUNDS held within them."""
+    for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
+        for level in _levels(comparison):
             bounds = BAYES_FACTOR_BOUNDS.get((name, level.get("label_for_charts")))
             if bounds is not None:
                 u = level["u_probability"]
                 level["m_probability"] = (
                     min(max(level["m_probability"] / u, bounds[0]), bounds[1]) * u
                 )
-    return saved
+    return settings
 
 
 def estimate_default(
@@ -464,7 +513,7 @@ def estimate_default(
             max_pairs=limits.u_max_pairs, seed=limits.seed
         )
         linker.training.estimate_m_from_label_column("person_id")
-        saved = _guarded(linker.misc.save_model_to_json())
+        saved = _normalised(linker.misc.save_model_to_json())
     sizes = features.group_by("person_id").len()["len"]
     pairs = int((sizes * (sizes - 1) // 2).sum())
     return TrainedModel(
@@ -502,9 +551,9 @@ def train(
         )
         timings["u"] = time.perf_counter() - start
         sampled = min(limits.u_max_pairs, len(features) * (len(features) - 1) / 2)
-        saved = _guarded(_from_base(linker.misc.save_model_to_json(), base, sampled))
+        saved = _normalised(_from_base(linker.misc.save_model_to_json(), base, sampled))
         sample = features.sample(min(len(features), limits.prior_sample), seed=limits.seed)
-        prior = _estimate_prior(db_api, sample, saved)
+        prior = _estimate_prior(db_api, sample, _bounded(copy.deepcopy(saved)))
         timings["prior"] = time.perf_counter() - start - timings["u"]
     # A registry that is already clean says little about how many duplicates the next list
     # brings, one full of look-alikes overstates it: the estimate stays near the default's.
@@ -592,6 +641,54 @@ def _pairs(predictions: Any) -> pl.DataFrame:
     return frame.select(*_PAIR_COLUMNS, *parts)
 
 
+def _one_of_twins(pairs: pl.DataFrame, people: pl.DataFrame, *, both_sides: bool) -> pl.DataFrame:
+    """`pairs` without a record's weaker pair when its two partners are twins.
+
+    Twins (or neighbours: the next NIK of one day and district, under another name, see
+    NEXT_NIK) are two people, so a record cannot be both of them: a copy of one twin with a
+    mistyped NIK also looks like the other, a letter apart in the name. `people` holds the
+    partners' features; with `both_sides`, a record may be either end of a pair (a registry
+    scored within itself), else only `unique_id_l` (candidates against the registry).
+    """
+    ends = [pairs.select(x="unique_id_l", y="unique_id_r", w="match_weight")]
+    if both_sides:
+        ends.append(pairs.select(x="unique_id_r", y="unique_id_l", w="match_weight"))
+    shared = pl.concat(ends).filter(pl.col("x").is_duplicated())
+    if shared.is_empty():
+        return pairs
+    columns = ("nik_region", "nik_birth", "nik_dob", "serial_number", "name_sorted", "name_tokens")
+    partners = people.select("unique_id", *columns).join(
+        shared.select(unique_id="y").unique(), on="unique_id", how="semi"
+    )
+    both = (
+        shared.join(shared, on="x", suffix="_2")
+        .filter(pl.col("y") < pl.col("y_2"))
+        .join(partners, left_on="y", right_on="unique_id")
+        .join(partners, left_on="y_2", right_on="unique_id", suffix="_2")
+    )
+    common = pl.col("name_tokens").list.set_intersection(pl.col("name_tokens_2")).list.len()
+    shorter = pl.min_horizontal(
+        pl.col("name_tokens").list.len(), pl.col("name_tokens_2").list.len()
+    )
+    twins = both.filter(
+        (pl.col("nik_region") == pl.col("nik_region_2"))
+        & (pl.col("nik_birth") == pl.col("nik_birth_2"))
+        & (
+            ((pl.col("serial_number") - pl.col("serial_number_2")).abs() <= 2)
+            | (pl.col("nik_dob") != pl.col("nik_dob_2"))
+        )
+        & (pl.col("name_sorted") != pl.col("name_sorted_2"))
+        & (common < shorter)
+    )
+    weaker = twins.select(
+        "x", y=pl.when(pl.col("w") >= pl.col("w_2")).then("y_2").otherwise("y")
+    ).unique()
+    drop = [weaker.select(unique_id_l="x", unique_id_r="y")]
+    if both_sides:
+        drop.append(weaker.select(unique_id_l="y", unique_id_r="x"))
+    return pairs.join(pl.concat(drop), on=["unique_id_l", "unique_id_r"], how="anti")
+
+
 def score_registry(
     registry: pl.DataFrame,
     model: TrainedModel,
@@ -620,7 +717,7 @@ def score_registry(
         predictions = linker.inference.predict(
             threshold_match_probability=threshold, warning_mode="never"
         )
-        return _pairs(predictions)
+        return _one_of_twins(_pairs(predictions), features, both_sides=True)
 
 
 def score_candidates(
@@ -658,7 +755,28 @@ def score_candidates(
         predictions = linker.inference.predict_between(
             left_df, right_df, threshold_match_probability=threshold, warning_mode="never"
         )
-        return _pairs(predictions)
+        return _one_of_twins(_pairs(predictions), right, both_sides=False)
+
+
+def one_of_twins_across(
+    rows: pl.DataFrame, registry: pl.DataFrame, to_registry: pl.DataFrame, within: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """An upload's pairs against the registry and within the file, with `_one_of_twins` applied
+    across the two: a row may pair with one twin in the registry and the other in the file."""
+    if to_registry.is_empty() or within.is_empty():
+        return to_registry, within
+    # Workers' ids below zero, so that they share one id space with the rows'.
+    as_worker = -pl.col("unique_id_r") - 1
+    workers = registry.join(
+        to_registry.select(unique_id="unique_id_r").unique(), on="unique_id", how="semi"
+    ).with_columns(unique_id=-pl.col("unique_id") - 1)
+    people = person_features(pl.concat([rows, workers], how="vertical_relaxed"))
+    both = pl.concat([within, to_registry.with_columns(unique_id_r=as_worker)])
+    kept = _one_of_twins(both, people, both_sides=True)
+    return (
+        kept.filter(pl.col("unique_id_r") < 0).with_columns(unique_id_r=as_worker),
+        kept.filter(pl.col("unique_id_r") >= 0),
+    )
 
 
 def _sharing_a_block(records: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:

@@ -3,8 +3,9 @@
 Lists written by different hands spell one name differently: pilgrim and Malay titles and
 degrees added or left out ("Hj. Siti Aminah, S.Pd", "Uray Hasan"), abbreviations ("M. Rizki",
 "St. Aminah", "Abd. Rahman"), spellings of one Arabic or old-Dutch name (Muhammad / Muhamad /
-Mohammad / Moh., Abdullah / Abdulah, Nur / Noor, Soekarno / Sukarno, Djoko / Joko). `canonical`
-turns each into one form, token by token, so that the model compares names, not spellings.
+Mohammad / Moh., Abdullah / Abdulah, Nur / Noor, Soekarno / Sukarno, Djoko / Joko, Tjhai / Chai).
+`canonical` turns each into one form, token by token, so that the model compares names, not
+spellings.
 
 Everything here is Polars expressions over a column of distinct names (a registry repeats names,
 so callers work each distinct name out once): a million workers take about a second.
@@ -82,11 +83,13 @@ def canonical(full_name: pl.Expr) -> pl.Expr:
         .str.replace_all(r"\s+", " ")
         .str.strip_chars()
     )
-    # Old spellings: oe → u (Soekarno), dj → j (Djoko), sj → sy (Sjarifah); a j that begins a
-    # name is often written y (Juliana / Yuliana, Johanes / Yohanes).
+    # Old spellings: oe → u (Soekarno), dj → j (Djoko), tj → ch (Tjhai / Chai, Tjong / Chong),
+    # sj → sy (Sjarifah); a j that begins a name is often written y (Juliana / Yuliana,
+    # Johanes / Yohanes).
     text = (
         text.str.replace_all("oe", "u")
         .str.replace_all("dj", "j")
+        .str.replace_all("tj", "ch")
         .str.replace_all("sj", "sy")
         .str.replace_all(r"\bj", "y")
     )

@@ -318,15 +318,14 @@ def find_probable_duplicates_for_batch(
         )
         return pairs.filter(~pl.col("nik_pair").is_in(decided))
 
-    to_registry = undecided(
-        linkage.score_candidates(rows, registry, model, threshold=threshold), registry
-    )
+    to_registry = linkage.score_candidates(rows, registry, model, threshold=threshold)
     lap("against_registry")
     # Rows with equal NIKs never get here (the import's exact check took them).
-    within = undecided(
-        linkage.score_registry(rows, model, threshold=threshold, records=len(registry) + len(rows)),
-        rows,
+    within = linkage.score_registry(
+        rows, model, threshold=threshold, records=len(registry) + len(rows)
     )
+    to_registry, within = linkage.one_of_twins_across(rows, registry, to_registry, within)
+    to_registry, within = undecided(to_registry, registry), undecided(within, rows)
     lap("within_file")
     with transaction.atomic():
         ProbableDuplicate.objects.filter(batch_id=batch_id, status=PairStatus.PENDING).delete()

@@ -8,8 +8,9 @@ people who make real de-duplication hard. This module adds what real registries 
 Look-alikes (different people; a pair of them in the queue is an officer's wasted afternoon):
 - `twin`: same birth date, household, address and phone, consecutive NIK serials, names that
   rhyme and share the father's name (Hasan Basri / Husin Basri, Rina / Rini);
-- `household`: spouses, adult children, siblings sharing address, RT/RW and often one phone;
-  Chinese-Indonesian families share a family name (Lim, Tan, Bong, ...);
+- `household`: spouses, adult children, siblings sharing address, RT/RW and often one phone
+  (a mother's children born at least ten months apart, twins apart); Chinese-Indonesian
+  families share a family name (Lim, Tan, Bong, ...);
 - `same_day_serial`: born the same day in the same district, so NIKs differ only in the serial
   (0001, 0002, ...);
 - `placeholder_date`: older people whose recorded birth date is a placeholder (1 January, 1 July,
@@ -347,9 +348,15 @@ class _Builder:
             members.append(person(sex, born, name, own_phone=rng.random() < 0.4))
         father = head_given.split()[0] if head_sex == "M" else ""
         children = _Family(background, family.family_name, father)
+        births: list[dt.date] = []
         for _ in range(size - 2):
             sex = "M" if rng.random() < 0.5 else "F"
-            born = self.near(head_born + dt.timedelta(days=28 * 365), 8 * 365)
+            # A mother's children are born at least ten months apart (twins are added apart).
+            for _ in range(20):
+                born = self.near(head_born + dt.timedelta(days=28 * 365), 8 * 365)
+                if all(abs((born - other).days) >= 300 for other in births):
+                    break
+            births.append(born)
             # Malay and Arabic naming often carries the father's name; not always.
             fam = children if rng.random() < 0.35 else family
             members.append(
@@ -572,6 +579,13 @@ def make_population(
     return _shuffled(rng, b, duplicates)
 
 
+def as_registered(records: pl.DataFrame) -> pl.DataFrame:
+    """Records as a registry holds them: the sex the NIK says where the list left it blank (as
+    an import does)."""
+    from_nik = pl.when(pl.col("nik").str.slice(6, 2).cast(pl.Int32) > 40).then(pl.lit("F"))
+    return records.with_columns(pl.col("sex").fill_null(from_nik.otherwise(pl.lit("M"))))
+
+
 def _drop_nik_collisions(b: _Builder, duplicates: list) -> None:
     """A copy's NIK that another listed person holds would be an exact duplicate: rare, and the
     registry's NIKs are unique, so the copy gets a fresh serial of its NIK's district."""
@@ -644,4 +658,11 @@ def _shuffled(rng: random.Random, b: _Builder, duplicates: list) -> Population:
     )
 
 
-__all__ = ["LOOKALIKE_KINDS", "NIK_KINDS", "PERSON_SCHEMA", "VARIATIONS", "Population"]
+__all__ = [
+    "LOOKALIKE_KINDS",
+    "NIK_KINDS",
+    "PERSON_SCHEMA",
+    "VARIATIONS",
+    "Population",
+    "as_registered",
+]

@@ -1,5 +1,12 @@
 """The demo: Kota Singkawang with synthetic workers and one user per role.
 
+The base city's workers are a registry-like population (`population.make_population`):
+households sharing an address and a phone, twins, people born the same day with consecutive NIK
+serials, placeholder birth dates, very common names, and 5 % of people listed twice in the hard
+ways real lists repeat someone (an old KTP, a mistyped NIK, another spelling, a dropped name,
+moved away). Once loaded, the duplicate check runs, so the queue holds real pairs among
+look-alikes, as an officer would meet them.
+
 Every step is idempotent, so `make demo` can run again on the same database. A scenario is a
 function that builds on the base city (`SCENARIOS`); `jaring demo --scenario NAME` runs one.
 """
@@ -9,12 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 
+import polars as pl
 from django.db import transaction
 
 from jaring.accounts.models import Role, User
-from jaring.demo.synthetic import iter_people, people_frame
+from jaring.dedupe import services as dedupe
+from jaring.demo.population import Population, as_registered, make_population
+from jaring.demo.synthetic import PERSON_SCHEMA
 from jaring.registry.bulk import insert_workers
 from jaring.registry.models import Worker
 
@@ -24,7 +33,6 @@ PASSWORD = "jaring-demo"
 # Ages are counted from a fixed day so that the same seed always gives the same NIKs, and a
 # demo database can be topped up on any later day without duplicating people.
 REFERENCE_DAY = dt.date(2026, 1, 1)
-_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -76,18 +84,31 @@ def ensure_users() -> list[str]:
     return created
 
 
-def ensure_workers(*, count: int, seed: int = 0) -> int:
-    """Loads the first `count` synthetic workers of `seed` that are not registered yet.
+def population(count: int, seed: int = 0) -> Population:
+    """The base city's people (about `count`, plus those listed twice) and the truth about them.
 
-    Returns how many were added; running it again adds none.
+    A larger `count` of the same seed holds the same households (their people and NIKs) and
+    more; who is listed twice is drawn anew.
     """
-    registered = set(Worker.objects.filter(regency_code=CITY).values_list("nik", flat=True))
-    people = iter_people(count, region=CITY, seed=seed, today=REFERENCE_DAY)
-    added = 0
-    while chunk := list(islice(people, _CHUNK)):
-        fresh = [p for p in chunk if p.nik not in registered]
-        added += insert_workers(people_frame(fresh), source=SOURCE)
-    return added
+    return make_population(count, region=CITY, seed=seed, today=REFERENCE_DAY)
+
+
+def ensure_workers(*, count: int, seed: int = 0) -> int:
+    """Registers the base city's population of `count` people that is not registered yet.
+
+    Returns how many workers were added; running it again adds none.
+    """
+    if count <= 0:
+        return 0
+    registered = Worker.objects.filter(regency_code=CITY).values_list("nik", flat=True)
+    records = population(count, seed).records.filter(~pl.col("nik").is_in(list(registered)))
+    return insert_workers(as_registered(records).select(list(PERSON_SCHEMA)), source=SOURCE)
+
+
+def queue_duplicates() -> int:
+    """Runs the duplicate check over the registry; returns how many pairs wait in the queue."""
+    run = dedupe.run_dedupe()
+    return run.summary["new_pairs"] + run.summary["already_queued"]
 
 
 def load_city(*, workers: int, seed: int) -> DemoResult:

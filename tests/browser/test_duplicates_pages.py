@@ -1,0 +1,117 @@
+"""The duplicate queue and a pair's page in a real browser, as every role that may open them sees
+them, in Bahasa Indonesia and in English, at a phone's width (390 px): the evidence in words, no
+codes of the model or the database, the merge behind a confirmation.
+
+The data is the demo's city (households, twins, people listed twice; `demo.services`), with the
+duplicate check run once. With `JARING_SCREENSHOTS=DIR` every page is saved as
+DIR/duplicates-<page>-<role>-<language>.png (docs/screenshots/ holds them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from jaring.dedupe.models import ProbableDuplicate
+from jaring.demo import services as demo
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = os.environ.get("JARING_SCREENSHOTS", "")
+PHONE = {"width": 390, "height": 844}
+HEADING = {"id": "Kemungkinan data ganda", "en": "Probable duplicates"}
+WHY = {"id": "Mengapa Jaring menduga demikian", "en": "Why Jaring thinks so"}
+# What the officer must never read: the model's and the database's names for things.
+RAW = re.compile(
+    r"\b(candidate|import_row|other_worker|gamma|None|null|True|False|pending|distinct"
+    r"|agree|disagree|partial|same_person)\b"
+)
+SEX_CODE = re.compile(r"(^|[·\s])[MFLP]\s*(·|$)", re.MULTILINE)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def city():
+    demo.ensure_users()
+    demo.ensure_workers(count=600)
+    assert demo.queue_duplicates() > 10
+
+
+def _page(browser, url: str, username: str, language: str):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    context.set_default_timeout(15_000)
+    context.add_cookies([{"name": "django_language", "value": language, "url": url}])
+    page = context.new_page()
+    page.goto(f"{url}/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(demo.PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"^(?!.*/login/)"))
+    return context, page
+
+
+def _shot(page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"duplicates-{name}.png"), full_page=True)
+
+
+def _words_only(page) -> None:
+    text = page.locator("main").inner_text()
+    assert not RAW.findall(text), RAW.findall(text)
+    assert not SEX_CODE.search(text), SEX_CODE.search(text)
+    # Nothing wider than the phone: the tables scroll inside their own frame.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("user", demo.USERS, ids=lambda u: u.username)
+def test_queue_and_pair_in_words_for_every_role(browser, live_server, city, user, language):
+    from playwright.sync_api import expect
+
+    context, page = _page(browser, live_server.url, user.username, language)
+    page.goto(f"{live_server.url}/duplicates/")
+    expect(page.get_by_role("heading", name=HEADING[language])).to_be_visible()
+    _words_only(page)
+    _shot(page, f"queue-{user.username}-{language}")
+    links = page.locator("tbody tr td:first-child a")
+    if user.scope and len(user.scope) > 5:  # an enumerator's village may have no pair at all
+        if not links.count():
+            context.close()
+            return
+    links.first.click()
+    expect(page.get_by_role("heading", name=WHY[language])).to_be_visible()
+    expect(page.locator("#evidence tbody tr")).to_have_count(6)
+    _words_only(page)
+    _shot(page, f"pair-{user.username}-{language}")
+    deciders = {"admin", "officer"}
+    merge = page.locator("form[action$='/merge/'] button[type=submit]")
+    expect(merge).to_have_count(1 if user.username in deciders else 0)
+    context.close()
+
+
+def test_an_officer_merges_after_confirming(browser, live_server, city):
+    from playwright.sync_api import expect
+
+    pair = ProbableDuplicate.objects.filter(other_worker__isnull=False).order_by(
+        "-match_probability"
+    )[0]
+    context, page = _page(browser, live_server.url, "officer", "id")
+    page.goto(f"{live_server.url}/duplicates/{pair.pk}/")
+    merge = page.locator("form[action$='/merge/']")
+    merge.locator("button[type=submit]").click()
+    # The confirmation is required: nothing is sent without it.
+    expect(page).to_have_url(re.compile(rf"/duplicates/{pair.pk}/$"))
+    pair.refresh_from_db()
+    assert pair.status == "pending"
+    merge.locator("input[name=confirm]").check()
+    merge.locator("button[type=submit]").click()
+    expect(page.locator(".messages, [role=status], .alert").first).to_be_visible()
+    pair.refresh_from_db()
+    assert pair.status == "merged"
+    _words_only(page)
+    _shot(page, "merged-officer-id")
+    context.close()
