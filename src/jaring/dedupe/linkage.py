@@ -70,8 +70,9 @@ MODEL_VERSION = 3
 # The smallest population a prior is spread over (see `prior`).
 MIN_POPULATION = 10_000
 
-# Measured on generated populations with look-alikes (bench/RESULTS.md, bench/dedupe_quality.py).
-DEFAULT_THRESHOLD = 0.8
+# Where precision and recall balance on registry-like populations, for the full run, the import
+# and the first import alike (bench/dedupe_quality.py, bench/RESULTS.md).
+DEFAULT_THRESHOLD = 0.75
 
 # Blocking rules for prediction. Each leaves out at least one kind of error, so that a
 # duplicate with one mistake in any field (or a missing NIK) still shares a block.
