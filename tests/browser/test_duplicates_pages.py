@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from jaring.accounts.models import Role
 from jaring.dedupe.models import ProbableDuplicate
 from jaring.demo import services as demo
 
@@ -42,8 +43,12 @@ def city():
 
 
 def _page(browser, url: str, username: str, language: str):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=90_000)
     context = browser.new_context(viewport=PHONE, locale="id-ID")
-    context.set_default_timeout(15_000)
+    # The shared test machine can be slow: a page may take long, it must still come.
+    context.set_default_timeout(90_000)
     context.add_cookies([{"name": "django_language", "value": language, "url": url}])
     page = context.new_page()
     page.goto(f"{url}/login/")
@@ -67,29 +72,32 @@ def _words_only(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-@pytest.mark.parametrize("language", ["id", "en"])
-@pytest.mark.parametrize("user", demo.USERS, ids=lambda u: u.username)
-def test_queue_and_pair_in_words_for_every_role(browser, live_server, city, user, language):
+def test_queue_and_pair_in_words_for_every_role(browser, live_server, city):
+    """One data set for every role and language: loading and checking it takes a while."""
+    for user in demo.USERS:
+        for language in ("id", "en"):
+            _queue_and_pair(browser, live_server.url, user, language)
+
+
+def _queue_and_pair(browser, url: str, user: demo.DemoUser, language: str) -> None:
     from playwright.sync_api import expect
 
-    context, page = _page(browser, live_server.url, user.username, language)
-    page.goto(f"{live_server.url}/duplicates/")
+    context, page = _page(browser, url, user.username, language)
+    page.goto(f"{url}/duplicates/")
     expect(page.get_by_role("heading", name=HEADING[language])).to_be_visible()
     _words_only(page)
     _shot(page, f"queue-{user.username}-{language}")
     links = page.locator("tbody tr td:first-child a")
-    if user.scope and len(user.scope) > 5:  # an enumerator's village may have no pair at all
-        if not links.count():
-            context.close()
-            return
+    if user.role == Role.ENUMERATOR and not links.count():  # a village may have no pair at all
+        context.close()
+        return
     links.first.click()
     expect(page.get_by_role("heading", name=WHY[language])).to_be_visible()
     expect(page.locator("#evidence tbody tr")).to_have_count(6)
     _words_only(page)
     _shot(page, f"pair-{user.username}-{language}")
-    deciders = {"admin", "officer"}
     merge = page.locator("form[action$='/merge/'] button[type=submit]")
-    expect(merge).to_have_count(1 if user.username in deciders else 0)
+    expect(merge).to_have_count(1 if user.username in ("admin", "officer") else 0)
     context.close()
 
 
