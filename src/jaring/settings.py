@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jaring.contributions",
     "jaring.continuity",
     "jaring.claims",
+    "jaring.compliance",
     "jaring.coverage",
     "jaring.web",
     "jaring.api",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jaring.api.routes import api
+from jaring.compliance.urls import public_urlpatterns as compliance_public
 from jaring.enrolment import urls as enrolment_urls
 from jaring.programs import urls as programs_urls
 
@@ -24,11 +25,13 @@ urlpatterns = [
         ),
     ),
     path("enrolment/", include("jaring.enrolment.urls")),
+    path("cek/lapor-pemberi-kerja/", include((compliance_public, "compliance-public"))),
     path("cek/", include("jaring.enrolment.cards.urls")),
     path("contributions/", include("jaring.contributions.urls")),
     path("continuity/", include("jaring.continuity.urls")),
     path("lanjut/", include("jaring.continuity.public_urls")),
     path("claims/", include("jaring.claims.urls")),
+    path("compliance/", include("jaring.compliance.urls")),
     path("coverage/", include("jaring.coverage.urls")),
     path("", include("jaring.web.urls")),
 ]

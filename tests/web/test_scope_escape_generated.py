@@ -21,6 +21,10 @@ from jaring.accounts.models import Role
 from jaring.accounts.scope import SYSTEM
 from jaring.accounts.services import create_token
 from jaring.api.routes import api
+from jaring.compliance import services as compliance
+from jaring.compliance.matching import find_leads
+from jaring.compliance.models import Lead
+from jaring.compliance.sources import import_list as import_employers
 from jaring.continuity import services as continuity
 from jaring.contributions import payment_services
 from jaring.contributions import services as billing
@@ -42,6 +46,7 @@ pytestmark = pytest.mark.django_db
 OTHER_CITY = "61.71"
 PROGRAMME_NAME = "Program Khatulistiwa Rahasia"
 FILE_NAME = "daftar-rahasia-pontianak.csv"
+EMPLOYER_NAME = "PT Rahasia Khatulistiwa"
 START = dt.date(2026, 2, 1)
 # Each role as Kota Singkawang has it (the enumerator in one of its villages); the administrator
 # is a city one too: a national administrator sees Pontianak by right.
@@ -88,6 +93,12 @@ WEB_OBJECTS = {
     "claims:transition": {"pk": "claim"},
     "claims:documents": {"pk": "claim"},
     "claims:document": {"pk": "document"},
+    "compliance:open": {"pk": "lead"},
+    "compliance:employer": {"pk": "employer"},
+    "compliance:case": {"pk": "case"},
+    "compliance:step": {"pk": "case"},
+    "compliance:close": {"pk": "case"},
+    "compliance:letter": {"pk": "letter"},
     "coverage:dashboard": {"code": "region"},
     "coverage:figures": {"code": "region"},
     "coverage:report": {"code": "region"},
@@ -123,6 +134,10 @@ API_OBJECTS = {
     "/api/continuity/covers/{cover_id}": "cover",
     "/api/claims/{claim_id}": "claim",
     "/api/claims/documents/{document_id}": "document",
+    "/api/compliance/employers/{employer_id}": "employer",
+    "/api/compliance/leads/{lead_id}": "lead",
+    "/api/compliance/cases/{case_id}": "case",
+    "/api/compliance/steps/{step_id}": "letter",
 }
 API_FIXED = {"kind": "xlsx"}
 API_UNSCOPED = {
@@ -135,6 +150,9 @@ API_QUERIES = {
     "/api/coverage/dashboard": {"region": OTHER_CITY},
     "/api/claims/reports/money": {"region": OTHER_CITY},
     "/api/continuity/retention": {"region": OTHER_CITY},
+    "/api/compliance/leads": {"region": OTHER_CITY},
+    "/api/compliance/cases": {"region": OTHER_CITY},
+    "/api/compliance/report": {"region": OTHER_CITY},
     "/api/workers/": {"district": "61.71.01"},
     "/api/enrolment/memberships": {"q": "Lim"},
     "/api/external-cover/": {"nik": "6171"},
@@ -158,6 +176,8 @@ API_BODY_WRITES = {
     ("post", "/api/continuity/choices"),
     ("post", "/api/continuity/runs"),
     ("post", "/api/claims/"),
+    ("post", "/api/compliance/lists"),
+    ("post", "/api/compliance/match"),
     ("put", "/api/coverage/populations"),
     ("put", "/api/coverage/targets"),
     ("put", "/api/coverage/counts"),
@@ -272,6 +292,21 @@ def pontianak(settings, tmp_path):
         upload=ContentFile(f"nik,full_name\n{twin.nik},Lim Ah Kiong\n".encode(), name=FILE_NAME),
         name=FILE_NAME,
     )
+    employer_list = tmp_path / "izin-pontianak.csv"
+    employer_list.write_text(
+        f"nama usaha,nib,kelurahan,jumlah tenaga kerja,total upah\n"
+        f"{EMPLOYER_NAME},1234567890123,{PONTIANAK_VILLAGE},25,75000000\n",
+        encoding="utf-8",
+    )
+    import_employers(actor=admin, path=employer_list, kind="licence", region_code=OTHER_CITY)
+    find_leads(actor=admin, region_code=OTHER_CITY, on=START)
+    lead = Lead.objects.get(employer__name=EMPLOYER_NAME)
+    case = compliance.open_case(actor=admin, lead_id=lead.pk, on=START)
+    letter = compliance.take_step(
+        actor=admin,
+        case_id=case.pk,
+        data=compliance.StepInput(step="warning_1", taken_on=START, officer_name="Petugas"),
+    )
     # A billing run is its requester's: one asked for by Pontianak's officer.
     run = BillingRun.objects.create(month=START, as_of=START, created_by=city_officer)
     records = {
@@ -287,6 +322,10 @@ def pontianak(settings, tmp_path):
         "run": run.pk,
         "cover": self_paid.pk,
         "region": OTHER_CITY,
+        "employer": lead.employer_id,
+        "lead": lead.pk,
+        "case": case.pk,
+        "letter": letter.pk,
     }
     secrets = {
         m.worker.full_name,
@@ -298,6 +337,7 @@ def pontianak(settings, tmp_path):
         FILE_NAME,
         "TRF-RAHASIA",
         "TRF-MANDIRI-RAHASIA",
+        EMPLOYER_NAME,
     }
     return records, secrets
 

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from jaring.api.auth import SessionAuth, TokenAuth
 from jaring.claims.api import router as claims_router
+from jaring.compliance.api import router as compliance_router
 from jaring.continuity.api import router as continuity_router
 from jaring.contributions.api import router as contributions_router
 from jaring.core.api import errors
@@ -52,4 +53,5 @@ api.add_router("/external-cover/", external_router)
 api.add_router("/contributions/", contributions_router)
 api.add_router("/continuity/", continuity_router)
 api.add_router("/claims/", claims_router)
+api.add_router("/compliance/", compliance_router)
 api.add_router("/coverage/", coverage_router)

@@ -17,6 +17,8 @@ Events (each a Django signal; keyword arguments only):
   return a dict of what it did (the merge's audit event keeps it); raising a DomainError
   refuses the merge. Receivers run in INSTALLED_APPS order, lower areas first (memberships
   move before the claims that follow them).
+- `employers_registered(regency, month, workers)`: a compliance case closed with `workers`
+  wage earners brought in to BPJS in that city and month (coverage's wage-earner segment).
 """
 
 from django.dispatch import Signal
@@ -25,3 +27,4 @@ memberships_changed = Signal()
 workers_changed = Signal()
 import_committed = Signal()
 worker_merged = Signal()
+employers_registered = Signal()

@@ -6,7 +6,10 @@ class CoverageConfig(AppConfig):
 
     def ready(self):
         from jaring.core import events
-        from jaring.coverage import facts
+        from jaring.coverage import facts, services
 
         events.memberships_changed.connect(facts.on_change, dispatch_uid="coverage-memberships")
         events.workers_changed.connect(facts.on_change, dispatch_uid="coverage-workers")
+        events.employers_registered.connect(
+            services.add_registered_wage_earners, dispatch_uid="coverage-employers"
+        )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
-from jaring.accounts.scope import Actor, as_user, in_scope
+from jaring.accounts.scope import SYSTEM, Actor, as_user, in_scope
 from jaring.core import spreadsheets
 from jaring.core.errors import CoreError, PermissionDenied, Problem, ValidationFailed
 from jaring.coverage.errors import CoverageError
@@ -395,4 +395,40 @@ def import_segment_counts(*, actor: Actor, path: Path, source: str = "") -> Impo
             participants=r["participants"],
             source=r.get("source", "") or source or path.name,
         ),
+    )
+
+
+# --- events from the areas beside coverage ------------------------------------------------------
+
+
+def add_registered_wage_earners(*, regency: str, month: dt.date, workers: int, **_) -> None:
+    """A compliance case brought `workers` wage earners in (events.employers_registered): the
+    wage-earner segment of the city's latest count, carried to `month`, grows by them until
+    the BPJS branch's next figure replaces it."""
+    region = Region.objects.filter(code=regency).first()
+    if region is None or workers <= 0:
+        return
+    latest = (
+        SegmentCount.objects.filter(region=region, segment=Segment.WAGE_EARNERS, month__lte=month)
+        .order_by("-month")
+        .first()
+    )
+    base = latest.participants if latest else 0
+    _write_figure(
+        SegmentCount,
+        actor=SYSTEM,
+        region=region,
+        keys={"month": month, "segment": Segment.WAGE_EARNERS},
+        values={
+            "participants": base + workers,
+            "source": f"{latest.source if latest else ''} + {workers} (kepatuhan)".strip(" +"),
+        },
+        action="coverage.segment_count",
+        before={"participants": base} if latest else None,
+        after={
+            "month": month_text(month),
+            "segment": Segment.WAGE_EARNERS,
+            "participants": base + workers,
+            "reason": "compliance",
+        },
     )

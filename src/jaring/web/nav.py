@@ -13,6 +13,7 @@ MENU = [
     ("contributions:bills", _("Contributions")),
     ("continuity:handover", _("Continued cover")),
     ("claims:list", _("Claims")),
+    ("compliance:work", _("Employers")),
 ]
 
 

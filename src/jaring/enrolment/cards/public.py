@@ -64,7 +64,9 @@ def _count(kind: str, value: str, period: int, now: dt.datetime) -> int:
         return RateCounter.objects.filter(key=key).values_list("count", flat=True).get()
 
 
-def _throttle(limits: list[tuple[str, str, tuple[int, int]]]) -> None:
+def throttle(limits: list[tuple[str, str, tuple[int, int]]]) -> None:
+    """Refuses a public page's request past any limit (kind, value, (count, seconds)); the
+    status check and compliance's public report share the counters' table."""
     now = timezone.now()
     RateCounter.objects.filter(expires_at__lt=now).delete()
     for kind, value, (limit, period) in limits:
@@ -104,14 +106,14 @@ def identify(*, nik: str, birth_date: dt.date, client: str) -> int:
     """The id of the worker with this NIK and birth date, or 0 (a wrong pair and an unknown NIK
     alike), counted against the client's and the NIK's attempts. Public pages of the areas
     above (the self-payment hand-over) identify a worker through it."""
-    _throttle([("ip", client, CLIENT_LIMIT), ("nik", nik, NIK_LIMIT)])
+    throttle([("ip", client, CLIENT_LIMIT), ("nik", nik, NIK_LIMIT)])
     worker = Worker.objects.filter(nik=nik).values("pk", "birth_date").first()
     return worker["pk"] if worker and worker["birth_date"] == birth_date else 0
 
 
 def check_card(*, token: str, client: str, today: dt.date | None = None) -> list[Cover]:
     """What the QR code on a card shows: the same answer, for that card's membership only."""
-    _throttle([("card-ip", client, CARD_CLIENT_LIMIT)])
+    throttle([("card-ip", client, CARD_CLIENT_LIMIT)])
     memberships = Membership.objects.filter(
         pk__in=MembershipCard.objects.filter(token=token).values("membership_id")
     )
