@@ -123,23 +123,34 @@ def run(args) -> dict:
     out: dict = {"loadavg_before": common.loadavg()}
     started = time.perf_counter()
     bpjs_list = EmployerList.objects.create(
-        kind="bpjs", regency_code=CITY, name="bench", rows=0, created=0, updated=0,
+        kind="bpjs",
+        regency_code=CITY,
+        name="bench",
+        rows=0,
+        created=0,
+        updated=0,
         imported_at=timezone.now(),
-    )  # fmt: skip
+    )
     registered = []
     for i in range(args.registered):
         name = f"{rng.choice(FORMS)} {_name(rng)}".strip()
         workers = rng.randint(1, 60)
         registered.append(
             Employer(
-                name=name, name_key=name_key(name), nib=f"{9_000_000_000_000 + i}",
-                npp=f"NPP{i:07d}", address=f"{rng.choice(STREETS)} No. {rng.randint(1, 300)}",
-                region_code=CITY, regency_code=CITY, bpjs_list=bpjs_list, bpjs_workers=workers,
+                name=name,
+                name_key=name_key(name),
+                nib=f"{9_000_000_000_000 + i}",
+                npp=f"NPP{i:07d}",
+                address=f"{rng.choice(STREETS)} No. {rng.randint(1, 300)}",
+                region_code=CITY,
+                regency_code=CITY,
+                bpjs_list=bpjs_list,
+                bpjs_workers=workers,
                 bpjs_wage_bill=workers * rng.randint(2_500_000, 4_500_000),
                 bpjs_programmes=rng.choice(("JKK,JKM,JHT", "JKK,JKM,JHT,JP", "JKK,JKM")),
                 size_class=rng.choice(("micro", "small", "medium")),
             )
-        )  # fmt: skip
+        )
     businesses, truth = [], {}
     for i in range(args.businesses):
         roll = rng.random()
@@ -158,11 +169,17 @@ def run(args) -> dict:
             workers = rng.randint(1, 30)
         businesses.append(
             Employer(
-                name=name, name_key=name_key(name), nib=nib, address=address, region_code=CITY,
-                regency_code=CITY, other_workers=workers,
-                other_wage_bill=workers * rng.randint(2_000_000, 4_000_000), size_class="small",
+                name=name,
+                name_key=name_key(name),
+                nib=nib,
+                address=address,
+                region_code=CITY,
+                regency_code=CITY,
+                other_workers=workers,
+                other_wage_bill=workers * rng.randint(2_000_000, 4_000_000),
+                size_class="small",
             )
-        )  # fmt: skip
+        )
     Employer.objects.bulk_create(registered + businesses, batch_size=5000)
     same = {businesses[i].pk: source.pk for i, source in truth.items()}
     out["load_s"] = round(time.perf_counter() - started, 1)

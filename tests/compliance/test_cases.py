@@ -62,8 +62,12 @@ def test_the_ladder_with_working_day_deadlines_and_the_fine(officer, leads):
     step(officer, case, "withhold", fine.deadline + dt.timedelta(days=1))
     step(officer, case, "kejari", fine.deadline + dt.timedelta(days=2))
     assert list(case.steps.values_list("step", flat=True)) == [
-        "warning_1", "warning_2", "fine", "withhold", "kejari",
-    ]  # fmt: skip
+        "warning_1",
+        "warning_2",
+        "fine",
+        "withhold",
+        "kejari",
+    ]
 
 
 def test_a_fine_after_its_window_is_refused_and_nothing_is_written(officer, leads):
@@ -89,9 +93,13 @@ def test_a_micro_business_is_coached_first(officer, leads):
         step(officer, case, "coaching", dt.date(2026, 6, 3))
     assert no_date.value.problems[0].field == "follow_up"
     visit = step(
-        officer, case, "coaching", dt.date(2026, 6, 3), follow_up=dt.date(2026, 7, 3),
+        officer,
+        case,
+        "coaching",
+        dt.date(2026, 6, 3),
+        follow_up=dt.date(2026, 7, 3),
         notes="Mendaftarkan 3 pekerja lewat kantor cabang.",
-    )  # fmt: skip
+    )
     assert visit.deadline == dt.date(2026, 7, 3)
     # Coaching did not work: the ladder starts.
     step(officer, case, "warning_1", dt.date(2026, 7, 6))
@@ -127,9 +135,11 @@ def test_bpjs_list_showing_the_workers_closes_the_case(officer, leads, tmp_path)
     try:
         fixed = BPJS.replace("NPP-001,,61.71,10,30000000", "NPP-001,,61.71,25,80000000")
         result = sources.import_list(
-            actor=officer, path=write(tmp_path, "bpjs2.csv", fixed), kind=SourceKind.BPJS,
+            actor=officer,
+            path=write(tmp_path, "bpjs2.csv", fixed),
+            kind=SourceKind.BPJS,
             region_code=CITY,
-        )  # fmt: skip
+        )
     finally:
         events.employers_registered.disconnect(dispatch_uid="test-heard")
     assert result.cases_closed == 1
@@ -144,9 +154,13 @@ def test_closing_by_hand_and_a_closed_case_takes_no_step(officer, leads):
     lead = leads[("CV Maju Bersama", "pds_upah")]
     case = services.open_case(actor=officer, lead_id=lead.pk, on=dt.date(2026, 6, 2))
     services.close_case(
-        actor=officer, case_id=case.pk, reason="paid", on=dt.date(2026, 6, 5), workers_added=0,
+        actor=officer,
+        case_id=case.pk,
+        reason="paid",
+        on=dt.date(2026, 6, 5),
+        workers_added=0,
         wages_added=8_462_640,
-    )  # fmt: skip
+    )
     with pytest.raises(Conflict) as closed:
         step(officer, case, "warning_1", dt.date(2026, 6, 6))
     assert closed.value.problems[0].code == "case_closed"
@@ -174,14 +188,22 @@ def test_workers_brought_in_grow_the_wage_earner_segment(officer, leads):
 
     admin = make_user(Role.ADMIN)
     set_segment_count(
-        actor=admin, region_code=CITY, month="2026-05", segment="wage_earners",
-        participants=1000, source="BPJS Kacab Mei",
-    )  # fmt: skip
+        actor=admin,
+        region_code=CITY,
+        month="2026-05",
+        segment="wage_earners",
+        participants=1000,
+        source="BPJS Kacab Mei",
+    )
     lead = leads[("CV Maju Bersama", "pds_upah")]
     case = services.open_case(actor=officer, lead_id=lead.pk, on=dt.date(2026, 6, 2))
     services.close_case(
-        actor=officer, case_id=case.pk, reason="registered", on=dt.date(2026, 6, 5),
-        workers_added=7, wages_added=0,
-    )  # fmt: skip
+        actor=officer,
+        case_id=case.pk,
+        reason="registered",
+        on=dt.date(2026, 6, 5),
+        workers_added=7,
+        wages_added=0,
+    )
     june = SegmentCount.objects.get(region_id=CITY, month=dt.date(2026, 6, 1))
     assert june.participants == 1007 and "kepatuhan" in june.source

@@ -6,7 +6,7 @@ import pytest
 
 from jaring.accounts.models import Role
 from jaring.accounts.scope import SYSTEM
-from jaring.compliance import matching, selectors, services
+from jaring.compliance import matching, selectors
 from jaring.compliance.models import Employer, Lead
 from tests.compliance.setup import CITY, load
 from tests.factories import make_user

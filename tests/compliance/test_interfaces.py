@@ -49,9 +49,13 @@ def test_a_case_from_lead_to_letter_through_the_pages(officer, found):
     case_url = response["Location"]
     response = web.post(
         case_url + "step/",
-        {"step": "warning_1", "taken_on": "2026-06-02", "officer_name": "Maria Theresia",
-         "letter_number": "560/01/DISNAKER"},
-    )  # fmt: skip
+        {
+            "step": "warning_1",
+            "taken_on": "2026-06-02",
+            "officer_name": "Maria Theresia",
+            "letter_number": "560/01/DISNAKER",
+        },
+    )
     page = web.get(case_url).content.decode()
     assert "17-06-2026" in page  # 10 working days, 16 June a holiday
     employer = web.get(f"/compliance/employers/{lead.employer_id}/").content.decode()
@@ -69,9 +73,10 @@ def test_work_list_and_report(officer, found):
     lead = found[("CV Maju Bersama", "pds_upah")]
     case = services.open_case(actor=officer, lead_id=lead.pk, on=ON)
     services.take_step(
-        actor=officer, case_id=case.pk,
+        actor=officer,
+        case_id=case.pk,
         data=services.StepInput(step="warning_1", taken_on=ON, officer_name="Maria"),
-    )  # fmt: skip
+    )
     page = web.get("/compliance/").content.decode()
     assert 'id="overdue">1<' in page and "CV Maju Bersama" in page
     report = web.get("/compliance/report/", {"region": CITY, "year": 2026}).content.decode()
@@ -84,8 +89,13 @@ def test_the_public_form_makes_a_lead_without_login_and_is_rate_limited(found):
     public = Client()
     page = public.get("/cek/").content.decode()
     assert "/cek/lapor-pemberi-kerja/" in page
-    data = {"employer_name": "Kedai Kopi Asoy", "address": "Jl. Nusa Indah", "village_code": VILLAGE,
-            "workers": "6", "note": "Saya bekerja 2 tahun."}  # fmt: skip
+    data = {
+        "employer_name": "Kedai Kopi Asoy",
+        "address": "Jl. Nusa Indah",
+        "village_code": VILLAGE,
+        "workers": "6",
+        "note": "Saya bekerja 2 tahun.",
+    }
     for _ in range(5):
         assert public.post("/cek/lapor-pemberi-kerja/", data).status_code == 200
     lead = Lead.objects.get(employer__name="Kedai Kopi Asoy")
@@ -100,13 +110,18 @@ def test_the_api(officer, found):
     leads = api.get("/api/compliance/leads", {"kind": "pds_tk"}, headers=auth).json()
     assert [x["employer"] for x in leads] == ["SINAR JAYA ABADI PT"]
     lead_id = leads[0]["id"]
-    case = api.post(f"/api/compliance/leads/{lead_id}/case", {"on": "2026-06-02"},
-                    content_type="application/json", headers=auth).json()  # fmt: skip
+    case = api.post(
+        f"/api/compliance/leads/{lead_id}/case",
+        {"on": "2026-06-02"},
+        content_type="application/json",
+        headers=auth,
+    ).json()
     step = api.post(
         f"/api/compliance/cases/{case['id']}/steps",
         {"step": "warning_2", "taken_on": "2026-06-02", "officer_name": "M"},
-        content_type="application/json", headers=auth,
-    )  # fmt: skip
+        content_type="application/json",
+        headers=auth,
+    )
     assert step.status_code == 409 and step.json()["errors"][0]["code"] == "step_out_of_order"
     employer = api.get(f"/api/compliance/employers/{leads[0]['employer_id']}", headers=auth)
     assert employer.json()["bpjs_workers"] == 10 and len(employer.json()["entries"]) == 2
@@ -123,8 +138,18 @@ def test_the_command(officer, found, tmp_path):
     out = io.StringIO()
     call_command("compliance", "open", str(lead.pk), "--on", "2026-06-01", "--json", stdout=out)
     case_id = json.loads(out.getvalue())["id"]
-    call_command("compliance", "step", str(case_id), "--step", "warning_1", "--officer-name",
-                 "Maria", "--on", "2026-06-01", stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "compliance",
+        "step",
+        str(case_id),
+        "--step",
+        "warning_1",
+        "--officer-name",
+        "Maria",
+        "--on",
+        "2026-06-01",
+        stdout=io.StringIO(),
+    )
     out = io.StringIO()
     call_command("compliance", "cases", "--due", "--json", stdout=out)
     assert [x["id"] for x in json.loads(out.getvalue())] == [case_id]
@@ -139,19 +164,33 @@ def test_lists_make_one_query_count_for_any_length(officer, found):
             name=f"Usaha {n}", name_key=f"usaha {n}", region_code=CITY, regency_code=CITY
         )
         lead = Lead.objects.create(
-            employer=e, kind="pwbd", figures={}, reason_id="x", reason_en="x",
-            region_code=CITY, regency_code=CITY, found_on=ON,
-        )  # fmt: skip
+            employer=e,
+            kind="pwbd",
+            figures={},
+            reason_id="x",
+            reason_en="x",
+            region_code=CITY,
+            regency_code=CITY,
+            found_on=ON,
+        )
         case = services.open_case(actor=officer, lead_id=lead.pk, on=ON)
         services.take_step(
-            actor=officer, case_id=case.pk,
-            data=services.StepInput(step="coaching", taken_on=ON, officer_name="M",
-                                    follow_up=ON + dt.timedelta(days=7)),
-        )  # fmt: skip
+            actor=officer,
+            case_id=case.pk,
+            data=services.StepInput(
+                step="coaching", taken_on=ON, officer_name="M", follow_up=ON + dt.timedelta(days=7)
+            ),
+        )
         Lead.objects.create(
-            employer=e, kind="pds_tk", figures={}, reason_id="y", reason_en="y",
-            region_code=CITY, regency_code=CITY, found_on=ON,
-        )  # fmt: skip
+            employer=e,
+            kind="pds_tk",
+            figures={},
+            reason_id="y",
+            reason_en="y",
+            region_code=CITY,
+            regency_code=CITY,
+            found_on=ON,
+        )
 
     assert_flat(lambda: web.get("/compliance/leads/"), lead, at_most=15)
     assert_flat(lambda: web.get("/compliance/"), lead, at_most=15)

@@ -248,13 +248,15 @@ def employer(request: HttpRequest, employer_id: int):
     ]
     return {f: getattr(e, f) for f in plain} | {
         "entries": [
-            {f: getattr(x, f) for f in ("kind", "name", "address", "workers", "wage_bill",
-                                        "programmes")}
+            {
+                f: getattr(x, f)
+                for f in ("kind", "name", "address", "workers", "wage_bill", "programmes")
+            }
             for x in page["entries"]
         ],
         "leads": [lead_out(x) for x in page["leads"]],
         "cases": [case_out(x) for x in page["cases"]],
-    }  # fmt: skip
+    }
 
 
 @router.post(

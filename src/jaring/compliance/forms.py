@@ -20,9 +20,10 @@ class StepForm(forms.Form):
     officer_name = forms.CharField(label=_("Officer's name (on the letter)"), max_length=150)
     letter_number = forms.CharField(label=_("Letter number"), max_length=60, required=False)
     notes = forms.CharField(
-        label=_("Findings and agreed steps"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Findings and agreed steps"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-    )  # fmt: skip
+    )
     evidence = forms.CharField(
         label=_("Evidence (delivery receipt, photos, minutes)"),
         widget=forms.Textarea(attrs={"rows": 2}),

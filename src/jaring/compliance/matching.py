@@ -186,9 +186,16 @@ def find_leads(*, actor: Actor, region_code: str, on: dt.date) -> MatchResult:
     umk = city_umk(city, on.year)
     findings = {}
     for e in employers.values(
-        "id", "region_code", "bpjs_list_id", "bpjs_workers", "bpjs_wage_bill", "bpjs_programmes",
-        "other_workers", "other_wage_bill", "size_class",
-    ):  # fmt: skip
+        "id",
+        "region_code",
+        "bpjs_list_id",
+        "bpjs_workers",
+        "bpjs_wage_bill",
+        "bpjs_programmes",
+        "other_workers",
+        "other_wage_bill",
+        "size_class",
+    ):
         registered = e["bpjs_list_id"] is not None
         if not registered and not e["other_workers"]:
             continue  # nothing says it employs anyone
