@@ -356,7 +356,7 @@ def read_list(*, path: Path, kind: str, city: str) -> list[_Row]:
         if key in first:
             reader.add(
                 row_no,
-                key[0] if key[0] != "name" else "name",
+                key[0],
                 ComplianceError.EMPLOYER_TWICE,
                 f"pemberi kerja yang sama sudah ada di baris {first[key]}.",
                 f"the same employer is already in row {first[key]}.",

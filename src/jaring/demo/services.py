@@ -22,6 +22,7 @@ from django.db import transaction
 
 from jaring.accounts.models import Role, User
 from jaring.dedupe import services as dedupe
+from jaring.demo import compliance
 from jaring.demo.population import Population, as_registered, make_population
 from jaring.demo.synthetic import PERSON_SCHEMA
 from jaring.registry.bulk import insert_workers
@@ -57,6 +58,7 @@ USERS = (
 class DemoResult:
     users_created: list[str] = field(default_factory=list)
     workers_added: int = 0
+    notes: list[str] = field(default_factory=list)  # printed after the logins
 
 
 @transaction.atomic
@@ -118,4 +120,22 @@ def load_city(*, workers: int, seed: int) -> DemoResult:
     return result
 
 
-SCENARIOS: dict[str, Callable[..., DemoResult]] = {"default": load_city}
+def load_compliance(*, workers: int, seed: int) -> DemoResult:
+    """Kota Pontianak's employer lists, leads and cases (demo/compliance.py), beside the base
+    demo's users; its compliance officer is one more login."""
+    result = DemoResult(users_created=ensure_users())
+    loaded = compliance.load(password=PASSWORD)
+    user, name = compliance.USER
+    result.notes = [
+        f"Compliance demo (Kota Pontianak): {loaded.lists} lists, {loaded.leads} leads, "
+        f"{loaded.cases} cases added now; open /compliance/.",
+        f"  {user:<11} {PASSWORD:<12} {Role.COMPLIANCE_OFFICER:<19} {compliance.CITY:<14} {name}"
+        + ("" if loaded.user_created else "  (existed already)"),
+    ]
+    return result
+
+
+SCENARIOS: dict[str, Callable[..., DemoResult]] = {
+    "default": load_city,
+    "compliance-pontianak": load_compliance,
+}

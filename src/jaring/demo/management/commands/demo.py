@@ -41,10 +41,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         name = options["scenario"]
         added: Counter[str] = Counter()  # workers added now, per city
+        notes: list[str] = []
         if name in services.SCENARIOS:
             result = services.SCENARIOS[name](workers=options["workers"], seed=options["seed"])
             added[services.CITY] += result.workers_added
             created = result.users_created
+            notes = result.notes
             keys = ["singkawang-2025"] if name == "default" else []
         else:
             created = services.ensure_users()
@@ -72,6 +74,8 @@ class Command(BaseCommand):
                 f"  {u.username:<11} {services.PASSWORD:<12} {u.role:<19} "
                 f"{u.scope or 'national':<14} {u.name}{note}"
             )
+        for line in notes:
+            self.stdout.write(line)
 
     def _scenario(self, r: loader.Loaded) -> None:
         s = SCENARIOS[r.key]
