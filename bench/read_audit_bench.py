@@ -46,9 +46,8 @@ def run(args) -> dict:
     from jaring.registry.bulk import insert_workers
     from jaring.registry.models import Worker
 
-    insert_workers(
-        people_frame(iter_people(args.workers, region=args.region, seed=2026, today=TODAY))
-    )
+    people = iter_people(args.workers, region=args.region, seed=2026, today=TODAY)
+    insert_workers(people_frame(people), source="bench")
     common.analyze(vacuum=True)
     officer = User.objects.create(
         username="bench-officer", role=Role.PROGRAMME_OFFICER, scope_id=args.region
