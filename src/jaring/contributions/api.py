@@ -204,7 +204,7 @@ def _run_dict(run: BillingRun) -> dict[str, object]:
     }
 
 
-@router.get("/bills", response={200: list[BillOut], **errors(401, 403)}, summary="Bills")
+@router.get("/bills", response={200: list[BillOut], **errors(401, 403, 422)}, summary="Bills")
 def list_bills(request: HttpRequest, query: Query[BillQuery]):
     bills = selectors.bills_for(request.auth)
     if query.programme_id:

@@ -36,7 +36,9 @@ class MembershipQuery(Schema):
     district: str = ""
     village: str = ""
     category: str = ""
-    expiring_within: int | None = Field(None, ge=0, description="days; active ones only")
+    expiring_within: int | None = Field(
+        None, ge=0, le=3660, description="days (ten years at most); active ones only"
+    )
     ids: list[int] = []
 
 
@@ -113,7 +115,8 @@ def list_memberships(
     limit: int = 50,
     offset: int = 0,
 ):
-    limit, offset = min(max(limit, 1), 500), max(offset, 0)
+    # A huge offset is past every list (and past what SQLite's OFFSET takes).
+    limit, offset = min(max(limit, 1), 500), min(max(offset, 0), 10**9)
     qs = selectors.search_memberships(request.auth, _filter(query))
     return {
         "count": qs.count(),

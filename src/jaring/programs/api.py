@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jaring.core.api.schemas import Strict, errors
+from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.programs import selectors, services
 from jaring.programs import what_if as questions
 from jaring.programs.models import Programme
@@ -177,9 +178,20 @@ def _terms(items: list[CategoryTermsIO]) -> list[services.CategoryTerms]:
     ]
 
 
+# What a PATCH may set to null: what a new programme may leave empty.
+_NULLABLE = {name for name, field in ProgrammeIn.model_fields.items() if field.default is None}
+
+
 def programme_changes(payload: Schema) -> dict[str, object]:
     data = payload.model_dump(exclude_unset=True)
     data.pop("reason", None)
+    if nulls := sorted(k for k, v in data.items() if v is None and k not in _NULLABLE):
+        raise ValidationFailed(
+            *(
+                Problem(CoreError.REQUIRED, "Wajib diisi.", "This field is required.", field=k)
+                for k in nulls
+            )
+        )
     if "region" in data:
         data["region_code"] = data.pop("region")
     if "categories" in data:

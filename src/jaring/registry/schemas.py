@@ -96,7 +96,7 @@ class WorkerQuery(Schema):
     category: str = Field("", max_length=40)
     disability: Literal["", "yes", "no"] = ""
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10**9)
     reason: str = Field(
         "",
         max_length=500,
