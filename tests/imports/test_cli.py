@@ -216,7 +216,7 @@ def test_unknown_headers_name_the_missing_fields_and_the_map_option(
     unmapped = json.loads(out)
     assert unmapped["status"] == "needs_mapping"
     assert {e["field"] for e in unmapped["errors"]} == {"nik", "village"}
-    assert {e["code"] for e in unmapped["errors"]} == {"column_missing"}
+    assert {e["code"] for e in unmapped["errors"]} == {"columns_missing"}
     assert "Wilayah Tinggal" in unmapped["headers"]
     assert Worker.objects.count() == 0
     if mode == "--commit":  # kept, waiting for its columns, as after an upload on the web

@@ -188,6 +188,6 @@ def test_no_nik_column(tmp_path):
     cells = people_cells(3).drop("NIK")
     with pytest.raises(pipeline.MappingNeeded) as exc:
         analyse(write_csv(cells, tmp_path / "x.csv"))
-    assert [p.code for p in exc.value.problems] == ["column_missing"]
+    assert [p.code for p in exc.value.problems] == ["columns_missing"]
     assert exc.value.problems[0].field == "nik"
     assert "NIK" in exc.value.problems[0].message_id

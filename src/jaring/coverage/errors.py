@@ -19,7 +19,6 @@ class CoverageError(ErrorCode):
     MISSING = "missing", 422
     SOURCE_UNKNOWN = "source_unknown", 422
     TARGET_INVALID = "target_invalid", 422
-    SEGMENT_UNKNOWN = "segment_unknown", 422
     NOT_A_NUMBER = "not_a_number", 422
     POPULATION_ZERO = "population_zero", 422
     NOTHING = "nothing", 400

@@ -29,6 +29,7 @@ from jaring.coverage.models import (
     WorkingPopulation,
 )
 from jaring.coverage.permissions import COVERAGE
+from jaring.enrolment.errors import EnrolmentError
 from jaring.regions.errors import RegionError
 from jaring.regions.models import Level, Region
 from jaring.rules.tables import month_text, parse_month
@@ -197,7 +198,7 @@ def _segment(value: str) -> str:
     if value not in Segment.values:
         raise ValidationFailed(
             _p(
-                CoverageError.SEGMENT_UNKNOWN,
+                EnrolmentError.SEGMENT_UNKNOWN,
                 f"Segmen '{value}' tidak dikenal; pilih: {', '.join(Segment.values)}.",
                 f"Segment '{value}' is unknown; choose: {', '.join(Segment.values)}.",
                 "segment",

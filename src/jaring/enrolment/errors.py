@@ -20,7 +20,6 @@ class EnrolmentError(ErrorCode):
     COVER_ENDED = "cover_ended", 409
     LANGUAGE_UNKNOWN = "language_unknown", 422
     NO_ACTIVE_MEMBERS = "no_active_members", 422
-    NIK_REPEATED = "nik_repeated", 422
     KPJ_REPEATED = "kpj_repeated", 409
     NIK_INVALID = "nik_invalid", 422
     STATUS_UNKNOWN = "status_unknown", 422
@@ -35,6 +34,7 @@ class EnrolmentError(ErrorCode):
     NOTHING_TO_SUBMIT = "nothing_to_submit", 422
     REGION_REQUIRED = "region_required", 422
     NIK_EXCEL_NUMBER = "nik_excel_number", 422
+    # Cover outside Jaring and coverage's counts name the same three segments.
     SEGMENT_UNKNOWN = "segment_unknown", 422
     BENEFITS_UNKNOWN = "benefits_unknown", 422
     END_BEFORE_START = "end_before_start", 422

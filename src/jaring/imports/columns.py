@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from jaring.core.errors import Problem, ValidationFailed
+from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.imports.errors import ImportsError
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
@@ -246,7 +246,7 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]
     ]
     problems += [
         Problem(
-            ImportsError.COLUMN_MISSING,
+            CoreError.COLUMNS_MISSING,
             f"Kolom {f.header} tidak ditemukan. Tambahkan kolom itu atau pilih kolom yang sesuai.",
             f"No {f.header} column found. Add it, or choose the matching column.",
             field=f.name,

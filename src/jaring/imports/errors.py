@@ -7,7 +7,6 @@ class ImportsError(ErrorCode):
     MAPPING_UNKNOWN_HEADER = "mapping_unknown_header", 422
     MAPPING_UNKNOWN_FIELD = "mapping_unknown_field", 422
     MAPPING_HEADER_TWICE = "mapping_header_twice", 422
-    COLUMN_MISSING = "column_missing", 422
     VILLAGE_AMBIGUOUS = "village_ambiguous"
     VILLAGE_REQUIRED = "village_required"
     DUPLICATE_IN_FILE = "duplicate_in_file"

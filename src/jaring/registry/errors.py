@@ -14,7 +14,8 @@ class RegistryError(ErrorCode):
     NIK_BIRTH_DATE_INVALID = "nik_birth_date_invalid", 422
     NIK_SERIAL_ZERO = "nik_serial_zero", 422
     NIK_REGISTERED = "nik_registered", 409
-    NIK_REPEATED = "nik_repeated", 409
+    # A NIK twice in one load (409) or in one BPJS answer file (422, enrolment's exchange).
+    NIK_REPEATED = "nik_repeated", 409, 422
     BIRTH_DATE_NIK_MISMATCH = "birth_date_nik_mismatch", 422
     SEX_NIK_MISMATCH = "sex_nik_mismatch", 422
     BIRTH_DATE_FUTURE = "birth_date_future", 422

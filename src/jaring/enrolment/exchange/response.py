@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from jaring.core.errors import Conflict, CoreError, Problem, ValidationFailed
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.exchange.table import read_table
+from jaring.registry.errors import RegistryError
 from jaring.rules.nik import normalise
 
 ACCEPTED = "accepted"
@@ -216,7 +217,7 @@ def read_response(data: bytes, file_name: str) -> list[ResponseRow]:
                 "file",
             )
         )
-    problems += _repeats(rows, "nik", EnrolmentError.NIK_REPEATED, "NIK", "NIK")
+    problems += _repeats(rows, "nik", RegistryError.NIK_REPEATED, "NIK", "NIK")
     if problems:
         raise ValidationFailed(*problems)
     repeated_kpj = _repeats(rows, "kpj", EnrolmentError.KPJ_REPEATED, "Nomor KPJ", "KPJ number")

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import SYSTEM
-from jaring.core.errors import DomainError, ValidationFailed
+from jaring.core.errors import CoreError, DomainError, ValidationFailed
 from jaring.imports import columns, pipeline, report, selectors, services
-from jaring.imports.errors import ImportsError
 from jaring.imports.models import Status
 
 
@@ -210,7 +209,7 @@ class Command(BaseCommand):
                 lines.append(f"--map {field}={corrections[field]}: {message}")
             else:
                 lines.append(f"{field}: {message}")
-        missing = [p["field"] for p in exc.problems if p["code"] == ImportsError.COLUMN_MISSING]
+        missing = [p["field"] for p in exc.problems if p["code"] == CoreError.COLUMNS_MISSING]
         if missing:
             lines.append(
                 "name the column of each missing field with --map FIELD=HEADER, "
