@@ -28,8 +28,7 @@ from jaring.claims.models import ClaimKind, ClaimStatus
 from jaring.claims.permissions import CLAIMS
 from jaring.claims.reports import money_report
 from jaring.contributions.access import programmes_managed
-from jaring.core.errors import DomainError
-from jaring.web.feedback import problems_on_form, refusals_as_messages
+from jaring.web.feedback import refusal_kept, refusals_as_messages
 
 
 def _allowed(request, action: str) -> None:
@@ -72,7 +71,7 @@ def claim_new(request):
             [c for c in (f.child() for f in children) if c],
             [t for t in (f.transport() for f in transport) if t],
         )
-        try:
+        with refusal_kept(form) as refused:
             membership = selectors.find_membership(
                 request.user, form.cleaned_data["member"], data.event_date
             )
@@ -82,9 +81,7 @@ def claim_new(request):
                 data=data,
                 documents=form.cleaned_data["documents"],
             )
-        except DomainError as exc:
-            problems_on_form(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Claim %(id)s registered.") % {"id": claim.pk})
             return redirect("claims:detail", pk=claim.pk)
     return render(
@@ -129,7 +126,7 @@ def claim_correct(request, pk: int):
             [c for c in (f.child() for f in children) if c],
             [t for t in (f.transport() for f in transport) if t],
         )
-        try:
+        with refusal_kept(form) as refused:
             services.correct_claim(
                 actor=request.user,
                 claim=claim,
@@ -138,9 +135,7 @@ def claim_correct(request, pk: int):
                 documents=form.cleaned_data["documents"],
                 remove_documents=form.cleaned_data["remove_documents"],
             )
-        except DomainError as exc:
-            problems_on_form(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Claim %(id)s corrected.") % {"id": claim.pk})
             return redirect("claims:detail", pk=claim.pk)
     return render(
@@ -235,7 +230,7 @@ def report(request):
     result = None
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusal_kept(form) as refused:
             result = money_report(
                 request.user,
                 year=d["year"],
@@ -243,9 +238,7 @@ def report(request):
                 region_code=d["region"] or None,
                 as_of=d["as_of"],
             )
-        except DomainError as exc:
-            problems_on_form(form, exc)
-        else:
+        if not refused:
             kind = request.GET.get("export")
             if kind in _EXPORTS:
                 make, content_type = _EXPORTS[kind]

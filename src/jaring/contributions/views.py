@@ -24,9 +24,8 @@ from jaring.contributions.access import programmes_managed
 from jaring.contributions.forms import PaymentForm, RateFileForm, RunForm
 from jaring.contributions.models import BillingRun, BillStatus, RunStatus
 from jaring.contributions.permissions import CONTRIBUTIONS
-from jaring.core.errors import DomainError
 from jaring.rules.tables import parse_month
-from jaring.web.feedback import problems_on_form, refusals_as_messages
+from jaring.web.feedback import refusal_kept, refusals_as_messages
 
 
 def _viewer(request) -> None:
@@ -134,7 +133,7 @@ def payments(request):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_kept(form) as refused:
                 payment = payment_services.record_payment(
                     actor=request.user,
                     programme=data["programme"],
@@ -145,9 +144,7 @@ def payments(request):
                     note=data["note"],
                     excess_to_credit=data["excess_to_credit"],
                 )
-            except DomainError as exc:
-                problems_on_form(form, exc)
-            else:
+            if not refused:
                 messages.success(
                     request, _("Payment %(reference)s recorded.") % {"reference": payment.reference}
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -16,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_code
-from jaring.core.errors import DomainError, NotFound, Problem
+from jaring.core.errors import DomainError, Problem
 from jaring.coverage import dashboard, report_pdf, selectors, services
 from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
 from jaring.coverage.permissions import COVERAGE
 from jaring.regions.models import Level, Region
-from jaring.web.feedback import refusals_as_messages, show_problems
+from jaring.web.feedback import Refusal, refusal_kept, refusals_as_messages, show_problems
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_CHART_BYTES = 5 * 1024 * 1024
@@ -48,24 +49,28 @@ def index(request):
     return render(request, "coverage/index.html", {"regions": regions})
 
 
-def _where(request, code: str):
-    try:
+def _where(request, code: str) -> tuple[Region, dt.date, Refusal]:
+    """The region and the month asked for; an unreadable month is this month, with its refusal.
+
+    Another region's code is the 404 page (RefusalMiddleware), and so is a village's: coverage
+    has no figures per village.
+    """
+    with refusal_kept() as not_a_dashboard:
         region = selectors.get_region(request.user, code)
+    if not_a_dashboard:
+        raise Http404
+    with refusal_kept() as unreadable:
         month = selectors.parse_month_arg(request.GET.get("month") or None)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        return None, None, exc
-    return region, month, None
+    if unreadable:
+        month = selectors.parse_month_arg(None)
+    return region, month, unreadable
 
 
 @login_required
 def region_dashboard(request, code: str):
-    region, month, problem = _where(request, code)
-    if problem is not None:
-        region = selectors.get_region(request.user, code)
-        month = selectors.parse_month_arg(None)
-        show_problems(request, problem)
+    region, month, unreadable = _where(request, code)
+    if unreadable:
+        show_problems(request, unreadable.error)
     data = dashboard.dashboard(request.user, region, month, refresh="refresh" in request.GET)
     return render(
         request,
@@ -89,10 +94,7 @@ def region_dashboard(request, code: str):
 @require_POST
 def figures(request, code: str):
     """One form for the three kinds of figure; refusals come back as messages on the page."""
-    try:
-        region = selectors.get_region(request.user, code)
-    except NotFound:
-        raise Http404 from None
+    region = selectors.get_region(request.user, code)
     post = request.POST
     what = post.get("what")
     target_code = post.get("region") or region.code
@@ -151,8 +153,8 @@ def _import(request):
 
 @login_required
 def mayor_report(request, code: str):
-    region, month, problem = _where(request, code)
-    if problem is not None:
+    region, month, unreadable = _where(request, code)
+    if unreadable:
         raise Http404
     data = dashboard.dashboard(request.user, region, month)
     response = HttpResponse(report_pdf.report_pdf(region, data), content_type="application/pdf")

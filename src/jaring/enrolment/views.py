@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts import audit
-from jaring.core.errors import DomainError
 from jaring.enrolment import selectors, services
 from jaring.enrolment.eligibility import REASONS
 from jaring.enrolment.models import EndReason, MembershipStatus
@@ -23,7 +22,7 @@ from jaring.enrolment.permissions import MEMBERSHIPS
 from jaring.programs import what_if
 from jaring.programs.permissions import PROGRAMMES
 from jaring.programs.selectors import get_programme, programmes_for
-from jaring.web.feedback import refusals_as_messages, show_problems
+from jaring.web.feedback import refusal_kept, refusals_as_messages
 from jaring.web.paging import page_number, paginate
 
 
@@ -100,25 +99,27 @@ def bulk_action(request):
 def membership_detail(request, pk: int):
     m = selectors.get_membership(request.user, pk)
     if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ("activate", "reject"):
+            raise Http404
+        raw = request.POST.get("start_date", "") if action == "activate" else ""
         try:
-            if request.POST.get("action") == "activate":
-                raw = request.POST.get("start_date", "")
+            start_date = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            messages.error(request, _("Not a valid date (YYYY-MM-DD)."))
+            return redirect("enrolment:detail", m.pk)
+        with refusals_as_messages(request):
+            if action == "activate":
                 services.activate(
                     actor=request.user,
                     membership=m,
                     kpj=request.POST.get("kpj", ""),
-                    start_date=dt.date.fromisoformat(raw) if raw else None,
+                    start_date=start_date,
                 )
-            elif request.POST.get("action") == "reject":
+            else:
                 services.reject_submission(
                     actor=request.user, membership=m, reason=request.POST.get("reason", "")
                 )
-            else:
-                raise Http404
-        except DomainError as exc:
-            show_problems(request, exc)
-        except ValueError:
-            messages.error(request, _("Not a valid date (YYYY-MM-DD)."))
         return redirect("enrolment:detail", m.pk)
     return render(
         request,
@@ -141,7 +142,7 @@ def programme_detail(request, pk: int):
         "can_manage": PROGRAMMES.may(request.user, "manage"),
         "what_if": request.GET,
     }
-    try:
+    with refusal_kept() as refused:
         context["budget"] = selectors.programme_budget(programme)
         if request.GET.get("budget") or request.GET.get("workers"):
             context |= what_if.answer(
@@ -151,8 +152,7 @@ def programme_detail(request, pk: int):
                 months=request.GET.get("months"),
                 category=request.GET.get("category", ""),
             )
-    except DomainError as exc:
-        context["what_if_errors"] = exc.problems
+    context["what_if_errors"] = refused.problems
     return render(request, "enrolment/programme.html", context)
 
 

@@ -25,7 +25,7 @@ from jaring.programs.models import (
 )
 from jaring.programs.permissions import PROGRAMMES
 from jaring.registry.models import OccupationCategory
-from jaring.web.feedback import show_problems
+from jaring.web.feedback import refusal_kept, refusals_as_messages
 
 
 def _programme(request, pk: int) -> Programme:
@@ -94,7 +94,7 @@ def _input_from_post(post) -> services.ProgrammeInput:
     )
 
 
-def _form_context(data: services.ProgrammeInput, errors: DomainError | None) -> dict:
+def _form_context(data: services.ProgrammeInput, errors: DomainError | None = None) -> dict:
     terms = {t.category_code: t for t in data.categories}
     return {
         "data": data,
@@ -124,38 +124,35 @@ def programme_create(request):
         min_age=min_age,
         max_age=max_age,
     )
-    errors = None
     if request.method == "POST":
         data = _input_from_post(request.POST)
-        try:
+        with refusal_kept() as refused:
             programme = services.create_programme(actor=request.user, data=data)
-        except DomainError as exc:
-            errors = exc
-        else:
+        if not refused:
             messages.success(request, _("Programme created."))
             return redirect("programs:detail", programme.pk)
-    return render(request, "programs/form.html", _form_context(data, errors))
+        return render(request, "programs/form.html", _form_context(data, refused.error))
+    return render(request, "programs/form.html", _form_context(data))
 
 
 @login_required
 def programme_edit(request, pk: int):
     programme = _programme(request, pk)
-    data, errors = services.programme_input(programme), None
+    data, error = services.programme_input(programme), None
     if request.method == "POST":
         data = _input_from_post(request.POST)
-        try:
+        with refusal_kept() as refused:
             services.update_programme(
                 actor=request.user,
                 programme=programme,
                 changes=data.__dict__,
                 reason=request.POST.get("reason", ""),
             )
-        except DomainError as exc:
-            errors = exc
-        else:
+        if not refused:
             messages.success(request, _("Programme saved."))
             return redirect("programs:detail", programme.pk)
-    context = _form_context(data, errors) | {"programme": programme}
+        error = refused.error
+    context = _form_context(data, error) | {"programme": programme}
     return render(request, "programs/form.html", context)
 
 
@@ -163,10 +160,8 @@ def programme_edit(request, pk: int):
 @require_POST
 def programme_copy(request, pk: int):
     programme = _programme(request, pk)
-    try:
+    with refusals_as_messages(request):
         copy = services.copy_to_next_year(actor=request.user, programme=programme)
-    except DomainError as exc:
-        show_problems(request, exc)
-        return redirect("programs:detail", programme.pk)
-    messages.success(request, _("Copied to the next fiscal year as a draft."))
-    return redirect("programs:detail", copy.pk)
+        messages.success(request, _("Copied to the next fiscal year as a draft."))
+        return redirect("programs:detail", copy.pk)
+    return redirect("programs:detail", programme.pk)

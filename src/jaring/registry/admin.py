@@ -14,6 +14,7 @@ from jaring.core.errors import DomainError
 from jaring.registry import services
 from jaring.registry.models import OccupationCategory, Worker
 from jaring.registry.validation import WorkerInput
+from jaring.web.feedback import problems_on_form
 
 # The form fields that carry a WorkerInput (village and category under their model names).
 WORKER_FIELDS = [
@@ -73,8 +74,7 @@ class WorkerAdminForm(forms.ModelForm):
                     reason=self.cleaned_data.get("change_reason", ""),
                 )
         except DomainError as exc:
-            for p in exc.problems:
-                self.add_error(p.field if p.field in self.fields else None, p.message)
+            problems_on_form(self, exc)
 
 
 @admin.register(Worker)

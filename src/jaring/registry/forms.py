@@ -7,9 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.models import User
+from jaring.core.errors import DomainError
 from jaring.registry.models import DisabilityKind, OccupationCategory, Sex
 from jaring.registry.selectors import WorkerFilter
 from jaring.registry.validation import WorkerInput
+from jaring.web.feedback import problems_on_form
 from jaring.web.forms import RegionForm, RegionInputForm
 
 DISABILITY_CHOICES = [("", _("All")), ("yes", _("With disability")), ("no", _("Without"))]
@@ -135,10 +137,11 @@ class WorkerForm(RegionInputForm):
             nik_override_reason=d["nik_override_reason"],
         )
 
-    def add_problems(self, problems) -> None:
-        """Puts each domain problem on its field, in the user's language."""
-        for p in problems:
-            self.add_error(p.field if p.field in self.fields else None, p.message)
+    def add_problems(self, exc: DomainError) -> None:
+        """Puts each domain problem on its field, and keeps the link to the worker a NIK is
+        already registered to."""
+        problems_on_form(self, exc)
+        for p in exc.problems:
             if p.params.get("worker_url"):
                 self.existing_worker_url = p.params["worker_url"]
 

@@ -19,7 +19,6 @@ from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
 from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.core.cells import safe_cell
-from jaring.core.errors import DomainError
 from jaring.registry import services
 from jaring.registry.forms import (
     EditWorkerForm,
@@ -32,6 +31,7 @@ from jaring.registry.history import worker_history
 from jaring.registry.permissions import WORKERS
 from jaring.registry.selectors import get_worker, search_workers, worker_reads
 from jaring.web import region_choices
+from jaring.web.feedback import refusal_kept
 from jaring.web.paging import page_number, paginate
 
 
@@ -90,12 +90,12 @@ def worker_create(request):
     if request.method == "POST":
         form = WorkerForm(request.POST, user=request.user)
         if form.is_valid():
-            try:
+            with refusal_kept() as refused:
                 worker = services.create_worker(
                     actor=request.user, data=form.worker_input(), source="web"
                 )
-            except DomainError as e:
-                form.add_problems(e.problems)
+            if refused:
+                form.add_problems(refused.problems)
             else:
                 messages.success(request, _("Worker registered."))
                 return redirect("worker-detail", pk=worker.pk)
@@ -113,7 +113,7 @@ def worker_edit(request, pk: int):
     if request.method == "POST":
         form = EditWorkerForm(request.POST, user=request.user)
         if form.is_valid():
-            try:
+            with refusal_kept() as refused:
                 # The whole form goes in; the service records only what really changed.
                 services.update_worker(
                     actor=request.user,
@@ -121,8 +121,8 @@ def worker_edit(request, pk: int):
                     changes=asdict(form.worker_input()),
                     reason=form.cleaned_data["reason"],
                 )
-            except DomainError as e:
-                form.add_problems(e.problems)
+            if refused:
+                form.add_problems(refused.problems)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("worker-detail", pk=worker.pk)

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import Conflict, DomainError
 from jaring.enrolment.cards import services as cards
 from jaring.enrolment.cards.pdf import LABELS
 from jaring.enrolment.cards.permissions import CARDS
@@ -19,6 +18,7 @@ from jaring.enrolment.exchange.permissions import EXCHANGE
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.models import Programme
 from jaring.programs.selectors import get_programme
+from jaring.web.feedback import refusal_kept, show_problems
 
 _CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,15 +66,15 @@ def exchange_page(request, pk: int):
 @require_POST
 def export_batch(request, pk: int):
     programme = _programme(request, pk)
-    try:
+    with refusal_kept() as refused:
         exported = exchange_services.export_batch(
             actor=request.user,
             programme_id=programme.pk,
             region_code=request.POST.get("village") or None,
             file_format=request.POST.get("format", "xlsx"),
         )
-    except DomainError as exc:
-        return _page(request, programme, problems=exc.problems)
+    if refused:
+        return _page(request, programme, problems=refused.problems)
     messages.success(
         request,
         _("Batch %(reference)s made with %(count)d members; they are now submitted to BPJS.")
@@ -85,12 +85,12 @@ def export_batch(request, pk: int):
 
 @login_required
 def batch_file(request, batch_id: int, file_format: str):
-    try:
+    with refusal_kept() as refused:
         exported = exchange_services.batch_file(
             actor=request.user, batch_id=batch_id, file_format=file_format
         )
-    except DomainError:
-        raise Http404 from None
+    if refused:  # a file format the batch has no file in: no such file
+        raise Http404
     return _download(exported.content, exported.file_name)
 
 
@@ -101,15 +101,15 @@ def import_response(request, pk: int):
     upload = request.FILES.get("file")
     if upload is None:
         return _page(request, programme, problems=[], missing_file=True)
-    try:
+    with refusal_kept() as refused:
         report = exchange_services.import_response(
             actor=request.user,
             programme_id=programme.pk,
             data=upload.read(),
             file_name=upload.name,
         )
-    except DomainError as exc:
-        return _page(request, programme, problems=exc.problems, file_name=upload.name)
+    if refused:
+        return _page(request, programme, problems=refused.problems, file_name=upload.name)
     return _page(request, programme, report=report)
 
 
@@ -117,7 +117,7 @@ def import_response(request, pk: int):
 def card_sheets(request, pk: int):
     programme = _programme(request, pk)
     village = request.GET.get("village") or None
-    try:
+    with refusal_kept() as refused:
         pdf = cards.print_sheets(
             actor=request.user,
             programme_id=programme.pk,
@@ -125,25 +125,22 @@ def card_sheets(request, pk: int):
             base_url=request.build_absolute_uri("/"),
             language=request.GET.get("language", "id"),
         )
-    except DomainError as exc:
-        return _page(request, programme, problems=exc.problems)
+    if refused:
+        return _page(request, programme, problems=refused.problems)
     return _download(pdf, f"kartu-{programme.pk}{'-' + village if village else ''}.pdf")
 
 
 @login_required
 def membership_card(request, membership_id: int):
-    try:
+    with refusal_kept() as refused:
         pdf = cards.print_card(
             actor=request.user,
             membership_id=membership_id,
             base_url=request.build_absolute_uri("/"),
             language=request.GET.get("language", "id"),
         )
-    except Conflict as exc:
+    if refused:
         # The member is in the user's area: their page says why there is no card.
-        for problem in exc.problems:
-            messages.error(request, problem.message)
+        show_problems(request, refused.error)
         return redirect("enrolment:detail", membership_id)
-    except DomainError:
-        raise Http404 from None
     return _download(pdf, f"kartu-{membership_id}.pdf")

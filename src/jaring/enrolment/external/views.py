@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from jaring.core.errors import DomainError
 from jaring.enrolment.external import selectors as external_selectors
 from jaring.enrolment.external import services as external
 from jaring.enrolment.external.models import OutsideSegment
 from jaring.enrolment.external.permissions import EXTERNAL_COVER
+from jaring.web.feedback import refusal_kept
 from jaring.web.paging import page_number, paginate
 
 
@@ -23,12 +23,12 @@ def external_cover_page(request):
             context["missing_file"] = True
             status = 400
         else:
-            try:
+            with refusal_kept() as refused:
                 context["result"] = external.import_upload(
                     actor=request.user, upload=upload, region_code=request.POST.get("region", "")
                 )
-            except DomainError as exc:
-                context["problems"], context["file_name"] = exc.problems, upload.name
+            if refused:
+                context["problems"], context["file_name"] = refused.problems, upload.name
                 status = 400
     nik, segment = request.GET.get("nik", ""), request.GET.get("segment", "")
     qs = external_selectors.search_external_covers(request.user, nik=nik, segment=segment)
