@@ -6,10 +6,10 @@ import pytest
 
 from jaring.accounts.audit import history
 from jaring.accounts.models import AuditEvent, Role
-from jaring.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.enrolment import bulk, services
 from jaring.enrolment.lifecycle import IllegalTransition
-from jaring.enrolment.models import Membership
+from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.services import Acceptance, Refusal, RowsRefused
 from tests.enrolment.test_lifecycle import ON, submitted_elsewhere, to_submitted
 from tests.factories import PASIRAN, make_user
@@ -123,13 +123,21 @@ def test_cover_overlapping_an_earlier_row_of_the_same_worker_is_refused(admin, p
     assert "until 2026-07-31" in problem.message_en
 
 
-def test_members_outside_the_actor_region_are_refused_per_row(admin, programme):
+def test_members_outside_the_actor_region_are_not_found_per_row(admin, programme):
     m = to_submitted(admin, programme)
     elsewhere = make_user(Role.BPJS_OFFICER, "61.72.01")  # Singkawang Tengah
     assert m.village_id == PASIRAN
     with pytest.raises(RowsRefused) as exc:
         services.activate_many(actor=elsewhere, rows=[Acceptance(m.pk, "26012345678", ON)])
-    assert isinstance(exc.value.errors[0], PermissionDenied)
+    # As a membership that does not exist: "outside your region" would tell that it does.
+    (error,) = exc.value.errors.values()
+    assert isinstance(error, NotFound) and error.problems[0].code == "not_found"
+    assert exc.value.status == 404
+    with pytest.raises(RowsRefused) as exc:
+        services.reject_many(actor=elsewhere, rows=[Refusal(m.pk, "NIK tidak cocok")])
+    assert exc.value.status == 404 and exc.value.problems[0].code == "not_found"
+    m.refresh_from_db()
+    assert m.status == MembershipStatus.SUBMITTED
     with pytest.raises(PermissionDenied):
         services.activate_many(
             actor=make_user(Role.ENUMERATOR, PASIRAN), rows=[Acceptance(m.pk, "26012345678", ON)]

@@ -274,6 +274,17 @@ def test_roles_and_regions_are_enforced(admin, programme):
         enrol(pontianak, programme, Worker.objects.none())
 
 
+def test_a_selection_holding_another_region_s_memberships_is_not_found(admin, programme):
+    make_worker(admin, PASIRAN)
+    make_worker(admin, ROBAN)
+    enrol(admin, programme)
+    district = make_user(Role.PROGRAMME_OFFICER, ROBAN[:8])  # Singkawang Tengah
+    with pytest.raises(NotFound) as exc:
+        services.verify(actor=district, memberships=Membership.objects.all())
+    assert exc.value.problems[0].params == {"count": 1}  # Pasiran's, not "outside your region"
+    assert not Membership.objects.filter(status="verified").exists()
+
+
 def test_nothing_selected(admin, programme):
     with pytest.raises(ValidationFailed):
         enrol(admin, programme, Worker.objects.none())

@@ -25,7 +25,6 @@ from jaring.core.errors import (
     CoreError,
     DomainError,
     NotFound,
-    PermissionDenied,
     Problem,
     ValidationFailed,
 )
@@ -81,31 +80,28 @@ def _outside(actor: User, qs: QuerySet) -> int:
     return qs.exclude(scope_q(actor)).count()
 
 
-def workers_not_found(count: int) -> NotFound:
-    """Selected workers the actor may not see are not found, as on every read: "outside your
+def _not_found(count: int, what_id: str, what_en: str, field: str) -> NotFound:
+    """Selected records the actor may not see are not found, as on every read: "outside your
     region" would tell that they exist."""
     return NotFound(
         Problem(
             CoreError.NOT_FOUND,
-            f"{count} pekerja tidak ditemukan.",
-            f"{count} worker(s) not found.",
-            field="workers",
+            f"{count} {what_id} tidak ditemukan.",
+            f"{count} {what_en} not found.",
+            field=field,
             params={"count": count},
         )
     )
 
 
-def _check_in_scope(actor: User, qs: QuerySet, what_id: str, what_en: str) -> None:
-    outside = _outside(actor, qs)
+def workers_not_found(count: int) -> NotFound:
+    return _not_found(count, "pekerja", "worker(s)", "workers")
+
+
+def _check_in_scope(actor: User, memberships: QuerySet[Membership]) -> None:
+    outside = _outside(actor, memberships)
     if outside:
-        raise PermissionDenied(
-            Problem(
-                CoreError.OUT_OF_SCOPE,
-                f"{outside} {what_id} di luar wilayah kerja Anda.",
-                f"{outside} {what_en} outside your region.",
-                params={"count": outside},
-            )
-        )
+        raise _not_found(outside, "keanggotaan", "membership(s)", "memberships")
 
 
 def _ineligible(counts: dict[str, int], programme: Programme) -> Conflict:
@@ -247,7 +243,7 @@ def _transition(
     illegal = {s: n for s, n in by_status.items() if target not in ALLOWED[s]}
     if illegal:
         raise IllegalTransition(target, illegal)
-    _check_in_scope(actor, memberships, "keanggotaan", "membership(s)")
+    _check_in_scope(actor, memberships)
     selected = Membership.objects.filter(pk__in=memberships.order_by().values("pk"))
     bulk.audit_memberships(
         actor=actor,
@@ -429,10 +425,13 @@ class RowsRefused(DomainError):
     """
 
     def __init__(self, errors: dict[int, DomainError]):
+        statuses = {e.status for e in errors.values()}
+        if len(statuses) == 1:  # one kind of refusal: its status (404 for rows not found)
+            self.status = statuses.pop()
         super().__init__(*(p for e in errors.values() for p in e.problems))
         self.errors = errors
-        statuses = {e.status for e in errors.values()}
-        self.status = statuses.pop() if len(statuses) == 1 else ValidationFailed.status
+        if statuses:  # refusals of different kinds
+            self.status = ValidationFailed.status
 
 
 _MEMBER_FIELDS = (
@@ -500,19 +499,13 @@ class _Books:
         return (-p.fiscal_year, p.name, p.pk, pk)
 
     def member(self, actor: User, membership_id: int) -> dict:
+        """The membership, if there is one the actor may see: another region's is not found,
+        as on every read."""
         m = self.members.get(membership_id)
-        if m is None:
+        if m is None or not in_scope(actor, m["village_id"]):
             raise NotFound(
                 Problem(
                     CoreError.NOT_FOUND, "Keanggotaan tidak ditemukan.", "Membership not found."
-                )
-            )
-        if not in_scope(actor, m["village_id"]):
-            raise PermissionDenied(
-                Problem(
-                    CoreError.OUT_OF_SCOPE,
-                    "Keanggotaan ini di luar wilayah kerja Anda.",
-                    "This membership is outside your region.",
                 )
             )
         return m
@@ -794,7 +787,7 @@ def renew(
                 "A membership cannot be renewed into its own programme.",
             )
         )
-    _check_in_scope(actor, memberships, "keanggotaan", "membership(s)")
+    _check_in_scope(actor, memberships)
     sources = Membership.objects.filter(pk__in=memberships.order_by().values("pk"))
     workers = Worker.objects.filter(pk__in=sources.values("worker_id"))
     if workers.count() != sum(by_status.values()):

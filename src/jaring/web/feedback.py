@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import HttpRequest
 
-from jaring.core.errors import DomainError, NotFound, PermissionDenied, Problem
+from jaring.core.errors import DomainError, NotFound, Problem
 
 
 def problems_on_form(form, exc: DomainError) -> None:
@@ -63,7 +63,7 @@ class Refusal:
 @contextmanager
 def refusal_kept(form=None) -> Iterator[Refusal]:
     """An action whose refusal the page it renders shows (on `form`'s fields when given); a
-    record not found or an action the role may not take is the 404 or 403 page, as everywhere:
+    record not found is the 404 page, as with `refusals_as_messages`:
 
     with refusal_kept(form) as refused:
         worker = services.create_worker(actor=request.user, data=form.worker_input())
@@ -74,8 +74,8 @@ def refusal_kept(form=None) -> Iterator[Refusal]:
     refused = Refusal()
     try:
         yield refused
-    except (NotFound, PermissionDenied):
-        raise  # RefusalMiddleware's 404 and 403 pages
+    except NotFound:
+        raise  # a record outside the user's region is the 404 page, as on every read
     except DomainError as exc:
         refused.error = exc
         if form is not None:

@@ -132,6 +132,8 @@ def card_sheets(request, pk: int):
 
 @login_required
 def membership_card(request, membership_id: int):
+    if not CARDS.may(request.user, "print"):
+        raise Http404  # a role that prints no cards has no card to get
     with refusal_kept() as refused:
         pdf = cards.print_card(
             actor=request.user,
