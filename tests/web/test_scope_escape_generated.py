@@ -3,8 +3,10 @@
 The routes come from the URL configuration and from the API's OpenAPI document, so a new route
 is tried as soon as it exists: the test fails on a route it does not know how to fill (add it to
 the tables below). A route naming one of Pontianak's records must answer 404 (or 403 when the
-role may not use the route at all), whatever the method; every answer, lists included, must not
-show Pontianak's names, NIKs, KPJ, programme or file names.
+role may not use the route at all), whatever the method; a write naming them in its JSON body
+is refused (403, 404, or 422 for a region the role may not touch) and leaves Pontianak as it
+was; every answer, lists included, must not show Pontianak's names, NIKs, KPJ, programme or
+file names.
 """
 
 from __future__ import annotations
@@ -21,20 +23,24 @@ from jaring.accounts.models import Role
 from jaring.accounts.scope import SYSTEM
 from jaring.accounts.services import create_token
 from jaring.api.routes import api
+from jaring.claims.models import Claim
 from jaring.compliance import services as compliance
 from jaring.compliance.matching import find_leads
 from jaring.compliance.models import Lead
 from jaring.compliance.sources import import_list as import_employers
 from jaring.continuity import services as continuity
+from jaring.continuity.models import HandoverChoice
 from jaring.contributions import payment_services
 from jaring.contributions import services as billing
-from jaring.contributions.models import Bill, BillingRun
+from jaring.contributions.models import Bill, BillingRun, Payment
+from jaring.coverage.models import CoverageTarget, SegmentCount, WorkingPopulation
 from jaring.dedupe.models import ProbableDuplicate
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.exchange import services as exchange
 from jaring.enrolment.external.services import import_external_cover
 from jaring.enrolment.models import Membership
 from jaring.imports import services as imports
+from jaring.programs.models import Programme
 from jaring.registry.models import Worker
 from jaring.rules.nik import compose
 from tests.claims.setup import register, upload
@@ -157,32 +163,97 @@ API_QUERIES = {
     "/api/enrolment/memberships": {"q": "Lim"},
     "/api/external-cover/": {"nik": "6171"},
 }
-# Writes without a record in their path (what they touch is in the body): the areas' own tests
-# try them with other regions' ids (e.g. tests/enrolment/test_api.py for /enrolment/enrol).
-API_BODY_WRITES = {
-    ("post", "/api/workers/"),
-    ("post", "/api/nik/check"),
-    ("post", "/api/imports/"),
-    ("post", "/api/duplicates/runs"),
-    ("post", "/api/programmes/"),
-    ("post", "/api/enrolment/enrol"),
-    ("post", "/api/enrolment/bulk"),
-    ("post", "/api/enrolment/expire"),
-    ("post", "/api/enrolment/renew"),
-    ("post", "/api/external-cover/import"),
-    ("post", "/api/contributions/runs"),
-    ("post", "/api/contributions/payments"),
-    ("post", "/api/contributions/rates"),
-    ("post", "/api/continuity/choices"),
-    ("post", "/api/continuity/runs"),
-    ("post", "/api/claims/"),
-    ("post", "/api/compliance/lists"),
-    ("post", "/api/compliance/match"),
-    ("put", "/api/coverage/populations"),
-    ("put", "/api/coverage/targets"),
-    ("put", "/api/coverage/counts"),
-    ("post", "/api/coverage/populations/import"),
-    ("post", "/api/coverage/counts/import"),
+# Writes without a record in their path: what they touch is in the JSON body, which names
+# Pontianak's records and region (`records` as the fixture returns them).
+API_BODIES = {
+    ("post", "/api/workers/"): lambda r: {
+        "nik": compose(PONTIANAK_VILLAGE[:8], dt.date(1981, 6, 7), "F", 9302),
+        "full_name": "Mei Ling",
+        "birth_date": "1981-06-07",
+        "sex": "F",
+        "village": PONTIANAK_VILLAGE,
+        "category": "trader",
+    },
+    ("post", "/api/programmes/"): lambda r: {
+        "name": "Program Singkawang di Pontianak",
+        "funder": "city_apbd",
+        "participation_code": "SG",
+        "region": OTHER_CITY,
+        "fiscal_year": 2026,
+        "budget_ceiling": 1_000_000,
+        "min_age": 15,
+        "max_age": 60,
+        "categories": [
+            {"category": "trader", "cover_months": 12, "quota": 10, "income_base": 1_000_000}
+        ],
+    },
+    ("post", "/api/enrolment/enrol"): lambda r: {
+        "programme": r["programme"],
+        "workers": [r["worker"]],
+    },
+    ("post", "/api/enrolment/bulk"): lambda r: {
+        "action": "end",
+        "end_reason": "withdrawn",
+        "programme": r["programme"],
+        "ids": [r["membership"]],
+    },
+    ("post", "/api/enrolment/expire"): lambda r: {"programme": r["programme"]},
+    ("post", "/api/enrolment/renew"): lambda r: {
+        "into": r["programme"],
+        "ids": [r["membership"]],
+    },
+    ("post", "/api/contributions/runs"): lambda r: {
+        "month": "2026-03",
+        "programme_id": r["programme"],
+    },
+    ("post", "/api/contributions/payments"): lambda r: {
+        "programme_id": r["programme"],
+        "paid_on": "2026-02-10",
+        "amount": 16_800,
+        "reference": "TRF-SINGKAWANG",
+        "bills": [r["bill"]],
+    },
+    ("post", "/api/continuity/choices"): lambda r: {
+        "membership_id": r["membership"],
+        "choice": "stop",
+    },
+    ("post", "/api/claims/"): lambda r: {
+        "membership_id": r["membership"],
+        "kind": "death",
+        "event_date": "2026-03-01",
+        "description": "Meninggal dunia",
+    },
+    ("put", "/api/coverage/populations"): lambda r: {
+        "region": OTHER_CITY,
+        "year": 2026,
+        "people": 1000,
+        "source": "estimate",
+    },
+    ("put", "/api/coverage/targets"): lambda r: {
+        "region": OTHER_CITY,
+        "year": 2026,
+        "target_pct": "50",
+    },
+    ("put", "/api/coverage/counts"): lambda r: {
+        "region": OTHER_CITY,
+        "month": "2026-02",
+        "segment": "self_paid",
+        "participants": 5,
+    },
+}
+# Writes whose body names no region's record, and uploads: the areas' own tests try the
+# uploads with other regions' rows (e.g. tests/imports, tests/enrolment/external).
+API_BODY_UNSCOPED = {
+    ("post", "/api/nik/check"): "reads the NIKs it is given, never the registry",
+    ("post", "/api/duplicates/runs"): "a national duplicate-detection run",
+    ("post", "/api/contributions/rates"): "national rule tables, an upload",
+    ("post", "/api/continuity/runs"): "the monthly self-payment run, the whole country's",
+    ("post", "/api/compliance/lists"): "an upload",
+    ("post", "/api/compliance/match"): "not tried here yet: came with compliance, for its owner",
+    ("post", "/api/imports/"): "an upload",
+    ("post", "/api/external-cover/import"): "an upload",
+    ("post", "/api/coverage/populations/import"): "an upload",
+    ("post", "/api/coverage/counts/import"): "an upload",
 }
 
 
@@ -363,7 +434,7 @@ def test_every_route_is_known():
                 _fill_api(path, dict.fromkeys(API_OBJECTS.values(), 1))
             except KeyError as err:
                 unknown.append(str(err))
-        elif method != "get" and (method, path) not in API_BODY_WRITES:
+        elif method != "get" and (method, path) not in API_BODIES | API_BODY_UNSCOPED:
             unknown.append(f"{method.upper()} {path}")
     assert unknown == []
 
@@ -377,6 +448,7 @@ def test_no_role_of_one_city_reaches_another_city_by_any_route(role, pontianak):
     _, key = create_token(user=user, name="escape")
     bearer = {"Authorization": f"Bearer {key}"}
     escapes: list[str] = []
+    before = _pontianak_now()
 
     for route, name in web_routes():
         if name in WEB_SKIPPED or name in WEB_UNSCOPED:
@@ -414,5 +486,39 @@ def test_no_role_of_one_city_reaches_another_city_by_any_route(role, pontianak):
                 escapes.append(
                     f"GET {template}: {response.status_code} {_leaks(response, secrets)}"
                 )
+        elif (method, template) in API_BODIES:
+            body = API_BODIES[method, template](records)
+            call = getattr(client, method)
+            response = call(template, body, content_type="application/json", headers=bearer)
+            # 422: refused as naming a region the role may not touch (out_of_scope) or before
+            # the record was looked at; any 2xx wrote to Pontianak.
+            if response.status_code not in (403, 404, 422) or _leaks(response, secrets):
+                escapes.append(f"{method.upper()} {template}: {response.status_code}")
 
     assert escapes == []
+    assert _pontianak_now() == before, "a write reached Pontianak's records"
+
+
+def _pontianak_now() -> dict[str, list]:
+    """What Pontianak has: the writes above must leave it as it was."""
+    in_city = {"regency_code": OTHER_CITY}
+    return {
+        "workers": list(Worker.objects.filter(**in_city).values_list("pk", "full_name")),
+        "memberships": list(
+            Membership.objects.filter(**in_city).order_by("pk").values_list("pk", "status")
+        ),
+        "programmes": list(
+            Programme.objects.filter(region__code__startswith=OTHER_CITY).values_list("pk")
+        ),
+        "bills": list(Bill.objects.filter(programme__region_id=OTHER_CITY).values_list("pk")),
+        "payments": list(
+            Payment.objects.filter(programme__region_id=OTHER_CITY).values_list("pk", "amount")
+        ),
+        "claims": list(Claim.objects.filter(**in_city).values_list("pk", "status")),
+        "choices": list(HandoverChoice.objects.values_list("pk", "choice")),
+        "runs": list(BillingRun.objects.values_list("pk", "status")),
+        "coverage": [
+            model.objects.filter(region_id=OTHER_CITY).count()
+            for model in (WorkingPopulation, CoverageTarget, SegmentCount)
+        ],
+    }
