@@ -15,14 +15,18 @@ from jaring.registry.models import Worker
 
 def follow_memberships(sender, *, actor: User, kept: Worker, merged: Worker, note: str, **_kwargs):
     """The receiver of `worker_merged`: moves the claims whose membership moved."""
-    for claim in Claim.objects.filter(worker=merged, membership__worker=kept).order_by("pk"):
-        Claim.objects.filter(pk=claim.pk).update(worker=kept)
-        audit.record(
-            actor=actor,
-            action="claim.moved_on_merge",
-            target=claim,
-            region_code=claim.village_id,
-            before={"worker": merged.pk},
-            after={"worker": kept.pk},
-            reason=note,
-        )
+    moving = list(
+        Claim.objects.filter(worker=merged, membership__worker=kept)
+        .order_by("pk")
+        .values_list("pk", "village_id")
+    )
+    Claim.objects.filter(pk__in=[pk for pk, _ in moving]).update(worker=kept)
+    audit.record_many(
+        actor=actor,
+        action="claim.moved_on_merge",
+        model=Claim,
+        changes=[
+            audit.Change(pk, village, {"worker": merged.pk}, {"worker": kept.pk}, note)
+            for pk, village in moving
+        ],
+    )

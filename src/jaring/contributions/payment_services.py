@@ -87,6 +87,7 @@ def apply_credit(*, programme: Programme, actor: Actor) -> int:
     """Applies the programme's credit to its open bills, oldest first; returns the amount."""
     balance = credit_balance(programme)
     applied = 0
+    changes: list[audit.Change] = []
     for bill in _open_bills(programme):
         if balance <= 0:
             break
@@ -94,16 +95,12 @@ def apply_credit(*, programme: Programme, actor: Actor) -> int:
         if amount <= 0:
             continue
         _allocate(bill, amount, AllocationSource.CREDIT, None)
-        audit.record(
-            actor=actor,
-            action="bill.credit_applied",
-            target=bill,
-            region_code=programme.region_id,
-            before=None,
-            after={"amount": amount, "paid": bill.paid},
+        changes.append(
+            audit.Change(bill.pk, programme.region_id, None, {"amount": amount, "paid": bill.paid})
         )
         balance -= amount
         applied += amount
+    audit.record_many(actor=actor, action="bill.credit_applied", model=Bill, changes=changes)
     return applied
 
 

@@ -111,17 +111,16 @@ def carry(
             end_reason=EndReason.DUPLICATE,
             note=note or f"digabung ke pekerja #{kept.pk}",
         )
-    for m in move:
-        Membership.objects.filter(pk=m.pk).update(worker=kept)
-        audit.record(
-            actor=actor,
-            action="membership.moved_on_merge",
-            target=m,
-            region_code=m.village_id,
-            before={"worker": merged.pk},
-            after={"worker": kept.pk},
-            reason=note,
-        )
+    Membership.objects.filter(pk__in=[m.pk for m in move]).update(worker=kept)
+    audit.record_many(
+        actor=actor,
+        action="membership.moved_on_merge",
+        model=Membership,
+        changes=[
+            audit.Change(m.pk, m.village_id, {"worker": merged.pk}, {"worker": kept.pk}, note)
+            for m in move
+        ],
+    )
     # Coverage counts a person once (a merged record counts as the one it went into): both
     # records' regencies are counted again.
     both = Membership.objects.filter(worker__in=[kept.pk, merged.pk])
