@@ -97,3 +97,13 @@ def test_the_api_and_the_command_use_the_same_messages(client, admin, programme)
             admin.username,
             stderr=StringIO(),
         )
+
+
+def test_the_api_answers_the_same_figures_under_its_schemas(client, admin, programme):
+    client.force_login(admin)
+    asked = {"workers": 10, "budget": 840_000, "months": 5}
+    r = client.get(f"/api/programmes/{programme.pk}/what-if", asked)
+    assert r.status_code == 200
+    same = what_if.answer(programme, budget_rp=840_000, workers=10, months=5)
+    assert r.json() == json.loads(json.dumps(same))
+    assert r.json()["cost"]["per_benefit"].keys() == {"JKK", "JKM"}  # no JHT: not carried

@@ -4,7 +4,6 @@ programme's budget and eligibility read its memberships: enrolment's `programme_
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -88,6 +87,31 @@ class ProgrammeOut(Schema):
     categories: list[CategoryTermsIO]
 
 
+class BenefitAmountsOut(Schema):
+    """Rupiah per benefit the programme carries (JHT only when it does)."""
+
+    JKK: int | None = None
+    JKM: int | None = None
+    JHT: int | None = None
+
+
+class MonthCostOut(Schema):
+    month: str = Field(description="YYYY-MM")
+    workers: int = Field(description="workers covered in the month")
+    total: int
+
+
+class DiscountOut(Schema):
+    """A contribution discount the rules applied (PP 50/2025's, for instance)."""
+
+    id: str
+    regulation: str
+    percent: str
+    benefits: list[str]
+    status: str
+    note: str
+
+
 class GroupCostOut(Schema):
     label: str
     workers: int
@@ -96,7 +120,7 @@ class GroupCostOut(Schema):
     monthly_per_worker: int
     per_worker: int
     total: int
-    per_benefit: dict[str, int]
+    per_benefit: BenefitAmountsOut
 
 
 class CostOut(Schema):
@@ -110,10 +134,10 @@ class CostOut(Schema):
     member_months: int
     monthly_per_worker: int
     total: int
-    per_benefit: dict[str, int]
+    per_benefit: BenefitAmountsOut
     groups: list[GroupCostOut]
-    by_month: list[dict[str, str | int]] = Field(description="month (YYYY-MM) and each benefit")
-    discounts: list[dict[str, Any]]
+    by_month: list[MonthCostOut]
+    discounts: list[DiscountOut]
     rule_version: str
 
 
@@ -132,7 +156,7 @@ class CapacityOut(Schema):
     monthly_per_worker: int
     cost: int
     remaining: int
-    discounts: list[dict[str, Any]]
+    discounts: list[DiscountOut]
     rule_version: str
 
 
