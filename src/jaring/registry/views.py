@@ -95,7 +95,7 @@ def worker_create(request):
                     actor=request.user, data=form.worker_input(), source="web"
                 )
             if refused:
-                form.add_problems(refused.problems)
+                form.add_problems(refused.error)
             else:
                 messages.success(request, _("Worker registered."))
                 return redirect("worker-detail", pk=worker.pk)
@@ -122,7 +122,7 @@ def worker_edit(request, pk: int):
                     reason=form.cleaned_data["reason"],
                 )
             if refused:
-                form.add_problems(refused.problems)
+                form.add_problems(refused.error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("worker-detail", pk=worker.pk)
