@@ -1,8 +1,16 @@
 import pytest
+from django.test import Client
 
 from jaring.accounts.models import Role
 from jaring.core.errors import DomainError
-from tests.factories import PASIRAN, PONTIANAK_VILLAGE, ROBAN, make_user, make_worker
+from tests.factories import (
+    PASIRAN,
+    PONTIANAK_VILLAGE,
+    ROBAN,
+    make_user,
+    make_worker,
+    pass_second_factor,
+)
 
 
 @pytest.fixture
@@ -45,3 +53,17 @@ def _codes_declare_their_status(monkeypatch):
             )
 
     monkeypatch.setattr(DomainError, "__init__", checked)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_complete_login(monkeypatch):
+    """`client.force_login(user)` skips the password, and here the second factor too: a test
+    of a page starts logged in. The login steps themselves are tested through the login pages
+    (tests/accounts/test_second_factor.py, tests/accounts/test_password_change.py)."""
+    force_login = Client.force_login
+
+    def complete(self, user, backend=None):
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", complete)

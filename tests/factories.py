@@ -5,6 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jaring.accounts import selectors
 from jaring.accounts.models import Role, User
 from jaring.registry import services
 from jaring.registry.models import Worker
@@ -32,6 +37,25 @@ def make_user(role: str = Role.ADMIN, scope: str | None = None, **extra) -> User
         **extra,
     )
     return user
+
+
+def authenticator(user: User) -> TOTPDevice:
+    """The user's authenticator app (made without an audit event, as test set-up)."""
+    return selectors.totp_device(user) or TOTPDevice.objects.create(user=user, name="test")
+
+
+def current_code(user: User) -> str:
+    """The 6 digits the user's authenticator app shows now."""
+    return f"{totp(authenticator(user).bin_key):06d}"
+
+
+def pass_second_factor(client, user: User) -> None:
+    """Marks a test client's logged-in session as verified by the user's authenticator, as the
+    login code page does (for roles that need a second factor)."""
+    if selectors.needs_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
 
 
 def worker_input(village: str = PASIRAN, **overrides) -> WorkerInput:

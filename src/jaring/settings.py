@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jaring.regions",
     "jaring.accounts",
     "jaring.registry",
@@ -79,11 +81,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when the session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "jaring.web.middleware.RefusalMiddleware",
     "jaring.accounts.middleware.SessionLimitsMiddleware",
+    # After the session limits: an expired session logs in again, it does not ask for a code.
+    "jaring.accounts.middleware.LoginStepsMiddleware",
     "jaring.accounts.middleware.ReadAuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
@@ -130,7 +136,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "worker-list"
 LOGOUT_REDIRECT_URL = "login"
 # OWASP ASVS level 2: at least 12 characters, not like the user's names, not among the 20,000
-# most common (breached) passwords Django ships, not all digits, not a repeat or a run.
+# most common passwords Django ships nor the 100,000 most breached ones (Have I Been Pwned, a
+# shipped list), not all digits, not a repeat or a run.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -138,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "jaring.accounts.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "jaring.accounts.passwords.RepetitionValidator"},
 ]
@@ -154,6 +162,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "jaring.core.http.client_address"
 AXES_VERBOSE = False
+# The second factor (django-otp): a TOTP authenticator app for every role that sees whole NIKs,
+# asked after the password (accounts.middleware.LoginStepsMiddleware). The app shows the account
+# under this name.
+OTP_TOTP_ISSUER = "Jaring"
 # A session ends after JARING_IDLE_MINUTES without a request, and JARING_SESSION_HOURS after
 # login whatever happens (accounts.middleware.SessionLimitsMiddleware).
 JARING_IDLE_MINUTES = int(os.environ.get("JARING_IDLE_MINUTES", 30))

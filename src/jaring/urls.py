@@ -9,7 +9,6 @@ from jaring.programs import urls as programs_urls
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("workers/", include("jaring.registry.urls")),
     path("imports/", include("jaring.imports.urls")),
     path("duplicates/", include("jaring.dedupe.urls")),

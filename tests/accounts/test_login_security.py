@@ -34,6 +34,16 @@ def test_a_weak_password_is_refused(weak):
         validate_password(weak)
 
 
+@pytest.mark.parametrize(
+    "breached", ["iloveyou1234", "cristianoronaldo", "qwerasdf1234", "bismillah123"]
+)
+def test_a_long_password_from_the_breach_list_is_refused(breached):
+    # Long enough, not in Django's list of 20,000: refused by the shipped breach list.
+    with pytest.raises(ValidationError) as exc:
+        validate_password(breached)
+    assert [e.code for e in exc.value.error_list] == ["password_too_common"]
+
+
 def test_a_strong_password_passes():
     validate_password("kapal-layar-singkawang-7")
 

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from jaring.accounts.models import Role
 from jaring.enrolment.exchange.table import read_table
 from jaring.programs.models import Programme
-from tests.factories import PASIRAN, ROBAN, make_user, make_worker
+from tests.browser.login import enter_login_code
+from tests.factories import PASIRAN, ROBAN, authenticator, make_user, make_worker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,11 +48,13 @@ def test_programme_to_cards(page, live_server, tmp_path):
         for name, sex in (("Siti Aminah", "F"), ("Budi Santoso", "M"), ("Ahmad Yani", "M"))
     ]
     make_worker(officer, ROBAN, full_name="Dewi Lestari", sex="F")
+    authenticator(officer)
 
     page.goto(f"{live_server.url}/login/")
     page.locator("input[name=username]").fill("rina")
     page.locator("input[name=password]").fill("rahasia-123")
     page.locator("main form button[type=submit]").click()
+    enter_login_code(page, officer)
     expect(page).to_have_url(re.compile(r"/workers/"))
 
     # 1. The programme: fishers of Singkawang, 5 months, JKK + JKM from the city budget.

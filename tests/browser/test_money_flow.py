@@ -11,14 +11,15 @@ import re
 
 import pytest
 
-from jaring.accounts.models import Role
+from jaring.accounts.models import Role, User
 from jaring.accounts.scope import SYSTEM
 from jaring.claims.models import Claim
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill, Payment
+from tests.browser.login import enter_login_code
 from tests.claims.setup import PDF, member_at
 from tests.contributions.setup import programme
-from tests.factories import PASIRAN, make_user
+from tests.factories import PASIRAN, authenticator, make_user
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -37,11 +38,14 @@ def shot(page, name: str) -> None:
 def log_in(page, base: str, username: str) -> None:
     from playwright.sync_api import expect
 
+    user = User.objects.get(username=username)
+    authenticator(user)  # set up at an earlier login
     page.context.clear_cookies()
     page.goto(f"{base}/login/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill("rahasia-123")
     page.locator("main form button[type=submit]").click()
+    enter_login_code(page, user)
     expect(page).to_have_url(re.compile(r"/workers/"))
 
 

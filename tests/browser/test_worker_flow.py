@@ -6,7 +6,8 @@ import re
 import pytest
 
 from jaring.accounts.models import Role
-from tests.factories import PASIRAN, ROBAN, make_user, make_worker
+from tests.browser.login import enter_login_code
+from tests.factories import PASIRAN, ROBAN, authenticator, make_user, make_worker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,6 +48,7 @@ def test_log_in_search_edit_and_see_the_history(page, live_server):
     )
     for i, name in enumerate(["Budi Santoso", "Dewi Lestari", "Hendra Gunawan", "Lim Ah Kiong"]):
         make_worker(officer, PASIRAN if i % 2 else ROBAN, full_name=name)
+    authenticator(officer)  # set up at an earlier login (tests/browser/test_login_steps.py)
 
     page.goto(f"{live_server.url}/workers/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/workers/"))
@@ -54,6 +56,7 @@ def test_log_in_search_edit_and_see_the_history(page, live_server):
     page.get_by_label("Nama pengguna", exact=True).fill("rina")
     page.get_by_label("Kata sandi", exact=True).fill("rahasia-123")
     page.get_by_role("button", name="Masuk").click()
+    enter_login_code(page, officer)
 
     expect(page.get_by_role("heading", name="Pekerja")).to_be_visible()
     expect(page.locator(".topbar")).to_contain_text("Petugas program · Kota Singkawang")

@@ -1,12 +1,14 @@
 """`jaring demo` loads Singkawang (base workers, users, the 2025 programme) once, however often
 it runs; `--scenario` loads one programme without the base city."""
 
+from base64 import b32decode
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jaring.accounts.models import AuditEvent, Role, User
 from jaring.demo import services
@@ -129,3 +131,21 @@ def test_a_named_scenario_loads_that_programme_and_the_users_but_not_the_base_ci
     assert set(Worker.objects.values_list("regency_code", flat=True)) == {"64.74"}
     assert Programme.objects.get().region_id == "64.74"
     assert User.objects.count() == len(services.USERS)
+
+
+def test_demo_users_pass_the_second_factor_with_the_printed_key():
+    out = _demo("--workers", "10")
+    secret = services.TOTP_SECRET
+    assert " ".join(secret[i : i + 4] for i in range(0, 32, 4)) in out
+    code = StringIO()
+    call_command("demo", "--code", stdout=code)
+    client = Client()
+    client.post("/login/", {"username": "officer", "password": services.PASSWORD})
+    assert client.get("/workers/").url.startswith("/account/two-factor/")
+    response = client.post(
+        "/account/two-factor/", {"code": code.getvalue().split()[0], "next": "/workers/"}
+    )
+    assert response.url == "/workers/" and client.get("/workers/").status_code == 200
+    # The viewer sees NIKs masked and has no second factor.
+    assert not TOTPDevice.objects.filter(user__username="viewer").exists()
+    assert TOTPDevice.objects.filter(user__role=Role.ADMIN).get().key == b32decode(secret).hex()

@@ -1,3 +1,6 @@
+from tests.factories import authenticator, current_code
+
+
 def test_indonesian_is_the_default(client, db):
     body = client.get("/login/").content.decode()
     assert '<html lang="id">' in body
@@ -27,7 +30,14 @@ def test_switching_to_english_and_back(client, officer):
 
 
 def test_login_and_logout(client, officer):
+    authenticator(officer)  # set up at an earlier login
     response = client.post("/login/", {"username": officer.username, "password": "rahasia-123"})
+    assert response.url == "/workers/"
+    # An officer sees whole NIKs: the code from the authenticator app comes next.
+    assert client.get("/workers/").url == "/account/two-factor/?next=%2Fworkers%2F"
+    response = client.post(
+        "/account/two-factor/", {"code": current_code(officer), "next": "/workers/"}
+    )
     assert response.url == "/workers/"
     assert client.get("/workers/").status_code == 200
     assert client.get("/logout/").status_code == 405  # logging out takes a POST

@@ -6,15 +6,27 @@ so a staff flag or a stray permission never opens the registry to an enumerator 
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jaring.accounts.models import ApiToken, AuditEvent, ReadEvent, Role, User
 from jaring.accounts.scope import in_scope, scope_code, scope_q
-from jaring.accounts.services import revoke_token, unlock
+from jaring.accounts.services import reset_second_factor, revoke_token, set_password, unlock
+
+# django-otp's own page shows any user's authenticator key as a QR code: an administrator could
+# copy someone's second factor. Devices are reset here (an action on users), never shown.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+# Who is setting a password on the admin's password form (the form is built without the request).
+_password_setter: ContextVar[User] = ContextVar("password_setter")
 
 
 def is_admin(request: HttpRequest) -> bool:
@@ -65,20 +77,58 @@ class UserAdmin(AdminOnly, DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role and region"), {"fields": ("role", "scope")}),
-        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser", "last_login")}),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "last_login",
+                    "must_change_password",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         (None, {"fields": ("username", "usable_password", "password1", "password2")}),
         (_("Role and region"), {"fields": ("role", "scope")}),
     )
-    readonly_fields = ("is_staff", "last_login")
-    actions = ("unlock_logins",)
+    readonly_fields = ("is_staff", "last_login", "must_change_password")
+    actions = ("unlock_logins", "reset_second_factors")
+
+    class PasswordForm(AdminPasswordChangeForm):
+        """An administrator's password for someone else: they change it at their next login."""
+
+        def save(self, commit=True):
+            usable = self.cleaned_data["set_usable_password"]
+            set_password(
+                user=self.user,
+                password=self.cleaned_data["password1"] if usable else None,
+                actor=_password_setter.get(),
+            )
+            return self.user
+
+    change_password_form = PasswordForm
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_setter.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_setter.reset(token)
 
     @admin.action(description=_("Unlock login (after too many wrong passwords)"))
     def unlock_logins(self, request, queryset):
         for user in queryset:
             unlock(user=user, actor=request.user)
         self.message_user(request, _("Login unlocked for %(n)d user(s).") % {"n": len(queryset)})
+
+    @admin.action(description=_("Reset the login code (a lost phone: set up again at next login)"))
+    def reset_second_factors(self, request, queryset):
+        for user in queryset:
+            reset_second_factor(user=user, actor=request.user)
+        self.message_user(request, _("Login code reset for %(n)d user(s).") % {"n": len(queryset)})
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(scope_q(request.user, field="scope__code"))
@@ -108,6 +158,9 @@ class UserAdmin(AdminOnly, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         # The admin site needs the staff flag to log in; the role is what grants it.
         obj.is_staff = obj.role == Role.ADMIN
+        if not change:
+            # The administrator chose this password: the new user replaces it at first login.
+            obj.must_change_password = obj.has_usable_password()
         super().save_model(request, obj, form, change)
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Role(models.TextChoices):
@@ -21,6 +22,9 @@ class User(AbstractUser):
     scope = models.ForeignKey(
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when an administrator gave the password (a new account, a reset): the user chooses
+    # their own before anything else (accounts.middleware.LoginStepsMiddleware).
+    must_change_password = models.BooleanField(default=False)
 
     def save(self, *args, **kwargs):
         # `jaring createsuperuser` knows nothing of roles; a superuser is an administrator.
@@ -28,6 +32,32 @@ class User(AbstractUser):
             self.role = Role.ADMIN
             self.is_staff = True
         super().save(*args, **kwargs)
+
+
+class RecoveryCodes(Device):
+    """A user's one-time recovery codes, for a login without the authenticator app.
+
+    A django-otp device, so a session verified by a code counts like one verified by the app.
+    Only each code's SHA-256 is kept (they are 80 random bits, like an API key, so a slow hash
+    adds nothing); a used code is deleted."""
+
+    def verify_token(self, token: str) -> bool:
+        used = self.codes.filter(code_hash=RecoveryCode.hash(token)).delete()[0]
+        return used > 0
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.device.user}"
+
+    # Codes are shown in groups of four, in capitals; typed back in any case and grouping.
+    @staticmethod
+    def hash(code: str) -> str:
+        plain = "".join(ch for ch in code.upper() if ch.isalnum())
+        return hashlib.sha256(plain.encode()).hexdigest()
 
 
 class ApiToken(models.Model):

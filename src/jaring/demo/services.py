@@ -14,12 +14,15 @@ function that builds on the base city (`SCENARIOS`); `jaring demo --scenario NAM
 from __future__ import annotations
 
 import datetime as dt
+from base64 import b32decode
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import transaction
 
+from jaring.accounts import selectors as account_selectors
+from jaring.accounts import services as account_services
 from jaring.accounts.models import Role, User
 from jaring.dedupe import services as dedupe
 from jaring.demo import compliance
@@ -31,6 +34,10 @@ from jaring.registry.models import Worker
 CITY = "61.72"  # Kota Singkawang
 SOURCE = "demo"
 PASSWORD = "jaring-demo"
+# The demo users' authenticator key (the second factor of every role that sees whole NIKs):
+# public like their password, printed by `jaring demo` and in the README; `jaring demo --code`
+# shows its current code for someone without an authenticator app. Only demo users have it.
+TOTP_SECRET = "JARINGDEMOJARINGDEMOJARINGDEMO22"
 # Ages are counted from a fixed day so that the same seed always gives the same NIKs, and a
 # demo database can be topped up on any later day without duplicating people.
 REFERENCE_DAY = dt.date(2026, 1, 1)
@@ -83,6 +90,11 @@ def ensure_users() -> list[str]:
             is_superuser=u.role == Role.ADMIN and u.scope is None,
         )
         created.append(u.username)
+    for user in User.objects.filter(username__in=[u.username for u in USERS]):
+        if account_selectors.needs_second_factor(user):
+            account_services.register_totp(
+                user=user, key=b32decode(TOTP_SECRET).hex(), name="demo authenticator"
+            )
     return created
 
 

@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jaring.accounts.middleware import pending_step
+
 MENU = [
     ("coverage:index", _("Coverage")),
     ("worker-list", _("Workers")),
@@ -20,6 +22,8 @@ MENU = [
 def menu(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    if pending_step(request):
+        return {}  # the login is not complete: its pages lead nowhere else
     items = []
     for name, label in MENU:
         url = reverse(name)

@@ -34,7 +34,7 @@ Every error answer has the same body, whatever its status:
   `message_en`: both languages, always. Some problems carry more keys, e.g. `worker_id` and
   `worker_url` when a NIK is already registered.
 - Statuses: 400 unreadable request, 401 no or wrong token, 403 not allowed for your role or
-  region (or a failed CSRF check in a browser session), 404 not found or outside your region,
+  region (or, in a browser session, a failed CSRF check or a login not complete), 404 not found or outside your region,
   409 conflict (NIK already registered), 422 invalid fields (all of them are listed at once).
 - Nothing is changed when an error is returned.
 
@@ -42,7 +42,8 @@ Every error answer has the same body, whatever its status:
 
 Send `Authorization: Bearer <key>`; an administrator creates keys with
 `jaring token create --user USERNAME --name NAME`. In a browser, the login session works too
-(this page included); requests that change data then need the CSRF token.
+(this page included) once the login is complete (for roles that see whole NIKs, the code from
+the authenticator app after the password); requests that change data then need the CSRF token.
 Every answer is limited to the region of the user the key belongs to.
 """
 

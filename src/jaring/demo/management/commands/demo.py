@@ -1,6 +1,9 @@
+from base64 import b32decode
 from collections import Counter
 
+import segno
 from django.core.management.base import BaseCommand
+from django_otp.oath import TOTP
 
 from jaring.demo import services
 from jaring.demo.scenarios import SCENARIOS, loader
@@ -32,6 +35,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=0, help="generator seed (0)")
         parser.add_argument(
+            "--code",
+            action="store_true",
+            help="only print the demo users' current login code (their public authenticator key)",
+        )
+        parser.add_argument(
             "--scale",
             type=float,
             default=1.0,
@@ -39,6 +47,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["code"]:
+            self._code()
+            return
         name = options["scenario"]
         added: Counter[str] = Counter()  # workers added now, per city
         notes: list[str] = []
@@ -76,6 +87,24 @@ class Command(BaseCommand):
             )
         for line in notes:
             self.stdout.write(line)
+        secret = services.TOTP_SECRET
+        self.stdout.write("")
+        self.stdout.write(
+            "Every user but viewer then types a login code (second factor). Add this key to an "
+            "authenticator app (time-based, 6 digits) or scan the QR code below:"
+        )
+        self.stdout.write(f"  {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}")
+        self.stdout.write(
+            "Without an app: `jaring demo --code` prints the current code (demo users only)."
+        )
+        segno.make(f"otpauth://totp/Jaring:demo?secret={secret}&issuer=Jaring").terminal(
+            out=self.stdout, compact=True
+        )
+
+    def _code(self) -> None:
+        totp = TOTP(b32decode(services.TOTP_SECRET))
+        left = totp.step - int(totp.time - totp.t0) % totp.step
+        self.stdout.write(f"{totp.token():06d}  (valid for {left} more seconds)")
 
     def _scenario(self, r: loader.Loaded) -> None:
         s = SCENARIOS[r.key]
