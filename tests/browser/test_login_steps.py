@@ -77,7 +77,8 @@ def test_first_login_second_factor_and_unlock(page, live_server, settings, lang)
     )
     clerk = make_user(Role.ENUMERATOR, PASIRAN, username="uray", first_name="Uray")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        Client().post("/login/", {"username": "uray", "password": "salah"})
+        # From another address than the browser's: the address is locked out too.
+        Client().post("/login/", {"username": "uray", "password": "salah"}, REMOTE_ADDR="10.9.9.9")
     base = live_server.url
     page.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
 
@@ -132,4 +133,7 @@ def test_first_login_second_factor_and_unlock(page, live_server, settings, lang)
     page.locator("tbody button[type=submit]").click()
     expect(page.locator(".message-success")).to_contain_text("uray")
     expect(page.locator("tbody tr")).to_have_count(0)
-    assert Client().post("/login/", {"username": clerk.username, "password": "rahasia-123"}).url
+    unlocked = Client().post(
+        "/login/", {"username": clerk.username, "password": "rahasia-123"}, REMOTE_ADDR="10.9.9.8"
+    )
+    assert unlocked.status_code == 302

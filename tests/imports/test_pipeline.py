@@ -15,7 +15,7 @@ from jaring.imports.lookups import Villages, category_table
 from jaring.imports.normalise import normalise
 from jaring.imports.validate import screen, validate
 from jaring.registry.validation import WorkerInput, check_fields
-from tests.factories import make_worker
+from tests.factories import PONTIANAK_VILLAGE, make_worker
 
 from .conftest import TODAY, people_cells, write_csv, write_xlsx
 
@@ -118,6 +118,32 @@ def test_duplicates_in_file_and_in_registry(tmp_path, admin):
         analysis.counts["duplicate_in_file"],
         analysis.counts["new"],
     ) == (1, 1, 1, 4)
+
+
+def test_a_nik_registered_in_another_region_is_refused_without_saying_so(tmp_path, admin):
+    cells = people_cells(3, seed=4).drop("Penghasilan per Bulan")
+    person = cells.row(0, named=True)
+    make_worker(  # the same person, registered in Pontianak
+        admin,
+        PONTIANAK_VILLAGE,
+        nik=person["NIK"],
+        full_name=person["Nama Lengkap"],
+        birth_date=pl.Series([person["Tanggal Lahir"]]).str.to_date("%d/%m/%Y")[0],
+        sex="M" if person["Jenis Kelamin"] == "L" else "F",
+    )
+    analysis = analyse(write_csv(cells, tmp_path / "list.csv"), region="61.72")
+    row = analysis.rows.filter(pl.col("row") == 2).row(0, named=True)
+    assert row["outcome"] == "rejected" and row["worker_id"] is None
+    (reason,) = json.loads(row["reasons"])
+    assert reason["code"] == "nik_not_registrable"
+    assert reason["message_id"] == (
+        "NIK ini tidak dapat didaftarkan di sini; tanyakan kepada administrator."
+    )
+    assert reason["message_en"] == "This NIK cannot be registered here; ask the administrator."
+    assert analysis.counts["duplicate_in_registry"] == 0
+    # The same list imported for the whole country finds the registered person.
+    national = analyse(write_csv(cells, tmp_path / "all.csv"), region="")
+    assert national.rows.filter(pl.col("row") == 2)["outcome"].item() in ("unchanged", "updated")
 
 
 def test_village_names_with_district_and_run_together_spellings(tmp_path):

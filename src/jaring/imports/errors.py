@@ -11,7 +11,9 @@ class ImportsError(ErrorCode):
     VILLAGE_REQUIRED = "village_required"
     DUPLICATE_IN_FILE = "duplicate_in_file"
     NIK_OTHER_PERSON = "nik_other_person"
-    NIK_REGISTERED_ELSEWHERE = "nik_registered_elsewhere"
+    # A NIK registered outside the importer's region: neither the code nor the message says
+    # that it exists or where (issue 14), only that the administrator can help.
+    NIK_NOT_REGISTRABLE = "nik_not_registrable"
     NIK_EXCEL_MANGLED = "nik_excel_mangled"
     DATE_UNREADABLE = "date_unreadable"
     SEX_UNREADABLE = "sex_unreadable"

@@ -194,12 +194,22 @@ def _against_registry(frame: pl.DataFrame, region_code: str) -> pl.DataFrame:
 
 
 def _outcomes(frame: pl.DataFrame) -> pl.DataFrame:
+    # A NIK registered outside the importer's region is refused like an invalid row, not shown
+    # as a duplicate: the importer learns neither that it is registered nor where.
+    frame = frame.with_columns(
+        elsewhere=pl.col("reasons").is_null()
+        & pl.col("duplicate_of").is_null()
+        & pl.col("registered")
+        & ~pl.col("in_region")
+    )
     frame = frame.with_columns(
         outcome=pl.when(pl.col("reasons").is_not_null())
         .then(pl.lit(Outcome.REJECTED.value))
         .when(pl.col("duplicate_of").is_not_null())
         .then(pl.lit(Outcome.DUPLICATE_IN_FILE.value))
-        .when(pl.col("registered") & ~(pl.col("in_region") & pl.col("same_person")))
+        .when(pl.col("elsewhere"))
+        .then(pl.lit(Outcome.REJECTED.value))
+        .when(pl.col("registered") & ~pl.col("same_person"))
         .then(pl.lit(Outcome.DUPLICATE_IN_REGISTRY.value))
         .when(pl.col("registered") & pl.col("any_change"))
         .then(pl.lit(Outcome.UPDATED.value))
@@ -209,6 +219,7 @@ def _outcomes(frame: pl.DataFrame) -> pl.DataFrame:
     )
     special = frame.filter(
         pl.col("duplicate_of").is_not_null()
+        | pl.col("elsewhere")
         | pl.col("outcome").is_in([Outcome.DUPLICATE_IN_REGISTRY, Outcome.UPDATED])
     )
     extra = {"row": [], "reasons2": [], "changes": []}
@@ -219,13 +230,12 @@ def _outcomes(frame: pl.DataFrame) -> pl.DataFrame:
             reasons.append(
                 row_reason(ImportsError.DUPLICATE_IN_FILE, "nik", first=row["duplicate_of"])
             )
+        elif row["elsewhere"]:
+            reasons.append(row_reason(ImportsError.NIK_NOT_REGISTRABLE, "nik"))
         elif row["outcome"] == Outcome.DUPLICATE_IN_REGISTRY:
-            if row["in_region"]:
-                reasons.append(
-                    row_reason(ImportsError.NIK_OTHER_PERSON, "nik", name=row["reg_full_name"])
-                )
-            else:
-                reasons.append(row_reason(ImportsError.NIK_REGISTERED_ELSEWHERE, "nik"))
+            reasons.append(
+                row_reason(ImportsError.NIK_OTHER_PERSON, "nik", name=row["reg_full_name"])
+            )
         else:
             changes = json.dumps(_changes(row))
         extra["row"].append(row["row"])

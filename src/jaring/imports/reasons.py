@@ -49,9 +49,9 @@ ROW = _by_code(
         "The NIK is already registered under another name ({name}).",
     ),
     Reason(
-        ImportsError.NIK_REGISTERED_ELSEWHERE,
-        "NIK sudah terdaftar di wilayah lain, di luar wilayah kerja Anda.",
-        "The NIK is already registered in a region outside yours.",
+        ImportsError.NIK_NOT_REGISTRABLE,
+        "NIK ini tidak dapat didaftarkan di sini; tanyakan kepada administrator.",
+        "This NIK cannot be registered here; ask the administrator.",
     ),
     Reason(
         ImportsError.DATE_UNREADABLE,

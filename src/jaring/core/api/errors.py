@@ -34,8 +34,9 @@ Every error answer has the same body, whatever its status:
   `message_en`: both languages, always. Some problems carry more keys, e.g. `worker_id` and
   `worker_url` when a NIK is already registered.
 - Statuses: 400 unreadable request, 401 no or wrong token, 403 not allowed for your role or
-  region (or, in a browser session, a failed CSRF check or a login not complete), 404 not found or outside your region,
-  409 conflict (NIK already registered), 422 invalid fields (all of them are listed at once).
+  region (or, in a browser session, a failed CSRF check or a login not complete), 404 not found
+  or outside your region, 409 conflict (NIK already registered), 422 invalid fields (all of them
+  are listed at once).
 - Nothing is changed when an error is returned.
 
 ## Authentication

@@ -4,7 +4,10 @@ A worker gives NIK + birth date (or scans the QR code on the card) and learns on
 are covered today, by which programme and until when. A wrong pair, an unknown NIK and "not
 covered" get the same answer after the same queries, so the page cannot tell anyone whether a
 NIK is registered. The birth date is written inside the NIK, so it is a weak secret: what stops
-enumeration is the limit on attempts per client and per NIK.
+enumeration is the limit on attempts per client, and per NIK from each client. The NIK's limit
+counts per client so that strangers asking about a worker's NIK from elsewhere cannot lock the
+worker out of their own check (issue 14); guessing from many addresses is still held back by
+each address's own limit.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from jaring.registry.models import Worker
 
 # (attempts, seconds): a person checking their own status needs a handful; a scan needs many.
 CLIENT_LIMIT = (10, 15 * 60)
-NIK_LIMIT = (5, 60 * 60)
+NIK_LIMIT = (5, 60 * 60)  # per NIK and client
 CARD_CLIENT_LIMIT = (30, 15 * 60)
 # Cover that runs today: an active membership, or one renewed whose period is not over yet.
 _COVERING = (MembershipStatus.ACTIVE, MembershipStatus.RENEWED)
@@ -104,9 +107,9 @@ def check_cover(
 
 def identify(*, nik: str, birth_date: dt.date, client: str) -> int:
     """The id of the worker with this NIK and birth date, or 0 (a wrong pair and an unknown NIK
-    alike), counted against the client's and the NIK's attempts. Public pages of the areas
-    above (the self-payment hand-over) identify a worker through it."""
-    throttle([("ip", client, CLIENT_LIMIT), ("nik", nik, NIK_LIMIT)])
+    alike), counted against the client's attempts and the NIK's from that client. Public pages
+    of the areas above (the self-payment hand-over) identify a worker through it."""
+    throttle([("ip", client, CLIENT_LIMIT), ("nik-ip", f"{nik} {client}", NIK_LIMIT)])
     worker = Worker.objects.filter(nik=nik).values("pk", "birth_date").first()
     return worker["pk"] if worker and worker["birth_date"] == birth_date else 0
 
