@@ -18,6 +18,7 @@ A, P, E, B, C, V = (
 
 WHO_MAY = {
     "personal_data.see": {A, P, E, B, C},
+    "logins.unlock": {A, P},
     "workers.change": {A, P, E},
     "workers.add": {A, P, E},
     "imports.import": {A, P, E},
