@@ -64,6 +64,22 @@ class ReadAuditMiddleware:
     A streamed answer is made after this returns, so it shows nothing here: a streamed export
     records its read itself, before it starts (it knows how many people it sends)."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit.collecting_reads() as reads:
+            response = self.get_response(request)
+        if reads.niks:
+            audit.record_read(
+                actor=reads.user,
+                what=f"{request.method} {request.get_full_path()}",
+                records=len(reads.niks),
+                niks=reads.niks,
+                reason=reads.reason,
+            )
+        return response
+
 
 def login_step(view):
     """Marks a view a login may open before it is complete: the steps' own pages, logging out,
@@ -101,17 +117,6 @@ class LoginStepsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with audit.collecting_reads() as reads:
-            response = self.get_response(request)
-        if reads.niks:
-            audit.record_read(
-                actor=reads.user,
-                what=f"{request.method} {request.get_full_path()}",
-                records=len(reads.niks),
-                niks=reads.niks,
-                reason=reads.reason,
-            )
-        return response
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
