@@ -67,3 +67,60 @@ def _force_login_is_a_complete_login(monkeypatch):
         pass_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", complete)
+
+
+def rerun_data_migrations() -> None:
+    """Runs every RunPython operation of the project's migrations again, in migration order."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    graph = MigrationLoader(connection).graph
+    plan: list[tuple[str, str]] = []
+    for leaf in sorted(graph.leaf_nodes()):
+        plan += [node for node in graph.forwards_plan(leaf) if node not in plan]
+    with connection.schema_editor() as editor:
+        for app_label, name in plan:
+            if not apps.get_app_config(app_label).name.startswith("jaring."):
+                continue
+            for op in graph.nodes[(app_label, name)].operations:
+                if isinstance(op, RunPython):
+                    op.code(apps, editor)
+
+
+# Whether a transactional test (a live server, the API contract, the browser) has emptied the
+# database since the data migrations' rows were last put back.
+_flushed = {"yes": False}
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request, django_db_blocker):
+    """Django empties the database after a transactional test, data migrations (regions,
+    occupation categories) included. `serialized_rollback` would restore them but costs ~100 s
+    per test here, so the data migrations are run again (a few seconds) before the next test
+    of any kind, and at the end of the session."""
+    if _flushed["yes"]:
+        with django_db_blocker.unblock():
+            rerun_data_migrations()
+        _flushed["yes"] = False
+    yield
+    if _transactional(request):
+        _flushed["yes"] = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_at_the_end(django_db_blocker):
+    yield
+    if _flushed["yes"]:
+        with django_db_blocker.unblock():
+            rerun_data_migrations()
+        _flushed["yes"] = False

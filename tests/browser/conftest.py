@@ -3,10 +3,8 @@
 Where Chromium (or Playwright) is missing they are skipped with a printed reason, except with
 CI=true, where a missing browser fails the run: CI must really run them.
 
-`live_server` needs a transactional database, which Django empties after each test, data
-migrations (regions, occupation categories) included. `serialized_rollback` would restore
-them but costs ~100 s per test here, so the data migrations are run again instead (a few
-seconds): before each live-server test that follows another, and after the last one.
+`live_server` needs a transactional database, which Django empties after each test; the root
+conftest puts the data migrations' rows back (tests/conftest.py, `_migration_data`).
 """
 
 from __future__ import annotations
@@ -66,53 +64,6 @@ def pytest_terminal_summary(terminalreporter, config):
     # Said again at the end, where nobody can miss it.
     if _SKIP_MESSAGE in config.stash:
         terminalreporter.write_line(config.stash[_SKIP_MESSAGE], yellow=True, bold=True)
-
-
-def rerun_data_migrations() -> None:
-    """Runs every RunPython operation of the project's migrations again, in migration order."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    graph = MigrationLoader(connection).graph
-    plan: list[tuple[str, str]] = []
-    for leaf in sorted(graph.leaf_nodes()):
-        plan += [node for node in graph.forwards_plan(leaf) if node not in plan]
-    with connection.schema_editor() as editor:
-        for app_label, name in plan:
-            if not apps.get_app_config(app_label).name.startswith("jaring."):
-                continue
-            for op in graph.nodes[(app_label, name)].operations:
-                if isinstance(op, RunPython):
-                    op.code(apps, editor)
-
-
-# Whether a live-server test has emptied the database since the data was last put back.
-_flushed = {"yes": False}
-
-
-@pytest.fixture(autouse=True)
-def _migration_data(request, django_db_blocker):
-    """Puts the data migrations' rows back before a live-server test that follows another."""
-    if "live_server" not in request.fixturenames:
-        yield
-        return
-    if _flushed["yes"]:
-        with django_db_blocker.unblock():
-            rerun_data_migrations()
-        _flushed["yes"] = False
-    yield
-    _flushed["yes"] = True  # transactional_db empties the database after this test
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _restore_after_browser_tests(django_db_blocker):
-    yield
-    if _flushed["yes"]:
-        with django_db_blocker.unblock():
-            rerun_data_migrations()
-        _flushed["yes"] = False
 
 
 # Package scope, not session: while Playwright's event loop runs in this thread, Django keeps

@@ -14,9 +14,11 @@ import re
 
 import pytest
 
-from jaring.accounts.models import Role
+from jaring.accounts.models import Role, User
+from jaring.accounts.selectors import needs_second_factor
 from jaring.dedupe.models import ProbableDuplicate
 from jaring.demo import services as demo
+from tests.browser.login import enter_login_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -55,6 +57,9 @@ def _page(browser, url: str, username: str, language: str):
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(demo.PASSWORD)
     page.locator("main form button[type=submit]").click()
+    user = User.objects.get(username=username)
+    if needs_second_factor(user):
+        enter_login_code(page, user)
     page.wait_for_url(re.compile(r"^(?!.*/login/)"))
     return context, page
 
