@@ -61,6 +61,7 @@ def test_a_case_from_lead_to_closure(page, live_server, tmp_path):
     row = page.locator("#leads tr", has_text="SINAR JAYA ABADI PT").filter(has_text="PDS-TK")
     expect(row).to_contain_text("15")
     shot(page, "leads-id")
+    row.locator("input[name=opened_on]").fill("2026-06-02")  # a case begun on paper
     row.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/compliance/cases/\d+/"))
 

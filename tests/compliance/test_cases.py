@@ -207,3 +207,25 @@ def test_workers_brought_in_grow_the_wage_earner_segment(officer, leads):
     )
     june = SegmentCount.objects.get(region_id=CITY, month=dt.date(2026, 6, 1))
     assert june.participants == 1007 and "kepatuhan" in june.source
+
+
+def test_a_step_or_closing_dated_before_the_case_opened_is_refused(officer, leads):
+    lead = leads[("SINAR JAYA ABADI PT", "pds_tk")]
+    case = services.open_case(actor=officer, lead_id=lead.pk, on=dt.date(2026, 6, 2))
+    for attempt in (
+        lambda: step(officer, case, "warning_1", dt.date(2026, 6, 1)),
+        lambda: services.close_case(
+            actor=officer,
+            case_id=case.pk,
+            reason="paid",
+            on=dt.date(2026, 5, 30),
+            workers_added=0,
+            wages_added=0,
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            attempt()
+        assert refused.value.problems[0].field in ("taken_on", "closed_on")
+        assert "02-06-2026" in refused.value.problems[0].message_id
+    case.refresh_from_db()
+    assert case.status == "open" and not case.steps.exists()

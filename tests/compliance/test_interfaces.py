@@ -45,7 +45,7 @@ def test_a_case_from_lead_to_letter_through_the_pages(officer, found):
     lead = found[("SINAR JAYA ABADI PT", "pds_tk")]
     page = web.get("/compliance/leads/").content.decode()
     assert "SINAR JAYA ABADI PT" in page and "belum didaftarkan" in page
-    response = web.post(f"/compliance/leads/{lead.pk}/open/")
+    response = web.post(f"/compliance/leads/{lead.pk}/open/", {"opened_on": "2026-06-02"})
     case_url = response["Location"]
     response = web.post(
         case_url + "step/",

@@ -77,3 +77,34 @@ def test_a_city_outside_the_officers_region(tmp_path):
         sources.import_list(
             actor=other, path=write(tmp_path, "x.csv", LICENCES), kind="licence", region_code=CITY
         )
+
+
+def test_pds_upah_names_the_wage_its_gap_is_measured_to():
+    from fractions import Fraction
+
+    from jaring.compliance.findings import Figures, assess
+
+    bpjs = Figures(workers=10, wage_bill=25_000_000, programmes=("jkk", "jkm"))
+    # The licence list's average (3.5 M) is above the UMK (2.9 M): the gap is to 3.5 M.
+    other = Figures(workers=10, wage_bill=35_000_000)
+    [upah] = [
+        f
+        for f in assess(bpjs=bpjs, other=other, umk=Fraction(2_900_000), mandatory=("jkk", "jkm"))
+        if f.kind == "pds_upah"
+    ]
+    assert upah.gap_wage == 1_000_000
+    assert "Rp3.500.000" in upah.reason_id and "juga di bawah UMK" in upah.reason_id
+    assert "Rp1.000.000" in upah.reason_id
+    # Below the UMK only, where the UMK is the higher figure: the UMK is named alone.
+    [by_umk] = [
+        f
+        for f in assess(
+            bpjs=bpjs,
+            other=Figures(workers=10, wage_bill=26_000_000),
+            umk=Fraction(2_900_000),
+            mandatory=("jkk", "jkm"),
+        )
+        if f.kind == "pds_upah"
+    ]
+    assert by_umk.gap_wage == 400_000 and "di bawah UMK" in by_umk.reason_id
+    assert "sumber lain" not in by_umk.reason_id

@@ -113,10 +113,18 @@ def assess(
     reported = bpjs.average_wage
     floor = max((w for w in (umk, other.average_wage) if w is not None), default=None)
     if reported is not None and floor is not None and reported < floor:
-        under_umk = umk is not None and reported < umk
         gap = int(Fraction(floor) - reported + Fraction(1, 2))
-        what_id = f"UMK {amount_text(Fraction(umk))}" if under_umk else "upah di sumber lain"
-        what_en = f"the UMK {amount_text(Fraction(umk))}" if under_umk else "other sources' wage"
+        # The reason names the wage the gap is measured to: the UMK, or the other sources'
+        # average where that is higher (the UMK then said too, when the report is below it).
+        if umk is not None and floor == umk:
+            what_id = f"UMK {amount_text(Fraction(umk))}"
+            what_en = f"the UMK {amount_text(Fraction(umk))}"
+        else:
+            what_id = f"upah rata-rata di sumber lain {rupiah(floor)}"
+            what_en = f"the other sources' average wage {rupiah(floor)}"
+            if umk is not None and reported < umk:
+                what_id += f", juga di bawah UMK {amount_text(Fraction(umk))}"
+                what_en += f", and below the UMK {amount_text(Fraction(umk))}"
         found.append(
             Finding(
                 "pds_upah",

@@ -38,6 +38,14 @@ class StepForm(forms.Form):
         self.fields["taken_on"].initial = timezone.localdate()
 
 
+class OpenForm(forms.Form):
+    """Opening a case: today, or the day a case begun on paper was opened."""
+
+    opened_on = forms.DateField(
+        label=_("Opened on"), widget=_DATE, initial=timezone.localdate, required=False
+    )
+
+
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why the case closes"), choices=CloseReason.choices)
     on = forms.DateField(label=_("Date"), widget=_DATE, initial=timezone.localdate)

@@ -84,6 +84,18 @@ def _not_future(day: dt.date, field: str) -> None:
         )
 
 
+def _not_before_opening(case: Case, day: dt.date, field: str) -> None:
+    if day < case.opened_on:
+        raise ValidationFailed(
+            _problem(
+                CoreError.INVALID,
+                f"Tanggal sebelum kasus dibuka ({case.opened_on:%d-%m-%Y}).",
+                f"The date is before the case was opened ({case.opened_on}).",
+                field,
+            )
+        )
+
+
 @transaction.atomic
 def open_case(*, actor: Actor, lead_id: int, on: dt.date, officer_name: str = "") -> Case:
     """A case for a lead: coaching for a micro business, the ladder for any other."""
@@ -209,11 +221,12 @@ def _check_order(case: Case, step: str, on: dt.date) -> None:
         raise ValidationFailed(
             _problem(
                 CoreError.INVALID,
-                f"Tanggal langkah sebelum langkah terakhir ({last.taken_on}).",
+                f"Tanggal langkah sebelum langkah terakhir ({last.taken_on:%d-%m-%Y}).",
                 f"The step's date is before the last step ({last.taken_on}).",
                 "taken_on",
             )
         )
+    _not_before_opening(case, on, "taken_on")
     escalating = step != case.step
     if escalating and case.deadline and on <= case.deadline and case.step != Step.COACHING:
         raise Conflict(
@@ -384,6 +397,7 @@ def close_case(
             _problem(CoreError.INVALID, "Alasan tidak dikenal.", "Unknown reason.", "reason")
         )
     _not_future(on, "closed_on")
+    _not_before_opening(case, on, "closed_on")
     _close(actor, case, reason, on, workers_added, wages_added)
     _announce(case.regency_code, on, workers_added)
     return case

@@ -19,6 +19,7 @@ from jaring.compliance import letters, matching, selectors, services, sources
 from jaring.compliance.forms import (
     CloseForm,
     ImportForm,
+    OpenForm,
     PublicReportForm,
     ReportForm,
     StepForm,
@@ -121,8 +122,14 @@ def case_detail(request, pk: int):
 @require_POST
 def open_case(request, pk: int):
     _allowed(request, "act")
+    form = OpenForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("compliance:leads")
+    on = form.cleaned_data["opened_on"] or timezone.localdate()
     with refusals_as_messages(request):
-        case = services.open_case(actor=request.user, lead_id=pk, on=timezone.localdate())
+        case = services.open_case(actor=request.user, lead_id=pk, on=on)
         messages.success(request, _("Case opened."))
         return redirect("compliance:case", pk=case.pk)
     return redirect("compliance:leads")
