@@ -144,19 +144,24 @@ def test_phone_agrees_with_lokal_on_every_shape():
 def test_disability():
     frame = pl.DataFrame(
         {
-            "flag": ["Ya", "Tidak", "Netra", None, "-", "??", "Ya"],
-            "kind": [None, None, None, "Fisik", None, None, "Daksa"],
+            "flag": ["Ya", "Tidak", "Netra", None, "-", "??", "Ya", "Ya", None, "ya"],
+            "kind": [None, None, None, "Fisik", None, None, "Daksa", "??", "Tidak disebutkan", "-"],
         }
     )
     has, kind, bad = n.disability(pl.col("flag"), pl.col("kind"))
     assert frame.select(has.alias("h"), kind.alias("k"), bad.alias("b")).rows() == [
-        (True, None, False),
+        # "Ya" with no kind: a disability of a kind not stated, not a refusal (issue 13).
+        (True, "unspecified", False),
         (False, None, False),
         (True, "sensory", False),
         (True, "physical", False),
         (False, None, False),
         (False, None, True),
         (True, "physical", False),
+        # A kind that cannot be read is still refused, not taken as "not stated".
+        (True, None, True),
+        (True, "unspecified", False),
+        (True, "unspecified", False),
     ]
 
 

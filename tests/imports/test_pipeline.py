@@ -217,3 +217,36 @@ def test_no_nik_column(tmp_path):
     assert [p.code for p in exc.value.problems] == ["columns_missing"]
     assert exc.value.problems[0].field == "nik"
     assert "NIK" in exc.value.problems[0].message_id
+
+
+def test_disability_yes_without_kind_is_not_stated(tmp_path, admin):
+    """ "Disabilitas: Ya" and no kind: imported with the kind "unspecified" (issue 13); a worker
+    registered with a kind keeps it (the list says less, it does not say otherwise)."""
+    cells = people_cells(3, seed=4).with_columns(
+        pl.lit("Ya").alias("Disabilitas"), pl.lit("").alias("Jenis Disabilitas")
+    )
+    known = cells.row(0, named=True)
+    make_worker(
+        admin,
+        known["Kelurahan/Desa"],
+        nik=known["NIK"],
+        full_name=known["Nama Lengkap"],
+        birth_date=pl.Series([known["Tanggal Lahir"]]).str.to_date("%d/%m/%Y")[0],
+        sex="M" if known["Jenis Kelamin"] == "L" else "F",
+        category_code=known["Pekerjaan"],
+        phone=known["No HP"],
+        rt=known["RT"],
+        rw=known["RW"],
+        address=known["Alamat"],
+        declared_income=int(known["Penghasilan per Bulan"] or 0) or None,
+        has_disability=True,
+        disability_kind="sensory",
+    )
+    analysis = analyse(write_csv(cells, tmp_path / "list.csv"))
+    rows = {r["row"]: r for r in analysis.rows.iter_rows(named=True)}
+    assert reasons_by_row(analysis) == {}
+    assert [(r["outcome"], r["has_disability"], r["disability_kind"]) for r in rows.values()] == [
+        ("unchanged", True, "sensory"),
+        ("new", True, "unspecified"),
+        ("new", True, "unspecified"),
+    ]

@@ -150,7 +150,8 @@ FIELDS: tuple[Field, ...] = (
         _("Disability"),
         False,
         ("disabilitas", "penyandang disabilitas", "difabel", "disabilitas ya tidak"),
-        "Ya/Tidak, atau langsung jenisnya (Fisik, Sensorik, Intelektual, Mental, Ganda).",
+        "Ya/Tidak, atau langsung jenisnya (Fisik, Sensorik, Intelektual, Mental, Ganda). "
+        "Ya tanpa jenis dicatat sebagai 'tidak disebutkan'.",
         "Tidak",
     ),
     Field(
@@ -159,7 +160,7 @@ FIELDS: tuple[Field, ...] = (
         _("Kind of disability"),
         False,
         ("jenis disabilitas", "ragam disabilitas"),
-        "Fisik, Sensorik, Intelektual, Mental atau Ganda.",
+        "Fisik, Sensorik, Intelektual, Mental, Ganda, atau Tidak disebutkan.",
         "",
     ),
     Field(

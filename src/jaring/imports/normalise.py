@@ -101,6 +101,12 @@ DISABILITY_KINDS = {
     "ganda": "multiple",
     "multi": "multiple",
     "multiple": "multiple",
+    # The kind left unsaid: "Ya" with no kind is the same (see `disability`).
+    "tidakdisebutkan": "unspecified",
+    "tidakdiketahui": "unspecified",
+    "lainnya": "unspecified",
+    "unspecified": "unspecified",
+    "notstated": "unspecified",
 }
 _YES = {"ya", "y", "yes", "ada", "1", "true", "benar"}
 _NO = {"tidak", "t", "tdk", "no", "n", "tidakada", "0", "false", "bukan", "salah"}
@@ -303,11 +309,13 @@ def _slow_phones(series: pl.Series) -> pl.Series:
 def disability(flag: pl.Expr, kind: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(has a disability, kind, whether a cell was unreadable), from one or two columns.
 
-    The flag column may hold yes/no or the kind itself ("Netra").
+    The flag column may hold yes/no or the kind itself ("Netra"); a yes with no kind is the
+    kind "unspecified" (tidak disebutkan).
     """
     flag_key = _letters(flag)
     flag_kind = flag_key.replace_strict(DISABILITY_KINDS, default=None, return_dtype=pl.String)
-    kind_key = _letters(kind)
+    # "-" in the kind column says no kind, as a blank cell does.
+    kind_key = pl.when(kind.str.contains(r"^[\s\-–—]+$")).then(None).otherwise(_letters(kind))
     kind_value = kind_key.replace_strict(DISABILITY_KINDS, default=None, return_dtype=pl.String)
     yes = flag_key.is_in(list(_YES)) | flag_kind.is_not_null()
     # "-" is how lists say "none".
@@ -316,7 +324,10 @@ def disability(flag: pl.Expr, kind: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]
     unreadable = (flag_key.is_not_null() & ~yes & ~no) | (
         kind_key.is_not_null() & kind_value.is_null()
     )
-    return has, pl.coalesce(kind_value, flag_kind), unreadable
+    # "Disabilitas: Ya" and no kind is a disability of a kind not stated, not a refusal.
+    said = pl.coalesce(kind_value, flag_kind)
+    unsaid = has.fill_null(False) & said.is_null() & kind_key.is_null()
+    return has, pl.when(unsaid).then(pl.lit("unspecified")).otherwise(said), unreadable
 
 
 def income(raw: pl.Expr) -> pl.Expr:

@@ -163,6 +163,16 @@ def _against_registry(frame: pl.DataFrame, region_code: str) -> pl.DataFrame:
     candidates = frame.filter(pl.col("reasons").is_null() & pl.col("duplicate_of").is_null())
     registered = registry_rows(candidates["nik"].to_list())
     frame = frame.join(registered, on="nik", how="left", maintain_order="left")
+    # "Ya" with no kind says less than a kind the registry already has: the kind is kept.
+    frame = frame.with_columns(
+        disability_kind=pl.when(
+            (pl.col("disability_kind") == "unspecified")
+            & pl.col("reg_has_disability").fill_null(False)
+            & (pl.col("reg_disability_kind").fill_null("") != "")
+        )
+        .then(pl.col("reg_disability_kind"))
+        .otherwise(pl.col("disability_kind"))
+    )
     in_region = (
         pl.lit(True)
         if not region_code

@@ -39,6 +39,9 @@ class DisabilityKind(models.TextChoices):
     MENTAL = "mental", _("Mental")
     SENSORY = "sensory", _("Sensory")
     MULTIPLE = "multiple", _("Multiple")
+    # A list that says only "Disabilitas: Ya" (issue 13): the worker has a disability, of a
+    # kind not stated; an officer may fill in the kind later.
+    UNSPECIFIED = "unspecified", _("Not stated")
 
 
 class Worker(models.Model):
