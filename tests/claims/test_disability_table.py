@@ -1,8 +1,8 @@
-"""The disability percentage table of PP 82/2019 is loaded by an admin, then used by claims.
+"""The disability percentage table of PP 82/2019: shipped from public copies, marked
+unconfirmed; an admin loads the official one as a new version, then claims use it.
 
-RULES.md: partial anatomical disability pays "table % × 80 × wage"; the table itself is not
-confirmed, so Jaring ships it empty and an admin imports the official one as a new version.
-The percentages below are test figures for made-up body parts, not the regulation's.
+RULES.md: partial anatomical disability pays "table % × 80 × wage". The percentages in TABLE
+below are test figures for made-up body parts, not the regulation's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.contributions.setup import member, programme
 pytestmark = pytest.mark.django_db
 
 MILLION = 1_000_000
-SHIPPED = "PP82-2019-CACAT-KOSONG"
+SHIPPED = "PP82-2019-CACAT"
 TABLE = """
 [[disability_percentages]]
 id = "TEST-CACAT-2026"
@@ -55,7 +55,16 @@ def load(admin, text=TABLE):
     )
 
 
-def test_before_the_table_is_loaded_a_body_part_is_refused_with_the_way_out(admin, fisher):
+def test_the_shipped_unconfirmed_table_prices_a_claim(admin, fisher):
+    claim = register(admin, fisher, "work_accident", disability="partial", body_part="mata_sebelah")
+    [item] = claim.items.all()
+    # One eye: 35 % × 80 × Rp1,000,000.
+    assert (item.code, item.amount) == ("jkk_partial_anatomical", 28 * MILLION)
+    [source] = [s for s in claim.sources if s["table"] == "disability_percentages"]
+    assert (source["id"], source["status"]) == (SHIPPED, "NC")
+
+
+def test_a_body_part_the_table_lacks_is_refused_with_the_way_out(admin, fisher):
     with pytest.raises(ValidationFailed) as err:
         register(admin, fisher, "work_accident", disability="partial", body_part="bagian_a")
     [problem] = err.value.problems

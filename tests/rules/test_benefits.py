@@ -64,10 +64,16 @@ def test_partial_anatomical_and_functional_disability():
     assert functional.total == 50 * 10 * 80 * WAGE // 10_000
 
 
-def test_partial_disability_by_body_part_needs_the_unconfirmed_table():
+def test_partial_disability_by_body_part_reads_the_unconfirmed_table():
+    r = calc("jkk-partial-disability", wage=WAGE, body_part="lengan_kanan_bahu")
+    assert r.total == 40 * 80 * WAGE // 100  # right arm from the shoulder: 40 %
+    [table] = [m for m in r.versions if m.table == "disability_percentages"]
+    assert (table.id, table.status) == ("PP82-2019-CACAT", "NC")
+    # A body part the table lacks is still refused, naming the version.
     with pytest.raises(RuleError) as caught:
-        calc("jkk-partial-disability", wage=WAGE, body_part="lengan_kanan")
-    assert caught.value.code == "disability_part_unknown"
+        calc("jkk-partial-disability", wage=WAGE, body_part="kulit_kepala")
+    assert (caught.value.code, caught.value.field) == ("disability_part_unknown", "body_part")
+    assert "PP82-2019-CACAT" in caught.value.message_en
 
 
 def test_stmb_full_wage_for_12_months_then_half():

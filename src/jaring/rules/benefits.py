@@ -83,12 +83,17 @@ REASONS = {
         "Anak {child} sudah bekerja; beasiswa hanya untuk anak yang belum bekerja.",
         "Child {child} is working; scholarships are only for children who do not work.",
     ),
-    "child_not_in_school": Reason(
-        RuleCode.CHILD_NOT_IN_SCHOOL,
-        "Anak {child} belum bersekolah; beasiswa dibayar per tahun selama anak bersekolah, "
-        "hitung lagi saat anak mulai sekolah.",
-        "Child {child} is not in school yet; scholarships are paid yearly while the child is in "
-        "school: calculate again when the child starts school.",
+    "year_after_limit": Reason(
+        RuleCode.SCHOOL_YEAR_AFTER_AGE_LIMIT,
+        "Tahun ajaran {school_year}: anak {child} sudah berusia {age} tahun pada {day}; beasiswa "
+        "hanya untuk anak di bawah {limit} tahun.",
+        "School year {school_year}: child {child} is {age} on {day}; scholarships are only for "
+        "children under {limit}.",
+    ),
+    "school_year": Reason(
+        RuleCode.SCHOOL_YEAR_INVALID,
+        "Tahun ajaran '{value}' tidak sah: tulis seperti 2024/2025 (dua tahun berurutan).",
+        "School year '{value}' is not valid: write it like 2024/2025 (two consecutive years).",
     ),
     "child_limit": Reason(
         RuleCode.CHILD_LIMIT,
@@ -115,9 +120,11 @@ class Item:
     amount: int
     formula: str
     regulation: str
-    schedule: tuple[tuple[dt.date, str, int], ...] = ()  # scholarships: (from, level, amount)
+    # Scholarships: one entitlement per school year, (first calendar year, level, amount).
+    schedule: tuple[tuple[int, str, int], ...] = ()
     # Who receives the money: the member or heirs, or (medical care) the health facility.
     payee: str = "beneficiary"
+    child: str = ""  # scholarships: the child's name or number
 
     @property
     def basis(self) -> str:
@@ -136,8 +143,8 @@ class Item:
         }
         if self.schedule:
             out["schedule"] = [
-                {"from": day.isoformat(), "level": level, "amount": amount}
-                for day, level, amount in self.schedule
+                {"school_year": school_year_label(year), "level": level, "amount": amount}
+                for year, level, amount in self.schedule
             ]
         return out
 
@@ -190,6 +197,17 @@ class BenefitResult:
     def rule_version(self) -> str:
         return "+".join(m.id for m in self.versions)
 
+    @property
+    def schedule(self) -> list[dict[str, object]]:
+        """Every child's yearly scholarship entitlements, by school year."""
+        rows = [
+            {"school_year": school_year_label(year), "child": label, "level": level, "amount": amt}
+            for item in self.items
+            for label in (item.child,)
+            for year, level, amt in item.schedule
+        ]
+        return sorted(rows, key=lambda r: str(r["school_year"]))
+
     def as_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
@@ -197,6 +215,7 @@ class BenefitResult:
             "claimed_on": self.claimed_on.isoformat(),
             "wage": self.wage,
             "total": self.total,
+            "schedule": self.schedule,
             "items": [i.as_dict() for i in self.items],
             "refused": [r.as_dict() for r in self.refusals],
             "rule_version": self.rule_version,
@@ -280,6 +299,49 @@ def _age(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+def school_year_of(day: dt.date, table: ScholarshipTable) -> int:
+    """The school year `day` falls in, by its first calendar year (2023 for 2023/2024)."""
+    return day.year if day.month >= table.school_year_start_month else day.year - 1
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}/{year + 1}"
+
+
+def parse_school_year(value: str, *, field: str = "school_year") -> int:
+    """2024 from "2024/2025"; RuleError naming `field` for anything else."""
+    text = str(value).strip()
+    first, _, second = text.partition("/")
+    if not (first.isdigit() and second.isdigit() and len(first) == 4 and len(second) == 4):
+        raise RuleError(REASONS["school_year"], field=field, value=value)
+    if int(second) != int(first) + 1:
+        raise RuleError(REASONS["school_year"], field=field, value=value)
+    return int(first)
+
+
+def _year_day(table: ScholarshipTable, year: int, event: dt.date) -> dt.date:
+    """The day a school year's right is judged on: its first day, or the event within it."""
+    return max(dt.date(year, table.school_year_start_month, 1), event)
+
+
+def check_school_year(
+    table: ScholarshipTable, *, birth_date: dt.date, year: int, event: dt.date, child: str
+) -> None:
+    """RuleError when the child is at the age limit by the school year (claimed too late)."""
+    day = _year_day(table, year, event)
+    age = _age(birth_date, day)
+    if age >= table.age_limit:
+        raise RuleError(
+            REASONS["year_after_limit"],
+            field="school_year",
+            school_year=school_year_label(year),
+            child=child,
+            age=age,
+            day=day.isoformat(),
+            limit=table.age_limit,
+        )
+
+
 def _scholarships(
     claim: _Claim, children: Sequence[Child], cause: str, months_contributed: int | None
 ) -> None:
@@ -299,13 +361,12 @@ def _scholarships(
                 )
             )
             return
-    levels = {lv.level: i for i, lv in enumerate(table.levels)}
     paid = 0
     for number, child in enumerate(children, start=1):
         label = child.name or str(number)
         age = _age(child.birth_date, claim.event_date)
         if child.level is not None:
-            inputs.choice(f"children[{number}].level", child.level, levels)
+            inputs.choice(f"children[{number}].level", child.level, table.level_codes)
             inputs.positive(f"children[{number}].grade", child.grade)
         refusal = None
         if age >= table.age_limit:
@@ -321,8 +382,6 @@ def _scholarships(
             refusal = Refusal.of(label, REASONS["child_married"], child=label)
         elif child.working:
             refusal = Refusal.of(label, REASONS["child_working"], child=label)
-        elif child.level is None:
-            refusal = Refusal.of(label, REASONS["child_not_in_school"], child=label)
         elif paid >= table.max_children:
             refusal = Refusal.of(
                 label, REASONS["child_limit"], child=label, limit=table.max_children
@@ -331,31 +390,42 @@ def _scholarships(
             claim.refusals.append(refusal)
             continue
         paid += 1
-        claim.items.append(_child_item(table, child, label, levels[child.level], claim.event_date))
+        claim.items.append(_child_item(table, child, label, claim.event_date))
 
 
-def _child_item(
-    table: ScholarshipTable, child: Child, label: str, start: int, event: dt.date
-) -> Item:
-    """The most a child can receive: one payment a year from the current level on, until the
-    levels' maximum years are used up or the child reaches the age limit (the schedule; each
-    payment still needs the child in school, unmarried and not working)."""
-    schedule: list[tuple[dt.date, str, int]] = []
+def _child_item(table: ScholarshipTable, child: Child, label: str, event: dt.date) -> Item:
+    """The most a child can receive: one entitlement a school year, from the level the child is
+    in (a child not in school yet waits for the first school year at school age) until the
+    levels' maximum years are used up or the child reaches the age limit. Each year is still
+    claimed on its own, with proof that the child is in school, unmarried and not working."""
+    first = school_year_of(event, table)
+    if child.level is None:
+        start, grade, waiting = 0, 1, True
+        while _age(child.birth_date, dt.date(first + 1, table.school_year_start_month, 1)) < (
+            table.school_age
+        ):
+            first += 1
+        first += 1
+    else:
+        start, grade, waiting = table.index_of(child.level), child.grade, False
+    schedule: list[tuple[int, str, int]] = []
     parts: list[str] = []
-    year = 0
+    year = first
     for index, level in enumerate(table.levels[start:]):
-        years = level.max_years - (child.grade - 1 if index == 0 else 0)
+        name = child.level if index == 0 and child.level else level.level
+        years = level.max_years - (grade - 1 if index == 0 else 0)
         counted = 0
         for _ in range(max(years, 0)):
-            day = _anniversary(event, year)
-            if _age(child.birth_date, day) >= table.age_limit:
+            if _age(child.birth_date, _year_day(table, year, event)) >= table.age_limit:
                 break
-            schedule.append((day, level.level, level.per_year))
+            schedule.append((year, name, level.per_year))
             counted += 1
             year += 1
         if counted:
             parts.append(f"{level.name_id} {counted} × {rupiah(level.per_year)}")
     formula = " + ".join(parts)
+    if waiting and schedule:
+        formula = f"menunggu usia sekolah, mulai {school_year_label(schedule[0][0])}: {formula}"
     return Item(
         code="scholarship",
         name=f"Beasiswa pendidikan anak {label}",
@@ -364,6 +434,7 @@ def _child_item(
         formula=formula,
         regulation=table.meta.source,
         schedule=tuple(schedule),
+        child=label,
     )
 
 

@@ -42,7 +42,8 @@ class RuleCode(ErrorCode):
     CHILD_TOO_OLD = "child_too_old"
     CHILD_MARRIED = "child_married"
     CHILD_WORKING = "child_working"
-    CHILD_NOT_IN_SCHOOL = "child_not_in_school"
+    SCHOOL_YEAR_AFTER_AGE_LIMIT = "school_year_after_age_limit", 422
+    SCHOOL_YEAR_INVALID = "school_year_invalid", 422
     CHILD_LIMIT = "child_limit"
     SCHOLARSHIP_JKM_TOO_SHORT = "scholarship_jkm_too_short"
     BUDGET_COST_ZERO = "budget_cost_zero"

@@ -483,6 +483,15 @@ class SchoolLevel:
     per_year: int
     max_years: int
     cited: Cited
+    # Other levels paid as this one (vocational training at the university level):
+    # (code, name_id, name_en).
+    includes: tuple[tuple[str, str, str], ...] = ()
+
+    def name_of(self, code: str, *, english: bool = False) -> str:
+        for other, name_id, name_en in self.includes:
+            if code == other:
+                return name_en if english else name_id
+        return self.name_en if english else self.name_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,11 +501,36 @@ class ScholarshipTable:
     age_limit: int
     jkm_min_contribution_months: int
     levels: tuple[SchoolLevel, ...]
+    # A child not in school yet waits until the school year in which they have this age.
+    school_age: int
+    # The month a school year starts (July: the year 2023/2024 runs July 2023 – June 2024).
+    school_year_start_month: int
+
+    def index_of(self, level: str) -> int | None:
+        """The position of `level` (or of the level that includes it) in the levels."""
+        for i, lv in enumerate(self.levels):
+            if level == lv.level or level in (c for c, _, _ in lv.includes):
+                return i
+        return None
+
+    def level_name(self, code: str, *, english: bool = False) -> str:
+        index = self.index_of(code)
+        return code if index is None else self.levels[index].name_of(code, english=english)
+
+    @property
+    def level_codes(self) -> tuple[str, ...]:
+        return tuple(
+            code for lv in self.levels for code in (lv.level, *(c for c, _, _ in lv.includes))
+        )
 
     @classmethod
     def build(cls, meta: Meta, f: Fields) -> ScholarshipTable:
         levels = []
         for r in f.rows("levels"):
+            includes = []
+            for i in r.rows("includes", required=False):
+                includes.append((i.text("level"), i.text("name_id"), i.text("name_en")))
+                i.done()
             levels.append(
                 SchoolLevel(
                     r.text("level"),
@@ -505,15 +539,21 @@ class ScholarshipTable:
                     r.integer("per_year"),
                     r.integer("max_years"),
                     Cited.read(r, meta.source),
+                    tuple(includes),
                 )
             )
             r.done()
+        start_month = f.integer("school_year_start_month")
+        if not 1 <= start_month <= 12:
+            raise Fields._type_error(f.where, "school_year_start_month", "month_number")
         return cls(
             meta,
             f.integer("max_children"),
             f.integer("age_limit"),
             f.integer("jkm_min_contribution_months"),
             tuple(levels),
+            f.integer("school_age"),
+            start_month,
         )
 
 

@@ -94,6 +94,7 @@ _EXPECTED = {
     ),
     "date": ("tanggal (YYYY-MM-DD)", "a date (YYYY-MM-DD)"),
     "month": ('bulan dalam bentuk "YYYY-MM"', 'a month written "YYYY-MM"'),
+    "month_number": ("nomor bulan 1 sampai 12", "a month number from 1 to 12"),
     "list": ("daftar", "a list"),
     "table": ("tabel (pasangan isian)", "a table of fields"),
     "bool": ("true atau false", "true or false"),

@@ -2,6 +2,9 @@
 
     jaring calc contribution --income 1000000 --month 2026-05 --funder self --json
     jaring calc benefit --kind jkk-death --wage 1000000 --event-date 2026-03-01 --json
+    jaring calc benefit --kind scholarship --cause jkk --children '[{"birth_date": "2010-05-01",
+        "level": "smp"}]' --json                     # the yearly schedule, by school year
+    jaring calc benefit --kind jkk-partial-disability --body-part mata_sebelah --wage 1000000
     jaring calc budget --workers 7737 --months 5 --start 2025-01 --json
     jaring calc capacity --budget 1000000000 --months 5 --json
     jaring calc compliance-fine --owed 10000000 --months 3 --json
@@ -124,7 +127,8 @@ class Command(BaseCommand):
             type=children_arg,
             default=[],
             help='JSON list: [{"birth_date": "2015-04-01", "level": "sd", "grade": 1, '
-            '"married": false, "working": false}]; levels tk, sd, smp, sma, university',
+            '"married": false, "working": false}]; levels tk, sd, smp, sma, university, training '
+            "(vocational, paid as university); no level: not in school yet (waits for school age)",
         )
         p.add_argument("--cause", choices=benefits.CAUSES, help="for --kind scholarship")
         p.add_argument("--disability-percent", help="from the official table, e.g. 10 or 2.5")
@@ -268,6 +272,20 @@ class Command(BaseCommand):
         rows += [(i.name, rupiah(i.amount), i.formula) for i in r.items]
         rows.append(("Jumlah", rupiah(r.total), ""))
         lines = [head, _table(rows, right=(1,))]
+        if r.schedule:
+            lines.append("Beasiswa per tahun ajaran (diklaim tiap tahun selama anak bersekolah):")
+            years = [("Tahun ajaran", "Anak", "Jenjang", "Jumlah")]
+            table = current_tables().scholarship.in_force(r.event_date)
+            years += [
+                (
+                    str(y["school_year"]),
+                    str(y["child"]),
+                    table.level_name(str(y["level"])),
+                    rupiah(int(y["amount"])),
+                )
+                for y in r.schedule
+            ]
+            lines.append(_table(years, right=(3,)))
         lines += [f"Tidak dibayar ({x.subject}): {x.message_id}" for x in r.refusals]
         lines += [f"Dasar: {s}" for s in dict.fromkeys(i.regulation for i in r.items)]
         lines.append(f"Versi aturan: {r.rule_version}")
