@@ -21,7 +21,7 @@ from jaring.core.errors import DomainError, NotFound
 from jaring.core.http import client_address
 from jaring.enrolment.cards.public import TooManyAttempts
 from jaring.enrolment.selectors import memberships_for
-from jaring.web.feedback import problems_on_form, refusals_as_messages
+from jaring.web.feedback import problems_on_form, refusal_kept, refusals_as_messages
 
 
 def _viewer(request) -> None:
@@ -75,7 +75,7 @@ def choose(request, pk: int):
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusal_kept(form) as refused:
                 chosen = services.record_choice(
                     actor=request.user,
                     membership_id=membership.pk,
@@ -83,9 +83,7 @@ def choose(request, pk: int):
                         d["choice"], d["income"], d["channel"], d["jht"], d["note"]
                     ),
                 )
-            except DomainError as exc:
-                problems_on_form(form, exc)
-            else:
+            if not refused:
                 messages.success(request, _("The member's choice is recorded."))
                 if chosen.cover_id:
                     return redirect("continuity:cover", pk=chosen.cover_id)
@@ -143,7 +141,7 @@ def cover(request, pk: int):
             return redirect("continuity:cover", pk=chosen.pk)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusal_kept(form) as refused:
                 payment = services.record_payment(
                     actor=request.user,
                     cover_id=chosen.pk,
@@ -151,9 +149,7 @@ def cover(request, pk: int):
                         d["months"], d["amount"], d["channel"], d["reference"], d["paid_on"]
                     ),
                 )
-            except DomainError as exc:
-                problems_on_form(form, exc)
-            else:
+            if not refused:
                 messages.success(
                     request, _("Payment %(reference)s recorded.") % {"reference": payment.reference}
                 )
@@ -192,6 +188,8 @@ def public_choice(request):
             context["limited"] = exc.problems[0].message
             status = 429
         except DomainError as exc:
+            # Unlike an officer's page, a NIK and birth date that match nobody is said on the
+            # form (the same words as a wrong pair), not a 404: the public learns nothing more.
             problems_on_form(form, exc)
         else:
             context["chosen"] = chosen

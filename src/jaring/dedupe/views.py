@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import DomainError
 from jaring.dedupe import selectors, services
 from jaring.dedupe.explain import describe, relatives
 from jaring.dedupe.models import PairStatus
 from jaring.dedupe.permissions import DUPLICATES
-from jaring.web.feedback import refusals_as_messages, show_problems
+from jaring.web.feedback import refusals_as_messages
 
 
 def _filter(request) -> selectors.PairFilter:
@@ -105,15 +104,14 @@ def start_run(request):
         threshold = (
             float(request.POST["threshold"]) if tune and request.POST.get("threshold") else None
         )
+    except ValueError:
+        messages.error(request, _("The threshold must be a number between 0 and 1."))
+        return redirect("dedupe:queue")
+    with refusals_as_messages(request):
         services.start_run(
             actor=request.user,
             threshold=threshold,
             retrain=tune and bool(request.POST.get("retrain")),
         )
-    except ValueError:
-        messages.error(request, _("The threshold must be a number between 0 and 1."))
-    except DomainError as exc:
-        show_problems(request, exc)
-    else:
         messages.success(request, _("Detection started; the queue fills when it is done."))
     return redirect("dedupe:queue")
