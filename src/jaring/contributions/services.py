@@ -43,7 +43,7 @@ from jaring.core import events, jobs
 from jaring.core.errors import CoreError, DomainError, NotFound, Problem, ValidationFailed
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
-from jaring.programs.budget import RULES_FUNDER, rule_problem
+from jaring.programs.budget import rule_problem, rules_funder
 from jaring.programs.defaults import sector_of
 from jaring.programs.models import Programme, ProgrammeStatus
 from jaring.programs.selectors import regencies_of_programmes
@@ -123,7 +123,7 @@ def _price(
     programme: Programme, month: dt.date, tables: RuleTables, groups: list[tuple[str, int, int]]
 ) -> dict[tuple[str, int], rules_contributions.Contribution]:
     """One calculation per distinct (income base, sector); refuses with every undefined base."""
-    funder = RULES_FUNDER[programme.funder]
+    funder = rules_funder(programme)
     done: dict[tuple[int, str], rules_contributions.Contribution] = {}
     out = {}
     problems = []

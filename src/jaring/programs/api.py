@@ -40,6 +40,11 @@ class ProgrammeIn(Strict):
     pks_number: str = ""
     pks_date: dt.date | None = None
     status: str = "draft"
+    pp50_discount: bool = Field(
+        False,
+        description="village budgets only: PP 50/2025's discount applies (unconfirmed whether "
+        "APBDes is excluded like APBD; default false, the full rate)",
+    )
 
 
 class ProgrammePatch(Strict):
@@ -59,6 +64,7 @@ class ProgrammePatch(Strict):
     pks_number: str | None = None
     pks_date: dt.date | None = None
     status: str | None = None
+    pp50_discount: bool | None = None
 
 
 class CopyIn(Strict):
@@ -83,6 +89,7 @@ class ProgrammeOut(Schema):
     pks_number: str
     pks_date: dt.date | None
     status: str
+    pp50_discount: bool = Field(description="village budgets: PP 50/2025's discount applies")
     previous: int | None
     categories: list[CategoryTermsIO]
 
@@ -183,6 +190,7 @@ def programme_out(p: Programme) -> dict[str, object]:
         "pks_number": p.pks_number,
         "pks_date": p.pks_date,
         "status": p.status,
+        "pp50_discount": p.pp50_discount,
         "previous": p.previous_id,
         "categories": [
             {

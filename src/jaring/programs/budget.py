@@ -24,7 +24,8 @@ from jaring.rules import budget as rules_budget
 from jaring.rules.errors import RuleError
 from jaring.rules.rates import RuleTables
 
-# The funder names the rate tables use; PP 50/2025 excludes "apbd" (and "apbn") from its discount.
+# The funder names the rate tables use; PP 50/2025 excludes "apbd" (and "apbn") from its discount,
+# and "apbdes" unless the programme says the discount applies (rules_funder).
 RULES_FUNDER = {
     Funder.CITY_APBD: "apbd",
     Funder.PROVINCE_APBD: "apbd",
@@ -32,6 +33,14 @@ RULES_FUNDER = {
     Funder.CSR: "csr",
     Funder.OTHER: "other",
 }
+
+
+def rules_funder(programme: Programme) -> str:
+    """The rate tables' funder of `programme`: a village programme whose setting says PP 50/2025's
+    discount applies is "apbdes_pp50" (the tables exclude plain "apbdes": unconfirmed)."""
+    if programme.funder == Funder.VILLAGE_APBDES and programme.pp50_discount:
+        return "apbdes_pp50"
+    return RULES_FUNDER[programme.funder]
 
 
 def rule_problem(err: RuleError, field: str | None = None) -> Problem:
@@ -78,7 +87,7 @@ def per_worker(
         base,
         months,
         start.replace(day=1),
-        RULES_FUNDER[programme.funder],
+        rules_funder(programme),
         sector_of(category_code),
         programme.benefit_list,
         tables or current_tables(),
@@ -248,7 +257,7 @@ def _rule_terms(programme: Programme, category_code: str, on: dt.date | None) ->
     """What the rules need to price this programme's cover from `on` (default today)."""
     return {
         "start": cover_from(programme, on or timezone.localdate()),
-        "funder": RULES_FUNDER[programme.funder],
+        "funder": rules_funder(programme),
         "sector": sector_of(category_code),
         "benefits": programme.benefit_list,
         "tables": current_tables(),

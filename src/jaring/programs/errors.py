@@ -28,6 +28,7 @@ class ProgrammeError(ErrorCode):
     CATEGORY_IN_USE = "category_in_use", 409
     CEILING_BELOW_ENROLLED = "ceiling_below_enrolled", 409
     CATEGORY_TWICE = "category_twice", 422
+    PP50_DISCOUNT_NOT_VILLAGE = "pp50_discount_not_village", 422
     INCOME_BASE_NOT_POSITIVE = "income_base_not_positive", 422
     QUOTA_BELOW_ENROLLED = "quota_below_enrolled", 409
     WHAT_IF_NOT_POSITIVE = "what_if_not_positive", 422

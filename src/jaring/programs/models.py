@@ -52,6 +52,9 @@ class Programme(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField()
     benefits = models.CharField(max_length=20, choices=Benefits.choices, default=Benefits.JKK_JKM)
+    # Village budgets only: whether PP 50/2025's discount applies. Unconfirmed (RULES.md): the
+    # default is no discount, the full rate, so that a village never underpays by half.
+    pp50_discount = models.BooleanField(default=False)
     budget_ceiling = models.PositiveBigIntegerField(help_text="rupiah")
     cover_start_rule = models.CharField(
         max_length=12, choices=CoverStartRule.choices, default=CoverStartRule.ACCEPTANCE

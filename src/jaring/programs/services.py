@@ -61,6 +61,8 @@ class ProgrammeInput:
     pks_number: str = ""
     pks_date: dt.date | None = None
     status: str = ProgrammeStatus.DRAFT
+    # Village budgets: PP 50/2025's discount applies (unconfirmed; default: the full rate).
+    pp50_discount: bool = False
 
 
 def _p(field_name: str | None, code: str, message_id: str, message_en: str) -> Problem:
@@ -189,6 +191,17 @@ def _validate(actor: User, data: ProgrammeInput) -> Region:
     problems += _choice(data.benefits, Benefits, "benefits")
     problems += _choice(data.cover_start_rule, CoverStartRule, "cover_start_rule")
     problems += _choice(data.status, ProgrammeStatus, "status")
+    if data.pp50_discount and data.funder != Funder.VILLAGE_APBDES:
+        problems.append(
+            _p(
+                "pp50_discount",
+                ProgrammeError.PP50_DISCOUNT_NOT_VILLAGE,
+                "Potongan PP 50/2025 hanya bisa dipilih untuk dana desa (APBDes): peserta yang "
+                "dibiayai APBN/APBD dikecualikan dari potongan itu.",
+                "The PP 50/2025 discount can be chosen only for a village budget (APBDes): "
+                "members funded by the APBN or an APBD are excluded from it.",
+            )
+        )
     region = Region.objects.filter(code=data.region_code.strip()).first()
     if region is None:
         problems.append(
@@ -284,6 +297,7 @@ def snapshot(programme: Programme) -> dict[str, object]:
         "min_age",
         "max_age",
         "status",
+        "pp50_discount",
     ):
         value = getattr(programme, f)
         out[f] = value.isoformat() if isinstance(value, dt.date) else value
@@ -309,6 +323,7 @@ def _apply(programme: Programme, data: ProgrammeInput, region: Region) -> None:
     programme.min_age = data.min_age
     programme.max_age = data.max_age
     programme.status = data.status
+    programme.pp50_discount = data.pp50_discount
 
 
 def _duplicate_name(data: ProgrammeInput, exclude_pk: int | None) -> None:
@@ -381,6 +396,7 @@ def programme_input(programme: Programme) -> ProgrammeInput:
         pks_number=programme.pks_number,
         pks_date=programme.pks_date,
         status=programme.status,
+        pp50_discount=programme.pp50_discount,
     )
 
 

@@ -91,6 +91,7 @@ def _input_from_post(post) -> services.ProgrammeInput:
         pks_number=post.get("pks_number", ""),
         pks_date=_date(post.get("pks_date")),
         status=post.get("status", ProgrammeStatus.DRAFT),
+        pp50_discount=bool(post.get("pp50_discount")),
     )
 
 

@@ -36,7 +36,9 @@ BENEFITS = ("JKK", "JKM", "JHT")
 SECTORS = ("transport", "other")
 # Who pays the contribution: the worker, a city/province budget (APBD), the state budget (APBN),
 # a village budget (APBDes), a company (CSR) or another source.
-FUNDERS = ("self", "apbd", "apbn", "apbdes", "csr", "other")
+# "apbdes": a village budget, excluded from PP 50/2025's discount by default (unconfirmed);
+# "apbdes_pp50": a village budget whose programme says the discount applies.
+FUNDERS = ("self", "apbd", "apbn", "apbdes", "apbdes_pp50", "csr", "other")
 HOLIDAY_TYPES = ("libur_nasional", "cuti_bersama")
 DATA_FILES = ("contributions.toml", "benefits.toml", "holidays.toml")
 
