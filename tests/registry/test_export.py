@@ -46,3 +46,25 @@ def test_safe_cell():
     assert safe_cell("Budi") == "Budi"
     assert safe_cell(None) == ""
     assert safe_cell(1500000) == "1500000"
+
+
+def test_a_viewer_sees_phone_numbers_masked_in_the_export_the_api_and_the_page(viewer, admin):
+    from jaring.registry import services
+
+    worker = make_worker(admin, PASIRAN, phone="081234567890")
+    services.update_worker(
+        actor=admin, worker=worker, changes={"phone": "085712345678"}, reason="nomor baru"
+    )
+    web = client_for(viewer)
+    [row] = rows(web.get("/workers/export.csv"))
+    assert row["phone"] == "'+62857******78"  # stored as +62, escaped as a cell
+    page = web.get(f"/workers/{worker.pk}/").content.decode()
+    assert "+62857******78" in page and "+62812******90" in page  # the page and its history
+    assert "85712345678" not in page and "81234567890" not in page
+    api = web.get(f"/api/workers/{worker.pk}").json()
+    assert api["phone"] == "+62857******78"
+    history = web.get(f"/api/workers/{worker.pk}/history").content.decode()
+    assert "81234567890" not in history and "+62812******90" in history
+    # Who may see whole NIKs sees the whole number.
+    [whole] = rows(client_for(admin).get("/workers/export.csv"))
+    assert whole["phone"] == "'+6285712345678"

@@ -1,4 +1,5 @@
-"""A NIK as a user may see it: whole, or masked for viewers. Below every area that shows one.
+"""A NIK or phone number as a user may see it: whole, or masked for viewers. Below every area
+that shows one.
 
 Every whole NIK shown goes through here, so the read audit sees it (`audit.shown_whole`)."""
 
@@ -15,3 +16,12 @@ def display_nik(user: User, nik: str) -> str:
         return mask(nik)
     audit.shown_whole(user, nik)
     return nik
+
+
+def display_phone(user: User, phone: str) -> str:
+    """A phone number reaches a person as surely as a NIK: a viewer sees its operator prefix
+    and last two digits (enough to tell two numbers apart), never the number."""
+    if not phone or PERSONAL_DATA.may(user, "see"):
+        return phone
+    kept = 6 if phone.startswith("+62") else 4  # the operator's prefix: +62 857 or 0857
+    return phone[:kept] + "*" * max(len(phone) - kept - 2, 0) + phone[-2:]

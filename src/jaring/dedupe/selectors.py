@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.masking import display_nik
+from jaring.accounts.masking import display_nik, display_phone
 from jaring.accounts.models import User
-from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.accounts.scope import scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.dedupe.models import DedupeModel, DedupeRun, PairStatus, ProbableDuplicate
@@ -118,7 +117,7 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                     "sex_text": _sex_text(rec.sex),
                     "village_code": rec.village_id,
                     "village_name": rec.village.name,
-                    "phone": rec.phone if PERSONAL_DATA.may(user, "see") else "",
+                    "phone": display_phone(user, rec.phone),
                     "address": rec.address,
                     "merged_into": rec.merged_into_id,
                 }
@@ -142,7 +141,7 @@ def records(user: User, pair: ProbableDuplicate) -> list[dict[str, object]]:
                 "sex_text": _sex_text(row.sex),
                 "village_code": row.village_code,
                 "village_name": village_name or "",
-                "phone": row.phone if PERSONAL_DATA.may(user, "see") else "",
+                "phone": display_phone(user, row.phone),
                 "address": row.address,
                 "merged_into": None,
             }

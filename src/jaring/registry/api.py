@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from jaring.accounts import audit
-from jaring.accounts.masking import display_nik
+from jaring.accounts.masking import display_nik, display_phone
 from jaring.accounts.models import User
 from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.core.api.schemas import errors
@@ -66,7 +66,7 @@ def worker_out(user: User, worker: Worker) -> dict[str, object]:
         "rt": worker.rt,
         "rw": worker.rw,
         "address": worker.address,
-        "phone": worker.phone,
+        "phone": display_phone(user, worker.phone),
         "category": worker.category_id,
         "category_name": str(worker.category),
         "has_disability": worker.has_disability,
@@ -85,7 +85,9 @@ def worker_out(user: User, worker: Worker) -> dict[str, object]:
 
 def _history_out(user: User, event: audit.Entry) -> dict[str, object]:
     def shown(field: str, value: object) -> object:
-        return display_nik(user, value) if field == "nik" and value else value
+        if field == "nik" and value:
+            return display_nik(user, value)
+        return display_phone(user, value) if field == "phone" and value else value
 
     return {
         "at": event.at,

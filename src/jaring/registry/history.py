@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts import audit
-from jaring.accounts.masking import display_nik
+from jaring.accounts.masking import display_nik, display_phone
 from jaring.accounts.models import User
 from jaring.regions.models import Region
 from jaring.registry import selectors
@@ -76,6 +76,8 @@ def _shown(user: User, field: str, value, names: dict[str, dict[str, str]]):
         return None
     if field == "nik":
         return display_nik(user, value)
+    if field == "phone":
+        return display_phone(user, value)
     if field == "declared_income":
         return rupiah(value)
     if field in _DATES:

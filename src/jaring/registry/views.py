@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.accounts import audit
-from jaring.accounts.masking import display_nik
+from jaring.accounts.masking import display_nik, display_phone
 from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.core.cells import safe_cell
 from jaring.registry import services
@@ -69,6 +69,7 @@ def worker_detail(request, pk: int):
         "registry/detail.html",
         {
             "worker": worker,
+            "phone": display_phone(request.user, worker.phone),
             "history": worker_history(request.user, worker),
             "reads": worker_reads(worker),
             "can_edit": WORKERS.may(request.user, "change"),
@@ -176,7 +177,7 @@ def _export_rows(user, qs):
                 w.rt,
                 w.rw,
                 w.address,
-                w.phone,
+                display_phone(user, w.phone),
                 w.category_id,
                 "yes" if w.has_disability else "no",
                 w.disability_kind,
