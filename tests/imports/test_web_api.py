@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from jaring.accounts.models import Role
+from jaring.accounts.models import ReadEvent, Role
 from jaring.accounts.services import create_token
 from jaring.imports import services
 from jaring.imports.models import ImportBatch, ImportRow, Status
@@ -56,6 +56,11 @@ def test_api_upload_progress_preview_commit_rejected(client, city_officer, csv_b
     assert rejected.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(rejected.content)).active
     assert sheet.max_row == 2
+    # The file shows the person's NIK as the list wrote it: a read, named in the read audit.
+    nik = ImportRow.objects.get(batch_id=batch_id, outcome="rejected").nik
+    read = ReadEvent.objects.get(what__endswith="/rejected.xlsx")
+    assert (read.actor, read.records) == (city_officer, 1)
+    assert list(read.subjects.values_list("nik", flat=True)) == [nik]
     committed = client.post(f"/api/imports/{batch_id}/commit", headers=auth)
     assert committed.status_code == 200 and committed.json()["status"] == "committed"
     assert Worker.objects.count() == 11

@@ -211,6 +211,9 @@ def commit(request: HttpRequest, batch_id: int):
 )
 def rejected(request: HttpRequest, batch_id: int):
     batch = selectors.get_batch(request.auth, batch_id)
-    response = HttpResponse(exports.rejected_xlsx(batch), content_type=exports.XLSX)
+    xlsx = services.rejected_file(
+        actor=request.auth, batch=batch, what=f"{request.method} {request.get_full_path()}"
+    )
+    response = HttpResponse(xlsx, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="ditolak-impor-{batch.pk}.xlsx"'
     return response

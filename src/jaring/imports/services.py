@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,7 @@ from jaring.core.errors import (
 )
 from jaring.core.spreadsheets import check_size, sniff
 from jaring.core.spreadsheets import file_problem as spreadsheet_problem
-from jaring.imports import columns, hooks, pipeline, selectors, staging
+from jaring.imports import columns, exports, hooks, pipeline, selectors, staging
 from jaring.imports.errors import ImportsError
 from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
 from jaring.imports.permissions import IMPORTS
@@ -388,3 +389,19 @@ def _apply_updates(actor: User, batch: ImportBatch) -> int:
     return registry.apply_import_updates(
         actor=actor, changes=changes, reason=f"impor #{batch.pk}: {batch.original_name}"
     )
+
+
+def rejected_file(*, actor: User, batch: ImportBatch, what: str) -> bytes:
+    """The rows not imported, as xlsx. They hold the NIKs as the list wrote them, so handing
+    the file out is a read of those people (the read audit, as for the worker export)."""
+    rows = selectors.rejected_rows(batch)
+    count = rows.count()
+    niks = () if count > settings.JARING_READ_AUDIT_NAMED else rows.values_list("nik", flat=True)
+    audit.record_read(
+        actor=actor,
+        what=what,
+        records=count,
+        niks=[n for n in niks if n],
+        region_code=batch.region_code,
+    )
+    return exports.rejected_xlsx(batch)

@@ -116,7 +116,10 @@ def batch_commit(request, pk: int):
 @login_required
 def batch_rejected(request, pk: int):
     batch = _batch(request, pk)
-    response = HttpResponse(exports.rejected_xlsx(batch), content_type=exports.XLSX)
+    xlsx = services.rejected_file(
+        actor=request.user, batch=batch, what=f"{request.method} {request.get_full_path()}"
+    )
+    response = HttpResponse(xlsx, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="ditolak-impor-{batch.pk}.xlsx"'
     return response
 
