@@ -79,3 +79,22 @@ def test_an_unknown_reason_is_refused(programme, admin):
             "--user",
             admin.username,
         )
+
+
+def test_whole_niks_a_command_prints_are_one_read_by_its_user(programme, admin):
+    from jaring.accounts import audit
+    from jaring.accounts.models import ReadEvent
+    from jaring.registry.models import Worker
+
+    args = ["programme", "eligibility", str(programme.pk), "--user", admin.username]
+    with audit.command_reads(args):  # what `jaring ...` (jaring.cli.main) runs a command in
+        text = run(*args)
+    read = ReadEvent.objects.get()
+    assert (read.actor, read.records, read.what) == (admin, 3, "jaring " + " ".join(args))
+    niks = set(Worker.objects.values_list("nik", flat=True))
+    assert set(read.subjects.values_list("nik", flat=True)) == niks
+    assert all(nik in text for nik in niks)
+    # A command that prints no NIK leaves no read.
+    with audit.command_reads(["programme", "list"]):
+        run("programme", "list", "--user", admin.username)
+    assert ReadEvent.objects.count() == 1

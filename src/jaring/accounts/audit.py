@@ -240,6 +240,24 @@ def collecting_reads() -> Iterator[Reads]:
         _READS.reset(token)
 
 
+@contextmanager
+def command_reads(args: list[str]) -> Iterator[Reads]:
+    """One console command's run: the whole NIKs it prints (`jaring programme eligibility`,
+    `jaring external_cover list`) are one read by the user it runs as, as a page's are."""
+    with collecting_reads() as reads:
+        try:
+            yield reads
+        finally:
+            if reads.niks:
+                record_read(
+                    actor=reads.user,
+                    what=" ".join(["jaring", *args]),
+                    records=len(reads.niks),
+                    niks=reads.niks,
+                    reason=reads.reason,
+                )
+
+
 def shown_whole(user: User, nik: str) -> None:
     """`nik` goes whole into the answer being made for `user` (outside a request: nothing)."""
     reads = _READS.get()
