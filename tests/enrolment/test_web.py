@@ -42,7 +42,12 @@ def test_set_up_a_programme_and_enrol_a_village(client, admin):
     make_worker(admin, PASIRAN, category_code="trader")
     page = client.get(f"/programmes/{p.pk}/eligibility/?eligible=no").content.decode()
     assert "Kategori pekerjaannya tidak termasuk program ini." in page
-    r = client.post(f"/programmes/{p.pk}/eligibility/", {"village": PASIRAN, "reason": "Pasiran"})
+    everyone = {"village": PASIRAN, "reason": "Pasiran", "selection": "all"}
+    r = client.post(f"/programmes/{p.pk}/eligibility/", everyone)
+    # The preview: how many, the cost (5 months × Rp16.800) against what remains; nothing yet.
+    assert r.status_code == 200 and Membership.objects.count() == 0
+    assert 'data-enrolling="1"' in r.content.decode() and "Rp84.000" in r.content.decode()
+    r = client.post(f"/programmes/{p.pk}/eligibility/", everyone | {"step": "confirm"})
     assert r.status_code == 302 and Membership.objects.count() == 1
     page = client.get(f"/programmes/{p.pk}/?budget=840000&category=fisher").content.decode()
     assert "<strong>10</strong>" in page
@@ -62,3 +67,32 @@ def test_pages_are_scoped(client, admin):
     assert client.get(f"/programmes/{p.pk}/").status_code == 404
     assert client.get(f"/programmes/{p.pk}/eligibility/").status_code == 404
     assert p.name not in client.get("/programmes/").content.decode()
+
+
+def test_enrol_a_hand_picked_selection_after_its_preview(client, admin):
+    """Only the ticked workers are previewed and enrolled; nothing ticked is asked again."""
+    p = make_programme(admin)
+    client.force_login(admin)
+    picked, other = make_worker(admin, PASIRAN), make_worker(admin, PASIRAN)
+    url = f"/programmes/{p.pk}/eligibility/"
+    r = client.post(url, {"selection": "ticked"})
+    assert r.status_code == 302 and Membership.objects.count() == 0
+    r = client.post(url, {"selection": "ticked", "worker": [picked.pk]})
+    page = r.content.decode()
+    assert 'data-enrolling="1"' in page and picked.full_name in page
+    r = client.post(url, {"selection": "ticked", "worker": [picked.pk], "step": "confirm"})
+    assert r.status_code == 302
+    assert list(Membership.objects.values_list("worker_id", flat=True)) == [picked.pk]
+    assert other.pk not in Membership.objects.values_list("worker_id", flat=True)
+
+
+def test_the_preview_of_an_enrolment_over_the_ceiling_says_so_once(client, admin):
+    p = make_programme(admin)
+    Programme.objects.filter(pk=p.pk).update(budget_ceiling=1_000)
+    client.force_login(admin)
+    make_worker(admin, PASIRAN)
+    make_worker(admin, PASIRAN)
+    r = client.post(f"/programmes/{p.pk}/eligibility/", {"selection": "all"})
+    page = r.content.decode()
+    assert page.count('role="alert"') == 1 and "melebihi pagu" in page
+    assert 'id="confirm"' not in page and Membership.objects.count() == 0

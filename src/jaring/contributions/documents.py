@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from jaring.contributions.models import Bill, LineStatus
 from jaring.contributions.selectors import bill_lines
 from jaring.core.cells import xlsx_row
+from jaring.core.formats import number
 from jaring.rules.nik import mask
 from jaring.rules.tables import month_text, rupiah
 
@@ -42,7 +43,7 @@ def _header(bill: Bill) -> list[tuple[str, str]]:
         ("Jatuh tempo / Due date", f"{bill.due_date:%d-%m-%Y}"),
         ("Aturan jatuh tempo / Due-date rule", bill.due_rule),
         ("Versi tarif / Rate version", bill.rule_version or "-"),
-        ("Peserta / Members", f"{bill.members:,}".replace(",", ".")),
+        ("Peserta / Members", number(bill.members, "id")),
         ("JKK", rupiah(bill.jkk)),
         ("JKM", rupiah(bill.jkm)),
         ("JHT", rupiah(bill.jht)),
@@ -147,8 +148,8 @@ def bill_pdf(bill: Bill) -> bytes:
     count = bill.members + bill.lapsed_members
     if count > PDF_MEMBER_LIMIT:
         page.line(
-            f"Daftar {count:,} peserta ada di berkas xlsx tagihan ini / "
-            "the member list is in this bill's xlsx.".replace(",", "."),
+            f"Daftar {number(count, 'id')} peserta ada di berkas xlsx tagihan ini / "
+            "the member list is in this bill's xlsx.",
             bold=True,
         )
     else:

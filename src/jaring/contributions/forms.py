@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaring.contributions.models import Bill, BillStatus
+from jaring.core import formats
 from jaring.rules.tables import month_text, parse_month
 
 
@@ -65,7 +66,7 @@ class PaymentForm(forms.Form):
 
 
 def _bill_label(bill: Bill) -> str:
-    return f"{bill.programme} · {month_text(bill.month)} · Rp{bill.open_amount:,}".replace(",", ".")
+    return f"{bill.programme} · {month_text(bill.month)} · {formats.rupiah(bill.open_amount)}"
 
 
 class RateFileForm(forms.Form):

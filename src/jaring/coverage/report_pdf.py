@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from jaring.core import formats
 from jaring.coverage.models import PopulationSource
 from jaring.regions.models import Region
 from jaring.rules.tables import rupiah
@@ -25,7 +26,7 @@ LINE = colors.HexColor("#dfe5e8")
 
 
 def _n(value) -> str:
-    return "–" if value is None else f"{int(value):,}".replace(",", ".")
+    return formats.number(value, "id")
 
 
 def _decimal(value) -> str:

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jaring.core import jobs
+from jaring.core import formats, jobs
 
 
 class ModelKind(models.TextChoices):
@@ -43,7 +43,7 @@ class DedupeModel(models.Model):
             }
         return _("trained on %(count)s workers on %(date)s (#%(id)s)") % {
             "id": self.pk,
-            "count": f"{self.record_count:,}",
+            "count": formats.number(self.record_count),
             "date": f"{self.trained_at:%d-%m-%Y}",
         }
 

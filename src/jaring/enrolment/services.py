@@ -28,6 +28,7 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
+from jaring.core.formats import rupiah
 from jaring.enrolment import bulk, eligibility
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.lifecycle import ALLOWED, IllegalTransition, sources_of
@@ -144,10 +145,11 @@ def check_capacity(programme: Programme, new: dict[str, int], *, on: dt.date) ->
         problems.append(
             Problem(
                 EnrolmentError.BUDGET_EXCEEDED,
-                f"Pagu Rp{programme.budget_ceiling:,}: terpakai Rp{enrolled:,}, tambahan "
-                f"Rp{adding:,} melebihi pagu Rp{over:,}.",
-                f"Ceiling Rp{programme.budget_ceiling:,}: Rp{enrolled:,} committed, adding "
-                f"Rp{adding:,} passes it by Rp{over:,}.",
+                f"Pagu {rupiah(programme.budget_ceiling, 'id')}: terpakai "
+                f"{rupiah(enrolled, 'id')}, tambahan {rupiah(adding, 'id')} melebihi pagu "
+                f"{rupiah(over, 'id')}.",
+                f"Ceiling {rupiah(programme.budget_ceiling, 'en')}: {rupiah(enrolled, 'en')} "
+                f"committed, adding {rupiah(adding, 'en')} passes it by {rupiah(over, 'en')}.",
                 field="budget_ceiling",
                 params={
                     "ceiling": programme.budget_ceiling,
@@ -165,6 +167,88 @@ def _by_category(workers: QuerySet) -> dict[str, int]:
     return {r["category_id"]: r["n"] for r in rows}
 
 
+@dataclass(frozen=True)
+class EnrolPreview:
+    """What an enrolment would do, asked before it is done (the page's preview, the API's and
+    the command's dry run): the same checks as `enrol`, nothing written."""
+
+    selected: int  # workers in the selection
+    enrolling: int  # of them, those who would become candidates
+    held_back: dict[str, int]  # ineligible workers per reason code (not enrolled)
+    cost: int  # what they add to the programme's committed budget, in rupiah
+    committed: int  # what is committed already
+    ceiling: int
+    problems: list[Problem]  # why `enrol` would refuse (empty: it would enrol `enrolling`)
+
+    @property
+    def remaining(self) -> int:
+        return self.ceiling - self.committed
+
+    @property
+    def remaining_after(self) -> int:
+        return self.remaining - self.cost
+
+
+def _plan(
+    actor: User,
+    programme: Programme,
+    workers: QuerySet[Worker],
+    *,
+    only_eligible: bool,
+    on: dt.date,
+) -> tuple[QuerySet[Worker], dict[str, int], dict[str, int]]:
+    """The workers `enrol` would make candidates, per category, and the eligibility counts;
+    refuses what `enrol` refuses except quota and budget (check_capacity)."""
+    outside = _outside(actor, workers)
+    if outside:
+        raise workers_not_found(outside)
+    rules = eligibility.judge(programme, on=on)
+    counts = rules.counts(workers)
+    if counts["total"] == 0:
+        raise _nothing_selected()
+    if counts["eligible"] < counts["total"] and not only_eligible:
+        raise _ineligible(counts, programme)
+    chosen = rules.eligible(workers)
+    new = _by_category(chosen)
+    if not new:
+        raise _ineligible(counts, programme)
+    return chosen, new, counts
+
+
+def enrol_preview(
+    *,
+    actor: User,
+    programme: Programme,
+    workers: QuerySet[Worker],
+    only_eligible: bool = False,
+    on: dt.date | None = None,
+) -> EnrolPreview:
+    """What `enrol` with the same arguments would do, with its cost against the ceiling. A
+    refusal of the selection itself (nobody, outside the region, ineligible without
+    `only_eligible`) is raised as `enrol` raises it; quota and budget come back as problems."""
+    MEMBERSHIPS.check(actor, "enrol")
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        programme = _check_programme(actor, programme)
+        _chosen, new, counts = _plan(actor, programme, workers, only_eligible=only_eligible, on=on)
+        cost = budget.cost_of_new(programme, new, start=agreement.cover_from(programme, on))
+        committed = programme_budget(programme, on=on).enrolled
+        try:
+            check_capacity(programme, new, on=on)
+            problems: list[Problem] = []
+        except DomainError as refusal:
+            problems = list(refusal.problems)
+    return EnrolPreview(
+        selected=counts["total"],
+        enrolling=sum(new.values()),
+        held_back={r.code: counts[r.code] for r in eligibility.REASONS if counts[r.code]},
+        cost=cost,
+        committed=committed,
+        ceiling=programme.budget_ceiling,
+        problems=problems,
+    )
+
+
 @transaction.atomic
 def enrol(
     *,
@@ -179,23 +263,12 @@ def enrol(
 
     A selection with ineligible workers is refused whole (with the count per reason) unless
     `only_eligible`, which enrols the eligible part. Quota and budget are checked first.
+    `enrol_preview` tells beforehand what this would do.
     """
     MEMBERSHIPS.check(actor, "enrol")
     on = on or timezone.localdate()
     programme = _check_programme(actor, programme)
-    outside = _outside(actor, workers)
-    if outside:
-        raise workers_not_found(outside)
-    rules = eligibility.judge(programme, on=on)
-    counts = rules.counts(workers)
-    if counts["total"] == 0:
-        raise _nothing_selected()
-    if counts["eligible"] < counts["total"] and not only_eligible:
-        raise _ineligible(counts, programme)
-    chosen = rules.eligible(workers)
-    new = _by_category(chosen)
-    if not new:
-        raise _ineligible(counts, programme)
+    chosen, new, _counts = _plan(actor, programme, workers, only_eligible=only_eligible, on=on)
     check_capacity(programme, new, on=on)
     now = timezone.now()
     # The eligibility subquery must be evaluated before the new rows exist: materialise the

@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts import audit
+from jaring.core.permissions import allowed
 from jaring.enrolment import selectors, services
-from jaring.enrolment.eligibility import REASONS
+from jaring.enrolment.eligibility import REASON_BY_CODE, REASONS
 from jaring.enrolment.models import EndReason, MembershipStatus
 from jaring.enrolment.permissions import MEMBERSHIPS
 from jaring.programs import what_if
@@ -138,8 +140,13 @@ def programme_detail(request, pk: int):
     programme = get_programme(request.user, pk)
     context: dict = {
         "programme": programme,
-        "counts": selectors.status_counts(request.user, programme),
+        "counts": [
+            (status, MembershipStatus(status).label, n)
+            for status, n in selectors.status_counts(request.user, programme).items()
+        ],
         "can_manage": PROGRAMMES.may(request.user, "manage"),
+        "can_bpjs": allowed(request.user, "exchange.exchange")
+        or allowed(request.user, "cards.print"),
         "what_if": request.GET,
     }
     with refusal_kept() as refused:
@@ -167,23 +174,80 @@ def _eligibility_filter(source) -> selectors.EligibilityFilter:
     )
 
 
+def _selected_ids(source) -> list[int]:
+    return sorted({i for i in (_int(v) for v in source.getlist("worker")) if i is not None})
+
+
+def _enrol_selection(request, programme):
+    """The enrol form's two steps: "preview" says who, how many and at what cost against the
+    remaining budget; "confirm" enrols exactly that selection. The selection is the ticked
+    workers, or, as an explicit choice ("all"), every eligible worker matching the filter."""
+    post = request.POST
+    f = _eligibility_filter(post)
+    everyone = post.get("selection") == "all"
+    ids = [] if everyone else _selected_ids(post)
+    workers = selectors.candidates_for(request.user, programme, f)
+    if not everyone:
+        workers = workers.filter(pk__in=ids)
+    back = request.get_full_path()
+    if post.get("step") != "confirm":
+        if not everyone and not ids:
+            messages.error(request, _("Tick the workers to enrol, or choose all matching."))
+            return redirect(back)
+        with refusal_kept() as refused:
+            preview = services.enrol_preview(
+                actor=request.user, programme=programme, workers=workers, only_eligible=True
+            )
+        if refused:
+            return render(
+                request,
+                "enrolment/enrol_preview.html",
+                {"programme": programme, "problems": refused.problems, "back": back},
+                status=409,
+            )
+        return render(
+            request,
+            "enrolment/enrol_preview.html",
+            {
+                "programme": programme,
+                "preview": preview,
+                "problems": preview.problems,
+                "held_back": [
+                    (REASON_BY_CODE[code].problem(programme).message, n)
+                    for code, n in preview.held_back.items()
+                ],
+                "names": workers.order_by("full_name").values_list("full_name", flat=True)[:20],
+                "everyone": everyone,
+                "ids": ids,
+                "filter": f,
+                "reason": post.get("reason", ""),
+                "back": back,
+            },
+        )
+    with refusals_as_messages(request):
+        n = services.enrol(
+            actor=request.user,
+            programme=programme,
+            workers=workers,
+            only_eligible=True,
+            reason=post.get("reason", ""),
+        )
+        messages.success(request, _("%(n)d workers enrolled as candidates.") % {"n": n})
+        messages.info(
+            request,
+            _("They are listed below; to undo, tick them and end them as withdrawn."),
+        )
+        candidates = f"?programme={programme.pk}&status={MembershipStatus.CANDIDATE}"
+        return redirect(reverse("enrolment:list") + candidates)
+    return redirect(back)
+
+
 @login_required
 def programme_eligibility(request, pk: int):
     """Who is eligible and why not, filterable by reason; enrol the eligible part in one go."""
     programme = get_programme(request.user, pk)
     if request.method == "POST":
-        f = _eligibility_filter(request.POST)
-        workers = selectors.candidates_for(request.user, programme, f)
-        with refusals_as_messages(request):
-            n = services.enrol(
-                actor=request.user,
-                programme=programme,
-                workers=workers,
-                only_eligible=True,
-                reason=request.POST.get("reason", ""),
-            )
-            messages.success(request, _("%(n)d workers enrolled as candidates.") % {"n": n})
-        return redirect(request.get_full_path())
+        return _enrol_selection(request, programme)
     f = _eligibility_filter(request.GET)
     judge, qs, counts = selectors.eligibility_list(request.user, programme, f)
     page = paginate(qs, page_number(request.GET.get("page")))

@@ -4,6 +4,7 @@ from jaring.enrolment.exchange import views
 
 app_name = "bpjs"
 urlpatterns = [
+    path("", views.exchange_index, name="index"),
     path("programmes/<int:pk>/", views.exchange_page, name="page"),
     path("programmes/<int:pk>/batches/", views.export_batch, name="export"),
     path("programmes/<int:pk>/responses/", views.import_response, name="response"),

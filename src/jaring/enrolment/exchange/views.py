@@ -17,7 +17,7 @@ from jaring.enrolment.exchange import services as exchange_services
 from jaring.enrolment.exchange.permissions import EXCHANGE
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.models import Programme
-from jaring.programs.selectors import get_programme
+from jaring.programs.selectors import get_programme, programmes_for
 from jaring.web.feedback import refusal_kept, show_problems
 
 _CONTENT_TYPES = {
@@ -146,3 +146,12 @@ def membership_card(request, membership_id: int):
         show_problems(request, refused.error)
         return redirect("enrolment:detail", membership_id)
     return _download(pdf, f"kartu-{membership_id}.pdf")
+
+
+@login_required
+def exchange_index(request):
+    """The menu's "BPJS and cards": the user's programmes, each with its exchange page."""
+    if not (EXCHANGE.may(request.user, "exchange") or CARDS.may(request.user, "print")):
+        raise Http404
+    programmes = programmes_for(request.user).order_by("-fiscal_year", "name")
+    return render(request, "enrolment/exchange/index.html", {"programmes": programmes})

@@ -1,7 +1,7 @@
 from django import template
-from django.utils.formats import number_format
 
 from jaring.accounts.masking import display_nik
+from jaring.core import formats
 
 register = template.Library()
 
@@ -12,17 +12,32 @@ def shown_nik(nik: str, user) -> str:
     return display_nik(user, nik)
 
 
+# Every page's numbers go through these (core.formats): Rp1.428.000 and 37,5 % in Indonesian,
+# Rp1,428,000 and 37.5 % in English; – for a figure not known.
+
+
 @register.filter
 def grouped(number) -> str:
     """1.000 in Indonesian, 1,000 in English."""
-    return number_format(number, decimal_pos=0, force_grouping=True)
+    return formats.number(number)
 
 
 @register.filter
 def rupiah(amount) -> str:
-    if amount is None or amount == "":
-        return ""
-    return "Rp" + grouped(amount)
+    """Rp1.428.000 in Indonesian, Rp1,428,000 in English."""
+    return formats.rupiah(amount)
+
+
+@register.filter
+def decimals(value, places: int = 2) -> str:
+    """12.345,60 in Indonesian, 12,345.60 in English."""
+    return formats.number(value, places=int(places))
+
+
+@register.filter
+def percent(value, places: int = 1) -> str:
+    """37,5 % in Indonesian, 37.5 % in English."""
+    return formats.percent(value, places=int(places))
 
 
 @register.simple_tag(takes_context=True)
