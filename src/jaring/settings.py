@@ -218,6 +218,11 @@ if _proxy_ssl_header := os.environ.get("JARING_PROXY_SSL_HEADER", ""):
 # people asks for a reason first.
 JARING_READ_AUDIT_NAMED = int(os.environ.get("JARING_READ_AUDIT_NAMED", 100))
 JARING_EXPORT_REASON_OVER = int(os.environ.get("JARING_EXPORT_REASON_OVER", 100))
+# A BPJS branch's own spreadsheet layouts, one TOML file each, beside the shipped ones
+# (enrolment.exchange.profiles; docs/data-formats.md, "Export profiles").
+JARING_EXPORT_PROFILES_DIR = Path(
+    os.environ.get("JARING_EXPORT_PROFILES_DIR", PROJECT_DIR / "profiles")
+)
 
 # The header a reverse proxy puts the visitor's address in (e.g. HTTP_X_REAL_IP); without it the
 # public status check's per-client limit would count the proxy, i.e. the whole city, as one.

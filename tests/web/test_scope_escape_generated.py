@@ -87,6 +87,7 @@ WEB_OBJECTS = {
     "enrolment:bpjs:page": {"pk": "programme"},
     "enrolment:bpjs:export": {"pk": "programme"},
     "enrolment:bpjs:response": {"pk": "programme"},
+    "enrolment:bpjs:profile": {"pk": "programme"},
     "enrolment:bpjs:cards": {"pk": "programme"},
     "enrolment:bpjs:batch-file": {"batch_id": "submission", "file_format": "csv"},
     "enrolment:bpjs:card": {"membership_id": "membership"},

@@ -51,3 +51,5 @@ class EnrolmentError(ErrorCode):
     RENEW_WORKER_TWICE = "renew_worker_twice", 409
     QUOTA_EXCEEDED = "quota_exceeded", 409
     START_DATE_REQUIRED = "start_date_required", 400, 422
+    PROFILE_INVALID = "profile_invalid", 422
+    PROFILE_UNKNOWN = "profile_unknown", 422

@@ -44,6 +44,14 @@ class DisabilityKind(models.TextChoices):
     UNSPECIFIED = "unspecified", _("Not stated")
 
 
+class MaritalStatus(models.TextChoices):
+    # Dukcapil's four (KTP "Status Perkawinan"); BPJS's collective form asks for it.
+    SINGLE = "single", _("Not married")
+    MARRIED = "married", _("Married")
+    DIVORCED = "divorced", _("Divorced")
+    WIDOWED = "widowed", _("Widowed")
+
+
 class Worker(models.Model):
     # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second
     # index (varchar_pattern_ops, for LIKE) that NIK prefix search does not use (a range does).
@@ -80,6 +88,16 @@ class Worker(models.Model):
     has_disability = models.BooleanField(default=False)
     disability_kind = models.CharField(max_length=20, choices=DisabilityKind.choices, blank=True)
     declared_income = models.PositiveBigIntegerField(null=True, blank=True)
+    # Optional, for BPJS's collective registration form (enrolment.exchange profiles). The
+    # mother's maiden name is BPJS's identity check: shown masked like the NIK.
+    # A database default too: the bulk paths' raw INSERTs (registry.bulk) name only the columns
+    # they fill.
+    place_of_birth = models.CharField(max_length=100, blank=True, default="", db_default="")
+    mother_maiden_name = models.CharField(max_length=150, blank=True, default="", db_default="")
+    marital_status = models.CharField(
+        max_length=10, choices=MaritalStatus.choices, blank=True, default="", db_default=""
+    )
+    email = models.EmailField(max_length=254, blank=True, default="", db_default="")
     source = models.CharField(max_length=100)
     # The `imports.ImportRow` a committed import created this worker from. The import records
     # one audit event for the whole batch, not one per worker; the row keeps the values the

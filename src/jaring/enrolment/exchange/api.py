@@ -7,14 +7,16 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.core.api.schemas import errors, file_response
 from jaring.enrolment.cards import services as cards
+from jaring.enrolment.exchange import profiles
 from jaring.enrolment.exchange import selectors as exchange_selectors
 from jaring.enrolment.exchange import services as exchange_services
 from jaring.enrolment.exchange.permissions import EXCHANGE
+from jaring.enrolment.exchange.response import required_columns
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.selectors import get_programme
 
@@ -34,6 +36,7 @@ class BatchOut(Schema):
     number: int
     region_code: str
     format: str
+    profile: str
     lines: int
     pending: int
     accepted: int
@@ -46,6 +49,33 @@ class BatchOut(Schema):
 class ExportQuery(Schema):
     format: Format = "xlsx"
     village: str = ""
+    profile: str = Field("", description="export profile; default: the programme's")
+
+
+class ProfileColumnOut(Schema):
+    header: str
+    field: str = Field(description="what the column holds (empty: a fixed value)")
+    value: str = Field(description="the fixed value, for a column without a field")
+
+
+class ProfileOut(Schema):
+    name: str
+    title_id: str
+    title_en: str
+    date_format: str
+    columns: list[ProfileColumnOut]
+    response_required: list[str] = Field(description="headers a response must have")
+    response_optional: list[str]
+    status_rule: str = Field(description="column, or from_kpj: a KPJ number means accepted")
+
+
+class ProfileIn(Schema):
+    profile: str
+
+
+class ProgrammeProfileOut(Schema):
+    programme_id: int
+    profile: str
 
 
 class ResponseReportOut(Schema):
@@ -77,6 +107,7 @@ def _batch_out(batch, counts: dict[str, int] | None = None) -> dict[str, object]
         "number": batch.number,
         "region_code": batch.region_code,
         "format": batch.file_format,
+        "profile": batch.profile,
         "created_at": batch.created_at,
         "created_by": batch.created_by.username if batch.created_by else None,
         "file_url": reverse("api:bpjs-batch-file", args=[batch.pk]),
@@ -130,6 +161,7 @@ def create_batch(request: HttpRequest, programme_id: int, query: Query[ExportQue
         programme_id=programme_id,
         region_code=query.village or None,
         file_format=query.format,
+        profile=query.profile or None,
     )
     return Status(201, _batch_out(exported.batch))
 
@@ -141,10 +173,12 @@ def create_batch(request: HttpRequest, programme_id: int, query: Query[ExportQue
     url_name="bpjs-batch-file",
     summary="Download a batch file",
 )
-def batch_file(request: HttpRequest, batch_id: int, format: Format | None = None):
-    """The batch exactly as it was sent, in its own format or the one asked (`format`)."""
+def batch_file(
+    request: HttpRequest, batch_id: int, format: Format | None = None, profile: str = ""
+):
+    """The batch exactly as it was sent, in its own format and profile or the ones asked."""
     exported = exchange_services.batch_file(
-        actor=request.auth, batch_id=batch_id, file_format=format or ""
+        actor=request.auth, batch_id=batch_id, file_format=format or "", profile=profile
     )
     kind = exported.file_name.rsplit(".", 1)[1]
     return _file(exported.content, exported.file_name, kind)
@@ -155,17 +189,59 @@ def batch_file(request: HttpRequest, batch_id: int, format: Format | None = None
     response={200: ResponseReportOut, **errors(401, 403, 404, 409, 422)},
     summary="Import the branch's response",
 )
-def import_response(request: HttpRequest, programme_id: int, file: File[UploadedFile]):
-    """Applies a response file (xlsx/csv: nik, kpj, status, reason, start_date, batch) as a
-    whole or not at all. The same file again answers `already_imported: true` and changes
-    nothing; NIKs never submitted are listed in `not_submitted`."""
+def import_response(
+    request: HttpRequest, programme_id: int, file: File[UploadedFile], profile: str = ""
+):
+    """Applies a response file (xlsx/csv in the programme's export profile, or `profile`; the
+    columns it needs: GET /api/bpjs/profiles) as a whole or not at all. The same file again
+    answers `already_imported: true` and changes nothing; NIKs never submitted are listed in
+    `not_submitted`."""
     report = exchange_services.import_response(
         actor=request.auth,
         programme_id=programme_id,
         data=file.read(),
         file_name=file.name or "response.csv",
+        profile=profile or None,
     )
     return report.as_dict()
+
+
+def _profile_out(p: profiles.Profile) -> dict[str, object]:
+    return {
+        "name": p.name,
+        "title_id": p.title_id,
+        "title_en": p.title_en,
+        "date_format": p.date_format,
+        "columns": [{"header": c.header, "field": c.field, "value": c.value} for c in p.columns],
+        "response_required": list(required_columns(p).values()),
+        "response_optional": p.optional_headers(),
+        "status_rule": p.status_rule,
+    }
+
+
+@router.get(
+    "/profiles",
+    response={200: list[ProfileOut], **errors(401, 403)},
+    summary="List export profiles",
+)
+def list_profiles(request: HttpRequest):
+    """The batch layouts (shipped and added by an administrator) and the columns a response
+    in each must have."""
+    EXCHANGE.check(request.auth, "exchange")
+    return [_profile_out(p) for p in profiles.usable()]
+
+
+@router.put(
+    "/programmes/{programme_id}/profile",
+    response={200: ProgrammeProfileOut, **errors(401, 403, 404, 422)},
+    summary="Choose a programme's export profile",
+)
+def choose_profile(request: HttpRequest, programme_id: int, payload: ProfileIn):
+    """The layout the programme's next batches are made in (audited)."""
+    setting = exchange_services.choose_profile(
+        actor=request.auth, programme_id=programme_id, profile=payload.profile
+    )
+    return {"programme_id": programme_id, "profile": setting.profile}
 
 
 @router.get(

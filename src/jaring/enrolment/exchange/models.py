@@ -20,6 +20,10 @@ class SubmissionBatch(models.Model):
     # The region the batch was cut to (a village, or the officer's scope); empty = all.
     region_code = models.CharField(max_length=13, blank=True)
     file_format = models.CharField(max_length=4)
+    # The export profile (exchange.profiles) and its TOML text as it was when the batch was
+    # made, so the file can be written again the same way after the profile changes.
+    profile = models.CharField(max_length=60, default="jaring")
+    profile_source = models.TextField(blank=True)
     line_count = models.PositiveIntegerField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -34,6 +38,22 @@ class SubmissionBatch(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ExportSetting(models.Model):
+    """The export profile a programme's batches are made in (absent: Jaring's own layout)."""
+
+    programme = models.OneToOneField(
+        "programs.Programme", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    profile = models.CharField(max_length=60)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.profile}"
 
 
 class LineOutcome(models.TextChoices):

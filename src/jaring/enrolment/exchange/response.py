@@ -1,9 +1,13 @@
 """The BPJS branch's response to a submission batch: per NIK, accepted with a KPJ number or
 rejected with a reason.
 
-Required columns: nik, kpj, status; optional: reason, start_date, batch. Indonesian headers
-(no_kpj, alasan, tgl_mulai, ...) and statuses (diterima/ditolak) are understood too. A row with
-an empty status has not been answered yet. Any problem in the file refuses the whole file.
+Read through an export profile (`profiles`): the same layout the batch went out in comes back
+with the branch's answers. Jaring's layout needs the columns nik, kpj, status (reason,
+start_date, batch optional); a profile whose status rule is "from_kpj" (bpjs-kolektif) needs NIK
+and NO KPJ only: a KPJ number means accepted, a reason without one rejected. Indonesian headers
+(no_kpj, alasan, tgl_mulai, ...) and statuses (diterima/ditolak) are understood in any profile.
+A row without an answer has not been answered yet. Any problem in the file refuses the whole
+file; a missing column is reported once, before any row is read.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 
 from jaring.core.errors import Conflict, CoreError, Problem, ValidationFailed
 from jaring.enrolment.errors import EnrolmentError
+from jaring.enrolment.exchange import profiles
+from jaring.enrolment.exchange.profiles import Profile
 from jaring.enrolment.exchange.table import read_table
 from jaring.registry.errors import RegistryError
 from jaring.rules.nik import normalise
@@ -96,7 +102,16 @@ def _number_text(text: str) -> str:
     return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
 
 
-def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseRow:
+def _inferred(cells: dict[str, str]) -> str:
+    """A profile without a status column: the KPJ number is the answer."""
+    if _number_text(cells.get("kpj", "")):
+        return ACCEPTED
+    return REJECTED if cells.get("reason", "").strip() else UNANSWERED
+
+
+def _row(
+    line: int, cells: dict[str, str], problems: list[Problem], infer: bool = False
+) -> ResponseRow:
     nik = _number_text(cells["nik"])
     if not (len(nik) == 16 and nik.isdigit()):
         problems.append(
@@ -109,8 +124,10 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
                 nik=nik,
             )
         )
-    raw_status = cells["status"].strip().lower()
+    raw_status = cells.get("status", "").strip().lower()
     status = _STATUSES.get(raw_status)
+    if infer and not raw_status:
+        status = _inferred(cells)
     if status is None:
         problems.append(
             _problem(
@@ -122,7 +139,7 @@ def _row(line: int, cells: dict[str, str], problems: list[Problem]) -> ResponseR
                 f"unknown status '{cells['status']}' (accepted/diterima or rejected/ditolak).",
             )
         )
-    kpj = _number_text(cells["kpj"])
+    kpj = _number_text(cells.get("kpj", ""))
     reason = cells.get("reason", "")
     # Only presence here: the enrolment service judges the number itself.
     if status == ACCEPTED and not kpj:
@@ -189,23 +206,35 @@ def _repeats(rows: list[ResponseRow], key: str, code: str, what_id: str, what_en
     ]
 
 
-def read_response(data: bytes, file_name: str) -> list[ResponseRow]:
+def required_columns(profile: Profile) -> dict[str, str]:
+    """The answer fields a response in `profile` must have, with the profile's header."""
+    wanted = REQUIRED if profile.status_rule == "column" else ("nik", "kpj")
+    return dict(zip(wanted, profile.required_headers(), strict=True))
+
+
+def read_response(data: bytes, file_name: str, profile: Profile | None = None) -> list[ResponseRow]:
+    profile = profile or profiles.get(profiles.DEFAULT)
     table = read_table(data, file_name)
-    rename = {c: _ALIASES[c] for c in table.columns if c in _ALIASES}
-    missing = [c for c in REQUIRED if c not in rename.values()]
+    aliases = _ALIASES | profile.reading()
+    rename = {c: aliases[c] for c in table.columns if c in aliases}
+    # One problem naming every missing column (in the profile's words), not one per row.
+    missing = [h for f, h in required_columns(profile).items() if f not in rename.values()]
     if missing:
         raise ValidationFailed(
             Problem(
                 CoreError.COLUMNS_MISSING,
-                f"Kolom wajib tidak ada: {', '.join(missing)}.",
-                f"Required columns are missing: {', '.join(missing)}.",
+                f"Kolom wajib tidak ada: {', '.join(missing)} (profil {profile.name}). "
+                "Tidak ada yang diubah.",
+                f"Required columns are missing: {', '.join(missing)} (profile {profile.name}). "
+                "Nothing was changed.",
                 field="file",
-                params={"columns": missing},
+                params={"columns": missing, "profile": profile.name},
             )
         )
     problems: list[Problem] = []
+    infer = profile.status_rule == "from_kpj"
     rows = [
-        _row(line, {rename[k]: v for k, v in cells.items() if k in rename}, problems)
+        _row(line, {rename[k]: v for k, v in cells.items() if k in rename}, problems, infer)
         for line, cells in table.rows
     ]
     if not rows:

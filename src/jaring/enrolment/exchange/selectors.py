@@ -10,7 +10,8 @@ from django.utils import timezone
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.enrolment.cards.selectors import card_cover
-from jaring.enrolment.exchange.models import LineOutcome, SubmissionBatch
+from jaring.enrolment.exchange import profiles
+from jaring.enrolment.exchange.models import ExportSetting, LineOutcome, SubmissionBatch
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.models import Programme
 
@@ -54,3 +55,9 @@ def villages_for(
         .filter(Q(verified__gt=0) | Q(active__gt=0))
         .order_by("village__name", "village_id")
     )
+
+
+def profile_name(programme: Programme) -> str:
+    """The export profile the programme's batches are made in."""
+    setting = ExportSetting.objects.filter(programme=programme).first()
+    return setting.profile if setting else profiles.DEFAULT

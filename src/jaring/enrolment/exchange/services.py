@@ -31,21 +31,25 @@ from jaring.enrolment import bulk
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.errors import EnrolmentError
 from jaring.enrolment.exchange import bulk as exchange_bulk
+from jaring.enrolment.exchange import profiles, submission
 from jaring.enrolment.exchange import response as response_format
-from jaring.enrolment.exchange import submission
+from jaring.enrolment.exchange import selectors as exchange_selectors
 from jaring.enrolment.exchange.bulk import Answer
 from jaring.enrolment.exchange.models import (
     BatchLine,
+    ExportSetting,
     LineOutcome,
     ResponseImport,
     SubmissionBatch,
 )
 from jaring.enrolment.exchange.permissions import EXCHANGE
+from jaring.enrolment.exchange.profiles import Profile
 from jaring.enrolment.exchange.submission import SubmissionRow
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.selectors import region_filter
 from jaring.programs.models import CoverStartRule, Programme
 from jaring.programs.selectors import get_programme, programmes_for
+from jaring.regions.models import Region
 
 # --- submission batches --------------------------------------------------------------------
 
@@ -57,9 +61,9 @@ class BatchFile:
     content: bytes
 
 
-def _render(rows: list[SubmissionRow], file_format: str) -> bytes:
+def _render(rows: list[SubmissionRow], file_format: str, profile: Profile) -> bytes:
     out = io.BytesIO()
-    submission.write(rows, out, file_format)
+    submission.write(rows, out, file_format, profile)
     return out.getvalue()
 
 
@@ -86,8 +90,16 @@ _ROW_FIELDS = (
     "worker__address",
     "worker__rt",
     "worker__rw",
+    "worker__phone",
+    "worker__place_of_birth",
+    "worker__marital_status",
+    "worker__email",
+    "worker__mother_maiden_name",
     "village__name",
     "village__parent__name",
+    "village__postal_code",
+    "regency_code",
+    "province_code",
     "category__name_id",
     "income_base",
     "months",
@@ -95,13 +107,15 @@ _ROW_FIELDS = (
 )
 
 
-def _address(m: dict) -> str:
-    parts = [
-        m["worker__address"],
-        f"RT {m['worker__rt']}/RW {m['worker__rw']}" if m["worker__rt"] or m["worker__rw"] else "",
-        m["village__name"],
-        m["village__parent__name"] or "",
-    ]
+def _street(m: dict) -> str:
+    rt_rw = (
+        f"RT {m['worker__rt']}/RW {m['worker__rw']}" if m["worker__rt"] or m["worker__rw"] else ""
+    )
+    return ", ".join(p for p in (m["worker__address"], rt_rw) if p)
+
+
+def _address(street: str, m: dict) -> str:
+    parts = [street, m["village__name"], m["village__parent__name"] or ""]
     return ", ".join(p for p in parts if p)
 
 
@@ -113,21 +127,46 @@ def _requested_start(start_date: dt.date | None, programme: Programme) -> dt.dat
     return None
 
 
-def _submission_row(reference: str, m: dict, programme: Programme) -> SubmissionRow:
+def _submission_row(
+    reference: str, m: dict, programme: Programme, names: dict[str, str]
+) -> SubmissionRow:
+    street = _street(m)
     return SubmissionRow(
         batch=reference,
         nik=m["worker__nik"],
         name=m["worker__full_name"],
         birth_date=m["worker__birth_date"],
         sex=m["worker__sex"],
-        address=_address(m),
+        address=_address(street, m),
         occupation=m["category__name_id"],
         income_base=m["income_base"],
         programmes=programme.benefit_list,
         start_date=_requested_start(m["start_date"], programme),
         months=m["months"],
         participation_code=programme.participation_code,
+        place_of_birth=m["worker__place_of_birth"],
+        marital_status=m["worker__marital_status"],
+        street=street,
+        village=m["village__name"],
+        district=m["village__parent__name"] or "",
+        city=names.get(m["regency_code"], ""),
+        province=names.get(m["province_code"], ""),
+        postal_code=m["village__postal_code"],
+        phone=m["worker__phone"],
+        email=m["worker__email"],
+        mother_maiden_name=m["worker__mother_maiden_name"],
     )
+
+
+def _region_names(members: list[dict]) -> dict[str, str]:
+    """Names of the members' cities and provinces, looked up once for the batch."""
+    codes = {m["regency_code"] for m in members} | {m["province_code"] for m in members}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def profile_for(programme: Programme, name: str | None = None) -> Profile:
+    """The profile asked for, else the programme's chosen one, else Jaring's layout."""
+    return profiles.get(name or exchange_selectors.profile_name(programme))
 
 
 def _file_name(batch: SubmissionBatch, file_format: str) -> str:
@@ -141,12 +180,15 @@ def export_batch(
     programme_id: int,
     region_code: str | None = None,
     file_format: str = "xlsx",
+    profile: str | None = None,
 ) -> BatchFile:
     """Every verified membership of the programme in the actor's area (or `region_code`) as
-    a new batch; the memberships become "submitted"."""
+    a new batch in the export profile `profile` (default: the programme's); the memberships
+    become "submitted"."""
     EXCHANGE.check(actor, "exchange")
     _check_format(file_format)
     programme = get_programme(actor, programme_id)
+    layout = profile_for(programme, profile)
     where = region_filter(actor, region_code)
     with transaction.atomic():
         # Locking the programme serialises batch numbers and stops two officers from putting
@@ -173,10 +215,13 @@ def export_batch(
             reference=f"JRG-{programme.pk}-{last + 1:04d}",
             region_code=region_code or actor.scope_id or "",
             file_format=file_format,
+            profile=layout.name,
+            profile_source=layout.source,
             line_count=len(members),
             created_by=actor,
         )
-        rows = [_submission_row(batch.reference, m, programme) for m in members]
+        names = _region_names(members)
+        rows = [_submission_row(batch.reference, m, programme, names) for m in members]
         exchange_bulk.insert_lines(
             batch_id=batch.pk,
             lines=(
@@ -202,13 +247,26 @@ def export_batch(
                 "reference": batch.reference,
                 "lines": batch.line_count,
                 "format": file_format,
+                "profile": layout.name,
             },
         )
-    return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format))
+    return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format, layout))
 
 
-def batch_file(*, actor: User, batch_id: int, file_format: str = "") -> BatchFile:
-    """A batch's file again, exactly as it was sent (in any format)."""
+def _batch_profile(batch: SubmissionBatch, name: str) -> Profile:
+    """The profile a batch was sent in, as it was then (its text is kept with the batch), or
+    another one asked for by name."""
+    if name and name != batch.profile:
+        return profiles.get(name)
+    if batch.profile_source:
+        return profiles.parse(batch.profile_source, batch.profile)
+    return profiles.get(batch.profile)
+
+
+def batch_file(
+    *, actor: User, batch_id: int, file_format: str = "", profile: str = ""
+) -> BatchFile:
+    """A batch's file again, exactly as it was sent (in any format, or another profile)."""
     EXCHANGE.check(actor, "exchange")
     batch = (
         SubmissionBatch.objects.filter(pk=batch_id)
@@ -223,12 +281,37 @@ def batch_file(*, actor: User, batch_id: int, file_format: str = "") -> BatchFil
         raise NotFound(Problem(CoreError.NOT_FOUND, "Batch tidak ditemukan.", "Batch not found."))
     file_format = file_format or batch.file_format
     _check_format(file_format)
+    layout = _batch_profile(batch, profile)
     lines = batch.lines.filter(scope_q(actor, prefix="membership__")).order_by("id")
     rows = [SubmissionRow.from_json(row) for row in lines.values_list("row", flat=True)]
     # The file holds whole NIKs: the request handing it out is a read (accounts.audit).
     for row in rows:
         audit.shown_whole(actor, row.nik)
-    return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format))
+    return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format, layout))
+
+
+@transaction.atomic
+def choose_profile(*, actor: User, programme_id: int, profile: str) -> ExportSetting:
+    """The export profile the programme's batches are made in from now on (audited)."""
+    EXCHANGE.check(actor, "exchange")
+    programme = get_programme(actor, programme_id)
+    layout = profiles.get(profile)
+    setting = ExportSetting.objects.select_for_update().filter(programme=programme).first()
+    before = setting.profile if setting else profiles.DEFAULT
+    if setting is None:
+        setting = ExportSetting(programme=programme)
+    setting.profile, setting.set_by = layout.name, actor
+    setting.save()
+    if before != layout.name:
+        audit.record(
+            actor=actor,
+            action="bpjs_export_profile",
+            target=programme,
+            region_code=programme.region_id,
+            before={"profile": before},
+            after={"profile": layout.name},
+        )
+    return setting
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -391,7 +474,7 @@ def _apply(
 
 @bulk.cycle_collector_paused()
 def import_response(
-    *, actor: User, programme_id: int, data: bytes, file_name: str
+    *, actor: User, programme_id: int, data: bytes, file_name: str, profile: str | None = None
 ) -> ResponseReport:
     """Apply the branch's answers: accepted → active with the KPJ, rejected → reason kept.
 
@@ -409,7 +492,7 @@ def import_response(
         report.accepted = report.rejected = 0
         return report
 
-    rows = response_format.read_response(data, file_name)
+    rows = response_format.read_response(data, file_name, profile_for(programme, profile))
     _check_batches(programme, rows)
     answered = [r for r in rows if r.status != response_format.UNANSWERED]
     with transaction.atomic():

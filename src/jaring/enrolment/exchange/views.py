@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from jaring.enrolment.cards import services as cards
 from jaring.enrolment.cards.pdf import LABELS
 from jaring.enrolment.cards.permissions import CARDS
+from jaring.enrolment.exchange import profiles
 from jaring.enrolment.exchange import selectors as exchange_selectors
 from jaring.enrolment.exchange import services as exchange_services
 from jaring.enrolment.exchange.permissions import EXCHANGE
+from jaring.enrolment.exchange.response import required_columns
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.models import Programme
 from jaring.programs.selectors import get_programme, programmes_for
@@ -40,7 +42,14 @@ def _download(content: bytes, file_name: str) -> HttpResponse:
 def _page(request, programme: Programme, **extra) -> HttpResponse:
     user = request.user
     can_exchange = EXCHANGE.may(user, "exchange")
+    chosen = exchange_selectors.profile_name(programme)
+    layouts = profiles.usable()
+    current = next((p for p in layouts if p.name == chosen), None)
     context = {
+        "profiles": layouts,
+        "profile": current,
+        "required_columns": list(required_columns(current).values()) if current else [],
+        "optional_columns": current.optional_headers() if current else [],
         "programme": programme,
         "can_exchange": can_exchange,
         "can_print": CARDS.may(user, "print"),
@@ -72,6 +81,7 @@ def export_batch(request, pk: int):
             programme_id=programme.pk,
             region_code=request.POST.get("village") or None,
             file_format=request.POST.get("format", "xlsx"),
+            profile=request.POST.get("profile") or None,
         )
     if refused:
         return _page(request, programme, problems=refused.problems)
@@ -79,6 +89,24 @@ def export_batch(request, pk: int):
         request,
         _("Batch %(reference)s made with %(count)d members; they are now submitted to BPJS.")
         % {"reference": exported.batch.reference, "count": exported.batch.line_count},
+    )
+    return redirect("enrolment:bpjs:page", pk=programme.pk)
+
+
+@login_required
+@require_POST
+def choose_profile(request, pk: int):
+    programme = _programme(request, pk)
+    with refusal_kept() as refused:
+        setting = exchange_services.choose_profile(
+            actor=request.user, programme_id=programme.pk, profile=request.POST.get("profile", "")
+        )
+    if refused:
+        return _page(request, programme, problems=refused.problems)
+    messages.success(
+        request,
+        _("From now on this programme's batches use the profile %(profile)s.")
+        % {"profile": setting.profile},
     )
     return redirect("enrolment:bpjs:page", pk=programme.pk)
 

@@ -1,9 +1,12 @@
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.core.errors import DomainError
+from jaring.enrolment.exchange import profiles
 from jaring.enrolment.exchange import services as exchange_services
+from jaring.enrolment.exchange.response import required_columns
 from jaring.enrolment.exchange.submission import FORMATS
 from jaring.enrolment.management.commands._exchange_cli import (
     acting_user,
@@ -15,8 +18,9 @@ from jaring.enrolment.management.commands._exchange_cli import (
 
 class Command(BaseCommand):
     help = (
-        "Exchange files with the BPJS branch: export a submission batch, import the branch's "
-        "response, download a batch file again."
+        "Exchange files with the BPJS branch: export a submission batch (in an export profile), "
+        "import the branch's response, download a batch file again, list or check profiles, "
+        "choose a programme's profile."
     )
 
     def add_arguments(self, parser):
@@ -25,23 +29,38 @@ class Command(BaseCommand):
         export.add_argument("--programme", type=int, required=True, metavar="ID")
         export.add_argument("--village", metavar="CODE", help="only this region (any level)")
         export.add_argument("--format", choices=FORMATS, default="xlsx")
+        export.add_argument("--profile", metavar="NAME", help="default: the programme's")
         export.add_argument("--out", type=Path, required=True, metavar="PATH")
         export.add_argument("--json", action="store_true", dest="as_json")
         add_user_argument(export)
-        answer = actions.add_parser("import-response", help="apply the branch's response file")
+        answer = actions.add_parser(
+            "response", aliases=["import-response"], help="apply the branch's response file"
+        )
         answer.add_argument("path", type=Path)
         answer.add_argument("--programme", type=int, required=True, metavar="ID")
+        answer.add_argument("--profile", metavar="NAME", help="default: the programme's")
         answer.add_argument("--json", action="store_true", dest="as_json")
         add_user_argument(answer)
+        listed = actions.add_parser("profiles", help="list export profiles, or check a file")
+        listed.add_argument("--check", type=Path, metavar="FILE", help="a profile's TOML file")
+        listed.add_argument("--json", action="store_true", dest="as_json")
+        listed.add_argument("--user", default=None, help=argparse.SUPPRESS)
+        chosen = actions.add_parser("set-profile", help="the profile of a programme's batches")
+        chosen.add_argument("profile", metavar="NAME")
+        chosen.add_argument("--programme", type=int, required=True, metavar="ID")
+        chosen.add_argument("--json", action="store_true", dest="as_json")
+        add_user_argument(chosen)
         again = actions.add_parser("batch-file", help="write a batch's file again, unchanged")
         again.add_argument("batch", type=int, metavar="BATCH_ID")
         again.add_argument("--format", choices=FORMATS, help="default: the batch's own")
+        again.add_argument("--profile", metavar="NAME", help="default: the batch's own")
         again.add_argument("--out", type=Path, required=True, metavar="PATH")
         again.add_argument("--json", action="store_true", dest="as_json")
         add_user_argument(again)
 
     def handle(self, *args, action, as_json, user, **options):
-        actor = acting_user(user)
+        action = {"import-response": "response"}.get(action, action)
+        actor = acting_user(user) if action != "profiles" else None
         try:
             getattr(self, "_" + action.replace("-", "_"))(actor, as_json=as_json, **options)
         except DomainError as exc:
@@ -56,6 +75,7 @@ class Command(BaseCommand):
             "programme_id": batch.programme_id,
             "lines": batch.line_count,
             "format": out.suffix.lstrip(".") or batch.file_format,
+            "profile": batch.profile,
             "path": str(out),
         }
         if as_json:
@@ -63,23 +83,70 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{batch.reference}: {batch.line_count} peserta → {out}")
 
-    def _export(self, actor, *, programme, village, format, out, as_json, **_):
+    def _export(self, actor, *, programme, village, format, profile, out, as_json, **_):
         exported = exchange_services.export_batch(
-            actor=actor, programme_id=programme, region_code=village, file_format=format
+            actor=actor,
+            programme_id=programme,
+            region_code=village,
+            file_format=format,
+            profile=profile,
         )
         self._write(exported, out, as_json)
 
-    def _batch_file(self, actor, *, batch, format, out, as_json, **_):
+    def _batch_file(self, actor, *, batch, format, profile, out, as_json, **_):
         exported = exchange_services.batch_file(
-            actor=actor, batch_id=batch, file_format=format or ""
+            actor=actor, batch_id=batch, file_format=format or "", profile=profile or ""
         )
         self._write(exported, out, as_json)
 
-    def _import_response(self, actor, *, path, programme, as_json, **_):
+    def _profiles(self, actor, *, check, as_json, **_):
+        if check is not None:
+            if not check.is_file():
+                raise CommandError(f"no such file: {check}")
+            profile = profiles.parse(check.read_text(encoding="utf-8"), check.stem)
+            found = [profile]
+        else:
+            found = []
+            for name in profiles.names():
+                try:
+                    found.append(profiles.get(name))
+                except DomainError as exc:  # listed with why it cannot be used
+                    self.stderr.write(f"{name}: " + "; ".join(p.message for p in exc.problems))
+        summary = [
+            {
+                "name": p.name,
+                "title": p.title_en,
+                "columns": list(p.headers),
+                "response_required": list(required_columns(p).values()),
+            }
+            for p in found
+        ]
+        if as_json:
+            self.stdout.write(dump(summary))
+            return
+        for p in summary:
+            self.stdout.write(f"{p['name']}: {p['title']}")
+            self.stdout.write(f"  columns: {', '.join(p['columns'])}")
+            self.stdout.write(f"  a response needs: {', '.join(p['response_required'])}")
+
+    def _set_profile(self, actor, *, profile, programme, as_json, **_):
+        setting = exchange_services.choose_profile(
+            actor=actor, programme_id=programme, profile=profile
+        )
+        if as_json:
+            self.stdout.write(dump({"programme_id": programme, "profile": setting.profile}))
+        else:
+            self.stdout.write(f"programme {programme}: {setting.profile}")
+
+    def _response(self, actor, *, path, programme, profile, as_json, **_):
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
         report = exchange_services.import_response(
-            actor=actor, programme_id=programme, data=path.read_bytes(), file_name=path.name
+            actor=actor,
+            programme_id=programme,
+            data=path.read_bytes(),
+            file_name=path.name,
+            profile=profile,
         )
         if as_json:
             self.stdout.write(dump(report.as_dict()))
