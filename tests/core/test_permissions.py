@@ -22,6 +22,7 @@ WHO_MAY = {
     "workers.change": {A, P, E},
     "workers.add": {A, P, E},
     "imports.import": {A, P, E},
+    "imports.synonyms": {A, P},
     "programmes.manage": {A, P},
     "coverage.population": {A, P},
     "coverage.counts": {A, P, B},

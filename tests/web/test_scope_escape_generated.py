@@ -40,6 +40,7 @@ from jaring.enrolment.exchange import services as exchange
 from jaring.enrolment.external.services import import_external_cover
 from jaring.enrolment.models import Membership
 from jaring.imports import services as imports
+from jaring.imports.models import ValueSynonym
 from jaring.programs.models import Programme
 from jaring.registry.models import Worker
 from jaring.rules.nik import compose
@@ -53,6 +54,7 @@ OTHER_CITY = "61.71"
 PROGRAMME_NAME = "Program Khatulistiwa Rahasia"
 FILE_NAME = "daftar-rahasia-pontianak.csv"
 EMPLOYER_NAME = "PT Rahasia Khatulistiwa"
+SYNONYM_VALUE = "Penoreh Rahasia"
 START = dt.date(2026, 2, 1)
 # Each role as Kota Singkawang has it (the enumerator in one of its villages); the administrator
 # is a city one too: a national administrator sees Pontianak by right.
@@ -76,6 +78,8 @@ WEB_OBJECTS = {
     "imports:check_again": {"pk": "batch"},
     "imports:commit": {"pk": "batch"},
     "imports:rejected": {"pk": "batch"},
+    "imports:values": {"pk": "batch"},
+    "imports:synonym_change": {"pk": "synonym"},
     "dedupe:pair": {"pk": "pair"},
     "dedupe:merge": {"pk": "pair"},
     "dedupe:distinct": {"pk": "pair"},
@@ -130,6 +134,7 @@ WEB_SKIPPED = {
 API_OBJECTS = {
     "/api/workers/{worker_id}": "worker",
     "/api/imports/{batch_id}": "batch",
+    "/api/imports/synonyms/{synonym_id}": "synonym",
     "/api/duplicates/{pair_id}": "pair",
     "/api/programmes/{programme_id}": "programme",
     "/api/enrolment/memberships/{membership_id}": "membership",
@@ -223,6 +228,12 @@ API_BODIES = {
         "kind": "death",
         "event_date": "2026-03-01",
         "description": "Meninggal dunia",
+    },
+    ("post", "/api/imports/synonyms"): lambda r: {
+        "field": "category",
+        "value": "Buruh Rahasia",
+        "code": "farmer",
+        "region": OTHER_CITY,
     },
     ("put", "/api/coverage/populations"): lambda r: {
         "region": OTHER_CITY,
@@ -364,6 +375,12 @@ def pontianak(settings, tmp_path):
         upload=ContentFile(f"nik,full_name\n{twin.nik},Lim Ah Kiong\n".encode(), name=FILE_NAME),
         name=FILE_NAME,
     )
+    synonym = imports.add_synonym(
+        actor=city_officer,
+        field="category",
+        value=SYNONYM_VALUE,
+        code="farmer",
+    )
     employer_list = tmp_path / "izin-pontianak.csv"
     employer_list.write_text(
         f"nama usaha,nib,kelurahan,jumlah tenaga kerja,total upah\n"
@@ -391,6 +408,7 @@ def pontianak(settings, tmp_path):
         "pair": pair.pk,
         "submission": submission.batch.pk,
         "batch": batch.pk,
+        "synonym": synonym.pk,
         "run": run.pk,
         "cover": self_paid.pk,
         "region": OTHER_CITY,
@@ -407,6 +425,7 @@ def pontianak(settings, tmp_path):
         stranger,
         PROGRAMME_NAME,
         FILE_NAME,
+        SYNONYM_VALUE,
         "TRF-RAHASIA",
         "TRF-MANDIRI-RAHASIA",
         EMPLOYER_NAME,
@@ -516,6 +535,11 @@ def _pontianak_now() -> dict[str, list]:
             Payment.objects.filter(programme__region_id=OTHER_CITY).values_list("pk", "amount")
         ),
         "claims": list(Claim.objects.filter(**in_city).values_list("pk", "status")),
+        "synonyms": list(
+            ValueSynonym.objects.filter(region_code__startswith=OTHER_CITY).values_list(
+                "pk", "code"
+            )
+        ),
         "choices": list(HandoverChoice.objects.values_list("pk", "choice")),
         "runs": list(BillingRun.objects.values_list("pk", "status")),
         "coverage": [

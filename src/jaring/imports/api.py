@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -11,11 +12,24 @@ from ninja.files import UploadedFile
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
 from jaring.core.api.schemas import errors, file_response
-from jaring.imports import exports, selectors, services
-from jaring.imports.models import ImportBatch, ImportRow
+from jaring.imports import exports, selectors, services, values
+from jaring.imports.models import ImportBatch, ImportRow, ValueSynonym
 from jaring.imports.staging import decode_json
 
 router = Router(tags=["imports"])
+
+
+CodedField = Literal["category", "village", "sex", "disability", "disability_kind"]
+
+
+class UnrecognisedValueOut(Schema):
+    field: str
+    value: str = Field(description="the commonest spelling in the file")
+    key: str = Field(description="what cells are matched on (case, spaces, punctuation aside)")
+    rows: int
+    suggestions: list[str] = Field(description="the closest codes, best first")
+    decided: bool = Field(description="the officer answered this value for this import")
+    decision: str | None = Field(description="the code chosen; null when decided: rejected")
 
 
 class ImportBatchOut(Schema):
@@ -32,6 +46,8 @@ class ImportBatchOut(Schema):
     header_row: int
     mapping: dict[str, str]
     counts: dict
+    unrecognised: list[UnrecognisedValueOut]
+    value_map: dict[str, dict[str, str | None]]
     errors: list[dict]
     created_at: dt.datetime
     created_by: str
@@ -64,6 +80,54 @@ class MappingIn(Schema):
     header_row: int | None = Field(None, ge=1, le=1_000_000, description="1 is the first row")
 
 
+class ValueMappingIn(Schema):
+    field: str = Field(max_length=40, description=f"one of {', '.join(values.CODED)}")
+    value: str = Field(max_length=100, description="the value as the file writes it")
+    code: str | None = Field(
+        None, max_length=40, description="the code every row with the value takes; null: reject"
+    )
+
+
+class ValueMappingsIn(Schema):
+    mappings: list[ValueMappingIn] = Field(min_length=1, max_length=500)
+    remember: bool = Field(True, description="remember each value for the city's next imports")
+
+
+class ValueSynonymOut(Schema):
+    id: int
+    region_code: str
+    field: str
+    value: str
+    code: str
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ValueSynonymIn(Schema):
+    field: CodedField
+    value: str = Field(max_length=100)
+    code: str = Field(max_length=40)
+    region: str | None = Field(None, max_length=13, description="default: your region's city")
+
+
+class ValueSynonymPatch(Schema):
+    code: str = Field(max_length=40)
+
+
+def synonym_out(synonym: ValueSynonym) -> ValueSynonymOut:
+    return ValueSynonymOut(
+        id=synonym.pk,
+        region_code=synonym.region_code,
+        field=synonym.field,
+        value=synonym.value,
+        code=synonym.code,
+        created_by=synonym.created_by.username,
+        created_at=synonym.created_at,
+        updated_at=synonym.updated_at,
+    )
+
+
 class RowQuery(Schema):
     outcome: str | None = None
     page: int = 1
@@ -85,6 +149,19 @@ def batch_out(batch: ImportBatch) -> ImportBatchOut:
         header_row=batch.header_row,
         mapping=batch.mapping,
         counts=batch.counts,
+        unrecognised=[
+            UnrecognisedValueOut(
+                field=u["field"],
+                value=u["value"],
+                key=u["key"],
+                rows=u["rows"],
+                suggestions=u["suggestions"],
+                decided="decision" in u,
+                decision=u.get("decision"),
+            )
+            for u in batch.unrecognised
+        ],
+        value_map=batch.value_map,
         errors=batch.problems,
         created_at=batch.created_at,
         created_by=batch.created_by.username,
@@ -123,6 +200,55 @@ def template(request: HttpRequest, kind: str):
         kind = "xlsx"
     response["Content-Disposition"] = f'attachment; filename="template-impor-jaring.{kind}"'
     return response
+
+
+# Before the routes "/{batch_id}": Ninja would take "synonyms" for a batch id.
+@router.get(
+    "/synonyms",
+    response={200: list[ValueSynonymOut], **errors(401)},
+    summary="The city's remembered values (synonyms) you may see",
+)
+def list_synonyms(request: HttpRequest):
+    return [synonym_out(s) for s in selectors.synonyms_for(request.auth)]
+
+
+@router.post(
+    "/synonyms",
+    response={201: ValueSynonymOut, **errors(401, 403, 409, 422)},
+    summary="Remember a value for a city's imports",
+)
+def add_synonym(request: HttpRequest, body: ValueSynonymIn):
+    synonym = services.add_synonym(
+        actor=request.auth,
+        field=body.field,
+        value=body.value,
+        code=body.code,
+        region_code=body.region,
+    )
+    return Status(201, synonym_out(selectors.get_synonym(request.auth, synonym.pk)))
+
+
+@router.patch(
+    "/synonyms/{synonym_id}",
+    response={200: ValueSynonymOut, **errors(401, 403, 404, 422)},
+    summary="Change the code a remembered value stands for",
+)
+def change_synonym(request: HttpRequest, synonym_id: int, body: ValueSynonymPatch):
+    synonym = selectors.get_synonym(request.auth, synonym_id)
+    services.change_synonym(actor=request.auth, synonym=synonym, code=body.code)
+    return synonym_out(selectors.get_synonym(request.auth, synonym_id))
+
+
+@router.delete(
+    "/synonyms/{synonym_id}",
+    response={200: ValueSynonymOut, **errors(401, 403, 404)},
+    summary="Forget a remembered value (answers what it was)",
+)
+def delete_synonym(request: HttpRequest, synonym_id: int):
+    synonym = selectors.get_synonym(request.auth, synonym_id)
+    forgotten = synonym_out(synonym)
+    services.delete_synonym(actor=request.auth, synonym=synonym)
+    return forgotten
 
 
 @router.get(
@@ -177,6 +303,23 @@ def remap(request: HttpRequest, batch_id: int, body: MappingIn):
     batch = selectors.get_batch(request.auth, batch_id)
     batch = services.remap(
         actor=request.auth, batch=batch, mapping=body.mapping, header_row=body.header_row
+    )
+    services.enqueue(batch)
+    return Status(202, batch_out(selectors.get_batch(request.auth, batch_id)))
+
+
+@router.post(
+    "/{batch_id}/values",
+    response={202: ImportBatchOut, **errors(401, 403, 404, 409, 422)},
+    summary="Map values not recognised (every row with the value follows) and check again",
+)
+def map_values(request: HttpRequest, batch_id: int, body: ValueMappingsIn):
+    batch = selectors.get_batch(request.auth, batch_id)
+    batch, _ = services.map_values(
+        actor=request.auth,
+        batch=batch,
+        mappings=[values.ValueMapping(m.field, m.value, m.code) for m in body.mappings],
+        remember=body.remember,
     )
     services.enqueue(batch)
     return Status(202, batch_out(selectors.get_batch(request.auth, batch_id)))

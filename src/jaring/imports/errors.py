@@ -21,6 +21,13 @@ class ImportsError(ErrorCode):
     DISABILITY_UNREADABLE = "disability_unreadable"
     INCOME_UNREADABLE = "income_unreadable"
     RT_RW_UNREADABLE = "rt_rw_unreadable"
+    # The value-mapping step (issue 13): a value mapped to a code the field does not have, one
+    # value mapped twice, a field that has no codes, a wording already remembered.
+    VALUE_FIELD_UNKNOWN = "value_field_unknown", 422
+    VALUE_CODE_UNKNOWN = "value_code_unknown", 422
+    VALUE_MAPPED_TWICE = "value_mapped_twice", 422
+    VALUE_EMPTY = "value_empty", 422
+    SYNONYM_EXISTS = "synonym_exists", 409
     BATCH_COMMITTED = "batch_committed", 409
     BATCH_NOT_READY = "batch_not_ready", 409
     REGISTRY_CHANGED = "registry_changed", 409

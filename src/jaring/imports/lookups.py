@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import polars as pl
 
@@ -24,42 +27,23 @@ _CODE = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})(?:[.,]0+)?$")
 _VILLAGE_PREFIX = re.compile(r"^(kelurahan|kel|desa|ds)\b\.?\s*", re.IGNORECASE)
 _DISTRICT_PREFIX = re.compile(r"^(kecamatan|kec)\b\.?\s*", re.IGNORECASE)
 
-# Words officers write for the seeded categories, beyond their own names and codes.
-CATEGORY_WORDS = {
-    "ketua rt": "rt_head",
-    "rt": "rt_head",
-    "ketua rw": "rw_head",
-    "rw": "rw_head",
-    "kader": "posyandu_cadre",
-    "posyandu": "posyandu_cadre",
-    "guru ngaji": "religious_worker",
-    "marbot": "religious_worker",
-    "imam masjid": "religious_worker",
-    "pengurus rumah ibadah": "religious_worker",
-    "trc": "trc_volunteer",
-    "relawan trc": "trc_volunteer",
-    "relawan bencana": "trc_volunteer",
-    "damkar": "firefighter",
-    "pemadam kebakaran": "firefighter",
-    "ojek": "ojek_driver",
-    "ojol": "ojek_driver",
-    "ojek online": "ojek_driver",
-    "tukang ojek": "ojek_driver",
-    "pedagang kaki lima": "trader",
-    "pkl": "trader",
-    "pedagang pasar": "trader",
-    "nelayan tradisional": "fisher",
-    "buruh tani": "farmer",
-    "pekebun": "farmer",
-    "pekerja sawit": "palm_oil_worker",
-    "petani sawit": "palm_oil_worker",
-    "tukang pijat": "masseur",
-    "pijat": "masseur",
-    "bengkel": "mechanic",
-    "mekanik": "mechanic",
-    "kurir online": "courier",
-    "lain lain": "other",
-}
+# What officers write in coded columns, shipped with Jaring (imports.values adds a city's own).
+SHIPPED = Path(__file__).with_name("synonyms.toml")
+
+
+def value_key(text: object) -> str:
+    """What a cell is matched on: "Buruh Sawit", "BURUH-SAWIT" and "buruh  sawit" are one."""
+    return match_key(str(text or "").strip())
+
+
+@cache
+def shipped() -> dict[str, dict[str, str]]:
+    """Field -> {value key: code}, from imports/synonyms.toml."""
+    data = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))
+    return {
+        field: {value_key(w): code for code, words in codes.items() for w in words}
+        for field, codes in data.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -145,8 +129,9 @@ class Villages:
 
 
 def category_table() -> dict[str, str]:
-    """Match key -> category code, from the categories' codes and names and common words."""
-    out = {match_key(word): code for word, code in CATEGORY_WORDS.items()}
+    """Match key -> category code, from the categories' codes and names and the wordings
+    shipped in imports/synonyms.toml (imports.values applies a city's own before this)."""
+    out = dict(shipped().get("category", {}))
     for code, name_id, name_en in OccupationCategory.objects.values_list(
         "code", "name_id", "name_en"
     ):

@@ -62,6 +62,11 @@ class ImportBatch(jobs.Leased):
     stage = models.CharField(max_length=40, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
     counts = models.JSONField(default=dict)
+    # The officer's answers for values of coded columns the check did not recognise, by field
+    # and value key (imports.values.value_key): a code, or None for "reject those rows".
+    value_map = models.JSONField(default=dict)
+    # What the last check did not recognise: one entry per field and value (imports.values).
+    unrecognised = models.JSONField(default=list)
     # File-level problems (unreadable file, no NIK column): Problem.as_dict() each.
     problems = models.JSONField(default=list)
     task_id = models.CharField(max_length=64, blank=True)
@@ -155,3 +160,43 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number} of batch {self.batch_id}: {self.outcome}"
+
+
+class ValueSynonym(models.Model):
+    """A city's own wording for a coded value ("Buruh Sawit" is the occupation palm_oil_worker),
+    remembered from an import's review step or added on the synonyms page. It applies to every
+    later import of the region and below; the shipped wordings (imports/synonyms.toml) apply
+    everywhere and give way to it."""
+
+    # The city (regency) the wording belongs to; a province's or "" (the country) for
+    # administrators working above a city.
+    region_code = models.CharField(max_length=13, blank=True)
+    field = models.CharField(max_length=20)
+    value = models.CharField(max_length=100)
+    # imports.values.value_key(value): what a cell is matched on.
+    value_key = models.CharField(max_length=100)
+    code = models.CharField(max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["region_code", "field", "value_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "field", "value_key"], name="value_synonym_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.value} = {self.code}"
+
+    def snapshot(self) -> dict:
+        return {
+            "region_code": self.region_code,
+            "field": self.field,
+            "value": self.value,
+            "code": self.code,
+        }

@@ -435,6 +435,8 @@ def normalise(frame: pl.DataFrame, mapping: dict[str, str], *, today: dt.date) -
         phone_ok=col("mobile").is_not_null() | col("phone_other_ok"),
         category_raw=col("category"),
         disability_raw=col("disability_raw"),
+        disability_flag_raw=col("disability"),
+        disability_kind_raw=col("disability_kind"),
         has_disability=col("has_disability").fill_null(False),
         disability_kind=col("disability_kind_value"),
         disability_bad=col("disability_bad").fill_null(False),

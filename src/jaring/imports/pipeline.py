@@ -16,7 +16,7 @@ import polars as pl
 
 from jaring.core.errors import ValidationFailed
 from jaring.core.spreadsheets import Sheet, read
-from jaring.imports import columns
+from jaring.imports import columns, values
 from jaring.imports.errors import ImportsError
 from jaring.imports.lookups import Villages, category_table
 from jaring.imports.models import Outcome
@@ -90,6 +90,8 @@ class Analysis:
     mapping: dict[str, str]
     rows: pl.DataFrame  # STORED columns, one per non-blank row
     counts: dict[str, int] = field(default_factory=dict)
+    # Values of coded columns the rows could not use (imports.values.unrecognised).
+    unrecognised: list[dict] = field(default_factory=list)
 
     def not_imported(self) -> pl.DataFrame:
         return self.rows.filter(pl.col("reasons").is_not_null())
@@ -105,9 +107,12 @@ def analyse(
     region_code: str,
     mapping: dict[str, str] | None = None,
     header_row: int | None = None,
+    value_map: dict[str, dict[str, str | None]] | None = None,
     today: dt.date,
     progress: Progress = _nothing,
 ) -> Analysis:
+    """`value_map`: the officer's answers for values of coded columns (field -> {value key:
+    code, or None to reject}), over the city's remembered wordings and the shipped ones."""
     progress("reading", 0.0)
     sheet = read(path, header_row=header_row, score=columns.score)
     chosen = mapping if mapping is not None else columns.guess_mapping(sheet.headers)
@@ -120,9 +125,16 @@ def analyse(
     cells = sheet.frame.columns
     # Blank lines between blocks of a list are not rows.
     frame = frame.filter(pl.any_horizontal(pl.col(c).str.strip_chars() != "" for c in cells))
+    answers = values.table(region_code, value_map)
+    frame = values.apply(frame, mapping, answers)
     norm = normalise(frame, mapping, today=today).with_columns(frame["row"].cast(pl.Int64))
-    checked = validate(
-        norm, today=today, villages=Villages(region_code), categories=category_table()
+    villages = Villages(region_code)
+    checked = validate(norm, today=today, villages=villages, categories=category_table())
+    unrecognised = values.unrecognised(
+        checked,
+        targets=values.Targets(region_code, villages),
+        answers=answers,
+        decided=value_map or {},
     )
     progress("registry", 0.6)
     rows = _outcomes(_against_registry(_in_file(_with_name_key(checked)), region_code))
@@ -131,7 +143,13 @@ def analyse(
     summary = {o.value: 0 for o in Outcome}
     summary.update(dict(counts.iter_rows()))
     summary["rows"] = rows.height
-    return Analysis(sheet=sheet, mapping=mapping, rows=rows.select(STORED), counts=summary)
+    return Analysis(
+        sheet=sheet,
+        mapping=mapping,
+        rows=rows.select(STORED),
+        counts=summary,
+        unrecognised=unrecognised,
+    )
 
 
 def _with_name_key(frame: pl.DataFrame) -> pl.DataFrame:

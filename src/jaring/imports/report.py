@@ -36,6 +36,7 @@ def of_analysis(analysis: Analysis, probable_duplicates: int | None) -> dict[str
         "status": "dry_run",
         "mapping": analysis.mapping,
         **_summary(counts, rejections),
+        "unrecognised": analysis.unrecognised,
     }
 
 
@@ -54,6 +55,8 @@ def of_batch(batch: ImportBatch) -> dict[str, object]:
         "mapping": batch.mapping,
         "errors": batch.problems,
         **_summary(batch.counts, rejections),
+        "unrecognised": batch.unrecognised,
+        "value_map": batch.value_map,
         "probable_pairs": _probable_pairs(batch.pk),
     }
 

@@ -9,7 +9,7 @@ from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
-from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome
+from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome, ValueSynonym
 from jaring.imports.permissions import IMPORTS
 from jaring.registry.bulk import STORED
 from jaring.registry.models import Worker
@@ -27,6 +27,25 @@ def get_batch(user: User, batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFound(Problem(CoreError.NOT_FOUND, "Impor tidak ditemukan.", "Import not found."))
     return batch
+
+
+def synonyms_for(user: User) -> QuerySet[ValueSynonym]:
+    """A city's remembered wordings: those of the user's region and below (an administrator
+    sees every region's)."""
+    if not IMPORTS.may(user, "import"):
+        return ValueSynonym.objects.none()
+    return ValueSynonym.objects.filter(scope_q(user, field="region_code")).select_related(
+        "created_by"
+    )
+
+
+def get_synonym(user: User, synonym_id: int) -> ValueSynonym:
+    synonym = synonyms_for(user).filter(pk=synonym_id).first()
+    if synonym is None:
+        raise NotFound(
+            Problem(CoreError.NOT_FOUND, "Padanan tidak ditemukan.", "Synonym not found.")
+        )
+    return synonym
 
 
 def batch_rows(batch: ImportBatch, *, outcome: str | None = None) -> QuerySet[ImportRow]:

@@ -29,9 +29,9 @@ from jaring.core.errors import (
 )
 from jaring.core.spreadsheets import check_size, sniff
 from jaring.core.spreadsheets import file_problem as spreadsheet_problem
-from jaring.imports import columns, exports, hooks, pipeline, selectors, staging
+from jaring.imports import columns, exports, hooks, pipeline, selectors, staging, values
 from jaring.imports.errors import ImportsError
-from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status
+from jaring.imports.models import ImportBatch, ImportRow, Outcome, Status, ValueSynonym
 from jaring.imports.permissions import IMPORTS
 from jaring.imports.reasons import file_problem
 from jaring.regions.errors import RegionError
@@ -142,6 +142,7 @@ def _check(batch: ImportBatch, report: Progress) -> ImportBatch:
             region_code=batch.region_code,
             mapping=batch.mapping or None,
             header_row=batch.header_row if batch.mapping else None,
+            value_map=batch.value_map,
             today=timezone.localdate(),
             progress=report,
         )
@@ -149,6 +150,7 @@ def _check(batch: ImportBatch, report: Progress) -> ImportBatch:
         return _finish(
             batch,
             Status.NEEDS_MAPPING,
+            unrecognised=[],
             problems=exc.problems,
             headers=exc.sheet.headers,
             header_row=exc.sheet.header_row,
@@ -168,6 +170,7 @@ def _check(batch: ImportBatch, report: Progress) -> ImportBatch:
         batch,
         Status.READY,
         counts=counts,
+        unrecognised=analysis.unrecognised,
         headers=analysis.sheet.headers,
         header_row=analysis.sheet.header_row,
         mapping=analysis.mapping,
@@ -405,3 +408,147 @@ def rejected_file(*, actor: User, batch: ImportBatch, what: str) -> bytes:
         region_code=batch.region_code,
     )
     return exports.rejected_xlsx(batch)
+
+
+# The value-mapping step (issue 13) and the city's remembered wordings.
+
+
+def map_values(
+    *,
+    actor: User,
+    batch: ImportBatch,
+    mappings: list[values.ValueMapping],
+    remember: bool = True,
+) -> tuple[ImportBatch, int]:
+    """The officer's answers for values the check did not recognise: every row with the value
+    follows (a code, or None to reject those rows); the batch is checked again. With
+    `remember`, and for an actor who may keep the city's synonyms, each value mapped to a code
+    is remembered for the city's later imports (audited). Returns the batch and how many
+    wordings were remembered. All or nothing: one bad mapping refuses them all."""
+    IMPORTS.check(actor, "import")
+    if not in_scope(actor, batch.region_code):
+        raise PermissionDenied(file_problem(CoreError.OUT_OF_SCOPE, code=batch.region_code or "-"))
+    clean = values.check(values.Targets(batch.region_code), mappings)
+    keep = remember and IMPORTS.may(actor, "synonyms")
+    with transaction.atomic():
+        queued = ImportBatch.objects.filter(
+            pk=batch.pk, status__in=(Status.FAILED, Status.READY, Status.NEEDS_MAPPING)
+        )
+        locked = queued.select_for_update().first()
+        if locked is None:
+            raise Conflict(_already_committed())
+        answers = {field: dict(found) for field, found in locked.value_map.items()}
+        for m in clean:
+            answers.setdefault(m.field, {})[values.value_key(m.value)] = m.code
+        remembered = 0
+        if keep:
+            region = values.city_of(batch.region_code)
+            for m in clean:
+                if m.code is not None:
+                    remembered += _remember(actor, region, m)
+        queued.update(
+            value_map=answers, status=Status.QUEUED, stage="", progress=0, problems=[], task_id=""
+        )
+    batch.refresh_from_db()
+    return batch, remembered
+
+
+def _remember(actor: User, region_code: str, m: values.ValueMapping) -> int:
+    """Adds or changes the city's wording; 1 when something changed."""
+    key = values.value_key(m.value)
+    found = ValueSynonym.objects.filter(region_code=region_code, field=m.field, value_key=key)
+    synonym = found.select_for_update().first()
+    if synonym is not None:
+        if synonym.code == m.code:
+            return 0
+        before = synonym.snapshot()
+        synonym.code = m.code
+        synonym.save(update_fields=["code", "updated_at"])
+        _audit(actor, "update", synonym, before)
+        return 1
+    synonym = ValueSynonym.objects.create(
+        region_code=region_code,
+        field=m.field,
+        value=m.value[:100],
+        value_key=key[:100],
+        code=m.code,
+        created_by=actor,
+    )
+    _audit(actor, "create", synonym, None)
+    return 1
+
+
+def _audit(actor: User, action: str, synonym: ValueSynonym, before: dict | None) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        target=synonym,
+        region_code=synonym.region_code,
+        before=before,
+        after=None if action == "delete" else synonym.snapshot(),
+    )
+
+
+def _synonym_region(actor: User, region_code: str | None) -> str:
+    IMPORTS.check(actor, "synonyms")
+    return values.city_of(import_region(actor, region_code))
+
+
+def add_synonym(
+    *, actor: User, field: str, value: str, code: str, region_code: str | None = None
+) -> ValueSynonym:
+    """A city's wording for a code, from the synonyms page; one wording has one code."""
+    region = _synonym_region(actor, region_code)
+    (clean,) = values.check(values.Targets(region), [values.ValueMapping(field, value, code)])
+    key = values.value_key(clean.value)
+    with transaction.atomic():
+        existing = ValueSynonym.objects.filter(region_code=region, field=field, value_key=key)
+        if existing.exists():
+            other = existing.first()
+            raise Conflict(
+                Problem(
+                    ImportsError.SYNONYM_EXISTS,
+                    f"'{value}' sudah dipadankan dengan {other.code}; ubah padanan itu.",
+                    f"'{value}' is already mapped to {other.code}; change that mapping.",
+                    field="value",
+                )
+            )
+        synonym = ValueSynonym.objects.create(
+            region_code=region,
+            field=field,
+            value=clean.value[:100],
+            value_key=key[:100],
+            code=clean.code,
+            created_by=actor,
+        )
+        _audit(actor, "create", synonym, None)
+    return synonym
+
+
+def change_synonym(*, actor: User, synonym: ValueSynonym, code: str) -> ValueSynonym:
+    IMPORTS.check(actor, "synonyms")
+    if not in_scope(actor, synonym.region_code):
+        raise PermissionDenied(
+            file_problem(CoreError.OUT_OF_SCOPE, code=synonym.region_code or "-")
+        )
+    targets = values.Targets(synonym.region_code)
+    (clean,) = values.check(targets, [values.ValueMapping(synonym.field, synonym.value, code)])
+    if clean.code == synonym.code:
+        return synonym
+    with transaction.atomic():
+        before = synonym.snapshot()
+        synonym.code = clean.code
+        synonym.save(update_fields=["code", "updated_at"])
+        _audit(actor, "update", synonym, before)
+    return synonym
+
+
+def delete_synonym(*, actor: User, synonym: ValueSynonym) -> None:
+    IMPORTS.check(actor, "synonyms")
+    if not in_scope(actor, synonym.region_code):
+        raise PermissionDenied(
+            file_problem(CoreError.OUT_OF_SCOPE, code=synonym.region_code or "-")
+        )
+    with transaction.atomic():
+        _audit(actor, "delete", synonym, synonym.snapshot())
+        synonym.delete()

@@ -7,15 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jaring.imports import exports, selectors, services
+from jaring.accounts.scope import scope_code
+from jaring.imports import exports, selectors, services, values
 from jaring.imports.columns import FIELDS
-from jaring.imports.forms import MappingForm, UploadForm
+from jaring.imports.forms import MappingForm, SynonymForm, UploadForm, ValuesForm
 from jaring.imports.models import ImportBatch, Outcome
 from jaring.imports.permissions import IMPORTS
 from jaring.imports.staging import decode_json
-from jaring.web.feedback import refusals_as_messages
+from jaring.web.feedback import refusal_kept, refusals_as_messages
 
 
 def _batch(request, pk: int) -> ImportBatch:
@@ -59,6 +61,7 @@ def batch_detail(request, pk: int):
         "outcome": outcome,
         "outcomes": [(o.value, o.label, batch.counts.get(o.value, 0)) for o in Outcome],
         "mapping_form": _mapping_form(batch),
+        "values_form": _values_form(request, batch),
     }
     if request.headers.get("HX-Request"):
         if batch.is_busy:
@@ -74,6 +77,105 @@ def _mapping_form(batch: ImportBatch, data=None) -> MappingForm | None:
     initial = {f.name: batch.mapping.get(f.name, "") for f in FIELDS}
     initial["header_row"] = batch.header_row
     return MappingForm(data, headers=batch.headers, initial=initial)
+
+
+def _field_names() -> dict[str, str]:
+    """Coded field -> its name in the page's language."""
+    labels = {f.name: str(f.label) for f in FIELDS}
+    return {name: labels[name] for name in values.CODED}
+
+
+def _values_form(request, batch: ImportBatch, data=None) -> ValuesForm | None:
+    if not batch.unrecognised or batch.status not in ("ready", "failed"):
+        return None
+    names = _field_names()
+    return ValuesForm(
+        data,
+        entries=[e | {"field_name": names.get(e["field"], e["field"])} for e in batch.unrecognised],
+        targets=values.Targets(batch.region_code),
+        may_remember=IMPORTS.may(request.user, "synonyms"),
+    )
+
+
+@login_required
+@require_POST
+def batch_values(request, pk: int):
+    """The review step's answers: every row with a value follows; the batch is checked again."""
+    batch = _batch(request, pk)
+    form = _values_form(request, batch, request.POST)
+    if form is None or not form.is_valid():
+        return redirect("imports:detail", pk=pk)
+    answers = form.answers()
+    if not answers:
+        messages.info(request, _("Choose what at least one value stands for, or reject its rows."))
+        return redirect("imports:detail", pk=pk)
+    with refusals_as_messages(request):
+        batch, remembered = services.map_values(
+            actor=request.user,
+            batch=batch,
+            mappings=[values.ValueMapping(e["field"], e["value"], code) for e, code in answers],
+            remember=form.cleaned_data.get("remember", False),
+        )
+        services.enqueue(batch)
+        if remembered:
+            messages.success(
+                request,
+                _("%(n)d value(s) remembered for the city's next imports.") % {"n": remembered},
+            )
+    return redirect("imports:detail", pk=pk)
+
+
+@login_required
+def synonym_list(request):
+    """The city's remembered values: listed, added, changed, forgotten."""
+    if not IMPORTS.may(request.user, "import"):
+        raise Http404
+    may_edit = IMPORTS.may(request.user, "synonyms")
+    names = _field_names()
+    own = values.Targets(values.city_of(scope_code(request.user) or ""))
+    form = SynonymForm(request.POST or None, field_names=names, targets=own)
+    if request.method == "POST" and may_edit and form.is_valid():
+        with refusal_kept(form) as refused:
+            services.add_synonym(
+                actor=request.user,
+                field=form.cleaned_data["field"],
+                value=form.cleaned_data["value"],
+                code=form.cleaned_data["code"],
+                region_code=form.cleaned_data["region"] or None,
+            )
+        if not refused:
+            messages.success(request, _("Saved."))
+            return redirect("imports:synonyms")
+    found = list(selectors.synonyms_for(request.user))
+    targets_of = {}
+    for synonym in found:
+        targets = targets_of.setdefault(synonym.region_code, values.Targets(synonym.region_code))
+        synonym.field_name = names.get(synonym.field, synonym.field)
+        synonym.code_label = targets.label(synonym.field, synonym.code)
+        synonym.choices = [(c, ch.label()) for c, ch in targets.choices(synonym.field).items()]
+    shipped = values.shipped()
+    context = {
+        "synonyms": found,
+        "form": form,
+        "may_edit": may_edit,
+        "shipped_count": sum(len(words) for words in shipped.values()),
+    }
+    return render(request, "imports/synonyms.html", context)
+
+
+@login_required
+@require_POST
+def synonym_change(request, pk: int):
+    synonym = selectors.get_synonym(request.user, pk)
+    with refusals_as_messages(request):
+        if request.POST.get("delete"):
+            services.delete_synonym(actor=request.user, synonym=synonym)
+        else:
+            services.change_synonym(
+                actor=request.user, synonym=synonym, code=request.POST.get("code", "")
+            )
+        messages.success(request, _("Saved."))
+    return redirect("imports:synonyms")
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 from jaring.accounts.models import User
 from jaring.accounts.scope import SYSTEM
 from jaring.core.errors import CoreError, DomainError, ValidationFailed
-from jaring.imports import columns, pipeline, report, selectors, services
+from jaring.imports import columns, pipeline, report, selectors, services, values
 from jaring.imports.models import Status
 
 
@@ -43,6 +43,17 @@ def field_header(text: str) -> tuple[str, str]:
     if not sep:
         raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=HEADER")
     return field.strip(), header.strip()
+
+
+def value_answer(text: str) -> values.ValueMapping:
+    """FIELD:"VALUE"=CODE (the shell takes the quotes; a value may hold spaces, and "=" but
+    not as its last one); FIELD:"VALUE"= rejects the rows with VALUE."""
+    field, sep, rest = text.partition(":")
+    value, eq, code = rest.rpartition("=")
+    if not sep or not eq:
+        raise argparse.ArgumentTypeError(f'{text!r} is not FIELD:"VALUE"=CODE')
+    value = value.strip().strip("\"'").strip()
+    return values.ValueMapping(field.strip(), value, code.strip() or None)
 
 
 def corrected(mapping: dict[str, str], corrections: dict[str, str]) -> dict[str, str]:
@@ -89,6 +100,23 @@ class Command(BaseCommand):
             f"FIELD= leaves FIELD out). Fields: {', '.join(columns.BY_NAME)}",
         )
 
+        parser.add_argument(
+            "--map-value",
+            action="append",
+            default=[],
+            type=value_answer,
+            metavar='FIELD:"VALUE"=CODE',
+            help="every row whose FIELD says VALUE takes CODE, as the review step does "
+            '(repeatable; FIELD:"VALUE"= rejects those rows). Fields: '
+            f"{', '.join(values.CODED)}. Remembered for the city unless --dry-run or "
+            "--no-remember",
+        )
+        parser.add_argument(
+            "--no-remember",
+            action="store_true",
+            help="apply --map-value to this import only, not to the city's later ones",
+        )
+
     def handle(self, *args, **options):
         if options["dry_run"] and options["commit"]:
             raise CommandError("--dry-run and --commit exclude each other")
@@ -130,10 +158,14 @@ class Command(BaseCommand):
     def _dry_run(self, path: Path, options, corrections: dict[str, str], bar) -> dict:
         user = self._user(options["user"]) if options["user"] else SYSTEM
         region = services.import_region(user, options["region"])
+        answers: dict[str, dict[str, str | None]] = {}
+        for m in values.check(values.Targets(region or ""), options["map_value"]):
+            answers.setdefault(m.field, {})[values.value_key(m.value)] = m.code
         analyse = partial(
             pipeline.analyse,
             path,
             region_code=region or "",
+            value_map=answers,
             today=timezone.localdate(),
             progress=bar,
         )
@@ -173,6 +205,14 @@ class Command(BaseCommand):
                 batch = services.check_batch(batch_id=batch.pk, progress=bar)
         if batch.status == Status.NEEDS_MAPPING:
             raise Unmapped(batch.problems, batch.headers, batch.mapping, batch.pk)
+        if options["map_value"] and batch.status == Status.READY:
+            batch, _ = services.map_values(
+                actor=user,
+                batch=batch,
+                mappings=options["map_value"],
+                remember=not options["no_remember"],
+            )
+            batch = services.check_batch(batch_id=batch.pk, progress=bar)
         if options["commit"] and batch.status == Status.READY:
             bar("committing", 1.0)
             batch = services.commit_batch(actor=user, batch=batch)
@@ -247,6 +287,13 @@ class Command(BaseCommand):
         if summary.get("same_file_as"):
             self.stdout.write(f"same file as batch #{summary['same_file_as']}: nothing changes")
         self.stdout.write(f"status                 {summary['status']}")
+        for u in summary.get("unrecognised") or []:
+            hint = f" (closest: {', '.join(u['suggestions'])})" if u["suggestions"] else ""
+            decided = " [rejected]" if "decision" in u else ""
+            self.stdout.write(
+                f'  not recognised: {u["field"]}:"{u["value"]}" in {u["rows"]} row(s){hint}'
+                f'{decided}; map it with --map-value {u["field"]}:"{u["value"]}"=CODE'
+            )
         for r in summary["rejections"][:50]:
             reasons = "; ".join(x["message_id"] for x in r["reasons"])
             self.stdout.write(f"  row {r['row']}: {r['outcome']}: {reasons}")
