@@ -145,6 +145,15 @@ def test_api_and_page_show_the_same_figure_and_hide_other_regions(client):
     assert body["coverage_pct"] == "35.00"
     dash = client.get("/api/coverage/dashboard", {"region": CITY, "month": "2026-10"}).json()
     assert dash["coverage"]["coverage_pct"] == "35.00" and dash["money"] is not None
+    # Typed to the last field (the OpenAPI document says each one): month by month, districts.
+    last = dash["history"][-1]
+    assert (last["month"], last["participants"], last["coverage_pct"]) == ("2026-10", 350, "35.00")
+    assert dash["yearly"][-1]["year"] == 2026 and dash["yearly"][-1]["month"] == "2026-10"
+    assert dash["districts"] and all(
+        set(d)
+        == {"code", "name", "jaring_members", "participants", "working_population", "coverage_pct"}
+        for d in dash["districts"]
+    )
     page = client.get(f"/coverage/{CITY}/", {"month": "2026-10"})
     assert page.status_code == 200 and 'id="coverage-pct">35,00 %' in page.content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -182,3 +191,16 @@ def test_bontang_members_with_disabilities_scale_with_the_headcount():
     workers = Worker.objects.filter(source="demo:bontang-2023")
     assert workers.count() == 348
     assert workers.filter(has_disability=True).count() == round(345 * 348 / 34_782)
+
+
+def test_the_dashboard_api_gives_each_programme_its_money(client):
+    s = SCENARIOS["singkawang-2025"]
+    loader.load(s.key, scale=0.01)
+    client.force_login(make_user(Role.ADMIN))
+    response = client.get("/api/coverage/dashboard", {"region": "61.72", "month": "2025-06"})
+    assert response.status_code == 200, response.content
+    [row] = [p for p in response.json()["programmes"] if p["name"] == s.programme_name]
+    programme = Programme.objects.get(name=s.programme_name)
+    assert (row["id"], row["ceiling"]) == (programme.pk, programme.budget_ceiling)
+    assert row["planned"] == programme.budget_ceiling and row["members"] > 0
+    assert row["problem"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -82,21 +83,72 @@ class ExpiringOut(Schema):
     by_month: list[dict[str, str | int]] = Field(description="month (YYYY-MM) and members")
 
 
+class HistoryPointOut(Schema):
+    month: str = Field(description="YYYY-MM")
+    jaring_members: int
+    jaring_self_paid: int
+    other_segments: int = Field(description="the BPJS branch's other segments, last reported")
+    participants: int
+    working_population: int | None
+    coverage_pct: Decimal | None
+    target_pct: Decimal | None
+
+
+class YearPointOut(HistoryPointOut):
+    year: int
+
+
+class CategoryMembersOut(Schema):
+    code: str
+    name: str
+    ecosystem: str
+    members: int
+
+
+class EcosystemMembersOut(Schema):
+    code: str
+    name: str
+    members: int
+
+
+class DistrictCoverageOut(Schema):
+    code: str
+    name: str
+    jaring_members: int
+    participants: int
+    working_population: int | None
+    coverage_pct: Decimal | None
+
+
+class ProgrammeMoneyOut(Schema):
+    id: int
+    name: str
+    funder: str
+    legal_basis: str
+    ceiling: int = Field(description="budget ceiling, rupiah")
+    paid: int = Field(description="contributions paid, rupiah")
+    planned: int | None = Field(None, description="the quota's cost, rupiah")
+    enrolled: int | None = None
+    active: int | None = None
+    members: int | None = None
+    problem: str | None = Field(None, description="why the budget cannot be computed")
+
+
 class DashboardOut(Schema):
     """One snapshot (kept as JSON) that the page, the charts and the mayor's PDF read."""
 
     coverage: CoverageOut
     segments: list[SegmentOut]
-    history: list[dict[str, Any]] = Field(description="month by month")
-    yearly: list[dict[str, Any]] = Field(description="the last month of each year")
+    history: list[HistoryPointOut] = Field(description="month by month")
+    yearly: list[YearPointOut] = Field(description="the last month of each year")
     projection: ProjectionOut
-    categories: list[dict[str, Any]]
-    ecosystems: list[dict[str, Any]]
+    categories: list[CategoryMembersOut]
+    ecosystems: list[EcosystemMembersOut]
     sex: dict[str, int]
     disability: dict[str, int]
-    districts: list[dict[str, Any]] = Field(description="the regions one level down")
+    districts: list[DistrictCoverageOut] = Field(description="the regions one level down")
     money: dict[str, Any] | None = Field(description="null for roles that see no money reports")
-    programmes: list[dict[str, Any]]
+    programmes: list[ProgrammeMoneyOut]
     expiring: ExpiringOut
     retention: ContinuityRetentionOut | None = Field(
         None, description="who stayed covered after the city-funded months"
