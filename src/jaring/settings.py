@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jaring.enrolment",
     "jaring.contributions",
     "jaring.continuity",
+    "jaring.agents",
     "jaring.claims",
     "jaring.compliance",
     "jaring.coverage",

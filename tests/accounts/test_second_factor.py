@@ -23,7 +23,7 @@ from tests.web.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "rahasia-123"
-FULL_NIK_ROLES = [r for r in Role.values if r != Role.VIEWER]
+FULL_NIK_ROLES = [r for r in Role.values if r not in (Role.VIEWER, Role.AGENT)]
 
 
 @pytest.fixture

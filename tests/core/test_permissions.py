@@ -7,13 +7,14 @@ from jaring.accounts.models import Role, User
 from jaring.core.errors import PermissionDenied
 from jaring.core.permissions import allowed, tables
 
-A, P, E, B, C, V = (
+A, P, E, B, C, V, G = (
     Role.ADMIN,
     Role.PROGRAMME_OFFICER,
     Role.ENUMERATOR,
     Role.BPJS_OFFICER,
     Role.COMPLIANCE_OFFICER,
     Role.VIEWER,
+    Role.AGENT,
 )
 
 WHO_MAY = {
@@ -55,10 +56,13 @@ WHO_MAY = {
     "exchange.exchange": {A, P, B},
     "cards.print": {A, P, E, B},
     "external_cover.import": {A, P, B},
-    "continuity.view": {A, P, E, B, V},
-    "continuity.choose": {A, P, E},
-    "continuity.pay": {A, P, B},
+    "continuity.view": {A, P, E, B, V, G},
+    "continuity.choose": {A, P, E, G},
+    "continuity.pay": {A, P, B, G},
     "continuity.bill": {A, P, B},
+    "agents.view": {A, P, B, V, G},
+    "agents.manage": {A, P, B},
+    "agents.fees": {A, B},
 }
 
 

@@ -65,6 +65,7 @@ ROLES = {
     Role.BPJS_OFFICER: "61.72",
     Role.COMPLIANCE_OFFICER: "61.72",
     Role.VIEWER: "61.72",
+    Role.AGENT: "61.72",
 }
 
 # --- the web pages ------------------------------------------------------------------------------

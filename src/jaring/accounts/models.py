@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     BPJS_OFFICER = "bpjs_officer", _("BPJS officer")
     COMPLIANCE_OFFICER = "compliance_officer", _("Compliance officer")
     VIEWER = "viewer", _("Viewer")
+    # A Perisai agent: its area, and its own self-paying members (accounts.scope, `own`).
+    AGENT = "agent", _("Perisai agent")
 
 
 class User(AbstractUser):

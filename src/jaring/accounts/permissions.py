@@ -1,4 +1,5 @@
-"""Who may see a person's identifying data whole (NIK, phone); a viewer sees them masked.
+"""Who may see a person's identifying data whole (NIK, phone); a viewer and an agent (who meets
+its members in person and has no second factor) see them masked.
 Who may lift another user's login lock-out."""
 
 from jaring.accounts.models import Role
@@ -6,7 +7,7 @@ from jaring.core.permissions import Permissions
 
 PERSONAL_DATA = Permissions(
     "personal_data",
-    roles={"see": frozenset(Role) - {Role.VIEWER}},
+    roles={"see": frozenset(Role) - {Role.VIEWER, Role.AGENT}},
     denied={"see": ("melihat NIK dan nomor telepon utuh", "see whole NIKs and phone numbers")},
 )
 

@@ -15,6 +15,12 @@ A record names its region in one of two ways: the denormalised level columns `pr
 equality), or one column holding a code of any level (`field="region__code"`, `"region_code"`).
 `prefix` reaches either through a relation ("worker__", "membership__").
 
+An agent (Role.AGENT, Perisai) is scoped twice: to its area (its user's scope region) and, for
+the records of members, to its own members: a read passes `own`, the relation from the record
+to the agent's user (e.g. "agent_credit__agent__user" for a self-paid cover); an agent sees only
+the records that name it. A read without `own` (the members whose city cover is ending in its
+area, whom it may recruit) is scoped by the area alone.
+
 Background tasks, batch commands run without --user and the demo loader act as `SYSTEM`, which
 sees the whole country. No actor at all is an error, never national access.
 """
@@ -108,14 +114,26 @@ def region_q(code: str, *, prefix: str = "", field: str | None = None, mode=Mode
     return q
 
 
-def scope_q(user: Actor, *, prefix: str = "", field: str | None = None, mode=Mode.INSIDE) -> Q:
-    """The records `user` may see: `region_q` of their region; nothing without a usable scope."""
+def scope_q(
+    user: Actor,
+    *,
+    prefix: str = "",
+    field: str | None = None,
+    mode=Mode.INSIDE,
+    own: str | None = None,
+) -> Q:
+    """The records `user` may see: `region_q` of their region; nothing without a usable scope.
+    For an agent, with `own` (the relation to the user owning the record), only its own."""
     code = scope_code(user)
     if code is None:
-        return Q()
-    if code == "":
+        q = Q()
+    elif code == "":
         return Q(pk__in=[])
-    return region_q(code, prefix=prefix, field=field, mode=mode)
+    else:
+        q = region_q(code, prefix=prefix, field=field, mode=mode)
+    if own is not None and getattr(user, "role", None) == Role.AGENT:
+        q &= Q(**{prefix + own: user.pk})
+    return q
 
 
 def in_scope(user: Actor, region_code: str, *, mode=Mode.INSIDE) -> bool:

@@ -209,6 +209,7 @@ class Choice(models.TextChoices):
 
 class RecordedVia(models.TextChoices):
     OFFICER = "officer", _("Officer")
+    AGENT = "agent", _("Perisai agent")
     WORKER = "worker", _("The worker, on the public page")
 
 

@@ -1,7 +1,8 @@
 """Who may see and do what with self-paying members and the hand-over.
 
 The worker records their own choice through the public page (NIK + birth date), without a role.
-The agent role (Perisai) is added by the agents' area, scoped to its own members.
+An agent (Perisai) sees the members whose city cover ends in its area and records their choice;
+it sees and takes payments only for its own members (accounts.scope, `own`).
 """
 
 from jaring.accounts.models import Role
@@ -17,10 +18,11 @@ CONTINUITY = Permissions(
                 Role.ENUMERATOR,
                 Role.BPJS_OFFICER,
                 Role.VIEWER,
+                Role.AGENT,
             }
         ),
-        "choose": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR}),
-        "pay": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
+        "choose": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.ENUMERATOR, Role.AGENT}),
+        "pay": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER, Role.AGENT}),
         "bill": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
     },
     denied={

@@ -25,7 +25,7 @@ from jaring.continuity.models import (
     SelfPayment,
     SelfPayMonth,
 )
-from jaring.continuity.services import ENDING_STATUSES, notice_days
+from jaring.continuity.services import AGENT_OWNS, ENDING_STATUSES, notice_days
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.selectors import memberships_for
@@ -44,7 +44,7 @@ _FUNDED = (
 
 
 def covers_for(user: Actor) -> QuerySet[SelfPayCover]:
-    return SelfPayCover.objects.filter(scope_q(user))
+    return SelfPayCover.objects.filter(scope_q(user, own=AGENT_OWNS))
 
 
 def get_cover(user: Actor, pk: int) -> SelfPayCover:

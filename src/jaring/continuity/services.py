@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from jaring.accounts import audit
+from jaring.accounts.models import Role
 from jaring.accounts.scope import SYSTEM, Actor, as_user, scope_q
 from jaring.continuity.errors import ContinuityError
 from jaring.continuity.models import (
@@ -65,6 +66,9 @@ from jaring.rules.rates import RuleTables
 from jaring.rules.tables import month_text, rupiah
 
 _ANALYZE_AFTER = 50_000
+# The relation from a cover to the user of the agent credited with it (the agents area's
+# AgentCredit): an agent reads and pays only its own members' covers (accounts.scope, `own`).
+AGENT_OWNS = "agent_credit__agent__user"
 # A funded membership whose cover is running or has run out (not renewed, not ended).
 ENDING_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.EXPIRED)
 
@@ -271,6 +275,7 @@ def _open_cover(
         after=_snapshot(cover),
         reason=f"continues membership {from_membership.pk}" if from_membership else "",
     )
+    events.selfpay_opened.send(sender="continuity", cover=cover, actor=actor)
     _changed(cover.regency_code)
     return cover
 
@@ -401,7 +406,7 @@ def record_choice(
         actor=actor,
         membership=membership,
         data=data,
-        via=RecordedVia.OFFICER,
+        via=RecordedVia.AGENT if actor.role == Role.AGENT else RecordedVia.OFFICER,
         today=today or timezone.localdate(),
     )
 
@@ -473,7 +478,11 @@ class PaymentInput:
 
 
 def _cover_for_update(actor: Actor, cover_id: int) -> SelfPayCover:
-    cover = SelfPayCover.objects.select_for_update().filter(scope_q(actor), pk=cover_id).first()
+    cover = (
+        SelfPayCover.objects.select_for_update()
+        .filter(scope_q(actor, own=AGENT_OWNS), pk=cover_id)
+        .first()
+    )
     if cover is None:
         raise _not_found("Peserta mandiri", "Self-paid cover")
     return cover
@@ -594,6 +603,7 @@ def record_payment(
         after=_snapshot(cover)
         | {"payment": payment.pk, "amount": payment.amount, "reference": payment.reference},
     )
+    events.selfpay_paid.send(sender="continuity", payment=payment, actor=actor)
     _changed(cover.regency_code)
     return payment
 

@@ -19,6 +19,11 @@ Events (each a Django signal; keyword arguments only):
   move before the claims that follow them).
 - `employers_registered(regency, month, workers)`: a compliance case closed with `workers`
   wage earners brought in to BPJS in that city and month (coverage's wage-earner segment).
+- `selfpay_opened(cover, actor)`: a self-paid cover was opened (a hand-over choice, a
+  reactivation) by `actor`: agents credits it to the agent who recruited the member; raising a
+  DomainError refuses the cover.
+- `selfpay_paid(payment, actor)`: one self-payment was recorded (not the bulk auto-debit
+  results): agents records a cash payment to an agent as its collection.
 """
 
 from django.dispatch import Signal
@@ -28,3 +33,5 @@ workers_changed = Signal()
 import_committed = Signal()
 worker_merged = Signal()
 employers_registered = Signal()
+selfpay_opened = Signal()
+selfpay_paid = Signal()

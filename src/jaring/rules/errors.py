@@ -93,6 +93,8 @@ class RuleCode(ErrorCode):
     SIZE_NO_CRITERION = "size_no_criterion", 422
     RISK_CLASS_UNKNOWN = "risk_class_unknown", 422
     TABLE_THRESHOLDS_ORDER = "table_thresholds_order", 422
+    # Perisai agents (rules/agents.py).
+    AGENT_FEE_NOTHING = "agent_fee_nothing", 422
 
 
 class RuleError(Exception):

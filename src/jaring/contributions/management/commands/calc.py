@@ -9,6 +9,7 @@
     jaring calc capacity --budget 1000000000 --months 5 --json
     jaring calc compliance-fine --owed 10000000 --months 3 --json
     jaring calc wage-check --region 61.72 --year 2026 --wage 3000000 --json
+    jaring calc agent-fee --collected 1000000 --new-members 50 --month 2026-05 --json
 
 Without --json the result is a table in Bahasa Indonesia.
 """
@@ -25,6 +26,7 @@ from django.utils.translation import get_language
 from jaring.contributions.rate_tables import current_tables
 from jaring.core.arguments import count_arg, date_arg, month_arg, rupiah_arg
 from jaring.rules import benefits, budget, contributions
+from jaring.rules.agents import AgentFee, default_agent_tables
 from jaring.rules.compliance import amount_text, default_compliance_tables
 from jaring.rules.errors import RuleError
 from jaring.rules.rates import BENEFITS, FUNDERS, SECTORS
@@ -85,7 +87,7 @@ def _runs(monthly: tuple[contributions.Contribution, ...]) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Regulation calculators: contribution, benefit, budget, capacity, compliance-fine, "
-        "wage-check."
+        "wage-check, agent-fee."
     )
     requires_system_checks = []
 
@@ -160,6 +162,12 @@ class Command(BaseCommand):
         p.add_argument("--region", required=True, help="city code, e.g. 61.72")
         p.add_argument("--year", required=True, type=count_arg)
         p.add_argument("--wage", required=True, type=rupiah_arg, help="monthly wage, rupiah")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+        p = sub.add_parser("agent-fee", help="a Perisai agent's fee for one month")
+        p.add_argument("--collected", required=True, type=rupiah_arg, help="collected, rupiah")
+        p.add_argument("--new-members", type=count_arg, default=0, help="new members that month")
+        p.add_argument("--month", type=month_arg, help="YYYY-MM (default: this month)")
         p.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, **options):
@@ -244,6 +252,13 @@ class Command(BaseCommand):
 
     def _wage_check(self, o, today):
         return default_compliance_tables().wage_check(o["region"], o["year"], o["wage"])
+
+    def _agent_fee(self, o, today):
+        return default_agent_tables().fee(
+            month=o["month"] or today.replace(day=1),
+            collected=o["collected"],
+            new_members=o["new_members"],
+        )
 
     # --- tables in Bahasa Indonesia ----------------------------------------------------------
 
@@ -353,3 +368,16 @@ class Command(BaseCommand):
                 f"Versi aturan: {w.version.id}",
             ]
         )
+
+    def _show_agent_fee(self, f: AgentFee) -> str:
+        rows = [
+            ("Iuran terkumpul", rupiah(f.collected)),
+            ("Peserta baru", str(f.new_members)),
+            ("Imbalan", f"{rupiah(f.fee)} ({f.formula.split(' + ')[0]})"),
+            ("Bonus", rupiah(f.bonus)),
+            ("Jumlah", rupiah(f.total)),
+        ]
+        status = " [NC: belum dikonfirmasi]" if f.rule.meta.status == "NC" else ""
+        head = f"Imbalan agen Perisai bulan {f.month:%Y-%m}"
+        lines = [head, _table(rows, right=(1,)), f"Dasar: {f.rule.meta.source}{status}"]
+        return "\n".join([*lines, f"Versi aturan: {f.rule.meta.id}"])
