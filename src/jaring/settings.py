@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jaring.agents",
     "jaring.claims",
     "jaring.compliance",
+    "jaring.notify",
     "jaring.coverage",
     "jaring.web",
     "jaring.api",
@@ -245,6 +246,13 @@ JARING_UPLOAD_PARSE_SECONDS = int(os.environ.get("JARING_UPLOAD_PARSE_SECONDS", 
 
 # Runs that recover (core.jobs): a run on another machine whose heartbeat is older than this is
 # taken for dead; `jaring db_worker` looks for dead runs this often.
+# Notifications (jaring.notify.channels): console (default), file or http (a generic gateway).
+JARING_NOTIFY_CHANNEL = os.environ.get("JARING_NOTIFY_CHANNEL", "console")
+JARING_NOTIFY_FILE = os.environ.get("JARING_NOTIFY_FILE", str(VAR_DIR / "outbox.jsonl"))
+JARING_NOTIFY_GATEWAY_URL = os.environ.get("JARING_NOTIFY_GATEWAY_URL", "")
+JARING_NOTIFY_GATEWAY_TOKEN = os.environ.get("JARING_NOTIFY_GATEWAY_TOKEN", "")
+JARING_NOTIFY_GATEWAY_PAYLOAD = os.environ.get("JARING_NOTIFY_GATEWAY_PAYLOAD", "")
+JARING_NOTIFY_GATEWAY_TIMEOUT = float(os.environ.get("JARING_NOTIFY_GATEWAY_TIMEOUT", 10))
 JARING_JOB_LEASE_SECONDS = int(os.environ.get("JARING_JOB_LEASE_SECONDS", 60))
 JARING_JOB_SWEEP_SECONDS = int(os.environ.get("JARING_JOB_SWEEP_SECONDS", 20))
 

@@ -98,6 +98,7 @@ def test_selfpay_run_and_pay_from_the_command_line():
         )
 
 
-def test_selfpay_remind_says_how_many_are_due_and_that_no_sender_is_plugged_in():
+def test_selfpay_remind_says_how_many_are_due_and_how_many_senders_are_plugged_in():
+    # The notifications' outbox (jaring.notify) is the one sender.
     out = _json("selfpay", "remind", "--as-of", "2026-06-01")
-    assert out == {"due": 0, "queued": 0, "senders": 0}
+    assert out == {"due": 0, "queued": 0, "senders": 1}

@@ -63,6 +63,8 @@ WHO_MAY = {
     "agents.view": {A, P, B, V, G},
     "agents.manage": {A, P, B},
     "agents.fees": {A, B},
+    "notify.view": {A, P, B},
+    "notify.send": {A, P},
 }
 
 

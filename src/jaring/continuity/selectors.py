@@ -294,3 +294,38 @@ def _choices(inside: Q) -> dict[str, int]:
         .values_list("choice")
         .annotate(n=Count("id"))
     )
+
+
+# --- for reminders (notify) ---------------------------------------------------------------------
+
+
+def unpaid_months(*, due_from: dt.date, due_to: dt.date):
+    """Unpaid months of active covers due in [due_from, due_to], as plain rows (worker's name
+    and phone, no NIK) for the reminders: the whole country, as the background worker."""
+    return (
+        SelfPayMonth.objects.filter(
+            status="due",
+            due_date__range=(due_from, due_to),
+            cover__status=CoverStatus.ACTIVE,
+        )
+        .order_by("due_date", "cover_id")
+        .values_list(
+            "cover_id",
+            "period",
+            "amount",
+            "due_date",
+            "cover__worker_id",
+            "cover__worker__full_name",
+            "cover__worker__phone",
+            "cover__regency_code",
+        )
+    )
+
+
+def lapsed_covers(*, ended_from: dt.date):
+    """Covers that lapsed with their end on or after `ended_from`, as plain rows."""
+    return (
+        SelfPayCover.objects.filter(status=CoverStatus.LAPSED, end_date__gte=ended_from)
+        .order_by("id")
+        .values_list("id", "worker_id", "worker__full_name", "worker__phone", "regency_code")
+    )
