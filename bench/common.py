@@ -212,3 +212,25 @@ def report(script: str, args, run, markdown) -> None:
         return
     result = run(args)
     print(json.dumps(result, indent=2, default=str) if args.json else markdown(result))
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+def logged_in_client(user):
+    """Django's test Client logged in as `user`, the second factor passed as the login code page
+    would (roles that see whole NIKs need it); its authenticator is made here."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jaring.accounts import selectors
+
+    client = Client()
+    client.force_login(user)
+    if selectors.needs_second_factor(user):
+        device = selectors.totp_device(user) or TOTPDevice.objects.create(user=user, name="bench")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

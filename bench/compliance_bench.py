@@ -89,8 +89,13 @@ def main() -> None:
     common.report(__file__, args, run, markdown)
 
 
-def _name(rng: random.Random) -> str:
-    return " ".join(rng.sample(WORDS, rng.choice((2, 3, 3, 4)))).title()
+def _name(rng: random.Random, taken: set[str]) -> str:
+    """A name no employer has yet (kept in `taken`)."""
+    while True:
+        name = " ".join(rng.sample(WORDS, rng.choice((2, 3, 3, 4)))).title()
+        if name.lower() not in taken:
+            taken.add(name.lower())
+            return name
 
 
 def _variant(rng: random.Random, name: str, form: str) -> str:
@@ -132,8 +137,13 @@ def run(args) -> dict:
         imported_at=timezone.now(),
     )
     registered = []
+    # The truth must be a truth: two registered employers never share a name (a real city's
+    # would be told apart by the NIB, which this linkage is scored without), and a business
+    # that is not registered never bears a registered one's name.
+    taken: set[str] = set()
     for i in range(args.registered):
-        name = f"{rng.choice(FORMS)} {_name(rng)}".strip()
+        plain = _name(rng, taken)
+        name = f"{rng.choice(FORMS)} {plain}".strip()
         workers = rng.randint(1, 60)
         registered.append(
             Employer(
@@ -164,7 +174,7 @@ def run(args) -> dict:
             workers = source.bpjs_workers + rng.choice((0, 0, 2, 5))
             truth[len(businesses)] = source
         else:
-            name = f"{rng.choice(FORMS)} {_name(rng)}".strip()
+            name = f"{rng.choice(FORMS)} {_name(rng, taken)}".strip()
             nib, address = f"{8_000_000_000_000 + i}", f"{rng.choice(STREETS)} {i}"
             workers = rng.randint(1, 30)
         businesses.append(

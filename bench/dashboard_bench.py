@@ -297,12 +297,10 @@ def _parts() -> dict[str, float]:
 
 
 def _requests(officer, *, cold: int, warm: int) -> dict[str, dict]:
-    from django.test import Client
 
     from jaring.coverage.models import DashboardSnapshot
 
-    client = Client()
-    client.force_login(officer)
+    client = common.logged_in_client(officer)
     page = f"/coverage/{PROVINCE}/"
 
     def get_page() -> None:

@@ -38,7 +38,6 @@ def run(args) -> dict:
         args.db, pg_url=DEFAULT_PG, sqlite_path=common.ROOT / "var" / "bench_reads.sqlite3"
     )
     common.setup_django(url)
-    from django.test import Client
 
     from jaring.accounts import audit
     from jaring.accounts.models import ReadEvent, Role, User
@@ -52,8 +51,7 @@ def run(args) -> dict:
     officer = User.objects.create(
         username="bench-officer", role=Role.PROGRAMME_OFFICER, scope_id=args.region
     )
-    client = Client()
-    client.force_login(officer)
+    client = common.logged_in_client(officer)
 
     def export() -> int:
         response = client.post("/workers/export.csv", {"reason": "benchmark"})

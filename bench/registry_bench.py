@@ -160,11 +160,9 @@ def _prefix(rng: random.Random, name: str) -> str:
 
 
 def _page_getter(officer):
-    from django.test import Client
     from django.urls import reverse
 
-    client = Client()
-    client.force_login(officer)
+    client = common.logged_in_client(officer)
     url = reverse("worker-list")
 
     def get(query: dict) -> None:

@@ -108,3 +108,29 @@ def test_pds_upah_names_the_wage_its_gap_is_measured_to():
     ]
     assert by_umk.gap_wage == 400_000 and "di bawah UMK" in by_umk.reason_id
     assert "sumber lain" not in by_umk.reason_id
+
+
+def test_linking_tells_names_that_only_start_alike_apart():
+    from jaring.compliance.matching import frame, link
+    from jaring.compliance.names import name_key
+
+    def rows(*named):
+        return frame(
+            [
+                {"id": i, "name_key": name_key(n), "nib": "", "address": a}
+                for i, (n, a) in enumerate(named, start=1)
+            ]
+        )
+
+    registered = rows(
+        ("PT Sinar Jaya Mulia", "Jl. Merdeka No. 5"),
+        ("CV Sumber Rejeki", "Jl. Tanjungpura No. 12"),
+        ("Maju Bersama Sentosa", ""),
+    )
+    businesses = rows(
+        ("SINAR JAYA ABADI", "Jl. Merdeka No. 5"),  # same street, another business
+        ("Sumber Rejeky CV", "Jalan Tanjungpura No. 12"),  # the same one, a typo
+        ("UD Maju Bersama", ""),  # one word short: not the same name
+    )
+    found = link(businesses, registered)
+    assert dict(zip(found["other_id"], found["bpjs_id"], strict=True)) == {2: 2}

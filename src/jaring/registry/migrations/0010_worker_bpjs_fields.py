@@ -4,30 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0009_disability_unspecified'),
+        ("registry", "0009_disability_unspecified"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='worker',
-            name='email',
-            field=models.EmailField(blank=True, db_default='', default='', max_length=254),
+            model_name="worker",
+            name="email",
+            field=models.EmailField(blank=True, db_default="", default="", max_length=254),
         ),
         migrations.AddField(
-            model_name='worker',
-            name='marital_status',
-            field=models.CharField(blank=True, choices=[('single', 'Not married'), ('married', 'Married'), ('divorced', 'Divorced'), ('widowed', 'Widowed')], db_default='', default='', max_length=10),
+            model_name="worker",
+            name="marital_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("single", "Not married"),
+                    ("married", "Married"),
+                    ("divorced", "Divorced"),
+                    ("widowed", "Widowed"),
+                ],
+                db_default="",
+                default="",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='worker',
-            name='mother_maiden_name',
-            field=models.CharField(blank=True, db_default='', default='', max_length=150),
+            model_name="worker",
+            name="mother_maiden_name",
+            field=models.CharField(blank=True, db_default="", default="", max_length=150),
         ),
         migrations.AddField(
-            model_name='worker',
-            name='place_of_birth',
-            field=models.CharField(blank=True, db_default='', default='', max_length=100),
+            model_name="worker",
+            name="place_of_birth",
+            field=models.CharField(blank=True, db_default="", default="", max_length=100),
         ),
     ]
