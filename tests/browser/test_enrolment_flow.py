@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from jaring.accounts.models import Role
 from jaring.enrolment.exchange.table import read_table
+from jaring.enrolment.models import Membership
 from jaring.programs.models import Programme
 from tests.browser.login import enter_login_code
 from tests.factories import PASIRAN, ROBAN, authenticator, make_user, make_worker
@@ -70,13 +71,24 @@ def test_programme_to_cards(page, live_server, tmp_path):
     expect(page).to_have_url(re.compile(r"/programmes/\d+/$"))
     programme = Programme.objects.get(name="Perlindungan Nelayan 2026")
 
-    # 2. Enrol Pasiran only, then verify.
+    # 2. Enrol Pasiran's workers ticked by hand: the preview says how many, who and the cost
+    # against the remaining budget (3 × 5 months × Rp16.800 = Rp252.000), then confirm; verify.
     page.goto(f"{live_server.url}/programmes/{programme.pk}/eligibility/?village={PASIRAN}")
-    page.locator("main form[method=post] button[type=submit]").click()
+    for box in page.locator("input[name=worker]").all():
+        box.check()
+    page.locator("#enrol-form .bulk-bar button[type=submit]").click()
+    expect(page.locator("#preview")).to_contain_text("Daftarkan 3 pekerja")
+    expect(page.locator("#preview")).to_contain_text("Rp252.000")
+    assert not Membership.objects.filter(programme=programme).exists()
+    shot(page, "enrol-preview")
+    page.locator("#confirm").click()
     expect(page.locator(".message-success")).to_be_visible()
-    page.goto(f"{live_server.url}/enrolment/?programme={programme.pk}&status=candidate")
+    assert Membership.objects.filter(programme=programme, status="candidate").count() == 3
     page.locator("#action").select_option("verify")
-    page.locator("form[action$='/enrolment/bulk/'] button[type=submit]").click()
+    page.locator("input[name=selection][value=all]").check()
+    page.locator("#bulk-form .bulk-bar button[type=submit]").click()
+    expect(page.locator("#preview [data-count]")).to_have_attribute("data-count", "3")
+    page.locator("#confirm").click()
     expect(page.locator(".message-success")).to_be_visible()
 
     # 3. The batch for the branch.

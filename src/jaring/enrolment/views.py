@@ -13,10 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jaring.accounts import audit
 from jaring.core.permissions import allowed
+from jaring.core.rehearsal import rehearse
 from jaring.enrolment import selectors, services
 from jaring.enrolment.eligibility import REASON_BY_CODE, REASONS
 from jaring.enrolment.models import EndReason, MembershipStatus
@@ -67,34 +69,113 @@ def membership_list(request):
     )
 
 
+_ACTIONS = {
+    "verify": gettext_lazy("Verify"),
+    "end": gettext_lazy("End"),
+    "renew": gettext_lazy("Renew into"),
+    "expire": gettext_lazy("Expire lapsed cover"),
+}
+
+
+def _run_bulk(request, f, qs, action: str) -> int:
+    reason = request.POST.get("reason", "")
+    if action == "verify":
+        return services.verify(actor=request.user, memberships=qs, reason=reason)
+    if action == "end":
+        return services.end(
+            actor=request.user,
+            memberships=qs,
+            end_reason=request.POST.get("end_reason", ""),
+            note=reason,
+        )
+    if action == "renew":
+        into = get_programme(request.user, _int(request.POST.get("into")) or 0)
+        return services.renew(actor=request.user, memberships=qs, into=into, reason=reason)
+    if action == "expire":
+        programme = get_programme(request.user, f.programme) if f.programme else None
+        return services.expire_lapsed(actor=request.user, programme=programme)
+    raise Http404
+
+
 @login_required
 @require_POST
 def bulk_action(request):
-    """Verify, end or renew every membership the list's filter selects: all or nothing."""
-    f = _filter(request.POST)
+    """Verify, end or renew the ticked memberships, or, as an explicit choice, every one the
+    list's filter selects: all or nothing. First a preview (the action rehearsed: how many,
+    who, any refusal), then the confirmation does it."""
+    post = request.POST
+    f = _filter(post)
+    action = post.get("action", "")
+    if action not in _ACTIONS:
+        raise Http404
+    everyone = post.get("selection") == "all" or action == "expire"
+    ids = [] if everyone else _selected_ids(post, "membership")
     qs = selectors.search_memberships(request.user, f)
-    action = request.POST.get("action")
-    reason = request.POST.get("reason", "")
+    if not everyone:
+        qs = qs.filter(pk__in=ids)
+    back = post.get("next") or reverse("enrolment:list")
+    if post.get("step") != "confirm":
+        if not everyone and not ids:
+            messages.error(request, _("Tick the memberships first, or choose all matching."))
+            return redirect(back)
+        with refusal_kept() as refused:
+            n = rehearse(lambda: _run_bulk(request, f, qs, action))
+        return render(
+            request,
+            "enrolment/bulk_preview.html",
+            {
+                "action": action,
+                "action_label": _ACTIONS[action],
+                "n": 0 if refused else n,
+                "problems": refused.problems,
+                "names": qs.order_by("worker__full_name").values_list(
+                    "worker__full_name", flat=True
+                )[:20],
+                "everyone": everyone,
+                "ids": ids,
+                "carried": [
+                    (k, v)
+                    for k in post
+                    if k not in ("csrfmiddlewaretoken", "step", "membership", "selection")
+                    for v in post.getlist(k)
+                ],
+                "back": back,
+            },
+            status=409 if refused else 200,
+        )
     with refusals_as_messages(request):
-        if action == "verify":
-            n = services.verify(actor=request.user, memberships=qs, reason=reason)
-        elif action == "end":
-            n = services.end(
-                actor=request.user,
-                memberships=qs,
-                end_reason=request.POST.get("end_reason", ""),
-                note=reason,
-            )
-        elif action == "renew":
-            into = get_programme(request.user, _int(request.POST.get("into")) or 0)
-            n = services.renew(actor=request.user, memberships=qs, into=into, reason=reason)
-        elif action == "expire":
-            programme = get_programme(request.user, f.programme) if f.programme else None
-            n = services.expire_lapsed(actor=request.user, programme=programme)
-        else:
-            raise Http404
+        n = _run_bulk(request, f, qs, action)
         messages.success(request, _("%(n)d memberships changed.") % {"n": n})
-    return redirect(request.POST.get("next") or "enrolment:list")
+    return redirect(back)
+
+
+_FIELDS = {
+    "status": gettext_lazy("Status"),
+    "end_reason": gettext_lazy("End reason"),
+    "kpj": "KPJ",
+    "start_date": gettext_lazy("Cover from"),
+    "end_date": gettext_lazy("Cover until"),
+    "programme": gettext_lazy("Programme"),
+    "outcome": gettext_lazy("BPJS's answer"),
+    "reason": gettext_lazy("Reason"),
+}
+_VALUES = {**dict(MembershipStatus.choices), **dict(EndReason.choices)}
+
+
+def _changes_in_words(event) -> list[tuple[str, str, str]]:
+    """(field, before, after) of a history event, with statuses and reasons in words."""
+    before, after = event.before or {}, event.after or {}
+
+    def word(value) -> str:
+        if value is None or value == "":
+            return "–"
+        return str(_VALUES.get(value, value)) if isinstance(value, str) else str(value)
+
+    return [
+        (str(_FIELDS.get(k, k.replace("_", " "))), word(before.get(k)), word(after.get(k)))
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    ]
 
 
 @login_required
@@ -128,7 +209,7 @@ def membership_detail(request, pk: int):
         "enrolment/detail.html",
         {
             "m": m,
-            "history": audit.history(m),
+            "history": [(e, _changes_in_words(e)) for e in audit.history(m)],
             "may_activate": MEMBERSHIPS.may(request.user, "activate"),
         },
     )
@@ -174,8 +255,8 @@ def _eligibility_filter(source) -> selectors.EligibilityFilter:
     )
 
 
-def _selected_ids(source) -> list[int]:
-    return sorted({i for i in (_int(v) for v in source.getlist("worker")) if i is not None})
+def _selected_ids(source, name: str = "worker") -> list[int]:
+    return sorted({i for i in (_int(v) for v in source.getlist(name)) if i is not None})
 
 
 def _enrol_selection(request, programme):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import DomainError
-from jaring.programs import selectors, services
+from jaring.core.rehearsal import rehearse
+from jaring.programs import budget, selectors, services
 from jaring.programs.defaults import age_limits
 from jaring.programs.models import (
     Benefits,
@@ -110,6 +111,23 @@ def _form_context(data: services.ProgrammeInput, errors: DomainError | None = No
     }
 
 
+def _over_ceiling(request, save) -> dict | None:
+    """The planned cost (quota × months × rate) and the ceiling of the programme as it would be
+    saved, when the plan is over the ceiling and the officer has not said to save it anyway.
+    A refusal of the form itself is raised as the save raises it."""
+    if request.POST.get("over_ceiling_ok"):
+        return None
+
+    def plan() -> tuple[int, int]:
+        programme = save()
+        return budget.programme_budget(programme, groups=[]).planned, programme.budget_ceiling
+
+    planned, ceiling = rehearse(plan)
+    if planned <= ceiling:
+        return None
+    return {"planned": planned, "ceiling": ceiling, "over": planned - ceiling}
+
+
 @login_required
 def programme_create(request):
     if not PROGRAMMES.may(request.user, "manage"):
@@ -128,6 +146,11 @@ def programme_create(request):
     if request.method == "POST":
         data = _input_from_post(request.POST)
         with refusal_kept() as refused:
+            over = _over_ceiling(
+                request, lambda: services.create_programme(actor=request.user, data=data)
+            )
+            if over:
+                return render(request, "programs/form.html", _form_context(data) | over)
             programme = services.create_programme(actor=request.user, data=data)
         if not refused:
             messages.success(request, _("Programme created."))
@@ -142,13 +165,21 @@ def programme_edit(request, pk: int):
     data, error = services.programme_input(programme), None
     if request.method == "POST":
         data = _input_from_post(request.POST)
-        with refusal_kept() as refused:
-            services.update_programme(
+
+        def save():
+            return services.update_programme(
                 actor=request.user,
                 programme=programme,
                 changes=data.__dict__,
                 reason=request.POST.get("reason", ""),
             )
+
+        with refusal_kept() as refused:
+            over = _over_ceiling(request, save)
+            if over:
+                context = _form_context(data) | over | {"programme": programme}
+                return render(request, "programs/form.html", context)
+            save()
         if not refused:
             messages.success(request, _("Programme saved."))
             return redirect("programs:detail", programme.pk)

@@ -1,7 +1,7 @@
 from django import template
 
 from jaring.accounts.masking import display_nik
-from jaring.core import formats
+from jaring.core import formats, words
 
 register = template.Library()
 
@@ -50,3 +50,9 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def event(action: str) -> str:
+    """An audit event's name in words ("membership.verified" → "Diverifikasi")."""
+    return words.event_words(action or "")
