@@ -211,7 +211,7 @@ def test_rejected_rows_file_round_trip(city_officer, tmp_path):
 
 def test_template_has_the_headers_and_instructions(tmp_path):
     book = openpyxl.load_workbook(io.BytesIO(exports.template_xlsx()))
-    assert book.sheetnames == ["Data", "Petunjuk"]
+    assert book.sheetnames == ["Data", "Daftar", "Petunjuk"]
     headers = [c.value for c in book["Data"][1]]
     assert headers[:5] == [
         "NIK",

@@ -236,3 +236,62 @@ def test_cli_map_value_changes_the_outcome_as_the_page_does(tmp_path, odd_list, 
     )
     assert (committed["status"], committed["new"]) == ("committed", 6)
     assert ValueSynonym.objects.get().code == "palm_oil_worker"
+
+
+def test_template_has_text_columns_and_drop_down_lists_with_the_citys_villages(tmp_path):
+    import openpyxl
+
+    from jaring.imports import exports, pipeline
+
+    from .conftest import TODAY
+
+    book = openpyxl.load_workbook(io.BytesIO(exports.template_xlsx("61.72")))
+    data, lists = book["Data"], book["Daftar"]
+    assert lists.sheet_state == "hidden"
+    headers = {c.value: c.column_letter for c in data[1]}
+    for header in ("NIK", "No HP", "RT", "RW"):
+        assert data[f"{headers[header]}3"].number_format == "@", header
+    ranges = {str(v.sqref): v.formula1 for v in data.data_validations.dataValidation}
+    for header in ("Pekerjaan", "Jenis Kelamin", "Disabilitas", "Jenis Disabilitas"):
+        assert f"{headers[header]}2:{headers[header]}2000" in ranges, header
+    village_range = ranges[f"{headers['Kelurahan/Desa']}2:{headers['Kelurahan/Desa']}2000"]
+    column = village_range.split("!$")[1][0]
+    villages = [c.value for c in lists[column][1:] if c.value]
+    assert len(villages) >= 20 and "Pasiran" in villages
+    # Every word a drop-down offers is read back by the import.
+    words = {
+        h: [c.value for c in lists[letter][1:] if c.value]
+        for h, letter in ((lists[f"{col}1"].value, col) for col in "ABCDE")
+    }
+    cells = people_cells(len(words["Pekerjaan"]), seed=2)
+    n = cells.height
+    cells = cells.with_columns(
+        pl.Series("Pekerjaan", words["Pekerjaan"]),
+        pl.Series("Disabilitas", (words["Disabilitas"] * n)[:n]),
+        pl.Series("Jenis Disabilitas", (words["Jenis Disabilitas"] * n)[:n]),
+        pl.Series("Kelurahan/Desa", (villages * n)[:n]),
+        pl.lit("").alias("Kecamatan"),
+    )
+    analysis = pipeline.analyse(
+        write_csv(cells, tmp_path / "t.csv"), region_code="61.72", today=TODAY
+    )
+    assert analysis.unrecognised == []
+    # The whole country has no village list; the API's template names a region.
+    country = openpyxl.load_workbook(io.BytesIO(exports.template_xlsx("")))
+    assert [c.value for c in country["Daftar"]["E"][1:] if c.value] == []
+
+
+def test_review_page_shows_only_problem_rows_and_villages_by_name(client, city_officer, odd_list):
+    client.force_login(city_officer)
+    post_file(client, "/imports/", odd_list.read_bytes())
+    batch = ImportBatch.objects.get()
+    everything = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Hanya 5 baris yang tidak diimpor" in everything or "5 rows not imported" in everything
+    only = client.get(f"/imports/{batch.pk}/", {"problems": "1"}).content.decode()
+    shown = {r.full_name: r.full_name in only for r in batch.rows.all()}
+    assert shown == {r.full_name: r.outcome == "rejected" for r in batch.rows.all()}
+    village = batch.rows.exclude(village_code="").first().village_code
+    from jaring.regions.models import Region
+
+    name = Region.objects.get(code=village).name
+    assert name in everything

@@ -128,6 +128,15 @@ def synonym_out(synonym: ValueSynonym) -> ValueSynonymOut:
     )
 
 
+class TemplateQuery(Schema):
+    region: str | None = Field(
+        None,
+        max_length=13,
+        pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
+        description="a region code: its villages become the xlsx's drop-down list",
+    )
+
+
 class RowQuery(Schema):
     outcome: str | None = None
     page: int = 1
@@ -192,11 +201,12 @@ def row_out(user: User, row: ImportRow) -> ImportRowOut:
     openapi_extra=file_response(exports.XLSX, "text/csv"),
     summary="Empty import template (xlsx or csv)",
 )
-def template(request: HttpRequest, kind: str):
+def template(request: HttpRequest, kind: str, query: Query[TemplateQuery]):
     if kind == "csv":
         response = HttpResponse(exports.template_csv(), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(exports.template_xlsx(), content_type=exports.XLSX)
+        xlsx = exports.template_xlsx(query.region or "")
+        response = HttpResponse(xlsx, content_type=exports.XLSX)
         kind = "xlsx"
     response["Content-Disposition"] = f'attachment; filename="template-impor-jaring.{kind}"'
     return response

@@ -11,6 +11,7 @@ from jaring.accounts.scope import scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome, ValueSynonym
 from jaring.imports.permissions import IMPORTS
+from jaring.regions.models import Region
 from jaring.registry.bulk import STORED
 from jaring.registry.models import Worker
 from jaring.registry.services import snapshot
@@ -51,6 +52,14 @@ def get_synonym(user: User, synonym_id: int) -> ValueSynonym:
 def batch_rows(batch: ImportBatch, *, outcome: str | None = None) -> QuerySet[ImportRow]:
     rows = ImportRow.objects.filter(batch=batch).order_by("row_number")
     return _of_outcomes(rows, [outcome]) if outcome else rows
+
+
+def village_names(codes) -> dict[str, str]:
+    """Village code -> "Name (District)", for the codes a page of rows shows: one query."""
+    found = Region.objects.filter(code__in=set(codes) - {""}).values_list(
+        "code", "name", "parent__name"
+    )
+    return {code: f"{name} ({district})" for code, name, district in found}
 
 
 def rejected_rows(batch: ImportBatch) -> QuerySet[ImportRow]:

@@ -14,7 +14,7 @@ from jaring.accounts.scope import scope_code
 from jaring.imports import exports, selectors, services, values
 from jaring.imports.columns import FIELDS
 from jaring.imports.forms import MappingForm, SynonymForm, UploadForm, ValuesForm
-from jaring.imports.models import ImportBatch, Outcome
+from jaring.imports.models import NOT_IMPORTED, ImportBatch, Outcome
 from jaring.imports.permissions import IMPORTS
 from jaring.imports.staging import decode_json
 from jaring.web.feedback import refusal_kept, refusals_as_messages
@@ -50,15 +50,23 @@ def batch_detail(request, pk: int):
     outcome = request.GET.get("outcome") or None
     if outcome not in {o.value for o in Outcome}:
         outcome = None
-    rows = selectors.batch_rows(batch, outcome=outcome)
+    problems = bool(request.GET.get("problems")) and outcome is None
+    if problems:  # only the rows that will not be imported, whatever the reason
+        rows = selectors.rejected_rows(batch).order_by("row_number")
+    else:
+        rows = selectors.batch_rows(batch, outcome=outcome)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    names = selectors.village_names(r.village_code for r in page.object_list)
     for row in page.object_list:
         row.reason_list = decode_json(row.reasons) or []
         row.change_list = decode_json(row.changes) or {}
+        row.village_name = names.get(row.village_code, "")
     context = {
         "batch": batch,
         "page": page,
         "outcome": outcome,
+        "problems": problems,
+        "problem_count": sum(batch.counts.get(o, 0) for o in NOT_IMPORTED),
         "outcomes": [(o.value, o.label, batch.counts.get(o.value, 0)) for o in Outcome],
         "mapping_form": _mapping_form(batch),
         "values_form": _values_form(request, batch),
@@ -232,7 +240,9 @@ def template(request):
         response = HttpResponse(exports.template_csv(), content_type="text/csv; charset=utf-8")
         name = "template-impor-jaring.csv"
     else:
-        response = HttpResponse(exports.template_xlsx(), content_type=exports.XLSX)
+        # The officer's own villages in the drop-down list (none for the whole country).
+        xlsx = exports.template_xlsx(scope_code(request.user) or "")
+        response = HttpResponse(xlsx, content_type=exports.XLSX)
         name = "template-impor-jaring.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
