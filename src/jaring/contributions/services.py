@@ -26,7 +26,7 @@ from django_tasks import task
 
 from jaring.accounts import audit
 from jaring.accounts.models import User
-from jaring.accounts.scope import Actor, as_user
+from jaring.accounts.scope import SYSTEM, Actor, as_user
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import (
     Bill,
@@ -513,6 +513,13 @@ def apply_lapses(*, as_of: dt.date, actor: Actor, programmes=None) -> LapseResul
         sender="contributions", regencies=regencies_of_programmes(programme_ids)
     )
     return result
+
+
+def lapses_daily(on: dt.date) -> dict[str, int]:
+    """The daily job (core.daily): memberships whose contributions went unpaid too long end
+    without waiting for the monthly run."""
+    result = apply_lapses(as_of=on, actor=SYSTEM)
+    return {"lapsed": result.memberships}
 
 
 # --- in the background -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
+from jaring.core import daily
 from jaring.core.errors import CoreError, Problem
 
 log = logging.getLogger(__name__)
@@ -176,8 +177,10 @@ def _lost_in_queue(model: type[Leased], now: dt.datetime) -> int:
 
 
 def watch() -> threading.Thread:
-    """Recovers now, then every JARING_JOB_SWEEP_SECONDS in a thread (the worker's)."""
+    """Recovers now, then every JARING_JOB_SWEEP_SECONDS in a thread (the worker's); each
+    time, enqueues the day's scheduled work if it has not run today (core.daily)."""
     recover()
+    daily.enqueue_if_due()
     connection.close()
 
     def sweep() -> None:
@@ -185,6 +188,8 @@ def watch() -> threading.Thread:
             time.sleep(int(settings.JARING_JOB_SWEEP_SECONDS))
             try:
                 recover()
+                # The day's expiry, lapse check and recount, once a day (core.daily).
+                daily.enqueue_if_due()
             except DatabaseError:  # a locked SQLite file: the next sweep will do
                 log.warning("recovering interrupted runs failed", exc_info=True)
             finally:

@@ -124,6 +124,14 @@ def refresh(regency_codes: Iterable[str], *, today: dt.date | None = None) -> No
         _refresh_one(code, today)
 
 
+def recount_daily(on: dt.date) -> dict[str, int]:
+    """The daily job (core.daily): every regency counted before is counted again for `on`,
+    so that cover that ended yesterday is not counted today."""
+    codes = sorted(FactsState.objects.values_list("pk", flat=True))
+    refresh(codes, today=on)
+    return {"regencies": len(codes)}
+
+
 @task()
 def refresh_facts(regency_codes: list[str]) -> None:
     """`refresh` in the background (`jaring db_worker`), once the writes that changed

@@ -50,7 +50,8 @@ class MembershipOut(Schema):
     programme: int
     programme_name: str
     category: str
-    status: str
+    status: str = Field(description="the status that holds today (ended cover is expired)")
+    recorded_status: str = Field(description="the status as last recorded")
     kpj: str
     start_date: dt.date | None
     end_date: dt.date | None
@@ -72,7 +73,8 @@ def membership_out(user, m: Membership) -> dict[str, object]:
         "programme": m.programme_id,
         "programme_name": m.programme.name,
         "category": m.category_id,
-        "status": m.status,
+        "status": m.status_today,
+        "recorded_status": m.status,
         "kpj": m.kpj,
         "start_date": m.start_date,
         "end_date": m.end_date,

@@ -1,6 +1,9 @@
 """A worker's membership of one programme, from candidate to the end of cover."""
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,6 +92,20 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} in {self.programme_id} ({self.status})"
+
+    def status_on(self, day: dt.date) -> str:
+        """The status that holds on `day`: active cover that ended before it is expired, even
+        before the daily job (core.daily) has recorded it. `status` is the recorded one."""
+        if self.status == MembershipStatus.ACTIVE and self.end_date and self.end_date < day:
+            return MembershipStatus.EXPIRED
+        return self.status
+
+    @property
+    def status_today(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def get_status_today_display(self) -> str:
+        return str(MembershipStatus(self.status_today).label)
 
 
 # The sub-packages' models belong to this app (one migration history); importing them here is

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -33,6 +33,30 @@ class MembershipFilter:
     ids: list[int] = field(default_factory=list)
 
 
+def status_q(status: str, on: dt.date) -> Q:
+    """Memberships whose status on `on` is `status` (Membership.status_on): active cover that
+    ended before `on` counts as expired before the daily job records it."""
+    ended = Q(status=MembershipStatus.ACTIVE, end_date__lt=on)
+    if status == MembershipStatus.EXPIRED:
+        return Q(status=MembershipStatus.EXPIRED) | ended
+    if status == MembershipStatus.ACTIVE:
+        return Q(status=MembershipStatus.ACTIVE) & ~ended
+    return Q(status=status)
+
+
+def status_on_expr(on: dt.date) -> Case:
+    """The status on `on`, as a database expression (for counts by status)."""
+    return Case(
+        When(
+            status=MembershipStatus.ACTIVE,
+            end_date__lt=on,
+            then=Value(MembershipStatus.EXPIRED.value),
+        ),
+        default=F("status"),
+        output_field=CharField(),
+    )
+
+
 def memberships_for(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(scope_q(user))
 
@@ -44,7 +68,7 @@ def search_memberships(
     if f.programme:
         qs = qs.filter(programme_id=f.programme)
     if f.status:
-        qs = qs.filter(status=f.status)
+        qs = qs.filter(status_q(f.status, on or timezone.localdate()))
     if f.district:
         qs = qs.filter(district_code=f.district)
     if f.village:
@@ -81,16 +105,18 @@ def get_membership(user: User, pk: int) -> Membership:
     return m
 
 
-def status_counts(user: User, programme: Programme) -> dict[str, int]:
+def status_counts(user: User, programme: Programme, *, on: dt.date | None = None) -> dict[str, int]:
+    """Members by the status that holds today (ended cover counts as expired at once)."""
     rows = (
         memberships_for(user)
         .filter(programme=programme)
         .order_by()
-        .values("status")
+        .annotate(today=status_on_expr(on or timezone.localdate()))
+        .values("today")
         .annotate(n=Count("pk"))
     )
     counts = dict.fromkeys(MembershipStatus.values, 0)
-    counts.update({r["status"]: r["n"] for r in rows})
+    counts.update({r["today"]: r["n"] for r in rows})
     return counts
 
 

@@ -18,7 +18,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from jaring.accounts.models import User
-from jaring.accounts.scope import in_scope, scope_code, scope_q
+from jaring.accounts.scope import SYSTEM, in_scope, scope_code, scope_q
 from jaring.core import events
 from jaring.core.errors import (
     Conflict,
@@ -415,6 +415,11 @@ def expire_lapsed(
         reason=f"cover ended before {on.isoformat()}",
         now=timezone.now(),
     )
+
+
+def expire_daily(on: dt.date) -> dict[str, int]:
+    """The daily job (core.daily): every active membership whose cover ended before `on`."""
+    return {"expired": expire_lapsed(actor=SYSTEM, on=on)}
 
 
 @dataclass(frozen=True, slots=True)
