@@ -54,7 +54,7 @@ def test_many_activations_in_one_call_each_with_its_cover_and_audit(admin, progr
     assert (event.action, event.actor, event.reason) == (
         "membership.active",
         admin,
-        "BPJS accepted, KPJ 26012345678",
+        "Diterima BPJS, KPJ 26012345678",
     )
     assert event.before == {
         "status": "submitted",

@@ -34,7 +34,7 @@ def get_bill(user: Actor, pk: int) -> Bill:
 def bill_lines(bill: Bill) -> QuerySet[BillLine]:
     return (
         BillLine.objects.filter(bill=bill)
-        .select_related("membership__worker", "rate")
+        .select_related("membership__worker", "membership__category", "rate")
         .order_by("id")
     )
 

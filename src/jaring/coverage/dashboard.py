@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jaring.accounts.scope import SYSTEM, Actor, region_q
 from jaring.claims.permissions import CLAIMS
@@ -139,6 +139,10 @@ def compute(region: Region, month: dt.date, *, today: dt.date | None = None) -> 
     return _plain(data)
 
 
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def dashboard(user: Actor, region: Region, month: dt.date, *, refresh: bool = False) -> dict:
     """The dashboard for `user` (money only for roles that see money reports)."""
     selectors.get_region(user, region.code)  # the scope check (not a count: 2 s at 1M members)
@@ -151,12 +155,14 @@ def dashboard(user: Actor, region: Region, month: dt.date, *, refresh: bool = Fa
         and not recounted
         and (now - snap.computed_at).total_seconds() < max_age()
         and snap.computed_at >= facts.last_recount(region)
+        # Its warnings and names are written in the language it was computed in.
+        and snap.data.get("language") == _language()
     )
     if fresh:
         data = snap.data
     else:
         started = time.perf_counter()
-        data = compute(region, month)
+        data = {**compute(region, month), "language": _language()}
         DashboardSnapshot.objects.update_or_create(
             region=region,
             month=month,
@@ -166,6 +172,7 @@ def dashboard(user: Actor, region: Region, month: dt.date, *, refresh: bool = Fa
                 "seconds": time.perf_counter() - started,
             },
         )
+    data = {k: v for k, v in data.items() if k != "language"}
     if not CLAIMS.may(user, "report"):
         data = {**data, "money": None}
     return data

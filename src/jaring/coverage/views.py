@@ -23,6 +23,7 @@ from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
 from jaring.coverage.permissions import COVERAGE
 from jaring.regions.models import Level, Region
+from jaring.registry.models import Ecosystem
 from jaring.web.feedback import Refusal, refusal_kept, refusals_as_messages, show_problems
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -66,6 +67,11 @@ def _where(request, code: str) -> tuple[Region, dt.date, Refusal]:
     return region, month, unreadable
 
 
+def _ecosystem_name(code: str | None) -> str:
+    labels = dict(Ecosystem.choices)
+    return str(labels.get(code, code or "–"))
+
+
 @login_required
 def region_dashboard(request, code: str):
     region, month, unreadable = _where(request, code)
@@ -80,6 +86,11 @@ def region_dashboard(request, code: str):
             "month": month,
             "data": data,
             "c": data["coverage"],
+            # The occupations' ecosystems by name (the dict keeps codes, as the API answers).
+            "categories": [
+                {**k, "ecosystem": _ecosystem_name(k.get("ecosystem"))}
+                for k in data.get("categories") or []
+            ],
             "may_edit": COVERAGE.may(request.user, "population"),
             "may_count": COVERAGE.may(request.user, "counts"),
             "sources": PopulationSource.choices,

@@ -727,7 +727,7 @@ def _activation(actor: User, books: _Books, answer: Acceptance) -> tuple[dict, b
     return m, _change(
         m,
         before,
-        f"BPJS accepted, KPJ {kpj}",
+        f"Diterima BPJS, KPJ {kpj}",
         status=S.ACTIVE,
         kpj=kpj,
         start_date=start,
