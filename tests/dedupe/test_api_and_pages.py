@@ -82,6 +82,21 @@ def test_start_a_run_and_follow_it(api, officer, saved_model, registry, settings
     assert api(officer).get(f"{API}runs/latest").json()["id"] == run.pk
     bad = api(officer).post(f"{API}runs", {"threshold": 1.5})
     assert bad.status_code == 422
+    # The queue page says, in the page's language, which model scored the last check, and
+    # offers the city's districts by name.
+    from django.test import Client
+
+    web = Client()
+    web.force_login(officer)
+    for language, said in (("id", "Dinilai oleh: "), ("en", "Scored by: ")):
+        web.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        text = web.get(reverse("dedupe:queue")).content.decode()
+        assert said + run.model.description in text
+        assert "model model" not in text.lower()
+    import re
+
+    [name] = re.findall(r'<option value="61\.72\.02">([^<]+)</option>', text)
+    assert name.startswith("Singkawang")  # a name, not the code
 
 
 def test_the_queue_page_and_the_pair_page(client, officer, queued):

@@ -13,6 +13,7 @@ from jaring.dedupe import selectors, services
 from jaring.dedupe.explain import describe, relatives
 from jaring.dedupe.models import PairStatus
 from jaring.dedupe.permissions import DUPLICATES
+from jaring.web import region_choices
 from jaring.web.feedback import refusals_as_messages
 
 
@@ -43,6 +44,8 @@ def queue(request):
         "page": page,
         "f": f,
         "statuses": PairStatus.choices,
+        # By name where the user's scope lists them (a national user types a code instead).
+        "districts": region_choices.districts(request.user),
         "can_decide": DUPLICATES.may(request.user, "decide"),
         "can_tune": DUPLICATES.may(request.user, "tune"),
         "run": selectors.latest_run(),
