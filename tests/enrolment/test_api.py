@@ -54,11 +54,25 @@ def test_programme_to_active_membership_over_the_api(call, admin):
     r = call(admin, "post", "/api/enrolment/enrol", {"programme": pid})
     assert r.status_code == 409
     assert r.json()["errors"][0]["code"] == "ineligible_category_not_covered"
+    # A dry run answers what would happen and its cost (5 months × Rp16.800), keeping nothing.
+    dry = {"programme": pid, "only_eligible": True, "dry_run": True}
+    r = call(admin, "post", "/api/enrolment/enrol", dry)
+    assert r.json() == {
+        "count": 1,
+        "dry_run": True,
+        "cost": 5 * JKK_JKM,
+        "remaining_budget": 100_000_000,
+    }
+    assert not Membership.objects.exists()
     r = call(admin, "post", "/api/enrolment/enrol", {"programme": pid, "only_eligible": True})
-    assert r.json() == {"count": 1}
+    assert r.json()["count"] == 1 and r.json()["dry_run"] is False
 
-    r = call(admin, "post", "/api/enrolment/bulk", {"action": "verify", "programme": pid})
-    assert r.json() == {"count": 1}
+    verify = {"action": "verify", "programme": pid}
+    r = call(admin, "post", "/api/enrolment/bulk", verify | {"dry_run": True})
+    assert r.json() == {"count": 1, "dry_run": True}
+    assert Membership.objects.get().status == "candidate"
+    r = call(admin, "post", "/api/enrolment/bulk", verify)
+    assert r.json() == {"count": 1, "dry_run": False}
     m = Membership.objects.get()
     Membership.objects.filter(pk=m.pk).update(status="submitted")
     r = call(

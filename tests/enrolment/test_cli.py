@@ -27,12 +27,20 @@ def test_programme_and_enrolment_from_the_command_line(admin, tmp_path):
     make_worker(admin, category_code="trader")
     counts = run("programme", "eligibility", str(pid), "--user", admin.username)["counts"]
     assert (counts["total"], counts["eligible"]) == (2, 1)
-    assert run(
-        "enrolment", "enrol", "--programme", str(pid), "--only-eligible", "--user", admin.username
-    ) == {"enrolled": 1}
-    assert run("enrolment", "verify", "--programme", str(pid), "--user", admin.username) == {
-        "verified": 1
+    enrol = ("enrolment", "enrol", "--programme", str(pid), "--only-eligible")
+    # --dry-run: what would be enrolled, at what cost against the remaining budget; nothing kept.
+    assert run(*enrol, "--dry-run", "--user", admin.username) == {
+        "enrolled": 1,
+        "dry_run": True,
+        "cost": 5 * JKK_JKM,
+        "remaining_budget": 100_000_000,
     }
+    assert not Membership.objects.exists()
+    assert run(*enrol, "--user", admin.username) == {"enrolled": 1}
+    verify = ("enrolment", "verify", "--programme", str(pid), "--user", admin.username)
+    assert run(*verify, "--dry-run") == {"verified": 1, "dry_run": True}
+    assert Membership.objects.get().status == "candidate"
+    assert run(*verify) == {"verified": 1}
     b = run("programme", "budget", str(pid), "--user", admin.username)
     assert b["enrolled"] == 5 * JKK_JKM
     w = run(

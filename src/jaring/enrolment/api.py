@@ -17,6 +17,7 @@ from jaring.accounts import audit
 from jaring.accounts.masking import display_nik
 from jaring.core.api.schemas import ProblemOut, Strict, errors
 from jaring.core.errors import Problem, ValidationFailed
+from jaring.core.rehearsal import rehearse
 from jaring.enrolment import selectors, services
 from jaring.enrolment.eligibility import REASON_BY_CODE, REASONS
 from jaring.enrolment.models import Membership
@@ -154,13 +155,29 @@ class EnrolIn(Strict):
     category: str = ""
     only_eligible: bool = Field(False, description="enrol the eligible part, skip the rest")
     reason: str = ""
+    dry_run: bool = Field(
+        False,
+        description="answer what would be enrolled and its cost (or the refusal); keep nothing",
+    )
 
 
 class CountOut(Schema):
     count: int
 
 
-@router.post("/enrol", response={200: CountOut, **errors(401, 403, 404, 409, 422)})
+class EnrolOut(Schema):
+    count: int
+    dry_run: bool = False
+    cost: int | None = Field(None, description="dry run: what they add to the committed budget")
+    remaining_budget: int | None = Field(None, description="dry run: ceiling minus committed now")
+
+
+class BulkOut(Schema):
+    count: int
+    dry_run: bool = False
+
+
+@router.post("/enrol", response={200: EnrolOut, **errors(401, 403, 404, 409, 422)})
 def enrol(request: HttpRequest, payload: EnrolIn):
     """Makes the selected workers candidates; refused whole on quota, budget or eligibility."""
     programme = get_programme(request.auth, payload.programme)
@@ -183,14 +200,31 @@ def enrol(request: HttpRequest, payload: EnrolIn):
             if any(asdict(f).values())
             else workers_for(request.auth)
         )
-    count = services.enrol(
+
+    def enrol_them() -> int:
+        return services.enrol(
+            actor=request.auth,
+            programme=programme,
+            workers=workers,
+            reason=payload.reason,
+            only_eligible=payload.only_eligible,
+        )
+
+    if not payload.dry_run:
+        return {"count": enrol_them()}
+    count = rehearse(enrol_them)  # refused as the real call would be
+    preview = services.enrol_preview(
         actor=request.auth,
         programme=programme,
         workers=workers,
-        reason=payload.reason,
         only_eligible=payload.only_eligible,
     )
-    return {"count": count}
+    return {
+        "count": count,
+        "dry_run": True,
+        "cost": preview.cost,
+        "remaining_budget": preview.remaining,
+    }
 
 
 class BulkIn(MembershipQuery, Strict):
@@ -198,22 +232,29 @@ class BulkIn(MembershipQuery, Strict):
     end_reason: str = Field("", description="for end: death, moved, duplicate, withdrawn")
     note: str = ""
     reason: str = ""
+    dry_run: bool = Field(False, description="answer how many would change (or the refusal)")
 
 
-@router.post("/bulk", response={200: CountOut, **errors(401, 403, 409, 422)})
+@router.post("/bulk", response={200: BulkOut, **errors(401, 403, 409, 422)})
 def bulk(request: HttpRequest, payload: BulkIn):
     """Verify or end every membership matching the filter, in one transaction."""
     memberships = selectors.search_memberships(request.auth, _filter(payload))
-    if payload.action == "verify":
-        count = services.verify(actor=request.auth, memberships=memberships, reason=payload.reason)
-    else:
-        count = services.end(
+
+    def change() -> int:
+        if payload.action == "verify":
+            return services.verify(
+                actor=request.auth, memberships=memberships, reason=payload.reason
+            )
+        return services.end(
             actor=request.auth,
             memberships=memberships,
             end_reason=payload.end_reason,
             note=payload.note or payload.reason,
         )
-    return {"count": count}
+
+    if payload.dry_run:
+        return {"count": rehearse(change), "dry_run": True}
+    return {"count": change()}
 
 
 class ActivateIn(Strict):

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 
 from jaring.core.errors import DomainError
+from jaring.core.rehearsal import rehearse
 from jaring.enrolment import selectors, services
 from jaring.enrolment.api import membership_out
 from jaring.enrolment.management.commands._exchange_cli import (
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         def action(name, help_text, filters=False):
             p = actions.add_parser(name, help=help_text)
             p.add_argument("--json", action="store_true", dest="as_json")
+            p.add_argument(
+                "--dry-run",
+                action="store_true",
+                help="say what would change (and any refusal), change nothing",
+            )
             add_user_argument(p)
             if filters:
                 p.add_argument("--programme", type=int, metavar="ID")
@@ -72,10 +78,17 @@ class Command(BaseCommand):
         listing = action("list", "memberships matching the filters", filters=True)
         listing.add_argument("--limit", type=int, default=100)
 
-    def handle(self, *args, action, as_json, user, **options):
+    def handle(self, *args, action, as_json, user, dry_run=False, **options):
         actor = acting_user(user)
+        run = getattr(self, "_" + action)
         try:
-            out = getattr(self, "_" + action)(actor, **options)
+            if dry_run:
+                # The action done and rolled back: the same counts and refusals, nothing kept.
+                out = {**rehearse(lambda: run(actor, **options)), "dry_run": True}
+                if action == "enrol":
+                    out |= self._enrol_cost(actor, **options)
+            else:
+                out = run(actor, **options)
         except DomainError as exc:
             refuse(self, exc, as_json)
         self.stdout.write(dump(out) if as_json or not isinstance(out, dict) else self._text(out))
@@ -97,13 +110,25 @@ class Command(BaseCommand):
             ids=o["ids"],
         )
 
-    def _enrol(self, actor, **o):
+    @staticmethod
+    def _enrol_selection(actor, o):
         programme = get_programme(actor, o["programme"])
         if o["workers"]:
             workers = Worker.objects.filter(pk__in=o["workers"])
         else:
             f = WorkerFilter(district=o["district"], village=o["village"], category=o["category"])
             workers = search_workers(actor, f)
+        return programme, workers
+
+    def _enrol_cost(self, actor, **o):
+        programme, workers = self._enrol_selection(actor, o)
+        preview = services.enrol_preview(
+            actor=actor, programme=programme, workers=workers, only_eligible=o["only_eligible"]
+        )
+        return {"cost": preview.cost, "remaining_budget": preview.remaining}
+
+    def _enrol(self, actor, **o):
+        programme, workers = self._enrol_selection(actor, o)
         n = services.enrol(
             actor=actor,
             programme=programme,
