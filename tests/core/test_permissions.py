@@ -43,6 +43,7 @@ WHO_MAY = {
     "contributions.bill": {A, P},
     "contributions.pay": {A, P, B},
     "contributions.rates": {A},
+    "contributions.reconcile": {A, P, B},
     "duplicates.decide": {A, P},
     "duplicates.tune": {A},
     "memberships.enrol": {A, P, E},

@@ -18,6 +18,14 @@ def display_nik(user: User, nik: str) -> str:
     return nik
 
 
+def display_private(user: User, text: str) -> str:
+    """What identifies a person as a NIK does (the mother's maiden name, BPJS's identity
+    check): a viewer sees its first letter only."""
+    if not text or PERSONAL_DATA.may(user, "see"):
+        return text
+    return text[0] + "*" * (len(text) - 1)
+
+
 def display_phone(user: User, phone: str) -> str:
     """A phone number reaches a person as surely as a NIK: a viewer sees its operator prefix
     and last two digits (enough to tell two numbers apart), never the number."""

@@ -18,6 +18,7 @@ from jaring.contributions import (
     rate_tables,
     selectors,
     services,
+    statement_services,
 )
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import BillingRun
@@ -343,3 +344,72 @@ def import_rates(
         "bills_in_range": imported.bills_in_range,
     }
     return Status(200 if dry_run else 201, body)
+
+
+# --- BPJS's monthly statement ---------------------------------------------------------------
+
+
+class StatementReportOut(Schema):
+    statement_id: int
+    file_name: str
+    month: str = Field(description="YYYY-MM")
+    already_imported: bool
+    rows: int
+    matched: int = Field(description="members both count, with the same or another amount")
+    bpjs_total: int = Field(description="rupiah BPJS lists for its active members")
+    jaring_total: int = Field(description="rupiah Jaring billed for the month")
+    bpjs_only: list[dict[str, Any]] = Field(description="BPJS counts, Jaring did not bill")
+    jaring_only: list[dict[str, Any]] = Field(description="Jaring billed, BPJS does not count")
+    amount_differs: list[dict[str, Any]]
+
+
+class StatementOut(Schema):
+    id: int
+    month: str
+    file_name: str
+    imported_at: dt.datetime
+    imported_by: str | None
+    bpjs_only: int
+    jaring_only: int
+    amount_differs: int
+
+
+@router.post(
+    "/programmes/{programme_id}/statements",
+    response={200: StatementReportOut, **errors(401, 403, 404, 409, 422)},
+    summary="Reconcile BPJS's monthly statement",
+)
+def import_statement(request: HttpRequest, programme_id: int, month: str, file: File[UploadedFile]):
+    """The branch's monthly list (xlsx/csv: KPJ or NIK, month, amount, status) beside the
+    programme's bill of `month` (YYYY-MM): who BPJS counts that Jaring did not bill, who Jaring
+    billed that BPJS does not count, and amount differences. All or nothing; the same file
+    again answers `already_imported: true`."""
+    report = statement_services.import_statement(
+        actor=request.auth,
+        programme_id=programme_id,
+        month=_month(month),
+        data=file.read(),
+        file_name=file.name or "statement.csv",
+    )
+    return report.as_dict()
+
+
+@router.get(
+    "/programmes/{programme_id}/statements",
+    response={200: list[StatementOut], **errors(401, 403, 404)},
+    summary="BPJS statements reconciled",
+)
+def list_statements(request: HttpRequest, programme_id: int):
+    return [
+        {
+            "id": s.pk,
+            "month": s.month.strftime("%Y-%m"),
+            "file_name": s.file_name,
+            "imported_at": s.imported_at,
+            "imported_by": s.imported_by.username if s.imported_by else None,
+            "bpjs_only": len(s.report.get("bpjs_only", [])),
+            "jaring_only": len(s.report.get("jaring_only", [])),
+            "amount_differs": len(s.report.get("amount_differs", [])),
+        }
+        for s in statement_services.latest(request.auth, programme_id)
+    ]

@@ -248,3 +248,35 @@ class BillingRun(jobs.Leased):
             "problems": [jobs.INTERRUPTED.as_dict()],
             "finished_at": timezone.now(),
         }
+
+
+class StatementImport(models.Model):
+    """BPJS's monthly statement for a programme's month, set beside the programme's bill once.
+
+    The report holds what was found: who BPJS counts that Jaring did not bill, who Jaring
+    billed that BPJS does not count, and amount differences (contributions.statements). The
+    same file again is recognised by its hash and changes nothing.
+    """
+
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="statement_imports"
+    )
+    month = models.DateField(help_text="first day of the statement's month")
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "month", "sha256"], name="statement_once_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.month:%Y-%m})"

@@ -18,11 +18,13 @@ CONTRIBUTIONS = Permissions(
         "bill": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER}),
         "pay": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
         "rates": frozenset({Role.ADMIN}),
+        "reconcile": frozenset({Role.ADMIN, Role.PROGRAMME_OFFICER, Role.BPJS_OFFICER}),
     },
     denied={
         "view": ("melihat tagihan iuran", "see contribution bills"),
         "bill": ("membuat tagihan iuran", "run the monthly billing"),
         "pay": ("mencatat pembayaran iuran", "record contribution payments"),
         "rates": ("menambah versi tabel tarif", "add rate-table versions"),
+        "reconcile": ("mencocokkan laporan bulanan BPJS", "reconcile BPJS's monthly statement"),
     },
 )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("payments/", views.payments, name="payments"),
     path("arrears/", views.arrears, name="arrears"),
     path("rates/", views.rates, name="rates"),
+    path("programmes/<int:pk>/statements/", views.statements, name="statements"),
 ]

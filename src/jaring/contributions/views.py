@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jaring.accounts.masking import display_nik
 from jaring.contributions import (
     documents,
     payment_services,
@@ -19,11 +20,13 @@ from jaring.contributions import (
     rate_tables,
     selectors,
     services,
+    statement_services,
 )
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.forms import PaymentForm, RateFileForm, RunForm
 from jaring.contributions.models import BillingRun, BillStatus, RunStatus
 from jaring.contributions.permissions import CONTRIBUTIONS
+from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.rules.tables import parse_month
 from jaring.web.feedback import refusal_kept, refusals_as_messages
 
@@ -222,4 +225,61 @@ def rates(request):
             "rows": rate_tables.version_rows(),
             "can_import": CONTRIBUTIONS.may(request.user, "rates"),
         },
+    )
+
+
+@login_required
+def statements(request, pk: int):
+    """A programme's BPJS monthly statements: upload one for a month, see what differs."""
+    if not CONTRIBUTIONS.may(request.user, "reconcile"):
+        raise Http404
+    programme = programmes_managed(request.user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    report, problems, status = None, [], 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        month = parse_month(request.POST.get("month", ""))
+        with refusal_kept() as refused:
+            if upload is None or month is None:
+                raise ValidationFailed(
+                    *(
+                        [Problem(CoreError.MONTH_INVALID, "Pilih bulan laporan.",
+                                 "Choose the statement's month.", field="month")]
+                        if month is None else []
+                    ),
+                    *(
+                        [Problem(CoreError.REQUIRED, "Pilih berkas laporan.",
+                                 "Choose the statement file.", field="file")]
+                        if upload is None else []
+                    ),
+                )  # fmt: skip
+            report = statement_services.import_statement(
+                actor=request.user,
+                programme_id=programme.pk,
+                month=month,
+                data=upload.read(),
+                file_name=upload.name,
+            ).as_dict()
+        if refused:
+            problems, status = refused.problems, 400
+    done = statement_services.latest(request.user, programme.pk)
+    if report is None and request.GET.get("show", "").isdigit():
+        shown = next((s for s in done if s.pk == int(request.GET["show"])), None)
+        report = shown.report if shown else None
+    if report is not None:
+        for key in ("bpjs_only", "jaring_only", "amount_differs"):
+            for row in report[key]:
+                row["nik_shown"] = display_nik(request.user, row["nik"]) if row["nik"] else ""
+    return render(
+        request,
+        "contributions/statements.html",
+        {
+            "programme": programme,
+            "report": report,
+            "problems": problems,
+            "statements": done,
+            "month": request.POST.get("month", ""),
+        },
+        status=status,
     )

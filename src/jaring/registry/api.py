@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from jaring.accounts import audit
-from jaring.accounts.masking import display_nik, display_phone
+from jaring.accounts.masking import display_nik, display_phone, display_private
 from jaring.accounts.models import User
 from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.core.api.schemas import errors
@@ -75,6 +75,10 @@ def worker_out(user: User, worker: Worker) -> dict[str, object]:
         "consent_date": worker.consent_date,
         "died_on": worker.died_on,
         "nik_override_reason": worker.nik_override_reason,
+        "place_of_birth": worker.place_of_birth,
+        "mother_maiden_name": display_private(user, worker.mother_maiden_name),
+        "marital_status": worker.marital_status,
+        "email": worker.email,
         "source": worker.source,
         "created_at": worker.created_at,
         "updated_at": worker.updated_at,
@@ -87,6 +91,8 @@ def _history_out(user: User, event: audit.Entry) -> dict[str, object]:
     def shown(field: str, value: object) -> object:
         if field == "nik" and value:
             return display_nik(user, value)
+        if field == "mother_maiden_name" and value:
+            return display_private(user, value)
         return display_phone(user, value) if field == "phone" and value else value
 
     return {

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.models import User
 from jaring.core.errors import DomainError
-from jaring.registry.models import DisabilityKind, OccupationCategory, Sex
+from jaring.registry.models import DisabilityKind, MaritalStatus, OccupationCategory, Sex
 from jaring.registry.selectors import WorkerFilter
 from jaring.registry.validation import WorkerInput
 from jaring.web.feedback import problems_on_form
@@ -105,6 +105,19 @@ class WorkerForm(RegionInputForm):
         label=_("Declared monthly income (Rp)"), required=False, min_value=0
     )
     consent_date = forms.DateField(label=_("Consent date"), required=False, widget=_DATE)
+    place_of_birth = forms.CharField(label=_("Place of birth"), required=False, max_length=100)
+    mother_maiden_name = forms.CharField(
+        label=_("Mother's maiden name"),
+        required=False,
+        max_length=150,
+        help_text=_("BPJS asks for it to confirm the person; shown masked to viewers."),
+    )
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"), required=False, choices=[("", "—"), *MaritalStatus.choices]
+    )
+    email = forms.CharField(
+        label=_("Email"), required=False, max_length=254, widget=forms.EmailInput
+    )
     nik_override_reason = forms.CharField(
         label=_("Reason for accepting a birth date or sex that disagrees with the NIK"),
         required=False,
@@ -135,6 +148,10 @@ class WorkerForm(RegionInputForm):
             declared_income=d["declared_income"],
             consent_date=d["consent_date"],
             nik_override_reason=d["nik_override_reason"],
+            place_of_birth=d["place_of_birth"],
+            mother_maiden_name=d["mother_maiden_name"],
+            marital_status=d["marital_status"],
+            email=d["email"],
         )
 
     def add_problems(self, exc: DomainError) -> None:
@@ -172,4 +189,8 @@ def initial_from(worker) -> dict[str, object]:
         "declared_income": worker.declared_income,
         "consent_date": worker.consent_date,
         "nik_override_reason": worker.nik_override_reason,
+        "place_of_birth": worker.place_of_birth,
+        "mother_maiden_name": worker.mother_maiden_name,
+        "marital_status": worker.marital_status,
+        "email": worker.email,
     }

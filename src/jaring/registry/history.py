@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts import audit
-from jaring.accounts.masking import display_nik, display_phone
+from jaring.accounts.masking import display_nik, display_phone, display_private
 from jaring.accounts.models import User
 from jaring.regions.models import Region
 from jaring.registry import selectors
-from jaring.registry.models import DisabilityKind, OccupationCategory, Sex, Worker
+from jaring.registry.models import DisabilityKind, MaritalStatus, OccupationCategory, Sex, Worker
 from jaring.web.templatetags.jaring_ui import rupiah
 
 LABELS = {
@@ -31,10 +31,18 @@ LABELS = {
     "declared_income": _("Declared monthly income"),
     "consent_date": _("Consent date"),
     "nik_override_reason": _("NIK exception reason"),
+    "place_of_birth": _("Place of birth"),
+    "mother_maiden_name": _("Mother's maiden name"),
+    "marital_status": _("Marital status"),
+    "email": _("Email"),
 }
 ACTIONS = {"create": _("Registered"), "update": _("Changed")}
 _DATES = {"birth_date", "consent_date"}
-_CHOICES = {"sex": dict(Sex.choices), "disability_kind": dict(DisabilityKind.choices)}
+_CHOICES = {
+    "sex": dict(Sex.choices),
+    "disability_kind": dict(DisabilityKind.choices),
+    "marital_status": dict(MaritalStatus.choices),
+}
 
 
 @dataclass
@@ -78,6 +86,8 @@ def _shown(user: User, field: str, value, names: dict[str, dict[str, str]]):
         return display_nik(user, value)
     if field == "phone":
         return display_phone(user, value)
+    if field == "mother_maiden_name":
+        return display_private(user, value)
     if field == "declared_income":
         return rupiah(value)
     if field in _DATES:

@@ -178,4 +178,8 @@ AUDITED_FIELDS = [
     "declared_income",
     "consent_date",
     "nik_override_reason",
+    "place_of_birth",
+    "mother_maiden_name",
+    "marital_status",
+    "email",
 ]

@@ -10,9 +10,10 @@ from pydantic import create_model
 from pydantic.fields import FieldInfo
 
 from jaring.core.api.schemas import Strict
-from jaring.registry.models import DisabilityKind
+from jaring.registry.models import DisabilityKind, MaritalStatus
 
 DisabilityKindIn = Literal["", *DisabilityKind.values]  # type: ignore[valid-type]
+MaritalStatusIn = Literal["", *MaritalStatus.values]  # type: ignore[valid-type]
 
 
 class WorkerIn(Strict):
@@ -33,6 +34,10 @@ class WorkerIn(Strict):
     nik_override_reason: str = Field(
         "", description="why a birth date or sex that disagrees with the NIK is right"
     )
+    place_of_birth: str = Field("", max_length=100)
+    mother_maiden_name: str = Field("", max_length=150, description="masked for viewers")
+    marital_status: MaritalStatusIn = ""
+    email: str = Field("", max_length=254)
 
 
 class WorkerCreate(WorkerIn):
@@ -75,6 +80,10 @@ class WorkerOut(Schema):
     consent_date: dt.date | None
     died_on: dt.date | None
     nik_override_reason: str
+    place_of_birth: str
+    mother_maiden_name: str = Field(description="masked (F******) for viewers")
+    marital_status: str
+    email: str
     source: str
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -115,6 +115,12 @@ def _apply(worker: Worker, data: WorkerInput, nik: str) -> None:
     worker.declared_income = data.declared_income
     worker.consent_date = data.consent_date
     worker.nik_override_reason = data.nik_override_reason.strip()
+    worker.place_of_birth = tidy_name(data.place_of_birth) if data.place_of_birth.strip() else ""
+    worker.mother_maiden_name = (
+        tidy_name(data.mother_maiden_name) if data.mother_maiden_name.strip() else ""
+    )
+    worker.marital_status = data.marital_status
+    worker.email = data.email.strip().lower()
 
 
 def _validate(actor: User, data: WorkerInput, exclude_pk: int | None) -> str:
@@ -167,6 +173,10 @@ def worker_input(worker: Worker) -> WorkerInput:
         declared_income=worker.declared_income,
         consent_date=worker.consent_date,
         nik_override_reason=worker.nik_override_reason,
+        place_of_birth=worker.place_of_birth,
+        mother_maiden_name=worker.mother_maiden_name,
+        marital_status=worker.marital_status,
+        email=worker.email,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from lokal import normalize_phone
@@ -29,6 +30,11 @@ class WorkerInput:
     declared_income: int | None = None
     consent_date: dt.date | None = None
     nik_override_reason: str = ""
+    # For BPJS's collective form (enrolment.exchange profiles); all optional.
+    place_of_birth: str = ""
+    mother_maiden_name: str = ""
+    marital_status: str = ""  # registry.models.MaritalStatus, or empty
+    email: str = ""
 
 
 def problem(field: str, code: str, message_id: str, message_en: str, **params) -> Problem:
@@ -141,6 +147,7 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
                 "Income cannot be negative.",
             )
         )
+    out += _check_bpjs_fields(data)
     if data.consent_date and data.consent_date > today:
         out.append(
             problem(
@@ -150,6 +157,52 @@ def check_fields(data: WorkerInput, today: dt.date) -> list[Problem]:
                 "Consent date cannot be in the future.",
             )
         )
+    return out
+
+
+_MARITAL = ("single", "married", "divorced", "widowed")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_bpjs_fields(data: WorkerInput) -> list[Problem]:
+    out = []
+    if data.marital_status and data.marital_status not in _MARITAL:
+        out.append(
+            problem(
+                "marital_status",
+                CoreError.INVALID,
+                f"Status perkawinan '{data.marital_status}' tidak dikenal ({', '.join(_MARITAL)}).",
+                f"Unknown marital status '{data.marital_status}' ({', '.join(_MARITAL)}).",
+            )
+        )
+    if data.email.strip() and not _EMAIL.match(data.email.strip()):
+        out.append(
+            problem(
+                "email",
+                CoreError.INVALID,
+                "Alamat email tidak sah.",
+                "The email address is not valid.",
+            )
+        )
+    for field, limit in (("place_of_birth", 100), ("mother_maiden_name", 150), ("email", 254)):
+        if len(getattr(data, field).strip()) > limit:
+            out.append(
+                problem(
+                    field,
+                    CoreError.INVALID,
+                    f"Paling banyak {limit} karakter.",
+                    f"At most {limit} characters.",
+                )
+            )
+        elif getattr(data, field).lstrip().startswith("="):
+            out.append(
+                problem(
+                    field,
+                    RegistryError.NAME_FORMULA,
+                    "Isian berisi rumus.",
+                    "The value holds a formula.",
+                )
+            )
     return out
 
 

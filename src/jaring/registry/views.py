@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.accounts import audit
-from jaring.accounts.masking import display_nik, display_phone
+from jaring.accounts.masking import display_nik, display_phone, display_private
 from jaring.accounts.permissions import PERSONAL_DATA
 from jaring.core.cells import safe_cell
 from jaring.registry import services
@@ -70,6 +70,7 @@ def worker_detail(request, pk: int):
         {
             "worker": worker,
             "phone": display_phone(request.user, worker.phone),
+            "mother_maiden_name": display_private(request.user, worker.mother_maiden_name),
             "history": worker_history(request.user, worker),
             "reads": worker_reads(worker),
             "can_edit": WORKERS.may(request.user, "change"),

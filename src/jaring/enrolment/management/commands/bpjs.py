@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.core.errors import DomainError
-from jaring.enrolment.exchange import profiles
+from jaring.enrolment.exchange import hooks, profiles
 from jaring.enrolment.exchange import services as exchange_services
 from jaring.enrolment.exchange.response import required_columns
 from jaring.enrolment.exchange.submission import FORMATS
@@ -14,6 +14,7 @@ from jaring.enrolment.management.commands._exchange_cli import (
     dump,
     refuse,
 )
+from jaring.rules.tables import parse_month
 
 
 class Command(BaseCommand):
@@ -45,6 +46,14 @@ class Command(BaseCommand):
         listed.add_argument("--check", type=Path, metavar="FILE", help="a profile's TOML file")
         listed.add_argument("--json", action="store_true", dest="as_json")
         listed.add_argument("--user", default=None, help=argparse.SUPPRESS)
+        statement = actions.add_parser(
+            "statement", help="reconcile BPJS's monthly statement with the month's bill"
+        )
+        statement.add_argument("path", type=Path)
+        statement.add_argument("--programme", type=int, required=True, metavar="ID")
+        statement.add_argument("--month", required=True, metavar="YYYY-MM")
+        statement.add_argument("--json", action="store_true", dest="as_json")
+        add_user_argument(statement)
         chosen = actions.add_parser("set-profile", help="the profile of a programme's batches")
         chosen.add_argument("profile", metavar="NAME")
         chosen.add_argument("--programme", type=int, required=True, metavar="ID")
@@ -128,6 +137,44 @@ class Command(BaseCommand):
             self.stdout.write(f"{p['name']}: {p['title']}")
             self.stdout.write(f"  columns: {', '.join(p['columns'])}")
             self.stdout.write(f"  a response needs: {', '.join(p['response_required'])}")
+
+    def _statement(self, actor, *, path, programme, month, as_json, **_):
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        when = parse_month(month)
+        if when is None:
+            raise CommandError(f"--month: write the month as YYYY-MM, not {month!r}")
+        report = hooks.import_statement(
+            actor=actor,
+            programme_id=programme,
+            month=when,
+            data=path.read_bytes(),
+            file_name=path.name,
+        ).as_dict()
+        if as_json:
+            self.stdout.write(dump(report))
+            return
+        if report["already_imported"]:
+            self.stdout.write("Laporan ini sudah pernah diimpor: tidak ada yang berubah.")
+        self.stdout.write(f"month            {report['month']}")
+        self.stdout.write(f"rows             {report['rows']}")
+        self.stdout.write(f"matched          {report['matched']}")
+        self.stdout.write(f"BPJS total       {report['bpjs_total']}")
+        self.stdout.write(f"Jaring total     {report['jaring_total']}")
+        for row in report["bpjs_only"]:
+            self.stdout.write(
+                f"  BPJS counts, Jaring did not bill: row {row['row']} KPJ {row['kpj']}"
+            )
+        for row in report["jaring_only"]:
+            self.stdout.write(
+                f"  Jaring billed, BPJS does not count: membership {row['membership_id']} "
+                f"KPJ {row['kpj']} {row['bpjs_status'] or 'absent'}"
+            )
+        for row in report["amount_differs"]:
+            self.stdout.write(
+                f"  amount differs: membership {row['membership_id']} KPJ {row['kpj']}: "
+                f"Jaring {row['jaring']}, BPJS {row['bpjs']}"
+            )
 
     def _set_profile(self, actor, *, profile, programme, as_json, **_):
         setting = exchange_services.choose_profile(
