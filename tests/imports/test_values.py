@@ -127,3 +127,15 @@ def test_codes_are_taken_as_officers_type_them():
         ],
     )
     assert [m.code for m in clean] == ["M", "yes", "farmer", "61.72.02.1001"]
+
+
+def test_a_nik_whose_district_never_existed_is_refused_in_a_list(tmp_path):
+    """61.71.07: Pontianak has six districts; the screen does not let such a NIK through."""
+    cells = people_cells(3, seed=9, region="61.71")
+    niks = cells["NIK"].to_list()
+    niks[1] = "617107" + niks[1][6:]
+    cells = cells.with_columns(pl.Series("NIK", niks))
+    analysis = analyse(write_csv(cells, tmp_path / "list.csv"), region="61.71")
+    reasons = {r["row"]: r["reasons"] for r in analysis.rows.iter_rows(named=True)}
+    assert reasons[2] is None and reasons[4] is None
+    assert "nik_district_never_existed" in reasons[3]

@@ -72,10 +72,22 @@ def test_code_of_a_regency_moved_to_a_new_province_is_accepted_with_a_warning():
     assert [w.code for w in r.warnings] == ["regency_legacy"]
 
 
-def test_unknown_district_of_a_known_regency_is_a_warning_not_a_refusal():
-    r = nik.parse("6172991708850001", today=TODAY)
+def test_a_district_code_that_never_existed_is_refused():
+    # Pontianak has six districts (61.71.01-06), in every edition since 2016.
+    r = nik.parse("6171071708850001", today=TODAY)
+    assert (r.valid, r.reason) == (False, "district_never_existed")
+    assert "61.71.07" in r.error.en
+    assert not nik.parse("6172991708850001", today=TODAY).valid
+
+
+def test_a_district_code_of_an_earlier_edition_is_valid_with_a_note():
+    # Mariat was listed as 96.01.39 (Kab. Sorong) in a 2025 edition, not in the decree in force.
+    r = nik.parse("9601391708850001", today=TODAY)
     assert r.valid
-    assert [w.code for w in r.warnings] == ["district_unknown"]
+    assert [w.code for w in r.warnings] == ["district_legacy"]
+    assert "Mariat" in r.warnings[0].en
+    for code, row in nik.historical_district_codes().items():
+        assert row["source"].startswith("cahyadsn/wilayah "), code
 
 
 def test_compose_is_the_inverse_of_parse():

@@ -25,7 +25,12 @@ from jaring.rules import nik as nik_rules
 from jaring.rules.errors import RuleCode
 
 # Codes of the prefix checks in rules.nik.parse, which come before the birth date and serial.
-_PREFIX_REASONS = {RuleCode.PROVINCE_UNKNOWN, RuleCode.REGENCY_UNKNOWN, RuleCode.DISTRICT_ZERO}
+_PREFIX_REASONS = {
+    RuleCode.PROVINCE_UNKNOWN,
+    RuleCode.REGENCY_UNKNOWN,
+    RuleCode.DISTRICT_ZERO,
+    RuleCode.DISTRICT_NEVER_EXISTED,
+}
 
 
 def good_prefixes(niks: pl.Series, today: dt.date) -> list[str]:

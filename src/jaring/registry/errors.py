@@ -11,6 +11,7 @@ class RegistryError(ErrorCode):
     NIK_PROVINCE_UNKNOWN = "nik_province_unknown", 422
     NIK_REGENCY_UNKNOWN = "nik_regency_unknown", 422
     NIK_DISTRICT_ZERO = "nik_district_zero", 422
+    NIK_DISTRICT_NEVER_EXISTED = "nik_district_never_existed", 422
     NIK_BIRTH_DATE_INVALID = "nik_birth_date_invalid", 422
     NIK_SERIAL_ZERO = "nik_serial_zero", 422
     NIK_REGISTERED = "nik_registered", 409

@@ -62,8 +62,9 @@ class RuleCode(ErrorCode):
     DISTRICT_ZERO = "district_zero", 422
     BIRTH_DATE_INVALID = "birth_date_invalid", 422
     SERIAL_ZERO = "serial_zero", 422
+    DISTRICT_NEVER_EXISTED = "district_never_existed", 422
     REGENCY_LEGACY = "regency_legacy"
-    DISTRICT_UNKNOWN = "district_unknown"
+    DISTRICT_LEGACY = "district_legacy"
     TABLE_SYNTAX = "table_syntax", 422
     TABLE_UNKNOWN = "table_unknown", 422
     TABLE_MISSING = "table_missing", 422

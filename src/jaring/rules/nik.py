@@ -2,7 +2,8 @@
 
 Province, regency/city and district where the NIK was first issued, birth date (day + 40 for
 women) and a serial from 0001. A NIK never changes, so codes of areas that have since moved to a
-new province stay valid (see data/legacy_regency_codes.csv).
+new province stay valid (see data/legacy_regency_codes.csv), and so do district codes of earlier
+editions (data/historical_district_codes.csv); a district code in neither never existed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ REASONS = {
         "Kode kabupaten/kota {code} tidak pernah ada.",
         "Regency/city code {code} has never existed.",
     ),
+    "district_never": Reason(
+        RuleCode.DISTRICT_NEVER_EXISTED,
+        "Kode kecamatan {code} tidak pernah ada (tidak di daftar Kemendagri terbaru maupun "
+        "edisi sebelumnya).",
+        "District code {code} has never existed (neither in the current Kemendagri list nor "
+        "in an earlier edition).",
+    ),
     "district_zero": Reason(
         RuleCode.DISTRICT_ZERO,
         "Kode kecamatan tidak boleh 00.",
@@ -64,10 +72,12 @@ WARNINGS = {
         "Kode kabupaten/kota {code} adalah kode lama sebelum pemekaran provinsi.",
         "Regency/city code {code} is an old code from before the province was split.",
     ),
-    "district_unknown": Reason(
-        RuleCode.DISTRICT_UNKNOWN,
-        "Kode kecamatan {code} tidak ada di daftar Kemendagri terbaru (mungkin kode lama).",
-        "District code {code} is not in the current Kemendagri list (possibly an old code).",
+    "district_legacy": Reason(
+        RuleCode.DISTRICT_LEGACY,
+        "Kode kecamatan {code} ({name}) adalah kode lama, terakhir tercatat {last_seen}; NIK "
+        "tetap sah.",
+        "District code {code} ({name}) is an old code, last listed {last_seen}; the NIK stays "
+        "valid.",
     ),
 }
 
@@ -132,6 +142,17 @@ def legacy_regency_codes() -> frozenset[str]:
     return frozenset(row["code"] for row in rows)
 
 
+@cache
+def historical_district_codes() -> dict[str, dict[str, str]]:
+    """District codes of earlier Kemendagri editions no longer in the current list:
+    code -> {name, last_seen, source} (data/historical_district_codes.csv)."""
+    text = (
+        resources.files("jaring.rules").joinpath("data/historical_district_codes.csv").read_text()
+    )
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {row["code"]: row for row in rows}
+
+
 def normalise(raw: object) -> str:
     return _SEPARATORS.sub("", str(raw or ""))
 
@@ -182,7 +203,18 @@ def parse(raw: object, *, today: dt.date | None = None) -> NikResult:
         return refuse("district_zero")
     if regency not in legacy_regency_codes() and wilayah.wilayah_name(district) is None:
         # Districts move between regencies when a regency is split; the NIK keeps the old code.
-        warnings.append(_message(WARNINGS, "district_unknown", code=district))
+        past = historical_district_codes().get(district)
+        if past is None:
+            return refuse("district_never", code=district)
+        warnings.append(
+            _message(
+                WARNINGS,
+                "district_legacy",
+                code=district,
+                name=past["name"],
+                last_seen=past["last_seen"],
+            )
+        )
 
     day, month, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     sex = "F" if day > 40 else "M"
