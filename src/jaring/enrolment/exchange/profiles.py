@@ -110,9 +110,12 @@ class Profile:
     status_rule: str = "column"
     source: str = ""  # the TOML text, kept with each batch so its file can be written again
     headers: tuple[str, ...] = field(init=False, default=())
+    # The fields its columns hold (what an export must read).
+    fields: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headers", tuple(c.header for c in self.columns))
+        object.__setattr__(self, "fields", frozenset(c.field for c in self.columns if c.field))
 
     @property
     def strftime(self) -> str:

@@ -90,16 +90,8 @@ _ROW_FIELDS = (
     "worker__address",
     "worker__rt",
     "worker__rw",
-    "worker__phone",
-    "worker__place_of_birth",
-    "worker__marital_status",
-    "worker__email",
-    "worker__mother_maiden_name",
     "village__name",
     "village__parent__name",
-    "village__postal_code",
-    "regency_code",
-    "province_code",
     "category__name_id",
     "income_base",
     "months",
@@ -127,8 +119,46 @@ def _requested_start(start_date: dt.date | None, programme: Programme) -> dt.dat
     return None
 
 
+# The optional fields of a row, read only when the batch's profile has a column for them: the
+# `jaring` layout then costs what it did before profiles (bench/enrolment_bench.py).
+_OPTIONAL_COLUMNS = {
+    "place_of_birth": ("worker__place_of_birth",),
+    "marital_status": ("worker__marital_status",),
+    "email": ("worker__email",),
+    "mother_maiden_name": ("worker__mother_maiden_name",),
+    "phone": ("worker__phone",),
+    "postal_code": ("village__postal_code",),
+    "city": ("regency_code",),
+    "province": ("province_code",),
+    "street": (),
+    "village": (),
+    "district": (),
+}
+
+
+def _optional(m: dict, wanted: frozenset[str], names: dict[str, str], street: str) -> dict:
+    found = {
+        "place_of_birth": lambda: m["worker__place_of_birth"],
+        "marital_status": lambda: m["worker__marital_status"],
+        "email": lambda: m["worker__email"],
+        "mother_maiden_name": lambda: m["worker__mother_maiden_name"],
+        "phone": lambda: m["worker__phone"],
+        "postal_code": lambda: m["village__postal_code"],
+        "city": lambda: names.get(m["regency_code"], ""),
+        "province": lambda: names.get(m["province_code"], ""),
+        "street": lambda: street,
+        "village": lambda: m["village__name"],
+        "district": lambda: m["village__parent__name"] or "",
+    }
+    return {name: found[name]() for name in wanted}
+
+
 def _submission_row(
-    reference: str, m: dict, programme: Programme, names: dict[str, str]
+    reference: str,
+    m: dict,
+    programme: Programme,
+    names: dict[str, str],
+    wanted: frozenset[str] = frozenset(),
 ) -> SubmissionRow:
     street = _street(m)
     return SubmissionRow(
@@ -144,23 +174,13 @@ def _submission_row(
         start_date=_requested_start(m["start_date"], programme),
         months=m["months"],
         participation_code=programme.participation_code,
-        place_of_birth=m["worker__place_of_birth"],
-        marital_status=m["worker__marital_status"],
-        street=street,
-        village=m["village__name"],
-        district=m["village__parent__name"] or "",
-        city=names.get(m["regency_code"], ""),
-        province=names.get(m["province_code"], ""),
-        postal_code=m["village__postal_code"],
-        phone=m["worker__phone"],
-        email=m["worker__email"],
-        mother_maiden_name=m["worker__mother_maiden_name"],
+        **(_optional(m, wanted, names, street) if wanted else {}),
     )
 
 
 def _region_names(members: list[dict]) -> dict[str, str]:
     """Names of the members' cities and provinces, looked up once for the batch."""
-    codes = {m["regency_code"] for m in members} | {m["province_code"] for m in members}
+    codes = {m.get("regency_code") for m in members} | {m.get("province_code") for m in members}
     return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
@@ -189,6 +209,7 @@ def export_batch(
     _check_format(file_format)
     programme = get_programme(actor, programme_id)
     layout = profile_for(programme, profile)
+    wanted = layout.fields & _OPTIONAL_COLUMNS.keys()
     where = region_filter(actor, region_code)
     with transaction.atomic():
         # Locking the programme serialises batch numbers and stops two officers from putting
@@ -198,7 +219,7 @@ def export_batch(
             Membership.objects.filter(programme=programme, status=MembershipStatus.VERIFIED)
             .filter(scope_q(actor), where)
             .order_by("village_id", "worker__name_key", "id")
-            .values(*_ROW_FIELDS)
+            .values(*_ROW_FIELDS, *(c for f in wanted for c in _OPTIONAL_COLUMNS[f]))
         )
         if not members:
             raise ValidationFailed(
@@ -220,8 +241,8 @@ def export_batch(
             line_count=len(members),
             created_by=actor,
         )
-        names = _region_names(members)
-        rows = [_submission_row(batch.reference, m, programme, names) for m in members]
+        names = _region_names(members) if wanted & {"city", "province"} else {}
+        rows = [_submission_row(batch.reference, m, programme, names, wanted) for m in members]
         exchange_bulk.insert_lines(
             batch_id=batch.pk,
             lines=(
