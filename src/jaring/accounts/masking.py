@@ -31,5 +31,11 @@ def display_phone(user: User, phone: str) -> str:
     and last two digits (enough to tell two numbers apart), never the number."""
     if not phone or PERSONAL_DATA.may(user, "see"):
         return phone
+    return mask_phone(phone)
+
+
+def mask_phone(phone: str) -> str:
+    if not phone:
+        return phone
     kept = 6 if phone.startswith("+62") else 4  # the operator's prefix: +62 857 or 0857
     return phone[:kept] + "*" * max(len(phone) - kept - 2, 0) + phone[-2:]
