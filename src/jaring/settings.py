@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jaring.claims",
     "jaring.compliance",
     "jaring.notify",
+    "jaring.autodebit",
     "jaring.coverage",
     "jaring.web",
     "jaring.api",
