@@ -27,3 +27,14 @@ def test_singkawang_members_continue_self_paid_and_some_lapse():
     money = result.continuation_money
     assert money["self_payments"] == sum(SelfPayment.objects.values_list("amount", flat=True))
     assert money["contributions_paid"] > money["self_payments"] > 0
+    # The cash payers are the 3 agents' members, whose payments are their collections and
+    # fees; the auto-debit payers pay through the bank's monthly files.
+    agents, debits = programme.agents, programme.auto_debit
+    assert agents["agents"] == 3
+    assert agents["members"] == SelfPayCover.objects.filter(channel="cash_agent").count() > 0
+    assert agents["collected"] == sum(
+        SelfPayment.objects.filter(channel="cash_agent").values_list("amount", flat=True)
+    )
+    assert agents["fees"] > 0
+    assert debits["mandates"] == SelfPayCover.objects.filter(channel="auto_debit").count() > 0
+    assert debits["debited"] == SelfPayment.objects.filter(channel="auto_debit").count() > 0

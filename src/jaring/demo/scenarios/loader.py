@@ -22,12 +22,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import CharField, Count, F, Value
+from django.db.models import CharField, Count, F, Sum, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
 from jaring.accounts.models import User
 from jaring.accounts.scope import SYSTEM
+from jaring.agents import services as agent_services
+from jaring.agents.models import AgentCredit, Collection
+from jaring.autodebit import services as autodebit
+from jaring.autodebit.models import DebitLine
 from jaring.claims import reports as claim_reports
 from jaring.claims import services as claim_services
 from jaring.claims.entitlements import ChildInput, ClaimInput
@@ -39,6 +43,7 @@ from jaring.contributions import payment_services, rate_services
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill, RateImport
 from jaring.contributions.services import period_of
+from jaring.core.errors import DomainError
 from jaring.coverage import selectors as coverage
 from jaring.coverage import services as coverage_services
 from jaring.coverage.models import PopulationSource, Segment
@@ -61,6 +66,7 @@ from jaring.registry.bulk import insert_workers
 from jaring.registry.models import Worker
 from jaring.rules import budget as rules_budget
 from jaring.rules.months import add_months, cover_end, years_before
+from jaring.rules.nik import compose
 
 INCOME_BASE = 1_000_000  # the lowest base: what city budgets pay for
 
@@ -81,6 +87,9 @@ class ProgrammeLoaded:
     choices: dict[str, int] = field(default_factory=dict)
     self_paid_lapsed: int = 0
     self_payments: int = 0
+    # Perisai agents and auto-debit: members credited, collections, fees; debits done and failed.
+    agents: dict = field(default_factory=dict)
+    auto_debit: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -368,17 +377,69 @@ def _split(n: int, c: Continuation) -> dict[str, int]:
     return quotas(shares | {"": max(0.0, 1 - sum(shares.values()))}, n)
 
 
+def _agents(s: Scenario, c: Continuation) -> list[int]:
+    """The scenario's Perisai agents, working in the whole city (registered as the system)."""
+    ids = []
+    for n in range(1, c.agents + 1):
+        agent = agent_services.register_agent(
+            actor=SYSTEM,
+            data=agent_services.AgentInput(
+                full_name=f"Agen Perisai {s.key} {n}",
+                nik=compose(f"{s.city}.01", dt.date(1985, 3, n), "F" if n % 2 else "M", 9000 + n),
+                phone=f"0812{9000 + n:04d}{n:04d}",
+                area=s.city,
+                bpjs_agent_number=f"PERISAI/{s.key}/{n:03d}",
+                joined_on=dt.date(2025, 1, 6),
+            ),
+        )
+        ids.append(agent.pk)
+    return ids
+
+
+def _debit_month(s: Scenario, month: dt.date, failing: set[int], today: dt.date) -> tuple[int, int]:
+    """The generic bank's file for the month and its answer: (debited, failed)."""
+    debit_day = month.replace(day=10)
+    if debit_day > today:
+        return 0, 0
+    try:
+        batch = autodebit.make_debit_file(
+            actor=SYSTEM, bank="generic", month=month, debit_date=debit_day
+        )
+    except DomainError:  # nothing due this month
+        return 0, 0
+    rows = ["REFERENSI,STATUS,KETERANGAN,REF_BANK"]
+    for line in DebitLine.objects.filter(batch=batch).order_by("id"):
+        fails = line.cover_id in failing
+        rows.append(
+            f"{line.reference},{'51' if fails else '00'},"
+            f"{'Saldo tidak cukup' if fails else ''},DEMO{line.pk}"
+        )
+    _, counts = autodebit.import_results(
+        actor=SYSTEM,
+        bank="generic",
+        data="\n".join(rows).encode(),
+        file_name=f"hasil-{s.key}-{month:%Y-%m}.csv",
+        paid_on=debit_day,
+    )
+    return counts.paid, counts.failed
+
+
 def _continuation(
     s: Scenario, p: ProgrammeSpec, programme: Programme, admin: User, until: dt.date
-) -> tuple[dict[str, int], int, int]:
+) -> tuple[dict[str, int], int, int, dict, dict]:
     """Records the hand-over choices a few weeks before each group's cover ends, then bills the
     self-payers month by month and records their payments up to `until` (never after today).
-    Returns (members by choice, self-payers lapsed, payments)."""
+    Cash payers are credited to the scenario's agents in turn, auto-debit payers get a mandate
+    and pay through the bank's monthly file.
+    Returns (members by choice, self-payers lapsed, payments, agents, auto-debit)."""
     today = timezone.localdate()
     rng = random.Random(s.seed)
     counts: dict[str, int] = defaultdict(int)
     covers: list[tuple[int, bool]] = []  # (cover id, lapses)
+    debited: dict[int, bool] = {}  # auto-debit cover id -> lapses
+    agents: list[int] = []
     for c in p.continuation:
+        agents += _agents(s, c)
         group = next(g for g in p.groups if g.label == c.group)
         members = list(
             Membership.objects.filter(
@@ -410,19 +471,48 @@ def _continuation(
             )
             counts[choice] += 1
             if chosen.cover_id:
-                covers.append((chosen.cover_id, len(covers) < lapsing))
+                lapses = len(covers) + len(debited) < lapsing
+                cover = chosen.cover
+                if cover.channel == "cash_agent" and agents:
+                    agent_services.credit_cover(
+                        actor=SYSTEM, cover_id=cover.pk, agent_id=agents[len(covers) % len(agents)]
+                    )
+                if cover.channel == "auto_debit":
+                    autodebit.create_mandate(
+                        actor=SYSTEM,
+                        cover_id=cover.pk,
+                        data=autodebit.MandateInput(
+                            bank="generic",
+                            account_number=f"{7000000000 + cover.pk}",
+                            bank_mandate_ref=f"DEMO/{s.key}/{cover.pk}",
+                            debit_day=10,
+                            consent_date=m.end_date - dt.timedelta(days=20),
+                            consent_document=f"Formulir auto-debet {s.key}/{cover.pk}",
+                        ),
+                        today=m.end_date - dt.timedelta(days=20),
+                    )
+                    debited[cover.pk] = lapses
+                else:
+                    covers.append((chosen.cover_id, lapses))
     payments = 0
-    if not covers:
-        return dict(counts), 0, 0
+    if not covers and not debited:
+        return dict(counts), 0, 0, {}, {}
     first = min(
-        SelfPayCover.objects.filter(pk__in=[c for c, _ in covers]).values_list(
+        SelfPayCover.objects.filter(pk__in=[c for c, _ in covers] + list(debited)).values_list(
             "start_date", flat=True
         )
     ).replace(day=1)
+    debits = {"mandates": len(debited), "debited": 0, "failed": 0}
     last = min(until, today.replace(day=1))
     month, index = first, 0
     while month <= last:
         continuity.run_month(actor=SYSTEM, month=month, as_of=month)
+        # A lapsing auto-debit member's first debit goes through, the later ones fail.
+        failing = {k for k, lapses in debited.items() if lapses and index}
+        done, failed = _debit_month(s, month, failing, today)
+        debits["debited"] += done
+        debits["failed"] += failed
+        payments += done
         for cover_id, lapses in covers:
             if (lapses and index) or index % 3:
                 continue
@@ -450,9 +540,32 @@ def _continuation(
     # The lapse of those who stopped paying, as of today (the run of the running month).
     continuity.apply_lapses(actor=SYSTEM, as_of=min(today, add_months(last, 1)))
     lapsed = SelfPayCover.objects.filter(
-        pk__in=[c for c, _ in covers], status=CoverStatus.LAPSED
+        pk__in=[c for c, _ in covers] + list(debited), status=CoverStatus.LAPSED
     ).count()
-    return dict(counts), lapsed, payments
+    return dict(counts), lapsed, payments, _agent_summary(agents), debits
+
+
+def _agent_summary(agents: list[int]) -> dict:
+    """The agents' members, collections and fees (each month with activity, as the system)."""
+    if not agents:
+        return {}
+    fees = 0
+    for row in (
+        Collection.objects.filter(agent_id__in=agents)
+        .values("agent_id", "month")
+        .distinct()
+        .order_by("agent_id", "month")
+    ):
+        fees += agent_services.calculate_fee(
+            actor=SYSTEM, agent_id=row["agent_id"], month=row["month"]
+        ).total
+    return {
+        "agents": len(agents),
+        "members": AgentCredit.objects.filter(agent_id__in=agents).count(),
+        "collected": Collection.objects.filter(agent_id__in=agents).aggregate(s=Sum("amount"))["s"]
+        or 0,
+        "fees": fees,
+    }
 
 
 def _coverage_figures(s: Scenario, region: Region, until: dt.date) -> None:
@@ -542,9 +655,13 @@ def _load_programme(
     out.billed = sum(b.total for b in bills)
     out.paid = sum(b.paid for b in bills)
     out.claims, out.claims_paid = _claims(s, p, programme, admin, scale)
-    out.choices, out.self_paid_lapsed, out.self_payments = _continuation(
-        s, p, programme, admin, until
-    )
+    (
+        out.choices,
+        out.self_paid_lapsed,
+        out.self_payments,
+        out.agents,
+        out.auto_debit,
+    ) = _continuation(s, p, programme, admin, until)
     return out
 
 

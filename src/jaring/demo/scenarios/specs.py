@@ -71,6 +71,10 @@ class Continuation:
     stop: float
     channels: dict[str, float]  # continuity.models.Channel -> weight
     income: int = 1_000_000  # declared; the lowest base
+    # Perisai agents in the city who recruit the members paying cash to an agent (each member
+    # credited to one, in turn) and collect their payments; the auto-debit members get a mandate
+    # at the generic bank and pay through its monthly file (a lapsing member's debits fail).
+    agents: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ SINGKAWANG = Scenario(
             # The demo's hand-over when the 5-month cover ends (14 May 2026): 30 % continue
             # self-paid (a quarter of them lapse), 20 % wait for the 2026 city programme, 10 %
             # stop, 40 % decide nothing. Self-payers pay cash to an agent (60 %), at a bank (25 %)
-            # or by auto-debit (15 %).
+            # or by auto-debit (15 %); 3 Perisai agents recruit and collect the cash payers.
             continuation=(
                 Continuation(
                     "pekerja rentan",
@@ -194,6 +198,7 @@ SINGKAWANG = Scenario(
                     renewed=0.20,
                     stop=0.10,
                     channels={"cash_agent": 60, "bank": 25, "auto_debit": 15},
+                    agents=3,
                 ),
             ),
         ),
