@@ -66,6 +66,9 @@ WHO_MAY = {
     "agents.fees": {A, B},
     "notify.view": {A, P, B},
     "notify.send": {A, P},
+    "autodebit.view": {A, P, B, V, G},
+    "autodebit.mandate": {A, P, B, G},
+    "autodebit.exchange": {A, B},
 }
 
 
