@@ -66,8 +66,11 @@ def on_today(monkeypatch):
     print_on(monkeypatch, TODAY)
 
 
-def test_sheets_hold_every_active_member_village_by_village(officer, programme, actives):
-    pages = text(sheets(officer, programme))
+def test_sheets_are_packed_across_villages_or_one_village_per_sheet(officer, programme, actives):
+    # Packed: every village's cards on one sheet, its footer naming them in order.
+    [page] = text(sheets(officer, programme))
+    assert page.index("AGUS") < page.index("DEWI") and "Pasiran, Roban" in page
+    pages = text(sheets(officer, programme, village_per_sheet=True))
     # Pasiran before Roban (alphabetical), each village on its own sheet.
     assert len(pages) == 2
     assert "AGUS" in pages[0] and "CITRA" in pages[0] and "DEWI" not in pages[0]
@@ -77,7 +80,7 @@ def test_sheets_hold_every_active_member_village_by_village(officer, programme, 
     assert citra.kpj in pages[0] and citra.worker.nik not in pages[0]
     assert "6172********" + citra.worker.nik[12:] in pages[0]
     assert "01-03-2026 s.d. 31-07-2026" in pages[0]
-    assert AuditEvent.objects.filter(action="cards_print").count() == 1
+    assert AuditEvent.objects.filter(action="cards_print").count() == 2  # one per printing
 
 
 def test_the_qr_link_carries_a_token_not_the_nik_and_opens_the_status_page(
@@ -256,7 +259,7 @@ def test_a_sheet_with_every_cover_ended_is_refused_naming_the_day(officer, progr
 
 def test_cover_that_starts_later_gets_its_card(officer, programme, actives):
     before = dt.date(2026, 2, 15)
-    pages = text(sheets(officer, programme, today=before))
+    pages = text(sheets(officer, programme, today=before, village_per_sheet=True))
     assert "CITRA" in pages[0] and "DEWI" in pages[1]
     assert "CITRA" in text(card(officer, actives[0], today=before))[0]
 

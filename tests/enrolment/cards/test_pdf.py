@@ -88,11 +88,28 @@ def test_long_names_shrink_to_fit_beside_the_qr_code():
     assert name.upper() in text
 
 
+def test_sheets_are_packed_across_villages_with_a_divider_where_one_starts():
+    """16 cards of two villages fill two sheets, not three; the divider is drawn on the sheet
+    where Roban starts (a 2-point line, the only one, appears there only)."""
+    faces = [face(name=f"Warga Pasiran {i:02d}") for i in range(13)] + [
+        face(name=f"Warga Roban {i}", group="Roban") for i in range(3)
+    ]
+    pdf = card_pdf.sheet_pdf(faces, title="Kartu")
+    pages = pages_text(pdf)
+    assert len(pages) == 2
+    assert pages[0].count("WARGA PASIRAN") == 10 and "Pasiran · halaman 1/2" in pages[0]
+    assert pages[1].count("WARGA PASIRAN") == 3 and pages[1].count("WARGA ROBAN") == 3
+    assert "Pasiran, Roban · halaman 2/2" in pages[1]
+    reader = PdfReader(io.BytesIO(pdf))
+    streams = [p.get_contents().get_data().decode("latin-1") for p in reader.pages]
+    assert "\n2 w\n" not in streams[0] and "\n2 w\n" in streams[1]
+
+
 def test_sheets_hold_ten_cards_and_start_each_village_on_a_new_page():
     faces = [face(name=f"Warga Pasiran {i:02d}") for i in range(13)] + [
         face(name=f"Warga Roban {i}", group="Roban") for i in range(3)
     ]
-    pages = pages_text(card_pdf.sheet_pdf(faces, title="Kartu"))
+    pages = pages_text(card_pdf.sheet_pdf(faces, title="Kartu", village_per_sheet=True))
     assert len(pages) == 3
     assert pages[0].count("WARGA PASIRAN") == 10 and "Pasiran · halaman 1/2" in pages[0]
     assert pages[1].count("WARGA PASIRAN") == 3 and "WARGA ROBAN" not in pages[1]

@@ -29,6 +29,7 @@ _INK = HexColor("#1b2b34")
 _BAND = HexColor("#0f6e5c")
 _MUTED = HexColor("#5b6b73")
 _CUT = Color(0, 0, 0, alpha=0.55)
+_DIVIDER = HexColor("#e0a526")  # the village divider: the brand accent
 _OUTLINE = HexColor("#c9d1d5")
 
 # Cards go to workers, so they are printed in their language without relying on a catalogue.
@@ -66,7 +67,7 @@ class CardFace:
     start_date: dt.date
     end_date: dt.date
     qr_url: str  # the public status page for this card; never carries the NIK
-    group: str = ""  # the village: each village starts on a new sheet
+    group: str = ""  # the village: a divider where it starts (or a sheet of its own)
 
 
 def _date(value: dt.date) -> str:
@@ -175,17 +176,47 @@ def _cut_marks(c: Canvas, left: float, bottom: float) -> None:
         c.line(right + gap, y, right + gap + tick, y)
 
 
-def _pages(faces: Iterable[CardFace]) -> Iterator[tuple[str, int, int, list[CardFace]]]:
-    """(group, page in group, pages in group, faces) for each sheet."""
-    for group, members in groupby(faces, key=lambda f: f.group):
-        cards = list(members)
-        count = -(-len(cards) // PER_SHEET)
-        for page in range(count):
-            yield group, page + 1, count, cards[page * PER_SHEET : (page + 1) * PER_SHEET]
+def _pages(
+    faces: Iterable[CardFace], *, village_per_sheet: bool
+) -> Iterator[tuple[str, int, int, list[CardFace]]]:
+    """(label, sheet, sheets, faces) for each sheet: cards packed across villages (a village
+    divider where one ends inside a sheet), or each village on its own sheets."""
+    if village_per_sheet:
+        for group, members in groupby(faces, key=lambda f: f.group):
+            cards = list(members)
+            count = -(-len(cards) // PER_SHEET)
+            for page in range(count):
+                yield group, page + 1, count, cards[page * PER_SHEET : (page + 1) * PER_SHEET]
+        return
+    cards = list(faces)
+    count = -(-len(cards) // PER_SHEET)
+    for page in range(count):
+        sheet = cards[page * PER_SHEET : (page + 1) * PER_SHEET]
+        villages = list(dict.fromkeys(f.group for f in sheet if f.group))
+        yield ", ".join(villages), page + 1, count, sheet
 
 
-def sheet_pdf(faces: Iterable[CardFace], *, title: str, language: str = "id") -> bytes:
-    """A4 sheets of ten cards (2 × 5) with cut marks; each group (village) on its own sheets."""
+def _divider(c: Canvas, x: float, y: float, first_in_row: bool) -> None:
+    """A village starts at the card at (x, y): a bold line along its top edge (and its left
+    edge when it is not the first card of its row), inside the cutting lines' margin."""
+    c.setStrokeColor(_DIVIDER)
+    c.setLineWidth(2)
+    top = y + CARD_H
+    c.line(x, top, x + CARD_W, top)
+    if not first_in_row:
+        c.line(x, y, x, top)
+
+
+def sheet_pdf(
+    faces: Iterable[CardFace],
+    *,
+    title: str,
+    language: str = "id",
+    village_per_sheet: bool = False,
+) -> bytes:
+    """A4 sheets of ten cards (2 × 5) with cut marks, packed across villages with a divider
+    where a new village starts (85 cards → 9 sheets), or, with `village_per_sheet`, each village
+    on its own sheets (to hand each village's cards over separately)."""
     labels = LABELS[language]
     width, height = A4
     left = (width - COLUMNS * CARD_W) / 2
@@ -193,11 +224,16 @@ def sheet_pdf(faces: Iterable[CardFace], *, title: str, language: str = "id") ->
     out = io.BytesIO()
     c = Canvas(out, pagesize=A4, pageCompression=1)
     c.setTitle(title)
-    for group, page, pages, cards in _pages(faces):
+    for group, page, pages, cards in _pages(faces, village_per_sheet=village_per_sheet):
         _cut_marks(c, left, bottom)
+        previous = None
         for i, face in enumerate(cards):
             col, row = i % COLUMNS, i // COLUMNS
-            _card(c, face, left + col * CARD_W, bottom + (ROWS - 1 - row) * CARD_H, labels)
+            x, y = left + col * CARD_W, bottom + (ROWS - 1 - row) * CARD_H
+            _card(c, face, x, y, labels)
+            if previous is not None and face.group != previous:
+                _divider(c, x, y, first_in_row=col == 0)
+            previous = face.group
         c.setFillColor(_MUTED)
         c.setFont("Helvetica", 7)
         footer = f"{group} · {labels['page']} {page}/{pages}" if group else f"{page}/{pages}"

@@ -127,9 +127,11 @@ def print_sheets(
     base_url: str,
     language: str = "id",
     today: dt.date | None = None,
+    village_per_sheet: bool = False,
 ) -> bytes:
     """A4 sheets of the cards of every active member of the programme in the actor's area (or
-    `region_code`) whose cover has not ended by `today`, village by village, names in order."""
+    `region_code`) whose cover has not ended by `today`, village by village, names in order:
+    packed with a divider where a village starts, or each village on its own sheets."""
     CARDS.check(actor, "print")
     _check_language(language)
     today = today or timezone.localdate()
@@ -158,7 +160,12 @@ def print_sheets(
         count=len(members),
         what=region_code or "all",
     )
-    return sheet_pdf(_faces(members, base_url), title=programme.name, language=language)
+    return sheet_pdf(
+        _faces(members, base_url),
+        title=programme.name,
+        language=language,
+        village_per_sheet=village_per_sheet,
+    )
 
 
 @transaction.atomic

@@ -152,6 +152,7 @@ def card_sheets(request, pk: int):
             region_code=village,
             base_url=request.build_absolute_uri("/"),
             language=request.GET.get("language", "id"),
+            village_per_sheet=bool(request.GET.get("village_per_sheet")),
         )
     if refused:
         return _page(request, programme, problems=refused.problems)

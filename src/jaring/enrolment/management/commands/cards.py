@@ -29,6 +29,11 @@ class Command(BaseCommand):
             help="where the public status page is served (the QR codes open it)",
         )
         parser.add_argument("--language", choices=sorted(LABELS), default="id")
+        parser.add_argument(
+            "--village-per-sheet",
+            action="store_true",
+            help="each village on its own sheets (default: packed, a line where a village starts)",
+        )
         parser.add_argument("--json", action="store_true", dest="as_json")
         add_user_argument(parser)
 
@@ -46,6 +51,7 @@ class Command(BaseCommand):
                     region_code=village,
                     base_url=base_url,
                     language=language,
+                    village_per_sheet=options["village_per_sheet"],
                 )
         except DomainError as exc:
             refuse(self, exc, options["as_json"])
