@@ -220,9 +220,14 @@ def test_register_verify_approve_pay_each_audited(admin, fisher):
     assert events[-1].after == {
         "status": "paid",
         "paid_on": "2026-04-02",
-        "reference": "BPJS-77",
-        "total": 3 * MILLION,
+        "reference": "transfer: BPJS-77",
+        "amount": 3 * MILLION,
+        "due_after": 0,
     }
+    [payment] = claim.payments.all()
+    assert (payment.amount, payment.reference_kind, payment.scholarship_year) == (
+        3 * MILLION, "transfer", None,
+    )  # fmt: skip
 
 
 def test_illegal_transitions_and_missing_reasons_are_refused(admin, fisher):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from jaring.accounts.scope import SYSTEM
-from jaring.claims.models import Claim
+from jaring.claims.models import Claim, ClaimPayment, ScholarshipYear
 from jaring.coverage import selectors as coverage
 from jaring.demo.scenarios import SCENARIOS, loader
 from jaring.enrolment.models import Membership
@@ -60,9 +60,20 @@ def test_bontang_pays_120_million_to_the_heirs_of_two_members():
     result = loader.load("bontang-2023", scale=0.01)
     money = result.money[2023]
     assert (money["claims"], money["benefits_paid"]) == (2, 120_000_000)
-    # Two JKM deaths of Rp42 million; one scholarship of 3 years of university.
-    totals = sorted(Claim.objects.values_list("total", flat=True))
-    assert totals == [42_000_000, 78_000_000]
+    # Paid in 2023: two JKM lump sums of Rp42 million and three first-year scholarships of
+    # 2023/2024 at the university level (Rp12 million each); nothing booked ahead as paid.
+    payments = ClaimPayment.objects.order_by("amount", "reference")
+    assert [(p.amount, p.scholarship_year_id is not None) for p in payments] == [
+        (12_000_000, True), (12_000_000, True), (12_000_000, True),
+        (42_000_000, False), (42_000_000, False),
+    ]  # fmt: skip
+    assert {p.paid_on.year for p in payments} == {2023}
+    assert set(
+        ScholarshipYear.objects.filter(status="paid").values_list("school_year", flat=True)
+    ) == {2023}
+    # The later school years are the city's future liability, not paid.
+    assert money["benefits_owed_later"] == (102_000_000 + 138_000_000) - 120_000_000
+    assert sorted(Claim.objects.values_list("total", flat=True)) == [102_000_000, 138_000_000]
     assert set(Claim.objects.values_list("paid_on", flat=True)) == {dt.date(2023, 10, 12)}
     (programme,) = result.programmes
     assert programme.paid == programme.billed == programme.budget  # 3 months, all paid

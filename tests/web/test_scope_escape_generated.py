@@ -23,6 +23,7 @@ from jaring.accounts.models import Role
 from jaring.accounts.scope import SYSTEM
 from jaring.accounts.services import create_token
 from jaring.api.routes import api
+from jaring.claims.entitlements import ChildInput
 from jaring.claims.models import Claim
 from jaring.compliance import services as compliance
 from jaring.compliance.matching import find_leads
@@ -106,6 +107,9 @@ WEB_OBJECTS = {
     "claims:transition": {"pk": "claim"},
     "claims:documents": {"pk": "claim"},
     "claims:document": {"pk": "document"},
+    "claims:claim_year": {"pk": "claim"},
+    "claims:year_action": {"pk": "claim", "year": "scholarship_year"},
+    "claims:stop_scholarship": {"pk": "claim"},
     "compliance:open": {"pk": "lead"},
     "compliance:employer": {"pk": "employer"},
     "compliance:case": {"pk": "case"},
@@ -149,6 +153,7 @@ API_OBJECTS = {
     "/api/continuity/covers/{cover_id}": "cover",
     "/api/claims/{claim_id}": "claim",
     "/api/claims/documents/{document_id}": "document",
+    "/api/claims/scholarship-years/{year_id}": "scholarship_year",
     "/api/compliance/employers/{employer_id}": "employer",
     "/api/compliance/leads/{lead_id}": "lead",
     "/api/compliance/cases/{case_id}": "case",
@@ -348,7 +353,14 @@ def pontianak(settings, tmp_path):
         data=continuity.PaymentInput(1, 8_400, "bank", "TRF-MANDIRI-RAHASIA", START),
         today=START,
     )
-    claim = register(admin, m, docs=[upload()])
+    # A JKM death with a child at school: a scholarship year to aim at.
+    claim = register(
+        admin,
+        m,
+        docs=[upload()],
+        prior_months=36,
+        children=(ChildInput("Mei", dt.date(2015, 1, 1), "sd"),),
+    )
     twin = make_worker(admin, PONTIANAK_VILLAGE, full_name="Lim Ah Kiong")
     pair = ProbableDuplicate.objects.create(
         worker=m.worker,
@@ -408,6 +420,7 @@ def pontianak(settings, tmp_path):
         "bill": bill.pk,
         "claim": claim.pk,
         "document": claim.documents.get().pk,
+        "scholarship_year": claim.scholarship_years.first().pk,
         "pair": pair.pk,
         "submission": submission.batch.pk,
         "batch": batch.pk,

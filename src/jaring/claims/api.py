@@ -4,6 +4,7 @@ the workflow, download documents; the money report as JSON, xlsx or PDF. Amounts
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -11,8 +12,8 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.claims import entitlements, report_documents, selectors, services
-from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
-from jaring.claims.models import ClaimKind, ClaimStatus, SchoolLevel
+from jaring.claims.entitlements import ChildInput, ClaimInput, HeirInput, Transport, corrected
+from jaring.claims.models import ClaimKind, ClaimStatus, ReferenceKind, SchoolLevel
 from jaring.claims.reports import money_report
 from jaring.claims.workflow import ACTIONS
 from jaring.core.api.schemas import Strict, errors, file_response
@@ -39,6 +40,17 @@ class ChildIn(Strict):
     working: bool = False
 
 
+class HeirIn(Strict):
+    name: str = Field(max_length=150)
+    relation: str = Field(max_length=60, description="e.g. istri, suami, anak")
+    share: Decimal = Field(
+        gt=0, le=100, decimal_places=2, description="percent of the lump sums; shares sum to 100"
+    )
+
+
+RefKindIn = Literal[tuple(ReferenceKind.values)]  # type: ignore[valid-type]
+
+
 class ClaimIn(Strict):
     membership_id: int | None = Field(None, description="or give `member`")
     member: str = Field(
@@ -61,6 +73,9 @@ class ClaimIn(Strict):
     transport: list[TransportIn] = Field(default_factory=list, max_length=20)
     children: list[ChildIn] = Field(default_factory=list, max_length=20)
     prior_months: int = Field(0, ge=0, le=1200, description="months contributed before Jaring")
+    heirs: list[HeirIn] = Field(
+        default_factory=list, max_length=20, description="death claims: the heirs and shares"
+    )
 
 
 class CorrectionIn(Strict):
@@ -84,6 +99,7 @@ class CorrectionIn(Strict):
     transport: list[TransportIn] | None = Field(None, max_length=20)
     children: list[ChildIn] | None = Field(None, max_length=20)
     prior_months: int | None = Field(None, ge=0, le=1200)
+    heirs: list[HeirIn] | None = Field(None, max_length=20)
     remove_documents: list[int] = Field(default_factory=list, description="document ids")
 
 
@@ -91,7 +107,33 @@ class TransitionIn(Strict):
     action: Literal[tuple(ACTIONS)]  # type: ignore[valid-type]
     reason: str = Field("", max_length=2000)
     paid_on: dt.date | None = None
+    reference: str = Field("", max_length=100, description="pay: the SP2D or transfer number")
+    reference_kind: RefKindIn = Field("transfer", description="pay: sp2d or transfer")
+    amount: int | None = Field(
+        None, ge=0, description="pay: rupiah paid of the lump sums (default: all still due)"
+    )
+
+
+class ScholarshipYearClaimIn(Strict):
+    child_id: int
+    school_year: str = Field(max_length=9, examples=["2024/2025"])
+    proof: str = Field(
+        max_length=300, description="the school's letter that the child is in school"
+    )
+    level: LevelIn = Field("", description="the level this year, if not the schedule's")
+
+
+class ScholarshipYearActionIn(Strict):
+    action: Literal["approve", "pay"]
+    paid_on: dt.date | None = None
     reference: str = Field("", max_length=100)
+    reference_kind: RefKindIn = "transfer"
+
+
+class ScholarshipStopIn(Strict):
+    child_id: int
+    school_year: str = Field(max_length=9, description="the first school year not paid")
+    reason: str = Field(max_length=300, description="left school, married, works")
 
 
 class ClaimQuery(Schema):
@@ -163,6 +205,35 @@ class ChildOut(Schema):
     working: bool
 
 
+class ClaimHeirOut(Schema):
+    name: str
+    relation: str
+    share: str = Field(description="percent")
+
+
+class ScholarshipYearOut(Schema):
+    id: int
+    child_id: int
+    child: str
+    school_year: str = Field(examples=["2024/2025"])
+    level: str
+    amount: int
+    status: str = Field(description="expected, claimed, approved, paid or stopped")
+    proof: str
+    claimed_on: dt.date | None
+    stop_reason: str
+
+
+class ClaimPaymentOut(Schema):
+    id: int
+    paid_on: dt.date
+    reference_kind: str
+    reference: str
+    amount: int
+    scholarship_year: str | None = Field(description="the school year paid, or null: lump sums")
+    shares: list[dict[str, Any]] = Field(description="each heir's part of a lump-sum payment")
+
+
 class DocumentOut(Schema):
     id: int
     name: str
@@ -193,6 +264,12 @@ class ClaimDetailOut(ClaimOut):
     sources: list[dict[str, Any]] = Field(description="the rule versions used")
     children: list[ChildOut]
     documents: list[DocumentOut]
+    heirs: list[ClaimHeirOut]
+    scholarship_years: list[ScholarshipYearOut]
+    payments: list[ClaimPaymentOut]
+    lump_sum_due: int = Field(description="lump sums still to pay")
+    scholarships_paid: int
+    scholarships_owed: int = Field(description="school years still in the schedule, not paid")
 
 
 class MoneyRowOut(Schema):
@@ -213,7 +290,10 @@ class MoneyRowOut(Schema):
     claims_count: int
     claims_amount: int
     claims_paid: int
-    benefits_paid: int
+    benefits_paid: int = Field(description="payments made in the year, lump sums and school years")
+    benefits_owed_later: int = Field(
+        description="scholarship years after the year still owed (future liability)"
+    )
     ratio: str | None = Field(description="benefits paid ÷ contributions paid, two decimals")
 
 
@@ -233,6 +313,7 @@ def claim_input(body: ClaimIn) -> ClaimInput:
         body,
         transport=(Transport(t.mode, t.cost) for t in body.transport),
         children=(ChildInput(**c.dict()) for c in body.children),
+        heirs=(HeirInput(**h.dict()) for h in body.heirs),
     )
 
 
@@ -380,9 +461,77 @@ def transition(request: HttpRequest, claim_id: int, body: TransitionIn):
         reason=body.reason,
         paid_on=body.paid_on,
         reference=body.reference,
+        reference_kind=body.reference_kind,
+        amount=body.amount,
     )
     return selectors.claim_dict(
         request.auth, selectors.get_claim(request.auth, claim.pk), detail=True
+    )
+
+
+@router.post(
+    "/{claim_id}/scholarship-years",
+    response={200: ClaimDetailOut, **errors(401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="Claim one school year of a child's scholarship, with the proof of enrolment",
+)
+def claim_year(request: HttpRequest, claim_id: int, body: ScholarshipYearClaimIn):
+    claim = selectors.get_claim(request.auth, claim_id)
+    services.claim_school_year(
+        actor=request.auth,
+        claim=claim,
+        child_id=body.child_id,
+        school_year=body.school_year,
+        proof=body.proof,
+        level=body.level,
+    )
+    return selectors.claim_dict(
+        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
+    )
+
+
+@router.post(
+    "/scholarship-years/{year_id}",
+    response={200: ClaimDetailOut, **errors(401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="Approve a claimed school year, or pay an approved one (date, reference)",
+)
+def year_action(request: HttpRequest, year_id: int, body: ScholarshipYearActionIn):
+    row = selectors.get_scholarship_year(request.auth, year_id)
+    claim, claim_id = row.claim, row.claim_id
+    if body.action == "approve":
+        services.approve_school_year(actor=request.auth, claim=claim, year_id=year_id)
+    else:
+        services.pay_school_year(
+            actor=request.auth,
+            claim=claim,
+            year_id=year_id,
+            paid_on=body.paid_on,
+            reference=body.reference,
+            reference_kind=body.reference_kind,
+        )
+    return selectors.claim_dict(
+        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
+    )
+
+
+@router.post(
+    "/{claim_id}/scholarship-stop",
+    response={200: ClaimDetailOut, **errors(401, 403, 404, 409, 422)},
+    exclude_unset=True,
+    summary="Stop a child's scholarship from a school year on (left school, married, works)",
+)
+def stop_year(request: HttpRequest, claim_id: int, body: ScholarshipStopIn):
+    claim = selectors.get_claim(request.auth, claim_id)
+    services.stop_scholarship(
+        actor=request.auth,
+        claim=claim,
+        child_id=body.child_id,
+        school_year=body.school_year,
+        reason=body.reason,
+    )
+    return selectors.claim_dict(
+        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
     )
 
 

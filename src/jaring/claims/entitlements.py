@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from jaring.claims.errors import ClaimError
 from jaring.claims.models import ClaimKind, Disability
@@ -38,6 +39,15 @@ class ChildInput:
 
 
 @dataclass(frozen=True)
+class HeirInput:
+    """An heir (ahli waris) and their share of the lump sums, in percent (shares sum to 100)."""
+
+    name: str
+    relation: str
+    share: Decimal
+
+
+@dataclass(frozen=True)
 class ClaimInput:
     kind: str
     event_date: dt.date
@@ -56,14 +66,19 @@ class ClaimInput:
     transport: tuple[Transport, ...] = ()
     children: tuple[ChildInput, ...] = ()
     prior_months: int = 0
+    heirs: tuple[HeirInput, ...] = ()
 
 
 def claim_input(
-    source: object, *, transport: Iterable[Transport], children: Iterable[ChildInput]
+    source: object,
+    *,
+    transport: Iterable[Transport],
+    children: Iterable[ChildInput],
+    heirs: Iterable[HeirInput] = (),
 ) -> ClaimInput:
     """ClaimInput from an object holding the facts under the same names (a stored claim, an
-    API body), given the transport and children it holds in its own shape."""
-    nested = {"transport": tuple(transport), "children": tuple(children)}
+    API body), given the transport, children and heirs it holds in its own shape."""
+    nested = {"transport": tuple(transport), "children": tuple(children), "heirs": tuple(heirs)}
     facts = {f.name: getattr(source, f.name) for f in dataclasses.fields(ClaimInput)}
     return ClaimInput(**(facts | nested))
 
@@ -86,6 +101,11 @@ def corrected(data: ClaimInput, changes: Mapping[str, object]) -> ClaimInput:
             value = tuple(t if isinstance(t, Transport) else Transport(**t) for t in value)
         elif name == "children":
             value = tuple(c if isinstance(c, ChildInput) else ChildInput(**c) for c in value)
+        elif name == "heirs":
+            value = tuple(
+                h if isinstance(h, HeirInput) else HeirInput(**(h | {"share": Decimal(h["share"])}))
+                for h in value
+            )
         values[name] = value
     return dataclasses.replace(data, **values)
 

@@ -7,8 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jaring.claims.entitlements import ChildInput, ClaimInput, Transport
-from jaring.claims.models import ClaimKind, Disability, SchoolLevel
+from jaring.claims.entitlements import ChildInput, ClaimInput, HeirInput, Transport
+from jaring.claims.models import ClaimKind, Disability, ReferenceKind, SchoolLevel
 from jaring.claims.uploads import KINDS
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,7 +87,12 @@ class ClaimForm(forms.Form):
     )
     documents = MultipleFileField(label=_("Documents (PDF, JPEG or PNG)"), required=False)
 
-    def claim_input(self, children: list[ChildInput], transport: list[Transport]) -> ClaimInput:
+    def claim_input(
+        self,
+        children: list[ChildInput],
+        transport: list[Transport],
+        heirs: list[HeirInput] = (),  # type: ignore[assignment]
+    ) -> ClaimInput:
         d = self.cleaned_data
         return ClaimInput(
             kind=d["kind"],
@@ -107,6 +112,7 @@ class ClaimForm(forms.Form):
             transport=tuple(transport),
             children=tuple(children),
             prior_months=d["prior_months"] or 0,
+            heirs=tuple(heirs),
         )
 
 
@@ -183,7 +189,22 @@ class TransportForm(forms.Form):
         return Transport(d["mode"], d.get("cost") or 0)
 
 
+class HeirForm(forms.Form):
+    name = forms.CharField(label=_("Heir's name"), max_length=150, required=False)
+    relation = forms.CharField(label=_("Relation to the member"), max_length=60, required=False)
+    share = forms.DecimalField(
+        label=_("Share (%)"), max_digits=5, decimal_places=2, required=False, min_value=0
+    )
+
+    def heir(self) -> HeirInput | None:
+        d = self.cleaned_data
+        if not d.get("name") and d.get("share") is None:
+            return None
+        return HeirInput(d.get("name") or "", d.get("relation") or "", d.get("share") or 0)
+
+
 ChildFormSet = forms.formset_factory(ChildForm, extra=3, max_num=10)
+HeirFormSet = forms.formset_factory(HeirForm, extra=3, max_num=20)
 TransportFormSet = forms.formset_factory(TransportForm, extra=2, max_num=5)
 
 
@@ -195,7 +216,67 @@ class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
     paid_on = forms.DateField(label=_("Payment date"), widget=_DATE, required=False)
+    reference_kind = forms.ChoiceField(
+        label=_("Reference kind"),
+        choices=ReferenceKind.choices,
+        initial=ReferenceKind.TRANSFER,
+        required=False,
+    )
+    reference = forms.CharField(
+        label=_("Payment reference"),
+        max_length=100,
+        required=False,
+        help_text=_("The SP2D or transfer number"),
+    )
+    amount = forms.IntegerField(
+        label=_("Amount (rupiah)"),
+        min_value=0,
+        required=False,
+        help_text=_("Default: all the lump sums still due"),
+    )
+
+
+class YearClaimForm(forms.Form):
+    child = forms.TypedChoiceField(label=_("Child"), coerce=int)
+    school_year = forms.CharField(
+        label=_("School year"), max_length=9, help_text=_("For example 2024/2025")
+    )
+    level = forms.ChoiceField(
+        label=_("School level this year"),
+        choices=[("", _("As scheduled")), *SchoolLevel.choices[1:]],
+        required=False,
+    )
+    proof = forms.CharField(
+        label=_("Proof of enrolment"),
+        max_length=300,
+        help_text=_("The school's letter that the child is in school: its number and date"),
+    )
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [(c.pk, c.name) for c in claim.children.all()]
+
+
+class YearPayForm(forms.Form):
+    paid_on = forms.DateField(label=_("Payment date"), widget=_DATE, required=False)
+    reference_kind = forms.ChoiceField(
+        label=_("Reference kind"), choices=ReferenceKind.choices, initial=ReferenceKind.TRANSFER
+    )
     reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
+
+
+class StopForm(forms.Form):
+    child = forms.TypedChoiceField(label=_("Child"), coerce=int)
+    school_year = forms.CharField(
+        label=_("From school year"), max_length=9, help_text=_("For example 2025/2026")
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("Left school, married or works")
+    )
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [(c.pk, c.name) for c in claim.children.all()]
 
 
 class ReportForm(forms.Form):

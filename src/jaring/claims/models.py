@@ -123,12 +123,13 @@ class ClaimItem(models.Model):
 
 
 class SchoolLevel(models.TextChoices):
-    NONE = "", _("Not in school")
+    NONE = "", _("Not in school yet")
     TK = "tk", _("Kindergarten (TK)")
     SD = "sd", _("Primary school (SD)")
     SMP = "smp", _("Junior secondary (SMP)")
     SMA = "sma", _("Senior secondary (SMA)")
     UNIVERSITY = "university", _("University")
+    TRAINING = "training", _("Vocational training (pelatihan)")
 
 
 class ClaimChild(models.Model):
@@ -148,6 +149,94 @@ class ClaimChild(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class YearStatus(models.TextChoices):
+    EXPECTED = "expected", _("Expected")  # in the schedule, not claimed yet
+    CLAIMED = "claimed", _("Claimed")  # proof of enrolment given
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    STOPPED = "stopped", _("Stopped")  # the child left school, married, works or turned 23
+
+
+# Years still owed: in the schedule and neither paid nor stopped.
+OPEN_YEARS = (YearStatus.EXPECTED, YearStatus.CLAIMED, YearStatus.APPROVED)
+
+
+class ScholarshipYear(models.Model):
+    """One school year of a child's scholarship: claimed with proof of enrolment, approved and
+    paid on its own (PP 82/2019: paid yearly while the child is in school)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="scholarship_years")
+    child = models.ForeignKey(ClaimChild, on_delete=models.CASCADE, related_name="years")
+    school_year = models.PositiveSmallIntegerField()  # its first calendar year: 2023 = 2023/2024
+    level = models.CharField(max_length=12, choices=SchoolLevel.choices)
+    amount = models.BigIntegerField()
+    status = models.CharField(
+        max_length=10, choices=YearStatus.choices, default=YearStatus.EXPECTED
+    )
+    proof = models.CharField(max_length=300, blank=True)  # the school's letter of enrolment
+    claimed_on = models.DateField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["claim", "child__position", "school_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "school_year"], name="scholarship_year_once")
+        ]
+        indexes = [models.Index(fields=["status", "school_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.label} {self.status}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.school_year}/{self.school_year + 1}"
+
+
+class ClaimHeir(models.Model):
+    """An heir (ahli waris) of a deceased member and their share of the lump sums, in percent."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="heirs")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=150)
+    relation = models.CharField(max_length=60)
+    share = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["claim", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.share} %"
+
+
+class ReferenceKind(models.TextChoices):
+    SP2D = "sp2d", _("SP2D (treasury disbursement order)")
+    TRANSFER = "transfer", _("Bank transfer")
+
+
+class ClaimPayment(models.Model):
+    """Money paid on a claim: its lump sums (in one or more payments), or one scholarship year."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="payments")
+    scholarship_year = models.OneToOneField(
+        ScholarshipYear, null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
+    )
+    paid_on = models.DateField()
+    reference_kind = models.CharField(max_length=10, choices=ReferenceKind.choices)
+    reference = models.CharField(max_length=100)
+    amount = models.BigIntegerField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "paid_on", "id"]
+        indexes = [models.Index(fields=["paid_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} {self.reference} {self.amount}"
 
 
 class ClaimDocument(models.Model):

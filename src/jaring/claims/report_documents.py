@@ -42,6 +42,7 @@ _HEAD = [
     "Nilai klaim / Claims amount",
     "Klaim dibayar / Claims paid",
     "Manfaat dibayar / Benefits paid",
+    "Terutang tahun berikutnya / Owed in later years",
     "Rasio manfaat : iuran / Benefit-to-contribution ratio",
 ]
 
@@ -82,6 +83,7 @@ def _cells(row: Row, *, total: bool = False) -> list[object]:
         row.claims_amount,
         row.claims_paid,
         row.benefits_paid,
+        row.benefits_owed_later,
         _ratio(row),
     ]
 
@@ -127,11 +129,11 @@ def report_pdf(report: MoneyReport) -> bytes:
     body = []
     for row in [*report.rows, report.total]:
         cells = _cells(row, total=row is report.total)
-        money = {6, 7, 8, 11, 13}
+        money = {6, 7, 8, 11, 13, 14}
         body.append(
             [Paragraph(_money(v) if i in money else str(v), small) for i, v in enumerate(cells)]
         )
-    widths = [40, 10, 24, 24, 14, 16, 21, 21, 21, 16, 12, 23, 12, 23, 15]
+    widths = [28, 8, 24, 18, 14, 15, 19, 19, 19, 14, 12, 21, 12, 21, 21, 12]
     table = Table([head, *body], colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -155,8 +157,12 @@ def report_pdf(report: MoneyReport) -> bytes:
     by_kind.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
     note = (
         "Rasio = manfaat klaim yang dibayar ÷ iuran yang dibayar. Klaim dihitung menurut tanggal "
-        "kejadian; klaim yang ditolak tidak dihitung. / Ratio = claim benefits paid ÷ "
-        "contributions paid. Claims count by event date; rejected claims are left out."
+        "kejadian; klaim yang ditolak tidak dihitung. Manfaat dibayar = pembayaran pada tahun "
+        "itu; terutang tahun berikutnya = tahun ajaran beasiswa yang belum dibayar pada akhir "
+        "tahun. "
+        "/ Ratio = claim benefits paid ÷ contributions paid. Claims count by event date; rejected "
+        "claims are left out. Benefits paid = payments made in the year; owed in later years = "
+        "scholarship school years not paid by the year's end (future liability)."
     )
     doc.build(
         [

@@ -7,8 +7,12 @@ category) has:
 - billed, paid, arrears: the year's bill lines (contribution months in the year); a line is
   paid when the bill's payments reach it (bills are paid in line order), arrears are the unpaid
   part of lines past their due date on `as_of`; lapsed lines are not payable and not counted;
-- claims by kind (count and amount) for events in the year, rejected claims left out; the
-  benefits paid; and the benefit-to-contribution ratio = benefits paid ÷ contributions paid.
+- claims by kind (count and amount) for events in the year, rejected claims left out;
+- benefits paid: the payments made in the year (their date), lump sums and scholarship years
+  alike, whatever year the event was; and apart, what is owed in later years: the scholarship
+  years of claims for events up to the year's end that were not paid by then (still in the
+  schedule, or paid after the year), the city's future liability;
+- the benefit-to-contribution ratio = benefits paid ÷ contributions paid.
 
 Contributions are read from the contributions models, claims from this app; everything goes
 through the user's region scope.
@@ -36,7 +40,14 @@ from django.utils import timezone
 
 from jaring.accounts.scope import Actor, region_q, scope_q
 from jaring.claims import cover
-from jaring.claims.models import Claim, ClaimKind, ClaimStatus
+from jaring.claims.models import (
+    OPEN_YEARS,
+    Claim,
+    ClaimKind,
+    ClaimPayment,
+    ClaimStatus,
+    ScholarshipYear,
+)
 from jaring.claims.permissions import CLAIMS
 from jaring.continuity.selectors import self_payments
 from jaring.contributions.models import Bill, BillLine, LineStatus
@@ -70,6 +81,7 @@ class Row:
     )
     claims_paid: int = 0
     benefits_paid: int = 0
+    benefits_owed_later: int = 0
 
     @property
     def claims_count(self) -> int:
@@ -108,6 +120,7 @@ class Row:
             "claims_amount": self.claims_amount,
             "claims_paid": self.claims_paid,
             "benefits_paid": self.benefits_paid,
+            "benefits_owed_later": self.benefits_owed_later,
             "ratio": str(self.ratio) if self.ratio is not None else None,
         }
 
@@ -221,25 +234,44 @@ def _contributions(q: Q, year: int, as_of: dt.date, rows: dict[Key, Row]) -> Non
 
 
 def _claims(q: Q, year: int, rows: dict[Key, Row]) -> None:
+    """Claims for events in the year by kind; the money paid in the year; what is owed later."""
     paid = Q(status=ClaimStatus.PAID)
     claims = (
         Claim.objects.filter(q, event_date__year=year)
         .exclude(status=ClaimStatus.REJECTED)
         .order_by()
         .values("programme_id", "regency_code", "membership__category_id", "kind")
-        .annotate(
-            n=Count("pk"),
-            amount=Sum("total"),
-            paid_n=Count("pk", filter=paid),
-            paid_amount=Sum("total", filter=paid),
-        )
+        .annotate(n=Count("pk"), amount=Sum("total"), paid_n=Count("pk", filter=paid))
     )
     for c in claims:
         row = rows[(c["programme_id"], c["regency_code"], c["membership__category_id"])]
         row.claims[c["kind"]]["count"] += c["n"]
         row.claims[c["kind"]]["amount"] += int(c["amount"])
         row.claims_paid += c["paid_n"]
-        row.benefits_paid += int(c["paid_amount"] or 0)
+    group = ("claim__programme_id", "claim__regency_code", "claim__membership__category_id")
+    claim_q = Q(claim__in=Claim.objects.filter(q).values("pk"))
+    payments = (
+        ClaimPayment.objects.filter(claim_q, paid_on__year=year)
+        .order_by()
+        .values(*group)
+        .annotate(amount=Sum("amount"))
+    )
+    for p in payments:
+        rows[tuple(p[g] for g in group)].benefits_paid += int(p["amount"])
+    year_end = dt.date(year, 12, 31)
+    owed = (
+        ScholarshipYear.objects.filter(
+            claim_q,
+            Q(status__in=OPEN_YEARS) | Q(payment__paid_on__gt=year_end),
+            claim__event_date__lte=year_end,
+        )
+        .exclude(claim__status=ClaimStatus.REJECTED)
+        .order_by()
+        .values(*group)
+        .annotate(amount=Sum("amount"))
+    )
+    for o in owed:
+        rows[tuple(o[g] for g in group)].benefits_owed_later += int(o["amount"])
 
 
 def money_report(
@@ -289,6 +321,7 @@ def money_report(
             total.claims[kind]["amount"] += c["amount"]
         total.claims_paid += row.claims_paid
         total.benefits_paid += row.benefits_paid
+        total.benefits_owed_later += row.benefits_owed_later
     total.members = members
     return MoneyReport(year, as_of, programme, region, rows, total)
 
@@ -346,5 +379,6 @@ def money_summary(region: Region, *, year: int, as_of: dt.date | None = None) ->
         "claims_amount": total.claims_amount,
         "claims_by_kind": total.claims,
         "benefits_paid": total.benefits_paid,
+        "benefits_owed_later": total.benefits_owed_later,
         "ratio": total.ratio,
     }

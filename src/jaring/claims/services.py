@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,23 +19,36 @@ from jaring.claims.entitlements import ClaimInput
 from jaring.claims.errors import ClaimError
 from jaring.claims.models import (
     DEATH_KINDS,
+    OPEN_YEARS,
     Claim,
     ClaimChild,
     ClaimDocument,
+    ClaimHeir,
     ClaimItem,
     ClaimKind,
+    ClaimPayment,
     ClaimStatus,
     Disability,
+    ReferenceKind,
+    ScholarshipYear,
+    YearStatus,
 )
 from jaring.claims.permissions import CLAIMS
 from jaring.contributions.rate_tables import current_tables
-from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
+from jaring.core.errors import (
+    Conflict,
+    CoreError,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.lifecycle import sources_of
 from jaring.enrolment.models import EndReason, Membership, MembershipStatus
 from jaring.registry.models import Worker
-from jaring.rules import benefits
-from jaring.rules.errors import ErrorCode
+from jaring.rules import benefits, inputs
+from jaring.rules.errors import ErrorCode, RuleError
 
 
 def _out_of_scope() -> PermissionDenied:
@@ -101,9 +115,68 @@ def _check_fields(data: ClaimInput, today: dt.date) -> dt.date:
                 "A child's birth date cannot be in the future.",
                 CoreError.DATE_FUTURE,
             )
+    problems += _heir_problems(data)
     if problems:
         raise ValidationFailed(*problems)
     return claimed_on
+
+
+def _heir_problems(data: ClaimInput) -> list[Problem]:
+    """Heirs only for a death; each with a name, a relation and a share; shares sum to 100 %."""
+    if not data.heirs:
+        return []
+    if data.kind not in DEATH_KINDS:
+        return [
+            Problem(
+                ClaimError.HEIRS_NOT_FOR_KIND,
+                "Ahli waris hanya untuk klaim kematian; manfaat lain dibayar kepada peserta.",
+                "Heirs are named only on a death claim; other benefits are paid to the member.",
+                field="heirs",
+            )
+        ]
+    problems = []
+    for i, heir in enumerate(data.heirs):
+        if not heir.name.strip():
+            problems.append(
+                Problem(
+                    CoreError.REQUIRED,
+                    f"Ahli waris {i + 1}: nama wajib diisi.",
+                    f"Heir {i + 1}: the name is required.",
+                    field=f"heirs.{i}.name",
+                )
+            )
+        if not heir.relation.strip():
+            problems.append(
+                Problem(
+                    CoreError.REQUIRED,
+                    f"Ahli waris {i + 1}: hubungan dengan peserta wajib diisi.",
+                    f"Heir {i + 1}: the relation to the member is required.",
+                    field=f"heirs.{i}.relation",
+                )
+            )
+        if not 0 < heir.share <= 100 or heir.share != heir.share.quantize(Decimal("0.01")):
+            problems.append(
+                Problem(
+                    ClaimError.HEIR_SHARE_RANGE,
+                    f"Ahli waris {i + 1}: bagian {heir.share} % harus lebih dari 0 dan paling "
+                    "besar 100, dengan paling banyak dua angka desimal.",
+                    f"Heir {i + 1}: the share {heir.share} % must be more than 0 and at most 100, "
+                    "with at most two decimals.",
+                    field=f"heirs.{i}.share",
+                )
+            )
+    total = sum((h.share for h in data.heirs), Decimal(0))
+    if not problems and total != 100:
+        problems.append(
+            Problem(
+                ClaimError.HEIR_SHARES_TOTAL,
+                f"Jumlah bagian ahli waris {total} %, harus tepat 100 %.",
+                f"The heirs' shares add up to {total} %; they must be exactly 100 %.",
+                field="heirs",
+                params={"total": str(total)},
+            )
+        )
+    return problems
 
 
 def _check_worker(m: Membership, data: ClaimInput, claim: Claim | None = None) -> None:
@@ -220,7 +293,8 @@ def _set_facts(
 def _write_rows(claim: Claim, data: ClaimInput, result: entitlements.Entitlement) -> None:
     """The claim's entitlement items and children, replacing any it had."""
     claim.items.all().delete()
-    claim.children.all().delete()
+    claim.children.all().delete()  # and their scholarship years
+    claim.heirs.all().delete()
     ClaimItem.objects.bulk_create(
         ClaimItem(
             claim=claim,
@@ -236,7 +310,7 @@ def _write_rows(claim: Claim, data: ClaimInput, result: entitlements.Entitlement
         )
         for i, item in enumerate(result.items)
     )
-    ClaimChild.objects.bulk_create(
+    children = ClaimChild.objects.bulk_create(
         ClaimChild(
             claim=claim,
             position=i,
@@ -249,6 +323,44 @@ def _write_rows(claim: Claim, data: ClaimInput, result: entitlements.Entitlement
         )
         for i, c in enumerate(data.children)
     )
+    if any(c.pk is None for c in children):  # backends that do not return keys
+        children = list(claim.children.order_by("position"))
+    ClaimHeir.objects.bulk_create(
+        ClaimHeir(
+            claim=claim, position=i, name=h.name.strip(), relation=h.relation.strip(), share=h.share
+        )
+        for i, h in enumerate(data.heirs)
+    )
+    first = None
+    years = []
+    for item in result.items:
+        if not item.schedule:
+            continue
+        child = children[item.child_number - 1]
+        first = (
+            first
+            if first is not None
+            else benefits.school_year_of(
+                claim.event_date, current_tables().scholarship.in_force(claim.event_date)
+            )
+        )
+        for year, level, amount in item.schedule:
+            # The claim is the first year's claim when the child is in school: its documents
+            # are the proof of enrolment.
+            claimed = year == first and bool(child.level)
+            years.append(
+                ScholarshipYear(
+                    claim=claim,
+                    child=child,
+                    school_year=year,
+                    level=level,
+                    amount=amount,
+                    status=YearStatus.CLAIMED if claimed else YearStatus.EXPECTED,
+                    proof=f"klaim {claim.pk}" if claimed else "",
+                    claimed_on=claim.claimed_on if claimed else None,
+                )
+            )
+    ScholarshipYear.objects.bulk_create(years)
 
 
 @transaction.atomic
@@ -322,6 +434,10 @@ def input_of(claim: Claim) -> ClaimInput:
             )
             for c in claim.children.order_by("position")
         ),
+        heirs=(
+            entitlements.HeirInput(h.name, h.relation, h.share)
+            for h in claim.heirs.order_by("position")
+        ),
     )
 
 
@@ -346,6 +462,7 @@ def _facts(claim: Claim) -> dict[str, object]:
             for c in data.children
         ],
         "prior_months": claim.prior_months,
+        "heirs": [f"{h.name} ({h.relation}) {h.share} %" for h in data.heirs],
         "months_contributed": claim.months_contributed,
         "total": claim.total,
         "rule_version": claim.rule_version,
@@ -552,8 +669,14 @@ def transition(
     reason: str = "",
     paid_on: dt.date | None = None,
     reference: str = "",
+    reference_kind: str = ReferenceKind.TRANSFER,
+    amount: int | None = None,
 ) -> Claim:
-    """Moves the claim one step (verify, approve, pay, reject); refused when it may not."""
+    """Moves the claim one step (verify, approve, pay, reject); refused when it may not.
+
+    `pay` records a payment of the lump sums (every entitlement but the scholarships, which are
+    paid year by year): its date, reference (SP2D or transfer) and amount (default: what is
+    still due). The claim is paid once they are paid in full; a part leaves it approved."""
     if action not in workflow.TRANSITIONS:
         raise ValidationFailed(
             Problem(
@@ -582,31 +705,45 @@ def transition(
             "Nomor referensi pembayaran wajib diisi.",
             "Give the payment reference.",
         )
-        if paid_on and paid_on > timezone.localdate():
-            problems.append(
-                Problem(
-                    CoreError.DATE_FUTURE,
-                    "Tanggal bayar tidak boleh di masa depan.",
-                    "The payment date cannot be in the future.",
-                    field="paid_on",
-                )
-            )
+        problems += _payment_problems(paid_on, reference_kind)
+        due = lump_sum_due(c)
+        amount = due if amount is None else amount
+        if amount > due or amount < 0 or (amount == 0 and due > 0):
+            problems.append(_amount_problem(amount, due))
     if problems:
         raise ValidationFailed(*problems)
     before = {"status": c.status}
     after: dict[str, object] = {"status": target}
+    if action == "pay" and amount < due:
+        target = c.status  # a part of the lump sums: still approved
+        after["status"] = target
     c.status, c.status_changed_at = target, timezone.now()
     if action == "reject":
         c.rejection_reason = reason
     if action == "pay":
         c.paid_on, c.payment_reference = paid_on, reference
-        after |= {"paid_on": paid_on.isoformat(), "reference": reference, "total": c.total}
+        if amount:
+            ClaimPayment.objects.create(
+                claim=c,
+                paid_on=paid_on,
+                reference_kind=reference_kind,
+                reference=reference,
+                amount=amount,
+                recorded_by=actor,
+            )
+        after |= {
+            "paid_on": paid_on.isoformat(),
+            "reference": f"{reference_kind}: {reference}",
+            "amount": amount,
+            "due_after": due - amount,
+        }
     c.save()
     if action == "verify" and c.kind in DEATH_KINDS:
         _record_death(actor, c)
     audit.record(
         actor=actor,
-        action=f"claim.{target}",
+        # A part of the lump sums leaves the claim approved: a payment, not a step.
+        action="claim.payment" if action == "pay" and target != S_PAID else f"claim.{target}",
         target=c,
         region_code=c.village_id,
         before=before,
@@ -614,3 +751,322 @@ def transition(
         reason=reason,
     )
     return c
+
+
+S_PAID = ClaimStatus.PAID
+
+
+def lump_sum_due(claim: Claim) -> int:
+    """What is still to pay of the claim's lump sums (all but the scholarships' years)."""
+    lump = sum(i.amount for i in claim.items.all() if i.code != "scholarship")
+    paid = sum(p.amount for p in claim.payments.all() if p.scholarship_year_id is None)
+    return lump - paid
+
+
+def _payment_problems(paid_on: dt.date | None, reference_kind: str) -> list[Problem]:
+    problems = []
+    if paid_on and paid_on > timezone.localdate():
+        problems.append(
+            Problem(
+                CoreError.DATE_FUTURE,
+                "Tanggal bayar tidak boleh di masa depan.",
+                "The payment date cannot be in the future.",
+                field="paid_on",
+            )
+        )
+    if reference_kind not in ReferenceKind.values:
+        kinds = ", ".join(ReferenceKind.values)
+        problems.append(
+            Problem(
+                CoreError.INVALID,
+                f"Jenis referensi tidak dikenal; yang sah: {kinds}.",
+                f"Unknown reference kind; choose from {kinds}.",
+                field="reference_kind",
+            )
+        )
+    return problems
+
+
+def _amount_problem(amount: int, due: int) -> Problem:
+    return Problem(
+        ClaimError.PAYMENT_EXCEEDS_DUE,
+        f"Jumlah bayar Rp{amount:,} tidak sah: sisa santunan yang harus dibayar Rp{due:,} "
+        "(lebih dari 0 dan paling banyak sisa itu).".replace(",", "."),
+        f"The amount Rp{amount:,} is not valid: Rp{due:,} of the lump sums is still due (more "
+        "than 0 and at most that).",
+        field="amount",
+        params={"amount": amount, "due": due},
+    )
+
+
+# --- scholarships, year by year ---------------------------------------------------------------
+
+
+def _year_problem(code: ErrorCode, message_id: str, message_en: str, **params) -> Problem:
+    return Problem(code, message_id, message_en, field="school_year", params=params)
+
+
+@transaction.atomic
+def claim_school_year(
+    *,
+    actor: User,
+    claim: Claim,
+    child_id: int,
+    school_year: str,
+    proof: str,
+    level: str = "",
+    today: dt.date | None = None,
+) -> ScholarshipYear:
+    """Claims one school year of a child's scholarship, with the proof that the child is in
+    school (the school's letter). Refused: a year claimed twice, a year after the child turned
+    23, a year outside the child's schedule, a stopped scholarship; nothing is written then."""
+    CLAIMS.check(actor, "register")
+    today = today or timezone.localdate()
+    c = _locked(actor, claim)
+    child = c.children.filter(pk=child_id).first()
+    if child is None:
+        raise NotFound(
+            Problem(
+                ClaimError.CHILD_UNKNOWN,
+                f"Anak {child_id} tidak tercatat pada klaim {c.pk}.",
+                f"Child {child_id} is not on claim {c.pk}.",
+                field="child",
+            )
+        )
+    problems = []
+    if c.status == ClaimStatus.REJECTED:
+        raise Conflict(
+            Problem(
+                ClaimError.CLAIM_CLOSED,
+                "Klaim ditolak; beasiswanya tidak bisa diklaim.",
+                "The claim was rejected; its scholarships cannot be claimed.",
+            )
+        )
+    if not proof.strip():
+        problems.append(
+            Problem(
+                CoreError.REQUIRED,
+                "Bukti anak masih bersekolah (surat keterangan sekolah) wajib diisi.",
+                "Give the proof that the child is in school (the school's letter).",
+                field="proof",
+            )
+        )
+    tables = current_tables()
+    table = tables.scholarship.in_force(c.event_date)
+    try:
+        year = benefits.parse_school_year(school_year)
+        benefits.check_school_year(
+            table, birth_date=child.birth_date, year=year, event=c.event_date, child=child.name
+        )
+        if level:
+            inputs.choice("level", level, table.level_codes)
+    except RuleError as err:
+        raise entitlements.rule_refused(err) from None
+    row = ScholarshipYear.objects.select_for_update().filter(child=child, school_year=year).first()
+    label = benefits.school_year_label(year)
+    if row is None:
+        problems.append(
+            _year_problem(
+                ClaimError.SCHOOL_YEAR_NOT_SCHEDULED,
+                f"Tahun ajaran {label} tidak ada dalam jadwal beasiswa anak {child.name} (sebelum "
+                "kejadian, atau sesudah tahun-tahun jenjangnya habis).",
+                f"School year {label} is not in {child.name}'s scholarship schedule (before the "
+                "event, or after the levels' years are used up).",
+                school_year=label,
+            )
+        )
+    if problems:
+        raise ValidationFailed(*problems)
+    if row.status == YearStatus.STOPPED:
+        raise Conflict(
+            _year_problem(
+                ClaimError.SCHOOL_YEAR_STOPPED,
+                f"Beasiswa anak {child.name} dihentikan untuk {label}: {row.stop_reason}.",
+                f"{child.name}'s scholarship was stopped for {label}: {row.stop_reason}.",
+                school_year=label,
+            )
+        )
+    if row.status != YearStatus.EXPECTED:
+        raise Conflict(
+            _year_problem(
+                ClaimError.SCHOOL_YEAR_CLAIMED_TWICE,
+                f"Tahun ajaran {label} anak {child.name} sudah diklaim ({row.claimed_on}).",
+                f"School year {label} of {child.name} is already claimed ({row.claimed_on}).",
+                school_year=label,
+            )
+        )
+    before = {"status": row.status, "level": row.level, "amount": row.amount}
+    if level and level != row.level:
+        index = table.index_of(level)
+        row.level, row.amount = level, table.levels[index].per_year
+    row.status, row.proof, row.claimed_on = YearStatus.CLAIMED, proof.strip(), today
+    row.save()
+    _year_audit(actor, c, row, "claim.scholarship_claimed", before, {"proof": row.proof})
+    return row
+
+
+def _year_audit(actor, c: Claim, row: ScholarshipYear, action: str, before, extra) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        target=c,
+        region_code=c.village_id,
+        before=before,
+        after={
+            "child": row.child.name,
+            "school_year": row.label,
+            "status": row.status,
+            "level": row.level,
+            "amount": row.amount,
+        }
+        | extra,
+    )
+
+
+def _year_locked(actor: User, claim: Claim, year_id: int) -> tuple[Claim, ScholarshipYear]:
+    c = _locked(actor, claim)
+    row = (
+        ScholarshipYear.objects.select_for_update()
+        .select_related("child")
+        .filter(pk=year_id, claim=c)
+        .first()
+    )
+    if row is None:
+        raise NotFound(
+            Problem(
+                CoreError.NOT_FOUND,
+                "Tahun beasiswa tidak ditemukan pada klaim ini.",
+                "Scholarship year not found on this claim.",
+                field="year",
+            )
+        )
+    return c, row
+
+
+def _year_status(row: ScholarshipYear, needed: str, action_id: str, action_en: str) -> None:
+    if row.status != needed:
+        raise Conflict(
+            _year_problem(
+                ClaimError.SCHOOL_YEAR_STATUS,
+                f"Tahun ajaran {row.label} anak {row.child.name} berstatus "
+                f"'{row.get_status_display()}'; hanya yang berstatus '{needed}' bisa {action_id}.",
+                f"School year {row.label} of {row.child.name} is '{row.status}'; only a "
+                f"'{needed}' year can be {action_en}.",
+                school_year=row.label,
+                status=row.status,
+            )
+        )
+
+
+@transaction.atomic
+def approve_school_year(*, actor: User, claim: Claim, year_id: int) -> ScholarshipYear:
+    """BPJS approves one claimed school year; the claim itself must be approved first."""
+    CLAIMS.check(actor, "approve")
+    c, row = _year_locked(actor, claim, year_id)
+    if c.status not in (ClaimStatus.APPROVED, ClaimStatus.PAID):
+        raise Conflict(
+            Problem(
+                ClaimError.CLAIM_NOT_APPROVED,
+                "Klaim belum disetujui; setujui klaimnya dulu, lalu tahun beasiswanya.",
+                "The claim is not approved yet; approve the claim first, then its school years.",
+                field="status",
+            )
+        )
+    _year_status(row, YearStatus.CLAIMED, "disetujui", "approved")
+    row.status = YearStatus.APPROVED
+    row.save(update_fields=["status"])
+    _year_audit(actor, c, row, "claim.scholarship_approved", {"status": "claimed"}, {})
+    return row
+
+
+@transaction.atomic
+def pay_school_year(
+    *,
+    actor: User,
+    claim: Claim,
+    year_id: int,
+    paid_on: dt.date | None,
+    reference: str,
+    reference_kind: str = ReferenceKind.TRANSFER,
+) -> ClaimPayment:
+    """Records the payment of one approved school year: its amount, date and reference."""
+    CLAIMS.check(actor, "pay")
+    c, row = _year_locked(actor, claim, year_id)
+    _year_status(row, YearStatus.APPROVED, "dibayar", "paid")
+    problems = _problem_if(
+        paid_on is None, "paid_on", "Tanggal bayar wajib diisi.", "Give the payment date."
+    )
+    problems += _problem_if(
+        not reference.strip(),
+        "reference",
+        "Nomor referensi pembayaran wajib diisi.",
+        "Give the payment reference.",
+    )
+    problems += _payment_problems(paid_on, reference_kind)
+    if problems:
+        raise ValidationFailed(*problems)
+    payment = ClaimPayment.objects.create(
+        claim=c,
+        scholarship_year=row,
+        paid_on=paid_on,
+        reference_kind=reference_kind,
+        reference=reference.strip(),
+        amount=row.amount,
+        recorded_by=actor,
+    )
+    row.status = YearStatus.PAID
+    row.save(update_fields=["status"])
+    _year_audit(
+        actor,
+        c,
+        row,
+        "claim.scholarship_paid",
+        {"status": "approved"},
+        {"paid_on": paid_on.isoformat(), "reference": f"{reference_kind}: {reference.strip()}"},
+    )
+    return payment
+
+
+@transaction.atomic
+def stop_scholarship(
+    *, actor: User, claim: Claim, child_id: int, school_year: str, reason: str
+) -> int:
+    """Stops a child's scholarship from `school_year` on (the child left school, married,
+    works): every year from it still owed is stopped. Returns how many years stopped."""
+    CLAIMS.check(actor, "register")
+    c = _locked(actor, claim)
+    child = c.children.filter(pk=child_id).first()
+    if child is None:
+        raise NotFound(
+            Problem(
+                ClaimError.CHILD_UNKNOWN,
+                f"Anak {child_id} tidak tercatat pada klaim {c.pk}.",
+                f"Child {child_id} is not on claim {c.pk}.",
+                field="child",
+            )
+        )
+    try:
+        year = benefits.parse_school_year(school_year)
+    except RuleError as err:
+        raise entitlements.rule_refused(err) from None
+    if not reason.strip():
+        raise ValidationFailed(
+            Problem(
+                CoreError.REQUIRED,
+                "Alasan penghentian wajib diisi (keluar sekolah, menikah, bekerja).",
+                "Give the reason for stopping (left school, married, works).",
+                field="reason",
+            )
+        )
+    rows = ScholarshipYear.objects.filter(child=child, school_year__gte=year, status__in=OPEN_YEARS)
+    n = rows.update(status=YearStatus.STOPPED, stop_reason=reason.strip())
+    audit.record(
+        actor=actor,
+        action="claim.scholarship_stopped",
+        target=c,
+        region_code=c.village_id,
+        before=None,
+        after={"child": child.name, "from": benefits.school_year_label(year), "years": n},
+        reason=reason.strip(),
+    )
+    return n

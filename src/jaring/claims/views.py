@@ -20,9 +20,13 @@ from jaring.claims.forms import (
     ClaimForm,
     CorrectionForm,
     DocumentForm,
+    HeirFormSet,
     ReportForm,
+    StopForm,
     TransitionForm,
     TransportFormSet,
+    YearClaimForm,
+    YearPayForm,
 )
 from jaring.claims.models import ClaimKind, ClaimStatus
 from jaring.claims.permissions import CLAIMS
@@ -66,10 +70,12 @@ def claim_new(request):
     form = ClaimForm(post, request.FILES or None)
     children = ChildFormSet(post, prefix="child")
     transport = TransportFormSet(post, prefix="transport")
-    if post and form.is_valid() and children.is_valid() and transport.is_valid():
+    heirs = HeirFormSet(_with_heirs(post), prefix="heir")
+    if post and all(x.is_valid() for x in (form, children, transport)) and _valid(heirs):
         data = form.claim_input(
             [c for c in (f.child() for f in children) if c],
             [t for t in (f.transport() for f in transport) if t],
+            _heirs_of(heirs),
         )
         with refusal_kept(form) as refused:
             membership = selectors.find_membership(
@@ -87,7 +93,7 @@ def claim_new(request):
     return render(
         request,
         "claims/form.html",
-        {"form": form, "children": children, "transport": transport},
+        {"form": form, "children": children, "transport": transport, "heirs": heirs},
     )
 
 
@@ -121,10 +127,16 @@ def claim_correct(request, pk: int):
         prefix="transport",
         initial=[{"mode": t.mode, "cost": t.cost} for t in current.transport],
     )
-    if post and form.is_valid() and children.is_valid() and transport.is_valid():
+    heirs = HeirFormSet(
+        _with_heirs(post),
+        prefix="heir",
+        initial=[{"name": h.name, "relation": h.relation, "share": h.share} for h in current.heirs],
+    )
+    if post and all(x.is_valid() for x in (form, children, transport)) and _valid(heirs):
         data = form.claim_input(
             [c for c in (f.child() for f in children) if c],
             [t for t in (f.transport() for f in transport) if t],
+            _heirs_of(heirs),
         )
         with refusal_kept(form) as refused:
             services.correct_claim(
@@ -141,8 +153,27 @@ def claim_correct(request, pk: int):
     return render(
         request,
         "claims/form.html",
-        {"form": form, "children": children, "transport": transport, "claim": claim},
+        {
+            "form": form,
+            "children": children,
+            "transport": transport,
+            "heirs": heirs,
+            "claim": claim,
+        },
     )
+
+
+def _with_heirs(post):
+    """The posted form, or None for the heirs when it sent none (a form without that section)."""
+    return post if post is not None and "heir-TOTAL_FORMS" in post else None
+
+
+def _valid(heirs) -> bool:
+    return not heirs.is_bound or heirs.is_valid()
+
+
+def _heirs_of(heirs) -> list:
+    return [h for h in (f.heir() for f in heirs) if h] if heirs.is_bound else []
 
 
 def _claim(request, pk: int):
@@ -167,6 +198,25 @@ def claim_detail(request, pk: int):
             "can_correct": CLAIMS.may(request.user, "register")
             and claim.status in workflow.EDITABLE,
             "events": history(claim),
+            "money": selectors.scholarship_money(claim),
+            "payments": [
+                (
+                    p,
+                    []
+                    if p.scholarship_year_id
+                    else selectors.heir_split(p.amount, claim.heirs.all()),
+                )
+                for p in claim.payments.all()
+            ],
+            "can_claim_year": CLAIMS.may(request.user, "register")
+            and claim.status != ClaimStatus.REJECTED
+            and claim.scholarship_years.exists(),
+            "can_approve_year": CLAIMS.may(request.user, "approve")
+            and claim.status in (ClaimStatus.APPROVED, ClaimStatus.PAID),
+            "can_pay_year": CLAIMS.may(request.user, "pay"),
+            "year_form": YearClaimForm(claim=claim),
+            "year_pay_form": YearPayForm(initial={"paid_on": timezone.localdate()}),
+            "stop_form": StopForm(claim=claim),
         },
     )
 
@@ -186,10 +236,90 @@ def claim_transition(request, pk: int):
                 reason=d["reason"],
                 paid_on=d["paid_on"],
                 reference=d["reference"],
+                reference_kind=d["reference_kind"] or "transfer",
+                amount=d["amount"],
             )
             messages.success(request, _("The claim was updated."))
     else:
         messages.error(request, _("Check the dates and try again."))
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def claim_year(request, pk: int):
+    """Claim one school year of a child's scholarship (proof of enrolment)."""
+    claim = _claim(request, pk)
+    form = YearClaimForm(request.POST, claim=claim)
+    if form.is_valid():
+        d = form.cleaned_data
+        with refusals_as_messages(request):
+            row = services.claim_school_year(
+                actor=request.user,
+                claim=claim,
+                child_id=d["child"],
+                school_year=d["school_year"],
+                proof=d["proof"],
+                level=d["level"],
+            )
+            messages.success(
+                request,
+                _("School year %(year)s of %(child)s claimed.")
+                % {"year": row.label, "child": row.child.name},
+            )
+    else:
+        messages.error(request, _("Choose the child and give the school year and the proof."))
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def year_action(request, pk: int, year: int):
+    """Approve a claimed school year, or record the payment of an approved one."""
+    claim = _claim(request, pk)
+    action = request.POST.get("action")
+    with refusals_as_messages(request):
+        if action == "approve":
+            services.approve_school_year(actor=request.user, claim=claim, year_id=year)
+            messages.success(request, _("The school year was approved."))
+        elif action == "pay":
+            form = YearPayForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Check the dates and try again."))
+                return redirect("claims:detail", pk=claim.pk)
+            d = form.cleaned_data
+            services.pay_school_year(
+                actor=request.user,
+                claim=claim,
+                year_id=year,
+                paid_on=d["paid_on"],
+                reference=d["reference"],
+                reference_kind=d["reference_kind"],
+            )
+            messages.success(request, _("The payment of the school year was recorded."))
+        else:
+            raise Http404
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def stop_scholarship(request, pk: int):
+    claim = _claim(request, pk)
+    form = StopForm(request.POST, claim=claim)
+    if form.is_valid():
+        d = form.cleaned_data
+        with refusals_as_messages(request):
+            n = services.stop_scholarship(
+                actor=request.user,
+                claim=claim,
+                child_id=d["child"],
+                school_year=d["school_year"],
+                reason=d["reason"],
+            )
+            messages.success(request, _("%(n)s school year(s) stopped.") % {"n": n})
+    else:
+        messages.error(request, _("Choose the child and give the school year and the reason."))
     return redirect("claims:detail", pk=claim.pk)
 
 

@@ -10,6 +10,7 @@ a child who cannot receive a scholarship is listed in `refusals` while the rest 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -125,6 +126,7 @@ class Item:
     # Who receives the money: the member or heirs, or (medical care) the health facility.
     payee: str = "beneficiary"
     child: str = ""  # scholarships: the child's name or number
+    child_number: int = 0  # scholarships: the child's place in the list given (1 = first)
 
     @property
     def basis(self) -> str:
@@ -390,7 +392,8 @@ def _scholarships(
             claim.refusals.append(refusal)
             continue
         paid += 1
-        claim.items.append(_child_item(table, child, label, claim.event_date))
+        item = _child_item(table, child, label, claim.event_date)
+        claim.items.append(dataclasses.replace(item, child_number=number))
 
 
 def _child_item(table: ScholarshipTable, child: Child, label: str, event: dt.date) -> Item:

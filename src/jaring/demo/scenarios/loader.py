@@ -35,7 +35,7 @@ from jaring.autodebit.models import DebitLine
 from jaring.claims import reports as claim_reports
 from jaring.claims import services as claim_services
 from jaring.claims.entitlements import ChildInput, ClaimInput
-from jaring.claims.models import DEATH_KINDS
+from jaring.claims.models import DEATH_KINDS, YearStatus
 from jaring.continuity import selectors as continuity_selectors
 from jaring.continuity import services as continuity
 from jaring.continuity.models import CoverStatus, SelfPayCover
@@ -327,7 +327,8 @@ def _claims(s: Scenario, p: ProgrammeSpec, programme: Programme, admin: User, sc
             if m is None:
                 raise RuntimeError(f"{s.key}: no member left for a {c.kind} claim on {event}")
             registered += 1
-            paid += _claim(s, c, m, event, admin, registered).total
+            claim = _claim(s, c, m, event, admin, registered)
+            paid += sum(p.amount for p in claim.payments.all())
     return registered, paid
 
 
@@ -360,13 +361,25 @@ def _claim(s: Scenario, c: Claims, m: Membership, event: dt.date, admin: User, n
         ),
         today=claimed,
     )
+    paid_on = claimed + dt.timedelta(days=c.days_to_pay)
     for action in ("verify", "approve", "pay"):
         claim = claim_services.transition(
             actor=admin,
             claim=claim,
             action=action,
-            paid_on=claimed + dt.timedelta(days=c.days_to_pay),
+            paid_on=paid_on,
             reference=f"BPJS/{s.key}/{number}",
+        )
+    # The first school year, claimed with the claim, approved and paid with the lump sums;
+    # the later years wait for their own claim (proof that the child is still in school).
+    for k, year in enumerate(claim.scholarship_years.filter(status=YearStatus.CLAIMED)):
+        claim_services.approve_school_year(actor=admin, claim=claim, year_id=year.pk)
+        claim_services.pay_school_year(
+            actor=admin,
+            claim=claim,
+            year_id=year.pk,
+            paid_on=paid_on,
+            reference=f"BPJS/{s.key}/{number}/beasiswa/{k + 1}",
         )
     return claim
 

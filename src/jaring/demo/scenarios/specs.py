@@ -355,17 +355,22 @@ BONTANG = Scenario(
             ),
             disabilities=345,
             # "Death benefit and scholarship handed to the heirs of 2 deceased members,
-            # Rp120 million in total", at the card ceremony of 12 Oct 2023. Two JKM deaths
-            # (Rp42 million each) and one scholarship of Rp36 million: a child of 20 in the
-            # third year of university, 3 years × Rp12 million until the age limit of 23. JKM
-            # pays scholarships only after 36 months of contributions, so that member had
-            # contributed for 3 years before the programme (as a self-paying BPU).
+            # Rp120 million in total", at the card ceremony of 12 Oct 2023: money paid in 2023,
+            # not years booked ahead. Scholarships are paid one school year at a time, so the
+            # mix is: two JKM deaths (Rp42 million each, the lump sums) + three first-year
+            # scholarships of the school year 2023/2024 at the university level (Rp12 million
+            # each): a child of 20 in the third year of university and one of 19 in vocational
+            # training (pelatihan, paid as university) of the first member, and a child of 18 in
+            # the first year of university of the second = 84 + 36 = Rp120 million. Their later
+            # years (2024/2025 on) are owed, not paid: the money report shows them apart. JKM
+            # pays scholarships only after 36 months of contributions, so both members had
+            # contributed for 3 years before the programme (as self-paying BPU).
             claims=(
                 Claims(
                     "death",
                     dt.date(2023, 10, 7),
                     category="ojek_driver",
-                    children=(Child(20, "university", grade=3),),
+                    children=(Child(20, "university", grade=3), Child(19, "training")),
                     prior_months=36,
                     days_to_claim=1,
                     days_to_pay=4,
@@ -374,6 +379,8 @@ BONTANG = Scenario(
                     "death",
                     dt.date(2023, 10, 8),
                     category="trader",
+                    children=(Child(18, "university"),),
+                    prior_months=36,
                     days_to_claim=1,
                     days_to_pay=3,
                 ),
@@ -389,7 +396,15 @@ BONTANG = Scenario(
     reference_month=dt.date(2023, 12, 1),
     growth_pp=_d("0.02"),
     seed=2023,
-    published=(Published(2023, claims_paid=2, benefits_paid=120_000_000, note="Exact."),),
+    published=(
+        Published(
+            2023,
+            claims_paid=2,
+            benefits_paid=120_000_000,
+            note="Exact: paid in 2023, two JKM lump sums (2 × Rp42 million) and three first-year "
+            "scholarships (3 × Rp12 million); later school years are owed, not paid.",
+        ),
+    ),
     sources=("Perwali Bontang 23/2023; cards handed over 12 Oct 2023; 34,782 incl. 345 disabled",),
 )
 

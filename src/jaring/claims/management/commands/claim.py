@@ -5,13 +5,24 @@
         [--children JSON] [--medical-care] [--medical-cost RP] [--months-incapacity N] \
         [--disability partial|total] [--disability-percent P | --body-part CODE] \
         [--function-lost-percent P] [--transport land:RP ...] [--home-care RP] \
-        [--prior-months N] [--document PATH ...] [--json]
+        [--prior-months N] [--heir "NAME:RELATION:SHARE" ...] [--document PATH ...] [--json]
     jaring claim correct ID --user USERNAME --reason TEXT [any option of create but the member] \
         [--remove-document DOCUMENT_ID ...] [--json]
     jaring claim show ID --user USERNAME [--json]
     jaring claim list --user USERNAME [--status S] [--kind K] [--programme ID] [--json]
     jaring claim transition ID --user USERNAME --action verify|approve|pay|reject \
-        [--reason TEXT] [--paid-on YYYY-MM-DD] [--reference REF] [--json]
+        [--reason TEXT] [--paid-on YYYY-MM-DD] [--reference REF] [--reference-kind sp2d|transfer] \
+        [--amount RP] [--json]
+    jaring claim year ID --user USERNAME --child CHILD_ID --school-year 2024/2025 --proof TEXT \
+        [--level LEVEL] [--json]                      # claim one school year of a scholarship
+    jaring claim year-approve ID --user USERNAME --year YEAR_ID [--json]
+    jaring claim year-pay ID --user USERNAME --year YEAR_ID --paid-on DATE --reference REF \
+        [--reference-kind sp2d|transfer] [--json]
+    jaring claim stop ID --user USERNAME --child CHILD_ID --school-year 2025/2026 --reason TEXT
+
+Heirs (death claims) share the lump sums; their shares must add up to 100 (percent). A payment
+of the lump sums records its date, reference (SP2D or transfer) and amount (default: all still
+due; a part leaves the claim approved). Scholarships are paid one school year at a time.
 
 Kinds: work_accident, occupational_disease, work_death, death. Children as JSON:
 [{"name": "Ani", "birth_date": "2018-04-01", "level": "sd", "grade": 1}].
@@ -25,14 +36,15 @@ import argparse
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.claims import selectors, services
-from jaring.claims.entitlements import ChildInput, ClaimInput, Transport, corrected
-from jaring.claims.models import ClaimKind, ClaimStatus, Disability
+from jaring.claims.entitlements import ChildInput, ClaimInput, HeirInput, Transport, corrected
+from jaring.claims.models import ClaimKind, ClaimStatus, Disability, ReferenceKind, SchoolLevel
 from jaring.claims.workflow import ACTIONS
 from jaring.core.arguments import count_arg, date_arg, rupiah_arg
 from jaring.core.errors import DomainError
@@ -89,7 +101,22 @@ _FACTS = {
     "transport": "transport",
     "home_care": "home_care_cost",
     "prior_months": "prior_months",
+    "heir": "heirs",
 }
+
+
+def heir_arg(text: str) -> HeirInput:
+    if text.count(":") < 2:
+        raise argparse.ArgumentTypeError(
+            f"write NAME:RELATION:SHARE, e.g. 'Siti:istri:50' (not {text!r})"
+        )
+    name, relation, share = text.rsplit(":", 2)
+    try:
+        return HeirInput(name.strip(), relation.strip(), Decimal(share.strip()))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(
+            f"write NAME:RELATION:SHARE, e.g. 'Siti:istri:50' (not {text!r})"
+        ) from None
 
 
 def _fact_arguments(p, *, defaults: bool) -> None:
@@ -124,6 +151,14 @@ def _fact_arguments(p, *, defaults: bool) -> None:
     )
     p.add_argument("--home-care", type=rupiah_arg, metavar="RP")
     p.add_argument("--prior-months", type=count_arg, default=default(0))
+    p.add_argument(
+        "--heir",
+        type=heir_arg,
+        action="append",
+        default=default([]),
+        metavar="NAME:RELATION:SHARE",
+        help="an heir of a death claim and their share in percent (repeat; shares sum to 100)",
+    )
     p.add_argument("--document", action="append", default=[], metavar="PATH")
 
 
@@ -181,22 +216,49 @@ class Command(BaseCommand):
         move.add_argument("--action", required=True, choices=ACTIONS, dest="step")
         move.add_argument("--reason", default="")
         move.add_argument("--paid-on", type=date_arg)
-        move.add_argument("--reference", default="")
+        move.add_argument("--reference", default="", help="pay: the SP2D or transfer number")
+        move.add_argument("--reference-kind", choices=ReferenceKind.values, default="transfer")
+        move.add_argument("--amount", type=rupiah_arg, help="pay: default all still due")
 
-        for p in (create, fix, show, listing, move):
+        year = sub.add_parser("year", help="claim one school year of a child's scholarship")
+        year.add_argument("id", type=int)
+        year.add_argument("--child", type=int, required=True, metavar="CHILD_ID")
+        year.add_argument("--school-year", required=True, metavar="2024/2025")
+        year.add_argument("--proof", required=True, help="the school's letter of enrolment")
+        year.add_argument("--level", default="", choices=["", *SchoolLevel.values[1:]])
+
+        approve = sub.add_parser("year-approve", help="approve a claimed school year")
+        approve.add_argument("id", type=int)
+        approve.add_argument("--year", type=int, required=True, metavar="YEAR_ID")
+
+        pay = sub.add_parser("year-pay", help="record the payment of an approved school year")
+        pay.add_argument("id", type=int)
+        pay.add_argument("--year", type=int, required=True, metavar="YEAR_ID")
+        pay.add_argument("--paid-on", type=date_arg, required=True)
+        pay.add_argument("--reference", required=True)
+        pay.add_argument("--reference-kind", choices=ReferenceKind.values, default="transfer")
+
+        stop = sub.add_parser("stop", help="stop a child's scholarship from a school year on")
+        stop.add_argument("id", type=int)
+        stop.add_argument("--child", type=int, required=True, metavar="CHILD_ID")
+        stop.add_argument("--school-year", required=True, metavar="2025/2026")
+        stop.add_argument("--reason", required=True, help="left school, married, works")
+
+        for p in (create, fix, show, listing, move, year, approve, pay, stop):
             add_user_argument(p)
             p.add_argument("--json", action="store_true")
 
     def handle(self, *args, **opts):
         actor = acting_user(opts["user"])
         try:
-            getattr(self, f"_{opts['action']}")(actor, opts)
+            getattr(self, f"_{opts['action'].replace('-', '_')}")(actor, opts)
         except DomainError as exc:
             refuse(self, exc, opts["json"])
 
     def _create(self, actor, o):
         facts = {field: o[option] for option, field in _FACTS.items()}
         facts["transport"] = tuple(facts["transport"])
+        facts["heirs"] = tuple(facts["heirs"])
         data = ClaimInput(
             kind=o["kind"], event_date=o["event_date"], description=o["description"], **facts
         )
@@ -236,6 +298,48 @@ class Command(BaseCommand):
             reason=o["reason"],
             paid_on=o["paid_on"],
             reference=o["reference"],
+            reference_kind=o["reference_kind"],
+            amount=o["amount"],
+        )
+        self._show_one(actor, claim.pk, o)
+
+    def _year(self, actor, o):
+        claim = selectors.get_claim(actor, o["id"])
+        services.claim_school_year(
+            actor=actor,
+            claim=claim,
+            child_id=o["child"],
+            school_year=o["school_year"],
+            proof=o["proof"],
+            level=o["level"],
+        )
+        self._show_one(actor, claim.pk, o)
+
+    def _year_approve(self, actor, o):
+        claim = selectors.get_claim(actor, o["id"])
+        services.approve_school_year(actor=actor, claim=claim, year_id=o["year"])
+        self._show_one(actor, claim.pk, o)
+
+    def _year_pay(self, actor, o):
+        claim = selectors.get_claim(actor, o["id"])
+        services.pay_school_year(
+            actor=actor,
+            claim=claim,
+            year_id=o["year"],
+            paid_on=o["paid_on"],
+            reference=o["reference"],
+            reference_kind=o["reference_kind"],
+        )
+        self._show_one(actor, claim.pk, o)
+
+    def _stop(self, actor, o):
+        claim = selectors.get_claim(actor, o["id"])
+        services.stop_scholarship(
+            actor=actor,
+            claim=claim,
+            child_id=o["child"],
+            school_year=o["school_year"],
+            reason=o["reason"],
         )
         self._show_one(actor, claim.pk, o)
 
@@ -269,6 +373,21 @@ class Command(BaseCommand):
             for i in d["items"]
         ]
         lines.append(f"Jumlah: {rupiah(d['total'])}")
+        lines += [f"Ahli waris: {h['name']} ({h['relation']}) {h['share']} %" for h in d["heirs"]]
+        lines += [
+            f"  Beasiswa {y['child']} (anak {y['child_id']}) {y['school_year']} {y['level']}: "
+            f"{rupiah(y['amount'])} [{y['status']}] (tahun {y['id']})"
+            for y in d["scholarship_years"]
+        ]
+        lines += [
+            f"Dibayar {p['paid_on']} {p['reference_kind']} {p['reference']}: {rupiah(p['amount'])}"
+            + (f" (beasiswa {p['scholarship_year']})" if p["scholarship_year"] else "")
+            for p in d["payments"]
+        ]
+        lines.append(
+            f"Sisa santunan: {rupiah(d['lump_sum_due'])}; beasiswa dibayar "
+            f"{rupiah(d['scholarships_paid'])}, terutang {rupiah(d['scholarships_owed'])}"
+        )
         lines += [f"Tidak dibayar ({r['subject']}): {r['message_id']}" for r in d["refused"]]
         lines.append(f"Versi aturan: {d['rule_version']}")
         self.stdout.write("\n".join(lines))
