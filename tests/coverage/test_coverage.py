@@ -204,3 +204,16 @@ def test_the_dashboard_api_gives_each_programme_its_money(client):
     assert (row["id"], row["ceiling"]) == (programme.pk, programme.budget_ceiling)
     assert row["planned"] == programme.budget_ceiling and row["members"] > 0
     assert row["problem"] is None
+
+
+def test_a_dashboard_after_the_last_programme_says_so_and_links_its_year(client, admin):
+    """The demo's programme is 2025's: opened in a later month the page says which month it
+    shows and offers December of the programme's year."""
+    from tests.programs.factories import make_programme
+
+    make_programme(admin, fiscal_year=2025)
+    client.force_login(admin)
+    page = client.get(f"/coverage/{CITY}/", {"month": "2026-11"}).content.decode()
+    assert 'id="latest-programme"' in page and "?month=2025-12" in page
+    page = client.get(f"/coverage/{CITY}/", {"month": "2025-11"}).content.decode()
+    assert 'id="latest-programme"' not in page

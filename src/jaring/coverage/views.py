@@ -22,6 +22,7 @@ from jaring.coverage import dashboard, report_pdf, selectors, services
 from jaring.coverage.errors import CoverageError
 from jaring.coverage.models import PopulationSource, Segment, WorkingPopulation
 from jaring.coverage.permissions import COVERAGE
+from jaring.programs.selectors import programmes_for
 from jaring.regions.models import Level, Region
 from jaring.registry.models import Ecosystem
 from jaring.web.feedback import Refusal, refusal_kept, refusals_as_messages, show_problems
@@ -97,8 +98,17 @@ def region_dashboard(request, code: str):
             "segments": Segment.choices,
             "children": region.children.order_by("code") if region.level < Level.DISTRICT else [],
             "below_province": region.level != Level.PROVINCE,
+            "latest_year": _latest_programme_year(request.user, month),
         },
     )
+
+
+def _latest_programme_year(user, month: dt.date) -> int | None:
+    """The fiscal year of the user's latest programme when the month shown is after it (the
+    demo's programme ended in 2025): the page then offers that year's last month."""
+    latest = programmes_for(user).order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    year = latest.first()
+    return year if year is not None and year < month.year else None
 
 
 @login_required
