@@ -107,7 +107,8 @@ def _migration_data(request, django_db_blocker):
     """Django empties the database after a transactional test, data migrations (regions,
     occupation categories) included. `serialized_rollback` would restore them but costs ~100 s
     per test here, so the data migrations are run again (a few seconds) before the next test
-    of any kind, and at the end of the session."""
+    of any kind. Not after the last one: the test database is gone by then (dropped before a
+    session fixture's teardown would run)."""
     if _flushed["yes"]:
         with django_db_blocker.unblock():
             rerun_data_migrations()
@@ -117,10 +118,12 @@ def _migration_data(request, django_db_blocker):
         _flushed["yes"] = True
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _restore_at_the_end(django_db_blocker):
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts in the settings' language: a request in English (its cookie) leaves
+    English active in this thread, and a later test's command would answer in it."""
+    from django.utils import translation
+
+    translation.deactivate()
     yield
-    if _flushed["yes"]:
-        with django_db_blocker.unblock():
-            rerun_data_migrations()
-        _flushed["yes"] = False
+    translation.deactivate()

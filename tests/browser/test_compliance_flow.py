@@ -13,8 +13,9 @@ import pytest
 
 from jaring.accounts.models import Role
 from jaring.compliance.models import Case
+from tests.browser.login import enter_login_code
 from tests.compliance.setup import BPJS, CITY, LICENCES
-from tests.factories import make_user
+from tests.factories import authenticator, make_user
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -31,7 +32,7 @@ def shot(page, name: str) -> None:
 def test_a_case_from_lead_to_closure(page, live_server, tmp_path):
     from playwright.sync_api import expect
 
-    make_user(
+    officer = make_user(
         Role.COMPLIANCE_OFFICER,
         CITY,
         username="pengawas",
@@ -39,11 +40,13 @@ def test_a_case_from_lead_to_closure(page, live_server, tmp_path):
         first_name="Maria",
         last_name="Theresia",
     )
+    authenticator(officer)  # set up at an earlier login (tests/browser/test_login_steps.py)
     base = live_server.url
     page.goto(f"{base}/login/")
     page.locator("input[name=username]").fill("pengawas")
     page.locator("input[name=password]").fill("rahasia-123")
     page.locator("main form button[type=submit]").click()
+    enter_login_code(page, officer)
 
     files = {}
     for name, text in (("izin.csv", LICENCES), ("bpjs.csv", BPJS)):
