@@ -149,7 +149,10 @@ def test_payment_then_claim_to_paid_and_the_report(page, live_server, settings, 
         "BPJS-SKW-0007",
     )
 
-    # 4. What the city's Rp33,600 bought: Rp213,000,000 ÷ Rp33,600 = 6,339.29.
+    # 4. What the city's Rp33,600 bought: the lump sums paid, Rp42,000,000 ÷ Rp33,600 =
+    # 1,250.00; the children's school years (Rp171,000,000) are owed, each paid in its year.
     page.goto(f"{base}/claims/reports/money/?year=2026&region=61.72&as_of=2026-04-30")
-    expect(page.locator("#total-ratio")).to_have_text("6339,29")  # Indonesian decimal comma
+    expect(page.locator("#total-benefits-paid")).to_have_text("Rp42.000.000")
+    expect(page.locator("#total-owed-later")).to_have_text("Rp171.000.000")
+    expect(page.locator("#total-ratio")).to_have_text("1250,00")  # Indonesian decimal comma
     shot(page, "report")
