@@ -59,6 +59,7 @@ def _check(rows: Sequence[BulkPayment]) -> tuple[list[dict], dict[int, str]]:
     """The rows to apply (with the cover's new dates) and why the others are not."""
     ok: list[dict] = []
     refused: dict[int, str] = {}
+    seen: set[int] = set()  # a cover paid once per call: a second row would pay its months twice
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         ids = [r.cover_id for r in chunk]
@@ -81,6 +82,9 @@ def _check(rows: Sequence[BulkPayment]) -> tuple[list[dict], dict[int, str]]:
             due[cover][period] = (due_date, amount)
         for i, r in enumerate(chunk, start):
             c = covers.get(r.cover_id)
+            if r.cover_id in seen:
+                refused[i] = ALREADY_PAID
+                continue
             if c is None or c[4] != CoverStatus.ACTIVE:
                 refused[i] = NOT_ACTIVE
                 continue
@@ -97,6 +101,7 @@ def _check(rows: Sequence[BulkPayment]) -> tuple[list[dict], dict[int, str]]:
                 refused[i] = AMOUNT
                 continue
             first_due = months[r.first_period][0]
+            seen.add(r.cover_id)
             ok.append(
                 {
                     "cover_id": r.cover_id,
@@ -153,6 +158,8 @@ def pay_many(
             "payment_id bigint)"
         )
         load_frame(cur, _STAGE, frame)
+        # Without it an UPDATE … FROM may walk the stage once per cover (SQLite's planner).
+        cur.execute(f"CREATE INDEX {_STAGE}_cover ON {_STAGE} (cover_id)")
         cur.execute(
             f"INSERT INTO {p} (cover_id, channel, reference, paid_on, amount, first_period, "
             "last_period, note, regency_code, recorded_by_id, recorded_at) "
