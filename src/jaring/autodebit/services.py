@@ -241,7 +241,12 @@ def make_debit_file(
                 %s, '', ''
             FROM {md} md
             JOIN {c} c ON c.id = md.cover_id AND c.status = %s
-            JOIN {m} m ON m.cover_id = md.cover_id AND m.status = 'due' AND m.period <= %s
+            -- `|| ''` keeps SQLite off the (status, due_date) index: through it every due
+            -- month of the city is joined to each mandate (16 s for 20k members, quadratic);
+            -- from the mandates through (cover_id, period) it is 0.1 s. PostgreSQL plans both
+            -- the same.
+            JOIN {m} m ON m.cover_id = md.cover_id AND m.status || '' = 'due'
+                AND m.period <= %s
             WHERE md.id IN ({ids_sql}) AND NOT EXISTS (
                 SELECT 1 FROM {ln} l JOIN {bt} b ON b.id = l.batch_id
                 WHERE l.mandate_id = md.id AND b.month = %s AND b.id <> %s)
