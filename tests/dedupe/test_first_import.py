@@ -14,6 +14,7 @@ from jaring.demo.synthetic import PERSON_SCHEMA
 from jaring.imports import services as imports
 from jaring.imports.models import ImportRow, Outcome, Status
 from jaring.registry.errors import RegistryError
+from jaring.rules.errors import RuleCode
 from jaring.rules.nik import parse
 from tests.factories import make_user
 from tests.imports.conftest import write_csv
@@ -76,8 +77,12 @@ def test_the_first_import_counts_the_pairs_it_queued(first_import):
 def _refused_for(record: dict) -> RegistryError | None:
     """Why the import refuses a record as it stands, of the refusals the cases can meet: a birth
     date the NIK does not hold (an old KTP of another date, a mistyped date part, day and month
-    swapped) is sent back to the list's owner, not guessed at."""
-    if parse(record["nik"], today=dt.date.today()).birth_date != record["birth_date"]:
+    swapped) is sent back to the list's owner, not guessed at; so is a NIK whose district code
+    never existed (a typo in the district digits)."""
+    parsed = parse(record["nik"], today=dt.date.today())
+    if parsed.error is not None and parsed.error.code == RuleCode.DISTRICT_NEVER_EXISTED:
+        return RegistryError.NIK_DISTRICT_NEVER_EXISTED
+    if parsed.birth_date != record["birth_date"]:
         return RegistryError.BIRTH_DATE_NIK_MISMATCH
     return None
 
