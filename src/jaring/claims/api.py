@@ -332,6 +332,11 @@ def _membership(user, body: ClaimIn):
     return selectors.find_membership(user, body.member, body.event_date)
 
 
+def _detail(user, claim_id: int) -> dict:
+    """The claim as it stands after a write (read again: the write changed its parts)."""
+    return selectors.claim_dict(user, selectors.get_claim(user, claim_id), detail=True)
+
+
 @router.get("/", response={200: ClaimPage, **errors(401, 403)}, summary="Claims in your region")
 def list_claims(request: HttpRequest, query: Query[ClaimQuery]):
     qs = selectors.search_claims(
@@ -361,9 +366,7 @@ def create_claim(request: HttpRequest, body: ClaimIn):
     )
     return Status(
         201,
-        selectors.claim_dict(
-            request.auth, selectors.get_claim(request.auth, claim.pk), detail=True
-        ),
+        _detail(request.auth, claim.pk),
     )
 
 
@@ -420,9 +423,7 @@ def document_response(doc) -> FileResponse:
     summary="A claim",
 )
 def get_claim(request: HttpRequest, claim_id: int):
-    return selectors.claim_dict(
-        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
-    )
+    return _detail(request.auth, claim_id)
 
 
 @router.patch(
@@ -442,9 +443,7 @@ def correct(request: HttpRequest, claim_id: int, body: CorrectionIn):
         reason=body.reason,
         remove_documents=body.remove_documents,
     )
-    return selectors.claim_dict(
-        request.auth, selectors.get_claim(request.auth, claim.pk), detail=True
-    )
+    return _detail(request.auth, claim.pk)
 
 
 @router.post(
@@ -464,9 +463,7 @@ def transition(request: HttpRequest, claim_id: int, body: TransitionIn):
         reference_kind=body.reference_kind,
         amount=body.amount,
     )
-    return selectors.claim_dict(
-        request.auth, selectors.get_claim(request.auth, claim.pk), detail=True
-    )
+    return _detail(request.auth, claim.pk)
 
 
 @router.post(
@@ -485,9 +482,7 @@ def claim_year(request: HttpRequest, claim_id: int, body: ScholarshipYearClaimIn
         proof=body.proof,
         level=body.level,
     )
-    return selectors.claim_dict(
-        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
-    )
+    return _detail(request.auth, claim_id)
 
 
 @router.post(
@@ -510,9 +505,7 @@ def year_action(request: HttpRequest, year_id: int, body: ScholarshipYearActionI
             reference=body.reference,
             reference_kind=body.reference_kind,
         )
-    return selectors.claim_dict(
-        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
-    )
+    return _detail(request.auth, claim_id)
 
 
 @router.post(
@@ -530,9 +523,7 @@ def stop_year(request: HttpRequest, claim_id: int, body: ScholarshipStopIn):
         school_year=body.school_year,
         reason=body.reason,
     )
-    return selectors.claim_dict(
-        request.auth, selectors.get_claim(request.auth, claim_id), detail=True
-    )
+    return _detail(request.auth, claim_id)
 
 
 @router.post(
