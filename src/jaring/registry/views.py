@@ -214,9 +214,7 @@ def worker_export(request):
             actor=request.user,
             what=f"{request.method} {request.get_full_path()}",
             records=count,
-            niks=qs.values_list("nik", flat=True)
-            if count <= settings.JARING_READ_AUDIT_NAMED
-            else (),
+            niks=qs.values_list("nik", flat=True),  # lazy: read only for a small read
             region_code=chosen.village or chosen.district or form.province() or None,
             reason=reason.cleaned_data["reason"] if reason.is_bound and reason.is_valid() else "",
         )
