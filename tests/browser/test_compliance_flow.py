@@ -25,12 +25,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def shot(page, name: str) -> None:
+    """The page at 1366 px, and at 390 px (a phone) as `-390`."""
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, f"compliance-{name}.png"), full_page=True)
+        size = page.viewport_size
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(
+            path=os.path.join(SCREENSHOTS, f"compliance-{name}-390.png"), full_page=True
+        )
+        page.set_viewport_size(size)
 
 
-def test_a_case_from_lead_to_closure(page, live_server, tmp_path):
+def test_a_case_from_lead_to_closure(page, live_server, tmp_path, settings):
     from playwright.sync_api import expect
+
+    settings.MEDIA_ROOT = tmp_path / "media"
 
     officer = make_user(
         Role.COMPLIANCE_OFFICER,
@@ -71,11 +80,17 @@ def test_a_case_from_lead_to_closure(page, live_server, tmp_path):
     form = page.locator("#step-form")
     form.locator("select[name=step]").select_option("warning_1")
     form.locator("input[name=taken_on]").fill("2026-06-02")
-    form.locator("input[name=letter_number]").fill("560/01/DISNAKER-PTK/2026")
     form.locator("button[type=submit]").click()
     expect(page.locator("#case-deadline")).to_have_text("17-06-2026")
+    expect(page.locator("#steps")).to_contain_text("560/001/DISNAKER/2026")
+    evidence = page.locator("#evidence-form")
+    evidence.locator("input[name=files]").set_input_files(
+        files={"name": "tanda-terima.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}
+    )
+    evidence.locator("button[type=submit]").click()
+    expect(page.locator("#steps a.evidence-file")).to_have_text("tanda-terima.pdf")
     shot(page, "case-id")
-    letter = page.locator("#steps a", has_text="PDF").get_attribute("href")
+    letter = page.locator("#steps a.letter").get_attribute("href")
     response = page.request.get(base + letter)
     assert response.headers["content-type"] == "application/pdf"
 

@@ -2,11 +2,14 @@
 on a refusal."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.template.loader import render_to_string
+from pypdf import PdfReader
 
 from jaring.accounts.models import AuditEvent, Role
-from jaring.compliance import matching, services, sources
+from jaring.compliance import letters, matching, services, sources
 from jaring.compliance.models import Case, CaseStep, Lead, SourceKind
 from jaring.core import events
 from jaring.core.errors import Conflict, ValidationFailed
@@ -41,7 +44,8 @@ def test_the_ladder_with_working_day_deadlines_and_the_fine(officer, leads):
     lead = leads[("SINAR JAYA ABADI PT", "pds_tk")]  # medium by its capital: the ladder
     case = services.open_case(actor=officer, lead_id=lead.pk, on=dt.date(2026, 6, 2))
     assert not case.coaching
-    w1 = step(officer, case, "warning_1", dt.date(2026, 6, 2), letter_number="560/01")
+    w1 = step(officer, case, "warning_1", dt.date(2026, 6, 2))
+    assert w1.letter_number == "560/001/DISNAKER/2026"
     # 10 working days from Tue 2 June 2026: 16 June is a holiday (Islamic New Year).
     assert w1.deadline == dt.date(2026, 6, 17)
     with pytest.raises(Conflict) as early:
@@ -59,6 +63,15 @@ def test_the_ladder_with_working_day_deadlines_and_the_fine(officer, leads):
     case.refresh_from_db()
     assert case.fine == fine.figures["fine"]["fine"] and case.step == "fine"
     assert fine.deadline == fine.taken_on + dt.timedelta(days=30)
+    # The rate with Indonesian's decimal comma, in the letter and on the case's page.
+    letter = PdfReader(io.BytesIO(letters.letter_pdf(fine))).pages[0].extract_text()
+    assert "denda sebesar 0,1 % setiap bulan" in letter and "Denda: 0,1 % × Rp" in letter
+    assert [fine.letter_number, w2.letter_number] == [
+        "560/003/DISNAKER/2026",
+        "560/002/DISNAKER/2026",
+    ]
+    html = render_to_string("compliance/case.html", {"case": case, "steps": [fine]})
+    assert "(0,1 % × Rp" in html
     step(officer, case, "withhold", fine.deadline + dt.timedelta(days=1))
     step(officer, case, "kejari", fine.deadline + dt.timedelta(days=2))
     assert list(case.steps.values_list("step", flat=True)) == [

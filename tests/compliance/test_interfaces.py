@@ -53,11 +53,11 @@ def test_a_case_from_lead_to_letter_through_the_pages(officer, found):
             "step": "warning_1",
             "taken_on": "2026-06-02",
             "officer_name": "Maria Theresia",
-            "letter_number": "560/01/DISNAKER",
         },
     )
     page = web.get(case_url).content.decode()
     assert "17-06-2026" in page  # 10 working days, 16 June a holiday
+    assert "560/001/DISNAKER/2026" in page  # numbered by Jaring
     employer = web.get(f"/compliance/employers/{lead.employer_id}/").content.decode()
     assert "Daftar izin usaha" in employer or "OSS" in employer
     step_id = lead.employer.cases.get().steps.get().pk
@@ -66,6 +66,7 @@ def test_a_case_from_lead_to_letter_through_the_pages(officer, found):
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "TEGURAN TERTULIS PERTAMA" in text and "Maria Theresia" in text
     assert "86 Tahun 2013" in text and "SINAR JAYA ABADI PT" in text
+    assert "560/001/DISNAKER/2026" in text
 
 
 def test_work_list_and_report(officer, found):

@@ -116,6 +116,8 @@ WEB_OBJECTS = {
     "compliance:step": {"pk": "case"},
     "compliance:close": {"pk": "case"},
     "compliance:letter": {"pk": "letter"},
+    "compliance:add_evidence": {"pk": "case"},
+    "compliance:evidence": {"pk": "evidence"},
     "coverage:dashboard": {"code": "region"},
     "coverage:figures": {"code": "region"},
     "coverage:report": {"code": "region"},
@@ -411,6 +413,9 @@ def pontianak(settings, tmp_path):
         case_id=case.pk,
         data=compliance.StepInput(step="warning_1", taken_on=START, officer_name="Petugas"),
     )
+    (evidence,) = compliance.add_evidence_files(
+        actor=admin, case_id=case.pk, step_id=letter.pk, files=[upload()]
+    )
     # A billing run is its requester's: one asked for by Pontianak's officer.
     run = BillingRun.objects.create(month=START, as_of=START, created_by=city_officer)
     records = {
@@ -432,6 +437,7 @@ def pontianak(settings, tmp_path):
         "lead": lead.pk,
         "case": case.pk,
         "letter": letter.pk,
+        "evidence": evidence.pk,
     }
     secrets = {
         m.worker.full_name,

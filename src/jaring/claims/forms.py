@@ -9,24 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.claims.entitlements import ChildInput, ClaimInput, HeirInput, Transport
 from jaring.claims.models import ClaimKind, Disability, ReferenceKind, SchoolLevel
-from jaring.claims.uploads import KINDS
+from jaring.web.forms import MultipleFileField
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-_ACCEPT = ",".join(f".{ext}" for _, _, ext in KINDS) + ",.jpeg"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput(attrs={"accept": _ACCEPT})
-
-    def clean(self, data, initial=None):
-        # The content checks are the service's: here only collect what was sent.
-        if isinstance(data, list | tuple):
-            return [d for d in data if d]
-        return [data] if data else []
 
 
 class ClaimForm(forms.Form):

@@ -59,7 +59,10 @@ class ComplianceStepOut(Schema):
     step: str
     taken_on: dt.date
     deadline: dt.date | None
-    letter_number: str
+    letter_number: str = Field(
+        description="given by Jaring: the city's next number of the year, e.g. "
+        "560/001/DISNAKER/2026 (empty for a coaching visit)"
+    )
     officer_name: str
     figures: dict[str, Any]
     notes: str
@@ -129,7 +132,6 @@ class ComplianceStepIn(Strict):
     step: StepIn
     taken_on: dt.date | None = Field(None, description="default: today")
     officer_name: str = Field(max_length=150)
-    letter_number: str = Field("", max_length=60)
     notes: str = Field("", max_length=5000)
     evidence: str = Field("", max_length=5000)
     follow_up: dt.date | None = Field(None, description="a coaching visit's follow-up date")
@@ -305,7 +307,6 @@ def take_step(request: HttpRequest, case_id: int, body: ComplianceStepIn):
             step=body.step,
             taken_on=body.taken_on or timezone.localdate(),
             officer_name=body.officer_name,
-            letter_number=body.letter_number,
             notes=body.notes,
             evidence=body.evidence,
             follow_up=body.follow_up,

@@ -21,3 +21,5 @@ class ComplianceError(ErrorCode):
     CASE_EXISTS = "case_exists", 409
     NO_WAGE_DATA = "no_wage_data", 422
     LEAD_CLOSED = "lead_closed", 409
+    EVIDENCE_TOO_LARGE = "evidence_too_large", 422
+    EVIDENCE_TYPE = "evidence_type", 422

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jaring.accounts.scope import scope_code
 from jaring.compliance.models import CloseReason, EmployerList, SourceKind, Step
 from jaring.regions.models import Level, Region
+from jaring.web.forms import MultipleFileField
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -18,7 +19,6 @@ class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"))
     taken_on = forms.DateField(label=_("Date of the letter or visit"), widget=_DATE)
     officer_name = forms.CharField(label=_("Officer's name (on the letter)"), max_length=150)
-    letter_number = forms.CharField(label=_("Letter number"), max_length=60, required=False)
     notes = forms.CharField(
         label=_("Findings and agreed steps"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -36,6 +36,19 @@ class StepForm(forms.Form):
         labels = dict(Step.choices)
         self.fields["step"].choices = [(s, labels[s]) for s in steps]
         self.fields["taken_on"].initial = timezone.localdate()
+
+
+class EvidenceForm(forms.Form):
+    """Files proving a step already taken."""
+
+    step = forms.TypedChoiceField(label=_("Step"), coerce=int)
+    files = MultipleFileField(label=_("Evidence files (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [
+            (s.pk, f"{s.taken_on:%d-%m-%Y} · {s.get_step_display()}") for s in steps
+        ]
 
 
 class OpenForm(forms.Form):

@@ -17,6 +17,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from jaring.compliance.ladder import STEP_ID
 from jaring.compliance.models import CaseStep, Step
+from jaring.core import formats
 from jaring.rules.tables import rupiah
 
 PDF = "application/pdf"
@@ -48,7 +49,7 @@ DEMAND = {
     "(10 hari kerja).",
     Step.WARNING_2: "Teguran pertama tidak dipenuhi. Pemberi kerja wajib memenuhi kewajibannya "
     "paling lambat pada batas waktu di bawah ini (10 hari kerja); bila tidak, dikenakan denda.",
-    Step.FINE: "Pemberi kerja dikenakan denda sebesar 0,1 % setiap bulan dari iuran yang "
+    Step.FINE: "Pemberi kerja dikenakan denda sebesar {percent} setiap bulan dari iuran yang "
     "seharusnya dibayar, yang wajib dibayar paling lambat pada batas waktu di bawah ini.",
     Step.WITHHOLD: "Pemerintah kota diminta tidak memberikan pelayanan publik tertentu kepada "
     "pemberi kerja ini (perizinan usaha, tender proyek, izin mempekerjakan tenaga kerja asing, "
@@ -132,16 +133,20 @@ def letter_pdf(step: CaseStep) -> bytes:
             ]
         )
     )
-    parts += [table, Spacer(1, 4 * mm), Paragraph(DEMAND[step.step], body)]
-    if step.step == Step.FINE and "fine" in step.figures:
-        owed, fine = step.figures["owed"], step.figures["fine"]
+    fine = step.figures.get("fine") or {}
+    # 0,1 %: the rule's rate, with Indonesian's decimal comma.
+    rate = formats.percent(fine.get("percent_per_month", "0.1"), "id", places=None)
+    parts += [table, Spacer(1, 4 * mm), Paragraph(DEMAND[step.step].format(percent=rate), body)]
+    if step.step == Step.FINE and fine:
+        owed = step.figures["owed"]
         risk = " (kelompok risiko 1 dianggap)" if step.figures.get("risk_class_assumed") else ""
         parts.append(
             Paragraph(
                 f"Iuran yang seharusnya dibayar: {owed['workers']} pekerja × "
                 f"{rupiah(owed['wage'])} × {owed['months']} bulan, program "
                 f"{', '.join(owed['per_worker'])}{risk} = <b>{rupiah(owed['owed'])}</b>. "
-                f"Denda: {fine['formula']} = <b>{rupiah(fine['fine'])}</b> "
+                f"Denda: {rate} × {rupiah(fine['owed'])} × {fine['months']} bulan = "
+                f"<b>{rupiah(fine['fine'])}</b> "
                 f"(aturan {fine['rule_version']}).",
                 body,
             )

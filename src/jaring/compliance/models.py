@@ -212,6 +212,10 @@ class CaseStep(models.Model):
     taken_on = models.DateField()
     deadline = models.DateField(null=True, blank=True)
     letter_number = models.CharField(max_length=60, blank=True)
+    # The letter's place in its city's run of the year (compliance.numbering); none for a visit.
+    letter_city = models.CharField(max_length=5, blank=True)
+    letter_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_seq = models.PositiveIntegerField(null=True, blank=True)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -224,6 +228,54 @@ class CaseStep(models.Model):
 
     class Meta:
         ordering = ["taken_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter_city", "letter_year", "letter_seq"],
+                condition=models.Q(letter_seq__isnull=False),
+                name="compliance_one_letter_per_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.step} {self.taken_on}"
+
+
+class LetterSequence(models.Model):
+    """The last letter number given in a city's year (compliance.numbering)."""
+
+    regency_code = models.CharField(max_length=5)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regency_code", "year"], name="compliance_one_letter_run_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regency_code} {self.year}: {self.last}"
+
+
+class StepEvidence(models.Model):
+    """A file proving a step (a delivery receipt, a visit's photos or minutes): checked by its
+    content and size (`core.uploads`), kept under MEDIA_ROOT with a random name and handed out
+    only through the case's views, each download a recorded read."""
+
+    step = models.ForeignKey(CaseStep, on_delete=models.CASCADE, related_name="files")
+    original_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="compliance/", max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["step", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

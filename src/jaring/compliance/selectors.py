@@ -17,6 +17,7 @@ from jaring.compliance.models import (
     Lead,
     LeadStatus,
     Step,
+    StepEvidence,
 )
 from jaring.core.errors import CoreError, NotFound, Problem
 
@@ -83,6 +84,18 @@ def get_step(actor: Actor, pk: int) -> CaseStep:
     if step is None:
         raise NotFound(Problem(CoreError.NOT_FOUND, "Surat tidak ada.", "No such letter."))
     return step
+
+
+def get_evidence(actor: Actor, pk: int) -> StepEvidence:
+    """An evidence file of a case the actor's region covers (else not found)."""
+    found = (
+        StepEvidence.objects.filter(scope_q(actor, prefix="step__case__", **_FIELD), pk=pk)
+        .select_related("step__case")
+        .first()
+    )
+    if found is None:
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Berkas bukti tidak ada.", "No such file."))
+    return found
 
 
 @dataclass

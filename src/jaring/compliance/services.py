@@ -9,13 +9,16 @@ moves without coverage being imported here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.scope import Actor, as_user, in_scope
+from jaring.compliance import numbering
 from jaring.compliance.errors import ComplianceError
 from jaring.compliance.findings import Figures, assess, city_umk
 from jaring.compliance.ladder import STEP_ID, next_steps
@@ -32,10 +35,11 @@ from jaring.compliance.models import (
     SourceEntry,
     SourceKind,
     Step,
+    StepEvidence,
 )
 from jaring.compliance.names import name_key
 from jaring.compliance.permissions import COMPLIANCE
-from jaring.core import events
+from jaring.core import events, uploads
 from jaring.core.errors import (
     Conflict,
     CoreError,
@@ -262,7 +266,6 @@ class StepInput:
     step: str
     taken_on: dt.date
     officer_name: str
-    letter_number: str = ""
     notes: str = ""
     evidence: str = ""
     follow_up: dt.date | None = None
@@ -312,12 +315,22 @@ def take_step(*, actor: Actor, case_id: int, data: StepInput) -> CaseStep:
             Problem(err.code, err.message_id, err.message_en, field="taken_on")
         ) from None
     before = {"step": case.step, "deadline": case.deadline and case.deadline.isoformat()}
+    letter: dict = {}
+    if data.step != Step.COACHING:  # a visit has minutes, not a numbered letter
+        year = data.taken_on.year
+        seq = numbering.next_number(case.regency_code, year)
+        letter = {
+            "letter_number": numbering.render(case.regency_code, year, data.taken_on.month, seq),
+            "letter_city": case.regency_code,
+            "letter_year": year,
+            "letter_seq": seq,
+        }
     step = CaseStep.objects.create(
         case=case,
         step=data.step,
         taken_on=data.taken_on,
         deadline=deadline,
-        letter_number=data.letter_number.strip()[:60],
+        **letter,
         officer=as_user(actor),
         officer_name=data.officer_name.strip()[:150],
         figures=figures,
@@ -332,7 +345,11 @@ def take_step(*, actor: Actor, case_id: int, data: StepInput) -> CaseStep:
         target=case,
         region_code=case.region_code,
         before=before,
-        after={"step": case.step, "deadline": deadline and deadline.isoformat()},
+        after={
+            "step": case.step,
+            "deadline": deadline and deadline.isoformat(),
+            "letter_number": step.letter_number,
+        },
     )
     return step
 
@@ -357,6 +374,80 @@ def add_evidence(*, actor: Actor, case_id: int, step_id: int, evidence: str) -> 
         after={"evidence": step.evidence},
     )
     return step
+
+
+def evidence_max_bytes() -> int:
+    return getattr(settings, "JARING_EVIDENCE_MAX_BYTES", uploads.DEFAULT_MAX_BYTES)
+
+
+@transaction.atomic
+def add_evidence_files(
+    *, actor: Actor, case_id: int, step_id: int, files: Sequence
+) -> list[StepEvidence]:
+    """Files proving a step (PDF, JPEG or PNG by their content, each at most
+    `evidence_max_bytes`): all kept or, when one is refused, none."""
+    COMPLIANCE.check(actor, "act")
+    case = _case_for(actor, case_id)
+    step = case.steps.filter(pk=step_id).first()
+    if step is None:
+        raise NotFound(_problem(CoreError.NOT_FOUND, "Langkah tidak ada.", "No such step."))
+    if not files:
+        raise ValidationFailed(
+            _problem(CoreError.REQUIRED, "Pilih berkas bukti.", "Choose a file.", "files")
+        )
+    checked = uploads.check(
+        files,
+        field="files",
+        limit=evidence_max_bytes(),
+        too_large=ComplianceError.EVIDENCE_TOO_LARGE,
+        wrong_type=ComplianceError.EVIDENCE_TYPE,
+    )
+    user = as_user(actor)
+    saved: list[StepEvidence] = []
+    try:
+        for c in checked:
+            evidence = StepEvidence(
+                step=step,
+                original_name=c.original_name,
+                content_type=c.content_type,
+                size=len(c.content),
+                sha256=c.sha256,
+                uploaded_by=user,
+            )
+            evidence.file.save(*c.stored(), save=False)
+            saved.append(evidence)
+            evidence.save()
+    except BaseException:
+        # The transaction rolls the rows back; the files written so far go too.
+        for evidence in saved:
+            evidence.file.delete(save=False)
+        raise
+    audit.record(
+        actor=actor,
+        action="compliance.add_evidence_files",
+        target=case,
+        region_code=case.region_code,
+        before=None,
+        after={
+            "step": step.pk,
+            "files": [
+                {"id": e.pk, "name": e.original_name, "size": e.size, "sha256": e.sha256}
+                for e in saved
+            ],
+        },
+    )
+    return saved
+
+
+def evidence_file(*, actor: Actor, evidence: StepEvidence, what: str):
+    """The stored file, opened; handing it out is a recorded read (it may show workers)."""
+    audit.record_read(
+        actor=actor,
+        what=f"{what} (bukti kasus {evidence.step.case_id}: {evidence.original_name})",
+        records=0,
+        region_code=evidence.step.case.region_code,
+    )
+    return evidence.file.open("rb")
 
 
 def _close(actor, case: Case, reason: str, on: dt.date, workers: int, wages: int) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from jaring.accounts.audit import history
 from jaring.compliance import letters, matching, selectors, services, sources
 from jaring.compliance.forms import (
     CloseForm,
+    EvidenceForm,
     ImportForm,
     OpenForm,
     PublicReportForm,
@@ -100,12 +101,14 @@ def case_detail(request, pk: int):
     case = selectors.get_case(request.user, pk)
     can_act = COMPLIANCE.may(request.user, "act") and case.status == "open"
     allowed = next_steps(case.coaching, case.step) if can_act else ()
+    steps = list(case.steps.prefetch_related("files"))
     return render(
         request,
         "compliance/case.html",
         {
             "case": case,
-            "steps": list(case.steps.all()),
+            "steps": steps,
+            "evidence_form": EvidenceForm(steps=steps) if can_act and steps else None,
             "step_form": StepForm(
                 steps=allowed,
                 initial={"officer_name": request.user.get_full_name() or request.user.username},
@@ -152,6 +155,45 @@ def take_step(request, pk: int):
             for error in errors:
                 messages.error(request, error)
     return redirect("compliance:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def add_evidence(request, pk: int):
+    _allowed(request, "act")
+    case = selectors.get_case(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES, steps=case.steps.all())
+    if form.is_valid():
+        with refusals_as_messages(request):
+            saved = services.add_evidence_files(
+                actor=request.user,
+                case_id=case.pk,
+                step_id=form.cleaned_data["step"],
+                files=form.cleaned_data["files"],
+            )
+            messages.success(request, _("%(n)s evidence files added.") % {"n": len(saved)})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("compliance:case", pk=case.pk)
+
+
+@login_required
+def evidence(request, pk: int):
+    """An evidence file, only to a user whose region covers the case; each download recorded."""
+    _allowed(request)
+    found = selectors.get_evidence(request.user, pk)
+    response = FileResponse(
+        services.evidence_file(
+            actor=request.user, evidence=found, what=f"GET {request.get_full_path()}"
+        ),
+        content_type=found.content_type,
+        as_attachment=True,
+        filename=found.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -60,9 +60,12 @@ def rupiah(value, lang: str | None = None) -> str:
     return f"-Rp{text}" if d < 0 else f"Rp{text}"
 
 
-def percent(value, lang: str | None = None, places: int = 1) -> str:
-    """37,5 % / 37.5 %; – when unknown."""
+def percent(value, lang: str | None = None, places: int | None = 1) -> str:
+    """37,5 % / 37.5 %; – when unknown. `places=None`: a rate as the regulation writes it, every
+    decimal it has and no more (0,1 %, 0,24 %, 5,7 %)."""
     d = _decimal(value)
     if d is None:
         return MISSING
+    if places is None:
+        places = max(0, -d.normalize().as_tuple().exponent)
     return f"{number(d, lang, places)} %"

@@ -112,7 +112,7 @@ def _lists(villages: list[str]) -> None:
 
 def _steps(lead: Lead, steps: list[tuple[str, dt.date]], *, follow_up: dt.date | None = None):
     case = services.open_case(actor=SYSTEM, lead_id=lead.pk, on=steps[0][1])
-    for n, (step, on) in enumerate(steps, start=1):
+    for step, on in steps:
         services.take_step(
             actor=SYSTEM,
             case_id=case.pk,
@@ -120,7 +120,6 @@ def _steps(lead: Lead, steps: list[tuple[str, dt.date]], *, follow_up: dt.date |
                 step=step,
                 taken_on=on,
                 officer_name=OFFICER,
-                letter_number=f"560/{case.pk:03d}/{n}/DISNAKER-PTK/2026",
                 notes="Pemberi kerja hadir; sepakat mendaftarkan pekerja bertahap."
                 if step == "coaching"
                 else "",

@@ -1,5 +1,5 @@
-"""The shared forms: the login, and the province → district → village pickers that area forms
-build on."""
+"""The shared forms: the login, the province → district → village pickers that area forms
+build on, and the field for uploaded documents (PDF, JPEG, PNG)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.models import User
+from jaring.core.uploads import KINDS
 from jaring.regions.models import Level
 from jaring.web import region_choices
+
+_ACCEPT = ",".join(f".{ext}" for _, _, ext in KINDS) + ",.jpeg"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several documents in one field; their content is checked by the service (core.uploads)."""
+
+    widget = MultipleFileInput(attrs={"accept": _ACCEPT})
+
+    def clean(self, data, initial=None):
+        # The content checks are the service's: here only collect what was sent.
+        if isinstance(data, list | tuple):
+            return [d for d in data if d]
+        return [data] if data else []
 
 
 class LoginForm(AuthenticationForm):

@@ -40,6 +40,12 @@ def percent(value, places: int = 1) -> str:
     return formats.percent(value, places=int(places))
 
 
+@register.filter
+def rate(value) -> str:
+    """A regulation's rate with every decimal it has: 0,1 % / 0.1 %, 0,24 % / 0.24 %."""
+    return formats.percent(value, places=None)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced or, given None, removed."""

@@ -6,7 +6,7 @@
     jaring compliance cases [--due] [--region 61.71] [--json]
     jaring compliance open LEAD_ID [--on YYYY-MM-DD] [--json]
     jaring compliance step CASE_ID --step warning_1 --officer-name NAME [--on YYYY-MM-DD] \
-        [--letter-number NO] [--notes TEXT] [--evidence TEXT] [--follow-up YYYY-MM-DD] [--json]
+[--notes TEXT] [--evidence TEXT] [--follow-up YYYY-MM-DD] [--json]
     jaring compliance close CASE_ID --reason registered|paid --workers N --wages RP [--json]
     jaring compliance letter STEP_ID --out FILE.pdf
     jaring compliance report --region 61.71 --year 2026 [--json]
@@ -92,7 +92,6 @@ class Command(BaseCommand):
         p.add_argument("--step", required=True, choices=Step.values)
         p.add_argument("--officer-name", required=True)
         p.add_argument("--on", type=date_arg)
-        p.add_argument("--letter-number", default="")
         p.add_argument("--notes", default="")
         p.add_argument("--evidence", default="")
         p.add_argument("--follow-up", type=date_arg)
@@ -157,15 +156,17 @@ class Command(BaseCommand):
                 step=o["step"],
                 taken_on=o["on"] or today,
                 officer_name=o["officer_name"],
-                letter_number=o["letter_number"],
                 notes=o["notes"],
                 evidence=o["evidence"],
                 follow_up=o["follow_up"],
             ),
         )
-        return {"id": step.pk, "step": step.step, "deadline": step.deadline} | {
-            "figures": step.figures
-        }
+        return {
+            "id": step.pk,
+            "step": step.step,
+            "deadline": step.deadline,
+            "letter_number": step.letter_number,
+        } | {"figures": step.figures}
 
     def _close(self, actor, o, today):
         case = services.close_case(
