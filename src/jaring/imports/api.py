@@ -19,7 +19,9 @@ from jaring.imports.staging import decode_json
 router = Router(tags=["imports"])
 
 
-CodedField = Literal["category", "village", "sex", "disability", "disability_kind"]
+CodedField = Literal[
+    "category", "village", "sex", "disability", "disability_kind", "marital_status"
+]
 
 
 class UnrecognisedValueOut(Schema):
@@ -189,7 +191,7 @@ def row_out(user: User, row: ImportRow) -> ImportRowOut:
         village_code=row.village_code,
         category_code=row.category_code,
         worker_id=row.worker_id,
-        changes=decode_json(row.changes),
+        changes=selectors.changes_shown(user, decode_json(row.changes)) or None,
         reasons=decode_json(row.reasons) or [],
     )
 

@@ -21,6 +21,7 @@ class ImportsError(ErrorCode):
     DISABILITY_UNREADABLE = "disability_unreadable"
     INCOME_UNREADABLE = "income_unreadable"
     RT_RW_UNREADABLE = "rt_rw_unreadable"
+    MARITAL_UNREADABLE = "marital_unreadable"
     # The value-mapping step (issue 13): a value mapped to a code the field does not have, one
     # value mapped twice, a field that has no codes, a wording already remembered.
     VALUE_FIELD_UNKNOWN = "value_field_unknown", 422

@@ -33,7 +33,7 @@ _REASON_FILL = PatternFill("solid", fgColor="FCE4D6")
 # Rows of the Data sheet that get the drop-down lists and the text format.
 _TEMPLATE_ROWS = 2000
 # Drop-down column -> the Daftar sheet's column with its choices.
-_LISTS = ("category", "sex", "disability", "disability_kind", "village")
+_LISTS = ("category", "sex", "disability", "disability_kind", "village", "marital_status")
 _TEXT_FIELDS = ("nik", "phone", "rt", "rw")
 
 
@@ -51,6 +51,8 @@ def _choices(region_code: str) -> dict[str, list[str]]:
         "disability": ["Tidak", "Ya", *kinds],
         "disability_kind": [*kinds, "Tidak disebutkan"],
         "village": villages,
+        # Dukcapil's words on the KTP (imports/synonyms.toml).
+        "marital_status": ["Belum Kawin", "Kawin", "Cerai Hidup", "Cerai Mati"],
     }
 
 
@@ -113,7 +115,12 @@ def template_xlsx(region_code: str = "") -> bytes:
         ["Petunjuk pengisian daftar pekerja (Jaring)", "", ""],
         ["Isi lembar Data mulai baris 2; hapus baris contoh. Satu baris satu orang.", "", ""],
         ["NIK diketik sebagai teks: Excel menghapus digit terakhir dari angka 16 digit.", "", ""],
-        ["Pekerjaan, jenis kelamin, disabilitas dan kelurahan dipilih dari daftar.", "", ""],
+        [
+            "Pekerjaan, jenis kelamin, disabilitas, kelurahan dan status perkawinan dipilih dari "
+            "daftar.",
+            "",
+            "",
+        ],
         ["", "", ""],
         ["Kolom", "Wajib", "Keterangan"],
     ]

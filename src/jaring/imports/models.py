@@ -133,6 +133,12 @@ class ImportRow(models.Model):
     disability_kind = models.CharField(max_length=20, blank=True)
     declared_income = models.PositiveBigIntegerField(null=True, blank=True)
     consent_date = models.DateField(null=True, blank=True)
+    # For BPJS's collective form (registry.Worker has the same fields). Most lists have none
+    # of them: with a database default, storing the rows leaves them out (staging._filled).
+    place_of_birth = models.CharField(max_length=100, blank=True, default="", db_default="")
+    mother_maiden_name = models.CharField(max_length=150, blank=True, default="", db_default="")
+    marital_status = models.CharField(max_length=10, blank=True, default="", db_default="")
+    email = models.CharField(max_length=254, blank=True, default="", db_default="")
     # The registered worker with this NIK, if any (no constraint: rows are loaded in bulk).
     worker_id = models.BigIntegerField(null=True, blank=True)
     # For `updated`: {field: [registered value, value from the file]}.

@@ -13,6 +13,7 @@ import polars as pl
 from lokal import normalize_phone
 
 from jaring.imports.columns import FIELDS
+from jaring.imports.lookups import shipped
 
 _MONTHS = {
     "jan": 1,
@@ -330,6 +331,26 @@ def disability(flag: pl.Expr, kind: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]
     return has, pl.when(unsaid).then(pl.lit("unspecified")).otherwise(said), unreadable
 
 
+_MARITAL_CODES = ("single", "married", "divorced", "widowed")  # registry.MaritalStatus
+
+
+def marital_status(raw: pl.Expr) -> pl.Expr:
+    """registry.MaritalStatus's code, from the code itself or a wording Dukcapil's KTP and KK
+    use ("BELUM KAWIN", "Kawin Tercatat", "CH": imports/synonyms.toml); null if unreadable.
+    (A city's own wordings were written into the cells as codes before: imports.values.)"""
+    table = {code: code for code in _MARITAL_CODES} | shipped().get("marital_status", {})
+    return _letters(raw).replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def email(raw: pl.Expr) -> pl.Expr:
+    """Lower case, without spaces ("Budi@Mail.COM " → "budi@mail.com")."""
+    return raw.str.replace_all(r"\s", "").str.to_lowercase()
+
+
+def _no_dash(column: pl.Expr) -> pl.Expr:
+    return pl.when(column.str.contains(r"^[\-–—.]+$")).then(None).otherwise(column)
+
+
 def income(raw: pl.Expr) -> pl.Expr:
     """Rupiah as a whole number: "Rp 1.500.000", "1,500,000", "1500000,00" → 1500000."""
     s = (
@@ -372,6 +393,11 @@ def normalise(frame: pl.DataFrame, mapping: dict[str, str], *, today: dt.date) -
     """
     cells = frame.select(**{f.name: _cell(frame, mapping.get(f.name)) for f in FIELDS})
     col = pl.col
+    # "-" is how lists say "none" in an optional column.
+    cells = cells.with_columns(
+        _no_dash(col(f)).alias(f)
+        for f in ("place_of_birth", "mother_maiden_name", "marital_status", "email")
+    )
     plain_nik = col("nik").str.contains(r"^\d{16}$").fill_null(False)
     nik_value, nik_mangled = nik(col("nik"))
     mobile = col("phone").str.extract(_FAST_PHONE)
@@ -401,6 +427,12 @@ def normalise(frame: pl.DataFrame, mapping: dict[str, str], *, today: dt.date) -
             cells, ["address"], {"address_value": col("address").str.replace_all(r"\s+", " ")}
         ),
         per_value(cells, ["declared_income"], {"income_value": income(col("declared_income"))}),
+        per_value(cells, ["place_of_birth"], {"place_value": name(col("place_of_birth"))}),
+        per_value(cells, ["mother_maiden_name"], {"mother_value": name(col("mother_maiden_name"))}),
+        per_value(
+            cells, ["marital_status"], {"marital_value": marital_status(col("marital_status"))}
+        ),
+        per_value(cells, ["email"], {"email_value": email(col("email"))}),
         per_value(
             cells,
             ["disability", "disability_kind"],
@@ -444,6 +476,11 @@ def normalise(frame: pl.DataFrame, mapping: dict[str, str], *, today: dt.date) -
         declared_income=col("income_value"),
         consent_raw=col("consent_date"),
         consent_date=col("consent_value"),
+        place_of_birth=col("place_value"),
+        mother_maiden_name=col("mother_value"),
+        marital_status_raw=col("marital_status"),
+        marital_status=col("marital_value"),
+        email=col("email_value"),
     )
 
 

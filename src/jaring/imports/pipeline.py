@@ -40,6 +40,10 @@ UPDATABLE = (
     ("has_disability", "has_disability"),
     ("disability_kind", "disability_kind"),
     ("declared_income", "declared_income"),
+    ("place_of_birth", "place_of_birth"),
+    ("mother_maiden_name", "mother_maiden_name"),
+    ("marital_status", "marital_status"),
+    ("email", "email"),
 )
 _REGISTRY_SCHEMA = {
     "nik": pl.String,
@@ -69,6 +73,10 @@ STORED = (
     "disability_kind",
     "declared_income",
     "consent_date",
+    "place_of_birth",
+    "mother_maiden_name",
+    "marital_status",
+    "email",
     "worker_id",
     "changes",
     "reasons",

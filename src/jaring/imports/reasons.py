@@ -105,6 +105,12 @@ ROW = _by_code(
         "RT/RW '{text}' tidak terbaca (contoh: 001/002).",
         "RT/RW '{text}' cannot be read (e.g. 001/002).",
     ),
+    Reason(
+        ImportsError.MARITAL_UNREADABLE,
+        "Status perkawinan '{text}' tidak dikenal (Belum Kawin, Kawin, Cerai Hidup, Cerai Mati).",
+        "Marital status '{text}' is not recognised (Belum Kawin, Kawin, Cerai Hidup, Cerai Mati:"
+        " not married, married, divorced, widowed).",
+    ),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from jaring.accounts import audit
+from jaring.accounts.masking import display_private
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
 from jaring.core.errors import CoreError, NotFound, Problem
@@ -94,3 +95,14 @@ def registration(worker: Worker) -> audit.Entry | None:
         after=snapshot(as_registered),
         reason=f"impor #{row.batch_id}: {row.batch.original_name}, baris {row.row_number}",
     )
+
+
+def changes_shown(user: User, changes: dict | None) -> dict:
+    """An updated row's changes ({field: [registered, from the file]}) as the user may see
+    them: the mother's maiden name masked as the worker page masks it."""
+    changes = dict(changes or {})
+    if "mother_maiden_name" in changes:
+        changes["mother_maiden_name"] = [
+            display_private(user, v or "") for v in changes["mother_maiden_name"]
+        ]
+    return changes

@@ -120,7 +120,22 @@ def screen(frame: pl.DataFrame, today: dt.date) -> pl.Expr:
         & (pl.col("consent_date").is_null() | (pl.col("consent_date") <= pl.lit(today)))
         & pl.col("village_code").is_not_null()
         & pl.col("category_code").is_not_null()
+        & ~_unreadable("marital_status_raw", "marital_status")
+        & _plain("place_of_birth", 100)
+        & _plain("mother_maiden_name", 150)
+        & (
+            pl.col("email").is_null()
+            # registry.validation's _EMAIL (Python's $ also passes a final newline: the
+            # screen is the stricter); a suspect gets check_fields' reason.
+            | (_plain("email", 254) & pl.col("email").str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"))
+        )
     ).fill_null(False)
+
+
+def _plain(column: str, limit: int) -> pl.Expr:
+    """An optional text the registry takes: empty, or short enough and not a formula."""
+    c = pl.col(column)
+    return c.is_null() | ((c.str.len_chars() <= limit) & ~c.str.starts_with("="))
 
 
 def validate(
@@ -203,6 +218,12 @@ def _reasons(row: dict, today: dt.date) -> list[dict]:
                 text=row["consent_raw"],
             )
         )
+    if row["marital_status_raw"] is not None and row["marital_status"] is None:
+        own.append(
+            row_reason(
+                ImportsError.MARITAL_UNREADABLE, "marital_status", text=row["marital_status_raw"]
+            )
+        )
     data = WorkerInput(
         nik=row["nik"] or "",
         full_name=name,
@@ -218,6 +239,10 @@ def _reasons(row: dict, today: dt.date) -> list[dict]:
         disability_kind=row["disability_kind"] or "",
         declared_income=row["declared_income"],
         consent_date=row["consent_date"],
+        place_of_birth=row["place_of_birth"] or "",
+        mother_maiden_name=row["mother_maiden_name"] or "",
+        marital_status=row["marital_status"] or "",
+        email=row["email"] or "",
     )
     # A cell the import could not read has its own reason; the rules would only call it empty.
     explained = {r["field"] for r in own}

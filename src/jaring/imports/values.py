@@ -31,10 +31,10 @@ from jaring.imports.models import ValueSynonym
 from jaring.imports.normalise import disability
 from jaring.regions.models import Level, Region
 from jaring.registry.errors import RegistryError
-from jaring.registry.models import DisabilityKind, OccupationCategory
+from jaring.registry.models import DisabilityKind, MaritalStatus, OccupationCategory
 
 # The coded fields, in the order the review step lists them.
-CODED = ("category", "village", "sex", "disability", "disability_kind")
+CODED = ("category", "village", "sex", "disability", "disability_kind", "marital_status")
 # Field -> (Indonesian, English) name, for messages.
 FIELD_NAMES = {
     "category": ("Pekerjaan", "Occupation"),
@@ -42,6 +42,7 @@ FIELD_NAMES = {
     "sex": ("Jenis kelamin", "Sex"),
     "disability": ("Disabilitas", "Disability"),
     "disability_kind": ("Jenis disabilitas", "Kind of disability"),
+    "marital_status": ("Status perkawinan", "Marital status"),
 }
 # A list of random text must not make the review step endless: the most frequent values first.
 _MOST = 200
@@ -175,6 +176,9 @@ class Targets:
 
     def _disability_kind(self) -> dict[str, Choice]:
         return {k.value: Choice(k.value, *_both(k.label)) for k in DisabilityKind}
+
+    def _marital_status(self) -> dict[str, Choice]:
+        return {k.value: Choice(k.value, *_both(k.label)) for k in MaritalStatus}
 
     def code_of(self, field: str, text: str) -> str | None:
         """The code `text` names for `field` (a code as typed, in any case; L/P for sex;
@@ -330,6 +334,9 @@ def _unread(checked: pl.DataFrame) -> dict[str, pl.Series]:
             .fill_null(False)
         )["village_raw"],
         "sex": checked.filter(col("sex_raw").is_not_null() & col("sex").is_null())["sex_raw"],
+        "marital_status": checked.filter(
+            col("marital_status_raw").is_not_null() & col("marital_status").is_null()
+        )["marital_status_raw"],
     }
     flags = checked["disability_flag_raw"].drop_nulls()
     kinds = checked["disability_kind_raw"].drop_nulls()

@@ -59,7 +59,7 @@ def batch_detail(request, pk: int):
     names = selectors.village_names(r.village_code for r in page.object_list)
     for row in page.object_list:
         row.reason_list = decode_json(row.reasons) or []
-        row.change_list = decode_json(row.changes) or {}
+        row.change_list = selectors.changes_shown(request.user, decode_json(row.changes))
         row.village_name = names.get(row.village_code, "")
     context = {
         "batch": batch,

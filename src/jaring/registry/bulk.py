@@ -69,9 +69,20 @@ STORED = {
     "declared_income": "declared_income",
     "consent_date": "consent_date",
     "nik_override_reason": "nik_override_reason",
+    "place_of_birth": "place_of_birth",
+    "mother_maiden_name": "mother_maiden_name",
+    "marital_status": "marital_status",
+    "email": "email",
 }
 # Columns a frame or rows may leave out, and their value when they do.
-_OPTIONAL = {"consent_date": (None, pl.Date), "nik_override_reason": ("", pl.String)}
+_OPTIONAL = {
+    "consent_date": (None, pl.Date),
+    "nik_override_reason": ("", pl.String),
+    "place_of_birth": ("", pl.String),
+    "mother_maiden_name": ("", pl.String),
+    "marital_status": ("", pl.String),
+    "email": ("", pl.String),
+}
 # Region columns, the village code's first characters (accounts.scope.codes_of).
 _REGION_PREFIX = {"province_code": 2, "regency_code": 5, "district_code": 8}
 
