@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
@@ -16,7 +16,7 @@ from jaring.claims.entitlements import ChildInput, ClaimInput, HeirInput, Transp
 from jaring.claims.models import ClaimKind, ClaimStatus, ReferenceKind, SchoolLevel
 from jaring.claims.reports import money_report
 from jaring.claims.workflow import ACTIONS
-from jaring.core.api.schemas import Strict, errors, file_response
+from jaring.core.api.schemas import RuleVersionOut, Strict, errors, file_response
 from jaring.core.errors import CoreError, Problem, ValidationFailed
 from jaring.enrolment.selectors import get_membership
 
@@ -182,6 +182,12 @@ class ClaimPage(Schema):
     items: list[ClaimOut]
 
 
+class InstalmentOut(Schema):
+    school_year: str = Field(examples=["2024/2025"])
+    level: str
+    amount: int
+
+
 class EntitlementOut(Schema):
     code: str
     name: str
@@ -191,7 +197,7 @@ class EntitlementOut(Schema):
     regulation: str
     basis: str
     payee: str
-    schedule: list[dict[str, Any]] = Field(
+    schedule: list[InstalmentOut] = Field(
         None, description="instalments, only for benefits paid over time"
     )
 
@@ -224,6 +230,10 @@ class ScholarshipYearOut(Schema):
     stop_reason: str
 
 
+class HeirShareOut(ClaimHeirOut):
+    amount: int
+
+
 class ClaimPaymentOut(Schema):
     id: int
     paid_on: dt.date
@@ -231,7 +241,7 @@ class ClaimPaymentOut(Schema):
     reference: str
     amount: int
     scholarship_year: str | None = Field(description="the school year paid, or null: lump sums")
-    shares: list[dict[str, Any]] = Field(description="each heir's part of a lump-sum payment")
+    shares: list[HeirShareOut] = Field(description="each heir's part of a lump-sum payment")
 
 
 class DocumentOut(Schema):
@@ -241,6 +251,18 @@ class DocumentOut(Schema):
     size: int
     sha256: str
     url: str
+
+
+class TransportOut(Schema):
+    mode: str = Field(description="land, sea or air")
+    cost: int
+
+
+class RefusalOut(Schema):
+    subject: str = Field(description="the benefit refused")
+    code: str
+    message_id: str
+    message_en: str
 
 
 class ClaimDetailOut(ClaimOut):
@@ -258,10 +280,10 @@ class ClaimDetailOut(ClaimOut):
     body_part: str
     function_lost_percent: str
     home_care_cost: int | None
-    transport: list[dict[str, Any]]
+    transport: list[TransportOut]
     items: list[EntitlementOut]
-    refused: list[dict[str, Any]] = Field(description="benefits refused, with the reason")
-    sources: list[dict[str, Any]] = Field(description="the rule versions used")
+    refused: list[RefusalOut] = Field(description="benefits refused, with the reason")
+    sources: list[RuleVersionOut] = Field(description="the rule versions used")
     children: list[ChildOut]
     documents: list[DocumentOut]
     heirs: list[ClaimHeirOut]

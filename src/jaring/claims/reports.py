@@ -51,7 +51,7 @@ from jaring.claims.models import (
 from jaring.claims.permissions import CLAIMS
 from jaring.continuity.selectors import self_payments
 from jaring.contributions.models import Bill, BillLine, LineStatus
-from jaring.core.errors import CoreError, NotFound, Problem
+from jaring.core.errors import NotFound
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.models import Programme
 from jaring.programs.selectors import programmes_for
@@ -289,22 +289,11 @@ def money_report(
     if programme_id is not None:
         programme = programmes_for(user).filter(pk=programme_id).first()
         if programme is None:
-            raise NotFound(
-                Problem(
-                    CoreError.NOT_FOUND,
-                    "Program tidak ditemukan.",
-                    "Programme not found.",
-                    "programme",
-                )
-            )
+            raise NotFound.of("Program", "Programme", "programme")
     if region_code:
         region = Region.objects.filter(code=region_code.strip()).first()
         if region is None:
-            raise NotFound(
-                Problem(
-                    CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.", "region"
-                )
-            )
+            raise NotFound.of("Wilayah", "Region", "region")
 
     raw: dict[Key, Row] = defaultdict(lambda: Row(None, "", "", "", "", "", ""))
     q = _filters(user, programme, region)

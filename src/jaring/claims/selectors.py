@@ -51,12 +51,6 @@ def search_claims(user: Actor, f: ClaimFilter) -> QuerySet[Claim]:
     return qs
 
 
-def _not_found(what_id: str, what_en: str) -> NotFound:
-    return NotFound(
-        Problem(CoreError.NOT_FOUND, f"{what_id} tidak ditemukan.", f"{what_en} not found.")
-    )
-
-
 def get_claim(user: Actor, pk: int) -> Claim:
     claim = (
         claims_for(user)
@@ -73,7 +67,7 @@ def get_claim(user: Actor, pk: int) -> Claim:
         .first()
     )
     if claim is None:
-        raise _not_found("Klaim", "Claim")
+        raise NotFound.of("Klaim", "Claim")
     return claim
 
 
@@ -85,7 +79,7 @@ def get_scholarship_year(user: Actor, pk: int) -> ScholarshipYear:
         .first()
     )
     if row is None:
-        raise _not_found("Tahun beasiswa", "Scholarship year")
+        raise NotFound.of("Tahun beasiswa", "Scholarship year")
     return row
 
 
@@ -96,7 +90,7 @@ def get_document(user: Actor, pk: int) -> ClaimDocument:
         .first()
     )
     if doc is None:
-        raise _not_found("Dokumen", "Document")
+        raise NotFound.of("Dokumen", "Document")
     return doc
 
 

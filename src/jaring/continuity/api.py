@@ -125,6 +125,14 @@ class SelfPayRunIn(Strict):
     as_of: dt.date | None = None
 
 
+class SelfPayRateOut(Schema):
+    income_base: int
+    jht: bool
+    sector: str
+    members: int
+    amount: int = Field(description="each member's monthly contribution")
+
+
 class SelfPayRunOut(Schema):
     month: str
     as_of: str
@@ -132,7 +140,7 @@ class SelfPayRunOut(Schema):
     months_lapsed: int
     billed: int
     amount_due: int
-    rates: list[dict[str, int | bool | str]]
+    rates: list[SelfPayRateOut] = Field(description="members billed per income base and rate")
 
 
 class RetentionQuery(Schema):

@@ -26,7 +26,7 @@ from jaring.continuity.models import (
     SelfPayMonth,
 )
 from jaring.continuity.services import AGENT_OWNS, ENDING_STATUSES, notice_days
-from jaring.core.errors import CoreError, NotFound, Problem
+from jaring.core.errors import NotFound
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.selectors import memberships_for
 from jaring.rules.months import add_months
@@ -50,13 +50,7 @@ def covers_for(user: Actor) -> QuerySet[SelfPayCover]:
 def get_cover(user: Actor, pk: int) -> SelfPayCover:
     cover = covers_for(user).select_related("worker", "village").filter(pk=pk).first()
     if cover is None:
-        raise NotFound(
-            Problem(
-                CoreError.NOT_FOUND,
-                "Peserta mandiri tidak ditemukan.",
-                "Self-paid cover not found.",
-            )
-        )
+        raise NotFound.of("Peserta mandiri", "Self-paid cover")
     return cover
 
 
@@ -202,9 +196,7 @@ def retention(
     user: Actor, region_code: str, month: dt.date, *, today: dt.date | None = None
 ) -> Retention:
     if not in_scope(user, region_code):
-        raise NotFound(
-            Problem(CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.")
-        )
+        raise NotFound.of("Wilayah", "Region")
     today = today or timezone.localdate()
     month = month.replace(day=1)
     day = min(add_months(month, 1) - dt.timedelta(days=1), today)

@@ -92,12 +92,6 @@ def _refuse(code, message_id: str, message_en: str, field: str | None = None, **
     return cls(Problem(code, message_id, message_en, field, params))
 
 
-def _not_found(what_id: str, what_en: str) -> NotFound:
-    return NotFound(
-        Problem(CoreError.NOT_FOUND, f"{what_id} tidak ditemukan.", f"{what_en} not found.")
-    )
-
-
 # --- pricing ------------------------------------------------------------------------------------
 
 
@@ -401,7 +395,7 @@ def record_choice(
         .first()
     )
     if membership is None:
-        raise _not_found("Kepesertaan", "Membership")
+        raise NotFound.of("Kepesertaan", "Membership")
     return _record_choice(
         actor=actor,
         membership=membership,
@@ -484,7 +478,7 @@ def _cover_for_update(actor: Actor, cover_id: int) -> SelfPayCover:
         .first()
     )
     if cover is None:
-        raise _not_found("Peserta mandiri", "Self-paid cover")
+        raise NotFound.of("Peserta mandiri", "Self-paid cover")
     return cover
 
 

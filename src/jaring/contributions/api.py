@@ -4,7 +4,6 @@ rate-table versions. Amounts are whole rupiah."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from jaring.contributions import (
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import BillingRun
 from jaring.contributions.serialise import bill_detail, bill_dict, payment_dict, payment_dicts
-from jaring.core.api.schemas import Strict, errors, file_response
+from jaring.core.api.schemas import ProblemOut, RuleVersionOut, Strict, errors, file_response
 from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
 from jaring.rules.tables import parse_month
 
@@ -81,8 +80,8 @@ class BillRateOut(Schema):
     jht: int
     amount: int
     rule_version: str
-    formulas: dict[str, Any]
-    regulations: dict[str, Any]
+    formulas: dict[str, str] = Field(description="per benefit (jkk, jkm, jht): how it is reckoned")
+    regulations: dict[str, str] = Field(description="per benefit: the regulation it follows")
 
 
 class AllocationOut(Schema):
@@ -114,14 +113,47 @@ class PaymentOut(Schema):
     credit_balance: int = Field(description="the programme's unused credit now")
 
 
+class LapsesOut(Schema):
+    as_of: str
+    memberships: int
+    by_first_unpaid_month: dict[str, int] = Field(description="YYYY-MM: memberships lapsed")
+    lines_lapsed: int
+
+
+class BilledOut(Schema):
+    programme_id: int
+    programme: str
+    month: str
+    bill_id: int
+    created: bool
+    added: int
+    members: int
+    total: int
+    paid: int
+    due_date: str
+    rule_version: str
+
+
+class RunProblemOut(ProblemOut):
+    programme_id: int
+
+
+class RunResultOut(Schema):
+    month: str
+    as_of: str
+    lapses: LapsesOut
+    bills: list[BilledOut]
+    problems: list[RunProblemOut]
+
+
 class BillingRunOut(Schema):
     id: int
     month: str = Field(description="YYYY-MM")
     programme_id: int | None
     as_of: dt.date
     status: str
-    result: dict[str, Any] = Field(description="lapses and bills made; empty until it has run")
-    problems: list[dict[str, Any]]
+    result: RunResultOut | None = Field(description="lapses and bills made; null until it has run")
+    problems: list[ProblemOut]
 
 
 class ArrearsOut(Schema):
@@ -138,15 +170,7 @@ class ArrearsOut(Schema):
     at_risk: bool = Field(description="one more unpaid month and the membership lapses")
 
 
-class RateVersionOut(Schema):
-    table: str
-    id: str
-    effective_from: dt.date
-    effective_to: dt.date | None
-    source: str
-    status: str
-    incomplete: bool
-    note: str
+class RateVersionOut(RuleVersionOut):
     origin: str = Field(description="shipped, or import #N")
 
 
@@ -182,14 +206,7 @@ def _programme(user, pk: int | None):
         return None
     programme = programmes_managed(user).filter(pk=pk).first()
     if programme is None:
-        raise NotFound(
-            Problem(
-                CoreError.NOT_FOUND,
-                "Program tidak ditemukan.",
-                "Programme not found.",
-                "programme_id",
-            )
-        )
+        raise NotFound.of("Program", "Programme", "programme_id")
     return programme
 
 
@@ -200,7 +217,7 @@ def _run_dict(run: BillingRun) -> dict[str, object]:
         "programme_id": run.programme_id,
         "as_of": run.as_of.isoformat(),
         "status": run.status,
-        "result": run.result,
+        "result": run.result or None,
         "problems": run.problems,
     }
 
@@ -263,7 +280,7 @@ def start_run(request: HttpRequest, body: BillingRunIn):
 def get_run(request: HttpRequest, run_id: int):
     run = BillingRun.objects.filter(pk=run_id, created_by=request.auth).first()
     if run is None:
-        raise NotFound(Problem(CoreError.NOT_FOUND, "Proses tidak ditemukan.", "Run not found."))
+        raise NotFound.of("Proses", "Run")
     return _run_dict(run)
 
 
@@ -349,6 +366,35 @@ def import_rates(
 # --- BPJS's monthly statement ---------------------------------------------------------------
 
 
+class BpjsOnlyOut(Schema):
+    row: int = Field(description="the statement's row")
+    kpj: str
+    nik: str
+    name: str
+    amount: int
+
+
+class JaringOnlyOut(Schema):
+    membership_id: int
+    kpj: str
+    nik: str
+    name: str
+    amount: int = Field(description="what Jaring billed")
+    bpjs_status: str = Field(description="the statement's status; empty when it has no row")
+    row: int | None
+
+
+class AmountDiffersOut(Schema):
+    row: int
+    membership_id: int
+    kpj: str
+    nik: str
+    name: str
+    jaring: int
+    bpjs: int
+    difference: int = Field(description="BPJS's amount less Jaring's")
+
+
 class StatementReportOut(Schema):
     statement_id: int
     file_name: str
@@ -358,9 +404,9 @@ class StatementReportOut(Schema):
     matched: int = Field(description="members both count, with the same or another amount")
     bpjs_total: int = Field(description="rupiah BPJS lists for its active members")
     jaring_total: int = Field(description="rupiah Jaring billed for the month")
-    bpjs_only: list[dict[str, Any]] = Field(description="BPJS counts, Jaring did not bill")
-    jaring_only: list[dict[str, Any]] = Field(description="Jaring billed, BPJS does not count")
-    amount_differs: list[dict[str, Any]]
+    bpjs_only: list[BpjsOnlyOut] = Field(description="BPJS counts, Jaring did not bill")
+    jaring_only: list[JaringOnlyOut] = Field(description="Jaring billed, BPJS does not count")
+    amount_differs: list[AmountDiffersOut]
 
 
 class StatementOut(Schema):

@@ -157,9 +157,7 @@ def record_payment(
     CONTRIBUTIONS.check(actor, "pay")
     _check_input(paid_on, amount, reference)
     if not programmes_managed(actor).filter(pk=programme.pk).exists():
-        raise NotFound(
-            Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
-        )
+        raise NotFound.of("Program", "Programme")
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     reference = reference.strip()
     if Payment.objects.filter(programme=programme, reference=reference).exists():

@@ -14,7 +14,7 @@ from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import Bill, BillLine, LineStatus, Payment
 from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.contributions.services import arrears_rule, month_of
-from jaring.core.errors import CoreError, NotFound, Problem
+from jaring.core.errors import NotFound
 from jaring.enrolment.models import Membership
 from jaring.rules.tables import month_text
 
@@ -27,7 +27,7 @@ def bills_for(user: Actor) -> QuerySet[Bill]:
 def get_bill(user: Actor, pk: int) -> Bill:
     bill = bills_for(user).filter(pk=pk).first()
     if bill is None:
-        raise NotFound(Problem(CoreError.NOT_FOUND, "Tagihan tidak ditemukan.", "Bill not found."))
+        raise NotFound.of("Tagihan", "Bill")
     return bill
 
 

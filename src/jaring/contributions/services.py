@@ -40,7 +40,7 @@ from jaring.contributions.payment_services import apply_credit, status_of
 from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.contributions.rate_tables import current_tables
 from jaring.core import events, jobs
-from jaring.core.errors import CoreError, DomainError, NotFound, Problem, ValidationFailed
+from jaring.core.errors import DomainError, NotFound, Problem, ValidationFailed
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.budget import rule_problem, rules_funder
@@ -370,9 +370,7 @@ def run_month(
     if programme is not None:
         programmes = programmes.filter(pk=programme.pk)
         if not programmes.exists():
-            raise NotFound(
-                Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
-            )
+            raise NotFound.of("Program", "Programme")
     result = RunResult(month=month_text(month), as_of=as_of.isoformat(), lapses=LapseResult(""))
     result.lapses = apply_lapses(as_of=as_of, actor=actor, programmes=programmes)
     chosen = list(programmes.order_by("id"))

@@ -22,7 +22,7 @@ from jaring.contributions.access import programmes_managed
 from jaring.contributions.errors import ContributionError
 from jaring.contributions.models import Bill, BillLine, LineStatus, StatementImport
 from jaring.contributions.permissions import CONTRIBUTIONS
-from jaring.core.errors import Conflict, CoreError, NotFound, Problem, ValidationFailed
+from jaring.core.errors import Conflict, NotFound, Problem, ValidationFailed
 from jaring.enrolment.models import Membership
 from jaring.programs.models import Programme
 from jaring.regions.models import Region
@@ -49,9 +49,7 @@ class StatementReport:
 def _programme(actor: User, programme_id: int) -> Programme:
     programme = programmes_managed(actor).filter(pk=programme_id).first()
     if programme is None:
-        raise NotFound(
-            Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
-        )
+        raise NotFound.of("Program", "Programme")
     return programme
 
 

@@ -135,6 +135,15 @@ class Conflict(DomainError):
 class NotFound(DomainError):
     status = 404
 
+    @classmethod
+    def of(cls, what_id: str, what_en: str, field: str | None = None) -> NotFound:
+        """ "<what> not found", in both languages: the one 404 every area answers."""
+        return cls(
+            Problem(
+                CoreError.NOT_FOUND, f"{what_id} tidak ditemukan.", f"{what_en} not found.", field
+            )
+        )
+
 
 class PermissionDenied(DomainError):
     status = 403

@@ -7,7 +7,6 @@ import datetime as dt
 import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
@@ -76,11 +75,33 @@ class SegmentOut(Schema):
     coverage_pct: str | None
 
 
+class ExpiringMonthOut(Schema):
+    month: str = Field(description="YYYY-MM")
+    members: int = Field(description="memberships whose cover ends in the month")
+
+
+class MoneyOut(Schema):
+    """The year's money of the programmes run in the region and its members' claims."""
+
+    year: int
+    billed: int
+    contributions_paid: int = Field(description="paid by the programmes (the city's budget)")
+    self_payments: int = Field(description="paid by self-paying members themselves")
+    self_payments_count: int
+    arrears: int
+    claims: int
+    claims_amount: int
+    claims_by_kind: dict[str, dict[str, int]] = Field(description="count and amount per kind")
+    benefits_paid: int
+    benefits_owed_later: int
+    ratio: Decimal | None = Field(description="benefits paid ÷ contributions paid")
+
+
 class ExpiringOut(Schema):
     within_days: int
     within_30_days: int
     total: int
-    by_month: list[dict[str, str | int]] = Field(description="month (YYYY-MM) and members")
+    by_month: list[ExpiringMonthOut]
 
 
 class HistoryPointOut(Schema):
@@ -147,7 +168,7 @@ class DashboardOut(Schema):
     sex: dict[str, int]
     disability: dict[str, int]
     districts: list[DistrictCoverageOut] = Field(description="the regions one level down")
-    money: dict[str, Any] | None = Field(description="null for roles that see no money reports")
+    money: MoneyOut | None = Field(description="null for roles that see no money reports")
     programmes: list[ProgrammeMoneyOut]
     expiring: ExpiringOut
     retention: ContinuityRetentionOut | None = Field(

@@ -66,9 +66,7 @@ def get_region(user: Actor, code: str) -> Region:
     """A province, city or district the user may see (404 otherwise, as for any scope escape)."""
     region = Region.objects.filter(code=(code or "").strip()).first()
     if region is None or not in_scope(user, region.code):
-        raise NotFound(
-            Problem(CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.", "region")
-        )
+        raise NotFound.of("Wilayah", "Region", "region")
     if region.level == Level.VILLAGE:
         raise ValidationFailed(
             Problem(
@@ -270,9 +268,7 @@ def coverage(
     today: dt.date | None = None,
 ) -> Coverage:
     if not in_scope(user, region.code):
-        raise NotFound(
-            Problem(CoreError.NOT_FOUND, "Wilayah tidak ditemukan.", "Region not found.")
-        )
+        raise NotFound.of("Wilayah", "Region")
     today = today or timezone.localdate()
     facts.ensure(region, today)
     day = day_counted(month, today)

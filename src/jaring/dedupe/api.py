@@ -89,6 +89,29 @@ class DedupeRunIn(Strict):
     retrain: bool = False
 
 
+class RunModelOut(Schema):
+    id: int
+    trained_at: dt.datetime
+    record_count: int
+    backend: str
+    kind: str
+    description: str
+    retrained: bool = Field(description="trained on the registry by this run")
+
+
+class RunSummaryOut(Schema):
+    """What a finished run found; every field is null until it has finished."""
+
+    pairs_found: int | None = None
+    new_pairs: int | None = None
+    already_queued: int | None = None
+    already_decided: int | None = None
+    records: int | None = Field(None, description="workers compared")
+    threshold: float | None = None
+    model: RunModelOut | None = None
+    timings: dict[str, float] = Field(default_factory=dict, description="seconds per step")
+
+
 class DedupeRunOut(Schema):
     id: int
     status: str
@@ -96,7 +119,7 @@ class DedupeRunOut(Schema):
     retrain: bool
     created_at: dt.datetime
     finished_at: dt.datetime | None
-    summary: dict
+    summary: RunSummaryOut
     error: str
 
 

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from jaring.accounts.masking import display_nik
 from jaring.accounts.models import User
-from jaring.core.api.schemas import errors, file_response
+from jaring.core.api.schemas import ProblemOut, errors, file_response
 from jaring.imports import exports, selectors, services, values
 from jaring.imports.models import ImportBatch, ImportRow, ValueSynonym
 from jaring.imports.staging import decode_json
@@ -34,6 +34,29 @@ class UnrecognisedValueOut(Schema):
     decision: str | None = Field(description="the code chosen; null when decided: rejected")
 
 
+class ImportCountsOut(Schema):
+    """Rows per outcome once checked; a file already uploaded names only the earlier batch."""
+
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate_in_file: int = 0
+    duplicate_in_registry: int = 0
+    rejected: int = 0
+    probable_duplicates: int | None = Field(
+        None, description="pairs queued for review, the file against the registry and itself"
+    )
+    same_file_as: int | None = Field(None, description="the earlier batch of the same file")
+
+
+class RowReasonOut(Schema):
+    code: str
+    field: str | None
+    message_id: str
+    message_en: str
+
+
 class ImportBatchOut(Schema):
     id: int
     file: str
@@ -47,10 +70,10 @@ class ImportBatchOut(Schema):
     headers: list[str]
     header_row: int
     mapping: dict[str, str]
-    counts: dict
+    counts: ImportCountsOut
     unrecognised: list[UnrecognisedValueOut]
     value_map: dict[str, dict[str, str | None]]
-    errors: list[dict]
+    errors: list[ProblemOut]
     created_at: dt.datetime
     created_by: str
     committed_at: dt.datetime | None
@@ -66,8 +89,10 @@ class ImportRowOut(Schema):
     village_code: str
     category_code: str
     worker_id: int | None
-    changes: dict | None
-    reasons: list[dict]
+    changes: dict[str, list[str | int | bool | None]] | None = Field(
+        description="each field the row changes: [registered, imported]"
+    )
+    reasons: list[RowReasonOut]
 
 
 class ImportRowPage(Schema):

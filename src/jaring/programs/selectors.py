@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from jaring.accounts.scope import Actor, Mode, scope_q
-from jaring.core.errors import CoreError, NotFound, Problem
+from jaring.core.errors import NotFound
 from jaring.programs.models import Programme
 from jaring.regions.models import Level, Region
 from jaring.regions.selectors import regencies_of
@@ -27,9 +27,7 @@ def programmes_for(user: Actor) -> QuerySet[Programme]:
 def get_programme(user: Actor, pk: int) -> Programme:
     programme = programmes_for(user).filter(pk=pk).first()
     if programme is None:
-        raise NotFound(
-            Problem(CoreError.NOT_FOUND, "Program tidak ditemukan.", "Programme not found.")
-        )
+        raise NotFound.of("Program", "Programme")
     return programme
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+import datetime as dt
+
+from ninja import Field, Schema
 from pydantic import ConfigDict
 
 
@@ -20,6 +22,19 @@ class ProblemOut(Schema):
     message: str
     message_id: str
     message_en: str
+
+
+class RuleVersionOut(Schema):
+    """A version of a rule table (jaring/rules/data) an answer was reckoned with."""
+
+    table: str
+    id: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    source: str = Field(description="the regulation the figures come from")
+    status: str = Field(description="confirmed, or why not")
+    note: str
+    incomplete: bool
 
 
 class ErrorOut(Schema):

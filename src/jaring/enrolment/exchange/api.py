@@ -78,6 +78,11 @@ class ProgrammeProfileOut(Schema):
     profile: str
 
 
+class NotSubmittedOut(Schema):
+    row: int
+    nik: str
+
+
 class ResponseReportOut(Schema):
     response_id: int
     file_name: str
@@ -86,7 +91,9 @@ class ResponseReportOut(Schema):
     rejected: int
     already_applied: int
     unanswered: int
-    not_submitted: list[dict[str, int | str]]
+    not_submitted: list[NotSubmittedOut] = Field(
+        description="rows of the file naming a worker Jaring never sent"
+    )
 
 
 class CardQuery(Schema):
