@@ -27,7 +27,7 @@ from jaring.claims.entitlements import ChildInput
 from jaring.claims.models import Claim
 from jaring.compliance import services as compliance
 from jaring.compliance.matching import find_leads
-from jaring.compliance.models import Lead
+from jaring.compliance.models import EmployerLink, Lead
 from jaring.compliance.sources import import_list as import_employers
 from jaring.continuity import services as continuity
 from jaring.continuity.models import HandoverChoice
@@ -118,6 +118,7 @@ WEB_OBJECTS = {
     "compliance:letter": {"pk": "letter"},
     "compliance:add_evidence": {"pk": "case"},
     "compliance:evidence": {"pk": "evidence"},
+    "compliance:unlink": {"pk": "link"},
     "coverage:dashboard": {"code": "region"},
     "coverage:figures": {"code": "region"},
     "coverage:report": {"code": "region"},
@@ -413,6 +414,17 @@ def pontianak(settings, tmp_path):
         case_id=case.pk,
         data=compliance.StepInput(step="warning_1", taken_on=START, officer_name="Petugas"),
     )
+    # A business the matching folded into the employer (made here: one list links nothing).
+    link = EmployerLink.objects.create(
+        employer=lead.employer,
+        linked_id=10**9,
+        score=0.95,
+        method="name_address",
+        business={"name": EMPLOYER_NAME, "name_key": "", "region_code": PONTIANAK_VILLAGE},
+        region_code=lead.employer.region_code,
+        regency_code=OTHER_CITY,
+        linked_on=START,
+    )
     (evidence,) = compliance.add_evidence_files(
         actor=admin, case_id=case.pk, step_id=letter.pk, files=[upload()]
     )
@@ -438,6 +450,7 @@ def pontianak(settings, tmp_path):
         "case": case.pk,
         "letter": letter.pk,
         "evidence": evidence.pk,
+        "link": link.pk,
     }
     secrets = {
         m.worker.full_name,

@@ -23,3 +23,4 @@ class ComplianceError(ErrorCode):
     LEAD_CLOSED = "lead_closed", 409
     EVIDENCE_TOO_LARGE = "evidence_too_large", 422
     EVIDENCE_TYPE = "evidence_type", 422
+    LINK_UNDONE = "link_undone", 409

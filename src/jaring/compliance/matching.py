@@ -8,7 +8,9 @@
    (name alone when either address is missing) and links at `THRESHOLD`.
 2. Merge: a linked business becomes part of the registered employer (its list entries move, its
    figures and identity fill the gaps), audited with the score, so that each employer is one
-   record with BPJS's figures and the others side by side.
+   record with BPJS's figures and the others side by side. Each link is kept (`EmployerLink`:
+   the business as it was, what it filled and brought) so that an officer can undo a wrong one
+   (`services.unlink`); an undone pair is not linked again.
 3. Assess every employer with `findings.assess` and keep one open lead per employer and kind:
    new ones created, changed ones updated, gone ones resolved.
 Cost: 50,000 businesses against 20,000 registered employers in a few seconds (bench/
@@ -30,7 +32,14 @@ from jaring.accounts import audit
 from jaring.accounts.scope import Actor
 from jaring.compliance import bulk
 from jaring.compliance.findings import Figures, assess, city_umk
-from jaring.compliance.models import Case, Employer, Lead, LeadStatus, SourceEntry
+from jaring.compliance.models import (
+    Case,
+    Employer,
+    EmployerLink,
+    Lead,
+    LeadStatus,
+    SourceEntry,
+)
 from jaring.compliance.names import address_key
 from jaring.compliance.permissions import COMPLIANCE
 from jaring.core.table_load import load_frame
@@ -52,23 +61,37 @@ WITH candidates AS (
     UNION
     SELECT o.id, b.id FROM others o
     JOIN bpjs b ON o.first_word = b.first_word AND o.second_prefix = b.second_prefix
-), pairs AS (
+), whole AS (
     SELECT c.other_id, c.bpjs_id, o.nib <> '' AND o.nib = b.nib AS same_nib,
-           -- Jaro-Winkler over the whole name rewards a long shared start: "sinar jaya abadi"
-           -- and "sinar jaya mulia" score 0.91. Half the score is therefore word by word: each
-           -- word of either name against its closest word in the other, the worst counting
-           -- (0.48 there; a typo, "rejeki" for "rezeki", keeps 0.91).
-           (jaro_winkler_similarity(o.name_key, b.name_key) + least(
-               list_min(list_transform(o.words, lambda w: list_max(list_transform(
-                   b.words, lambda v: jaro_winkler_similarity(w, v))))),
-               list_min(list_transform(b.words, lambda w: list_max(list_transform(
-                   o.words, lambda v: jaro_winkler_similarity(w, v)))))
-           )) / 2 AS name_sim,
+           o.words AS o_words, b.words AS b_words,
+           jaro_winkler_similarity(o.name_key, b.name_key) AS whole_sim,
            CASE WHEN o.address_key = '' OR b.address_key = '' THEN NULL
                 ELSE jaro_winkler_similarity(o.address_key, b.address_key) END AS address_sim
     FROM candidates c JOIN others o ON o.id = c.other_id JOIN bpjs b ON b.id = c.bpjs_id
     -- "Toko Sinar Jaya 2" is not "Sinar Jaya": numbers in names must agree.
     WHERE (o.nib <> '' AND o.nib = b.nib) OR o.digits = b.digits
+), hopeful AS (
+    -- The word-by-word half (below) costs most; a pair whose whole-name score leaves it short
+    -- of the threshold even with every word alike is dropped first. The name score a pair
+    -- needs is the threshold (no address) or (threshold - 0.25 × address) / 0.75; half of it
+    -- is the whole name's, so the whole name needs at least 2 × that - 1. Exact: no pair that
+    -- could link is lost.
+    SELECT * FROM whole
+    WHERE same_nib OR whole_sim >= 2 * (CASE WHEN address_sim IS NULL THEN ?
+                                             ELSE (? - 0.25 * address_sim) / 0.75 END) - 1
+), pairs AS (
+    SELECT other_id, bpjs_id, same_nib, address_sim,
+           -- Jaro-Winkler over the whole name rewards a long shared start: "sinar jaya abadi"
+           -- and "sinar jaya mulia" score 0.91. Half the score is therefore word by word: each
+           -- word of either name against its closest word in the other, the worst counting
+           -- (0.48 there; a typo, "rejeki" for "rezeki", keeps 0.91).
+           CASE WHEN same_nib THEN 1.0 ELSE (whole_sim + least(
+               list_min(list_transform(o_words, lambda w: list_max(list_transform(
+                   b_words, lambda v: jaro_winkler_similarity(w, v))))),
+               list_min(list_transform(b_words, lambda w: list_max(list_transform(
+                   o_words, lambda v: jaro_winkler_similarity(w, v)))))
+           )) / 2 END AS name_sim
+    FROM hopeful
 ), scored AS (
     SELECT other_id, bpjs_id,
            CASE WHEN same_nib THEN 1.0
@@ -120,7 +143,7 @@ def link(others: pl.DataFrame, bpjs: pl.DataFrame, threshold: float = THRESHOLD)
     try:
         con.register("others", others.to_arrow())
         con.register("bpjs", bpjs.to_arrow())
-        return con.sql(_LINK_SQL, params=[threshold]).pl()
+        return con.sql(_LINK_SQL, params=[threshold, threshold, threshold]).pl()
     finally:
         con.close()
 
@@ -130,26 +153,96 @@ _FIELDS = ("id", "name_key", "nib", "address")
 
 _FILLED = ("nib", "kbli", "address", "capital", "turnover", "risk_class")
 _LARGEST = ("other_workers", "other_wage_bill")
+# What a linked business was: restored as it was when its link is undone.
+SNAPSHOT = (
+    "name",
+    "name_key",
+    "nib",
+    "npp",
+    "kbli",
+    "address",
+    "region_code",
+    "regency_code",
+    "size_class",
+    "size_criterion",
+    "capital",
+    "turnover",
+    "risk_class",
+    "other_workers",
+    "other_wage_bill",
+)
 
 
-def _merge(actor: Actor, region: str, links: pl.DataFrame) -> int:
+def _kept_apart(city: str, links: pl.DataFrame) -> pl.DataFrame:
+    """The links found less the pairs an officer has taken apart before."""
+    apart = list(
+        EmployerLink.objects.filter(regency_code=city, undone_at__isnull=False).values_list(
+            "linked_id", "employer_id"
+        )
+    )
+    if not apart or links.is_empty():
+        return links
+    undone = pl.DataFrame(
+        apart,
+        schema={"other_id": links["other_id"].dtype, "bpjs_id": links["bpjs_id"].dtype},
+        orient="row",
+    )
+    return links.join(undone, on=["other_id", "bpjs_id"], how="anti")
+
+
+def _grouped(model, ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for pk, employer_id in model.objects.filter(employer_id__in=ids).values_list(
+        "id", "employer_id"
+    ):
+        out.setdefault(employer_id, []).append(pk)
+    return out
+
+
+def _merge(actor: Actor, region: str, links: pl.DataFrame, on: dt.date) -> int:
     """Each linked business folded into its registered employer: identity gaps filled from it,
-    the larger of the other sources' figures kept, its list entries and cases moved to it."""
+    the larger of the other sources' figures kept, its list entries and cases moved to it; the
+    link kept with what it changed."""
     if links.is_empty():
         return 0
     pairs = dict(zip(links["other_id"].to_list(), links["bpjs_id"].to_list(), strict=True))
     scores = {r["other_id"]: r for r in links.iter_rows(named=True)}
-    columns = ("id", "name", *_FILLED, *_LARGEST)
-    others = {r["id"]: r for r in Employer.objects.filter(pk__in=list(pairs)).values(*columns)}
+    others = {
+        r["id"]: r for r in Employer.objects.filter(pk__in=list(pairs)).values("id", *SNAPSHOT)
+    }
+    columns = ("id", "region_code", *_FILLED, *_LARGEST)
     targets = {
         r["id"]: r for r in Employer.objects.filter(pk__in=set(pairs.values())).values(*columns)
     }
+    filled: dict[int, list[str]] = {}
     for other_id, target_id in pairs.items():
         o, t = others[other_id], targets[target_id]
+        filled[other_id] = [a for a in _FILLED if not t[a] and o[a]]
         for attr in _FILLED:
             t[attr] = t[attr] or o[attr]
         for attr in _LARGEST:
             t[attr] = max((v for v in (t[attr], o[attr]) if v is not None), default=None)
+    entries, cases = _grouped(SourceEntry, list(pairs)), _grouped(Case, list(pairs))
+    kept = pl.DataFrame(
+        {
+            "employer_id": list(pairs.values()),
+            "linked_id": list(pairs),
+            "score": [float(scores[o]["score"]) for o in pairs],
+            "method": [scores[o]["method"] for o in pairs],
+            "business": [
+                json.dumps({k: v for k, v in others[o].items() if k != "id"}) for o in pairs
+            ],
+            "filled": [json.dumps(filled[o]) for o in pairs],
+            "entries": [json.dumps(entries.get(o, [])) for o in pairs],
+            "cases": [json.dumps(cases.get(o, [])) for o in pairs],
+            "region_code": [targets[t]["region_code"] for t in pairs.values()],
+            "regency_code": [region] * len(pairs),
+            "linked_on": [on] * len(pairs),
+        },
+        schema_overrides={"linked_on": pl.Date},
+    )
+    with connection.cursor() as cursor:
+        load_frame(cursor, EmployerLink._meta.db_table, kept)
     bulk.update_rows(
         Employer,
         [*_FILLED, *_LARGEST],
@@ -191,10 +284,31 @@ def find_leads(*, actor: Actor, region_code: str, on: dt.date) -> MatchResult:
     rows = list(employers.values(*_FIELDS, "bpjs_list_id"))
     bpjs = frame([{k: r[k] for k in _FIELDS} for r in rows if r["bpjs_list_id"] is not None])
     others = frame([{k: r[k] for k in _FIELDS} for r in rows if r["bpjs_list_id"] is None])
-    linked = _merge(actor, city, link(others, bpjs))
+    linked = _merge(actor, city, _kept_apart(city, link(others, bpjs)), on)
+    result = _store(city, _findings(employers, city, on), on)
+    result.employers, result.linked = len(rows) - linked, linked
+    audit.record(
+        actor=actor,
+        action="compliance.find_leads",
+        target=Region.objects.get(code=city),
+        region_code=city,
+        before=None,
+        after=result.as_dict(),
+    )
+    return result
+
+
+def reassess(city: str, employer_ids: list[int], on: dt.date) -> MatchResult:
+    """The leads of these employers only, found again (after a link was undone)."""
+    employers = Employer.objects.filter(regency_code=city, pk__in=employer_ids)
+    return _store(city, _findings(employers, city, on), on, employer_ids=employer_ids)
+
+
+def _findings(employers, city: str, on: dt.date) -> dict:
     tables = default_compliance_tables()
     umk = city_umk(city, on.year)
-    findings = {}
+    findings: dict = {}
+    mandatory_by_size: dict[str, tuple[str, ...]] = {}
     for e in employers.values(
         "id",
         "region_code",
@@ -218,7 +332,10 @@ def find_leads(*, actor: Actor, region_code: str, on: dt.date) -> MatchResult:
             if registered
             else None
         )
-        mandatory = tables.mandatory_programmes(e["size_class"] or "micro", on)
+        size = e["size_class"] or "micro"
+        if size not in mandatory_by_size:
+            mandatory_by_size[size] = tables.mandatory_programmes(size, on)
+        mandatory = mandatory_by_size[size]
         for f in assess(
             bpjs=bpjs_side,
             other=Figures(e["other_workers"], e["other_wage_bill"]),
@@ -226,29 +343,19 @@ def find_leads(*, actor: Actor, region_code: str, on: dt.date) -> MatchResult:
             mandatory=mandatory,
         ):
             findings[(e["id"], f.kind)] = (e, f)
-    result = _store(city, findings, on)
-    result.employers, result.linked = len(rows) - linked, linked
-    audit.record(
-        actor=actor,
-        action="compliance.find_leads",
-        target=Region.objects.get(code=city),
-        region_code=city,
-        before=None,
-        after=result.as_dict(),
-    )
-    return result
+    return findings
 
 
-def _store(city: str, findings: dict, on: dt.date) -> MatchResult:
+def _store(
+    city: str, findings: dict, on: dt.date, employer_ids: list[int] | None = None
+) -> MatchResult:
+    leads = Lead.objects.filter(regency_code=city)
+    if employer_ids is not None:
+        leads = leads.filter(employer_id__in=employer_ids)
     open_leads = {
-        (lead.employer_id, lead.kind): lead
-        for lead in Lead.objects.filter(regency_code=city, status=LeadStatus.OPEN)
+        (lead.employer_id, lead.kind): lead for lead in leads.filter(status=LeadStatus.OPEN)
     }
-    in_case = set(
-        Lead.objects.filter(regency_code=city, status=LeadStatus.IN_CASE).values_list(
-            "employer_id", "kind"
-        )
-    )
+    in_case = set(leads.filter(status=LeadStatus.IN_CASE).values_list("employer_id", "kind"))
     new, changed = [], []
     for key, (e, f) in findings.items():
         if key in in_case:

@@ -279,3 +279,32 @@ class StepEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EmployerLink(models.Model):
+    """A business of the city's lists folded into a registered employer by the matching, kept so
+    that a wrong link can be undone (`services.unlink`): the business as it was, which of the
+    employer's fields it filled, and the list entries and cases it brought. An undone link keeps
+    the two apart in later matching runs."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="links")
+    linked_id = models.BigIntegerField()  # the business's id, given back on undo
+    score = models.FloatField()
+    method = models.CharField(max_length=12)  # "nib" or "name_address"
+    business = models.JSONField()  # its fields as they were
+    filled = models.JSONField(default=list)  # the employer's fields it filled
+    entries = models.JSONField(default=list)  # SourceEntry ids it brought
+    cases = models.JSONField(default=list)  # Case ids it brought
+    region_code = models.CharField(max_length=13, db_index=True)  # the employer's
+    regency_code = models.CharField(max_length=5, db_index=True)
+    linked_on = models.DateField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-linked_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.linked_id} → {self.employer_id} ({self.score:.3f})"

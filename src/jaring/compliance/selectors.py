@@ -13,6 +13,7 @@ from jaring.compliance.models import (
     CaseStatus,
     CaseStep,
     Employer,
+    EmployerLink,
     EmployerList,
     Lead,
     LeadStatus,
@@ -86,6 +87,13 @@ def get_step(actor: Actor, pk: int) -> CaseStep:
     return step
 
 
+def get_link(actor: Actor, pk: int) -> EmployerLink:
+    link = EmployerLink.objects.filter(scope_q(actor, **_FIELD), pk=pk).first()
+    if link is None:
+        raise NotFound(Problem(CoreError.NOT_FOUND, "Tautan tidak ada.", "No such link."))
+    return link
+
+
 def get_evidence(actor: Actor, pk: int) -> StepEvidence:
     """An evidence file of a case the actor's region covers (else not found)."""
     found = (
@@ -125,6 +133,8 @@ def employer_page(actor: Actor, pk: int) -> dict:
         "entries": list(employer.entries.select_related("source_list")),
         "leads": list(employer.leads.all()),
         "cases": list(employer.cases.prefetch_related("steps")),
+        # The businesses the matching folded in, newest first (an undone one stays listed).
+        "links": list(employer.links.select_related("undone_by")),
     }
 
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from jaring.accounts import audit
 from jaring.accounts.scope import Actor, as_user, in_scope
-from jaring.compliance import numbering
+from jaring.compliance import matching, numbering
 from jaring.compliance.errors import ComplianceError
 from jaring.compliance.findings import Figures, assess, city_umk
 from jaring.compliance.ladder import STEP_ID, next_steps
@@ -28,6 +29,7 @@ from jaring.compliance.models import (
     CaseStep,
     CloseReason,
     Employer,
+    EmployerLink,
     EmployerList,
     Lead,
     LeadKind,
@@ -532,6 +534,70 @@ def close_registered(*, actor: Actor, employers: list[Employer], source: Employe
     for city, workers in added_by_city.items():
         _announce(city, on.replace(day=1), workers)
     return closed
+
+
+# --- links ----------------------------------------------------------------------------------
+
+
+_BLANK = {"nib": "", "kbli": "", "address": ""}  # the other filled fields are numbers: None
+
+
+@transaction.atomic
+def unlink(*, actor: Actor, link_id: int, on: dt.date | None = None) -> Employer:
+    """A wrong link undone: the business it folded in comes back as it was (same id), with the
+    list entries and cases it brought; the registered employer loses the fields the business
+    filled (where they still hold its values) and its other sources' figures are the largest of
+    the lists still its own. Both employers' leads are found again, and later matching runs keep
+    the two apart."""
+    COMPLIANCE.check(actor, "match")
+    link = (
+        EmployerLink.objects.select_for_update()
+        .select_related("employer")
+        .filter(pk=link_id)
+        .first()
+    )
+    if link is None or not in_scope(actor, link.region_code):
+        raise NotFound(_problem(CoreError.NOT_FOUND, "Tautan tidak ada.", "No such link."))
+    if link.undone_at is not None:
+        raise Conflict(
+            _problem(
+                ComplianceError.LINK_UNDONE,
+                "Tautan ini sudah dibatalkan.",
+                "This link was already undone.",
+                "link",
+            )
+        )
+    target = link.employer
+    business = Employer(pk=link.linked_id, **link.business)
+    business.save(force_insert=True)
+    SourceEntry.objects.filter(pk__in=link.entries, employer=target).update(employer=business)
+    Case.objects.filter(pk__in=link.cases, employer=target).update(employer=business)
+    watched = [*link.filled, "other_workers", "other_wage_bill"]
+    before = {a: getattr(target, a) for a in watched}
+    for attr in link.filled:
+        if getattr(target, attr) == link.business.get(attr):
+            setattr(target, attr, _BLANK.get(attr))
+    largest = target.entries.filter(
+        kind__in=[SourceKind.LICENCE, SourceKind.UMKM, SourceKind.MARKET]
+    ).aggregate(workers=Max("workers"), wage_bill=Max("wage_bill"))
+    target.other_workers, target.other_wage_bill = largest["workers"], largest["wage_bill"]
+    target.save(update_fields=watched)
+    link.undone_at, link.undone_by = timezone.now(), as_user(actor)
+    link.save(update_fields=["undone_at", "undone_by"])
+    audit.record(
+        actor=actor,
+        action="compliance.unlink",
+        target=target,
+        region_code=target.region_code,
+        before={"linked": link.linked_id, "score": round(link.score, 3), **before},
+        after={
+            "restored": business.pk,
+            "name": business.name,
+            **{a: getattr(target, a) for a in watched},
+        },
+    )
+    matching.reassess(target.regency_code, [target.pk, business.pk], on or timezone.localdate())
+    return business
 
 
 # --- reports from the public -----------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("leads/", views.lead_list, name="leads"),
     path("leads/<int:pk>/open/", views.open_case, name="open"),
     path("employers/<int:pk>/", views.employer_detail, name="employer"),
+    path("links/<int:pk>/undo/", views.unlink, name="unlink"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/step/", views.take_step, name="step"),
     path("cases/<int:pk>/evidence/", views.add_evidence, name="add_evidence"),

@@ -92,7 +92,24 @@ def employer_detail(request, pk: int):
     _allowed(request)
     context = selectors.employer_page(request.user, pk)
     context["history"] = history(context["employer"])
+    context["can_unlink"] = COMPLIANCE.may(request.user, "match")
     return render(request, "compliance/employer.html", context)
+
+
+@login_required
+@require_POST
+def unlink(request, pk: int):
+    """A wrong link undone: the business comes back as its own employer."""
+    _allowed(request, "match")
+    link = selectors.get_link(request.user, pk)
+    with refusals_as_messages(request):
+        business = services.unlink(actor=request.user, link_id=link.pk)
+        messages.success(
+            request,
+            _("The link is undone: %(name)s is its own employer again.") % {"name": business.name},
+        )
+        return redirect("compliance:employer", pk=business.pk)
+    return redirect("compliance:employer", pk=link.employer_id)
 
 
 @login_required
