@@ -75,3 +75,12 @@ def test_an_agent_records_the_choice_and_collects_the_first_month(page, live_ser
     page.goto(f"{base}/continuity/self-paid/")
     expect(page.locator("main")).to_contain_text("Siti Aminah")
     expect(page.locator("main")).not_to_contain_text("Rahmat Hidayat")
+
+    # Its own page (the menu's "Agen"): the member, the cash collected, nothing of the other's.
+    page.get_by_role("link", name="Agen", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/agents/$"))
+    expect(page.locator("#portfolio")).to_contain_text("Siti Aminah")
+    expect(page.locator("#collections")).to_contain_text(
+        f"Rp{services.quote(cover, 1):,}".replace(",", ".")
+    )
+    expect(page.locator("main")).not_to_contain_text("Rahmat Hidayat")

@@ -11,7 +11,7 @@ from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-# The six demo roles where the demo puts them (jaring.demo.services.USERS).
+# The demo roles where the demo puts them (jaring.demo.services.USERS).
 ROLES = [
     (Role.ADMIN, None),
     (Role.PROGRAMME_OFFICER, "61.72"),
@@ -19,6 +19,7 @@ ROLES = [
     (Role.BPJS_OFFICER, "61.72"),
     (Role.COMPLIANCE_OFFICER, "61.72"),
     (Role.VIEWER, "61.72"),
+    (Role.AGENT, "61.72.02"),
 ]
 
 

@@ -22,7 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jaring.accounts.models import Role
 from jaring.accounts.scope import SYSTEM
 from jaring.accounts.services import create_token
+from jaring.agents import services as agents
 from jaring.api.routes import api
+from jaring.autodebit import services as autodebit
+from jaring.autodebit.models import DebitBatch, DebitLine, Mandate
 from jaring.claims.entitlements import ChildInput
 from jaring.claims.models import Claim
 from jaring.compliance import services as compliance
@@ -34,6 +37,7 @@ from jaring.continuity.models import HandoverChoice
 from jaring.contributions import payment_services
 from jaring.contributions import services as billing
 from jaring.contributions.models import Bill, BillingRun, Payment
+from jaring.contributions.services import period_of
 from jaring.coverage.models import CoverageTarget, SegmentCount, WorkingPopulation
 from jaring.dedupe.models import ProbableDuplicate
 from jaring.enrolment import services as enrolment
@@ -56,6 +60,8 @@ PROGRAMME_NAME = "Program Khatulistiwa Rahasia"
 FILE_NAME = "daftar-rahasia-pontianak.csv"
 EMPLOYER_NAME = "PT Rahasia Khatulistiwa"
 SYNONYM_VALUE = "Penoreh Rahasia"
+AGENT_NAME = "Agen Rahasia Khatulistiwa"
+MANDATE_REF = "MANDAT-RAHASIA"
 START = dt.date(2026, 2, 1)
 # Each role as Kota Singkawang has it (the enumerator in one of its villages); the administrator
 # is a city one too: a national administrator sees Pontianak by right.
@@ -102,6 +108,9 @@ WEB_OBJECTS = {
     "contributions:document": {"pk": "bill", "kind": "xlsx"},
     "continuity:choose": {"pk": "membership"},
     "continuity:cover": {"pk": "cover"},
+    "agents:agent": {"pk": "agent"},
+    "autodebit:new": {"pk": "cover"},
+    "autodebit:end": {"pk": "mandate"},
     "claims:detail": {"pk": "claim"},
     "claims:correct": {"pk": "claim"},
     "claims:transition": {"pk": "claim"},
@@ -161,6 +170,9 @@ API_OBJECTS = {
     "/api/compliance/leads/{lead_id}": "lead",
     "/api/compliance/cases/{case_id}": "case",
     "/api/compliance/steps/{step_id}": "letter",
+    "/api/agents/{agent_id}": "agent",
+    "/api/autodebit/mandates/{mandate_id}": "mandate",
+    "/api/autodebit/files/{batch_id}": "debit_batch",
 }
 API_FIXED = {"kind": "xlsx"}
 API_UNSCOPED = {
@@ -234,6 +246,15 @@ API_BODIES = {
         "membership_id": r["membership"],
         "choice": "stop",
     },
+    ("post", "/api/autodebit/mandates"): lambda r: {
+        "cover_id": r["cover"],
+        "bank": "generic",
+        "account_number": "1234567890",
+        "bank_mandate_ref": "M-SINGKAWANG",
+        "debit_day": 10,
+        "consent_date": "2026-01-20",
+        "consent_document": "AD-01",
+    },
     ("post", "/api/claims/"): lambda r: {
         "membership_id": r["membership"],
         "kind": "death",
@@ -274,6 +295,9 @@ API_BODY_UNSCOPED = {
     ("post", "/api/compliance/lists"): "an upload",
     ("post", "/api/compliance/match"): "not tried here yet: came with compliance, for its owner",
     ("post", "/api/imports/"): "an upload",
+    ("post", "/api/autodebit/files"): "a bank's file of the user's own region's mandates",
+    ("post", "/api/autodebit/results"): "an upload (tests/autodebit: another region's lines)",
+    ("post", "/api/notify/opt-outs"): "a phone number, no region's record",
     ("post", "/api/external-cover/import"): "an upload",
     ("post", "/api/coverage/populations/import"): "an upload",
     ("post", "/api/coverage/counts/import"): "an upload",
@@ -428,6 +452,32 @@ def pontianak(settings, tmp_path):
     (evidence,) = compliance.add_evidence_files(
         actor=admin, case_id=case.pk, step_id=letter.pk, files=[upload()]
     )
+    # A Perisai agent of Pontianak, a mandate of its self-paid member and a bank's file of it.
+    pontianak_agent = agents.register_agent(
+        actor=admin,
+        data=agents.AgentInput(
+            full_name=AGENT_NAME,
+            nik=compose(PONTIANAK_VILLAGE[:8], dt.date(1985, 3, 3), "M", 9303),
+            phone="081200009303",
+            area=PONTIANAK_VILLAGE[:8],
+            bpjs_agent_number="AG-RAHASIA",
+        ),
+    )
+    mandate = autodebit.create_mandate(
+        actor=admin,
+        cover_id=self_paid.pk,
+        data=autodebit.MandateInput("generic", "9876543210", MANDATE_REF, 10, START, "AD-RAHASIA"),
+        today=START,
+    )
+    debit_batch = DebitBatch.objects.create(bank="generic", month=START, debit_date=START)
+    DebitLine.objects.create(
+        batch=debit_batch,
+        mandate=mandate,
+        cover_id=self_paid.pk,
+        first_period=period_of(START),
+        last_period=period_of(START),
+        amount=8_400,
+    )
     # A billing run is its requester's: one asked for by Pontianak's officer.
     run = BillingRun.objects.create(month=START, as_of=START, created_by=city_officer)
     records = {
@@ -451,6 +501,9 @@ def pontianak(settings, tmp_path):
         "letter": letter.pk,
         "evidence": evidence.pk,
         "link": link.pk,
+        "agent": pontianak_agent.pk,
+        "mandate": mandate.pk,
+        "debit_batch": debit_batch.pk,
     }
     secrets = {
         m.worker.full_name,
@@ -464,6 +517,8 @@ def pontianak(settings, tmp_path):
         "TRF-RAHASIA",
         "TRF-MANDIRI-RAHASIA",
         EMPLOYER_NAME,
+        AGENT_NAME,
+        MANDATE_REF,
     }
     return records, secrets
 
@@ -576,6 +631,7 @@ def _pontianak_now() -> dict[str, list]:
             )
         ),
         "choices": list(HandoverChoice.objects.values_list("pk", "choice")),
+        "mandates": list(Mandate.objects.order_by("pk").values_list("pk", "status")),
         "runs": list(BillingRun.objects.values_list("pk", "status")),
         "coverage": [
             model.objects.filter(region_id=OTHER_CITY).count()

@@ -116,3 +116,8 @@ def deposits(agent: Agent) -> QuerySet[Deposit]:
 
 def fees(agent: Agent) -> QuerySet[AgentFee]:
     return agent.fees.all()
+
+
+def undeposited(agent: Agent) -> int:
+    """Cash the agent collected and has not deposited to BPJS yet."""
+    return agent.collections.filter(deposit__isnull=True).aggregate(s=Sum("amount"))["s"] or 0

@@ -8,7 +8,9 @@ one format.
 
 from ninja import NinjaAPI
 
+from jaring.agents.api import router as agents_router
 from jaring.api.auth import SessionAuth, TokenAuth
+from jaring.autodebit.api import router as autodebit_router
 from jaring.claims.api import router as claims_router
 from jaring.compliance.api import router as compliance_router
 from jaring.continuity.api import router as continuity_router
@@ -21,6 +23,7 @@ from jaring.enrolment.api import router as enrolment_router
 from jaring.enrolment.exchange.api import router as exchange_router
 from jaring.enrolment.external.api import router as external_router
 from jaring.imports.api import router as imports_router
+from jaring.notify.api import router as notify_router
 from jaring.programs.api import router as programs_router
 from jaring.regions.api import router as regions_router
 from jaring.registry.api import categories_router, nik_router
@@ -52,6 +55,9 @@ api.add_router("/bpjs/", exchange_router)
 api.add_router("/external-cover/", external_router)
 api.add_router("/contributions/", contributions_router)
 api.add_router("/continuity/", continuity_router)
+api.add_router("/agents/", agents_router)
+api.add_router("/autodebit/", autodebit_router)
+api.add_router("/notify/", notify_router)
 api.add_router("/claims/", claims_router)
 api.add_router("/compliance/", compliance_router)
 api.add_router("/coverage/", coverage_router)

@@ -8,6 +8,7 @@ class AutodebitError(ErrorCode):
     ACCOUNT_INVALID = "autodebit_account_invalid", 422
     DAY_INVALID = "autodebit_day_invalid", 422
     CONSENT_REQUIRED = "autodebit_consent_required", 422
+    CONSENT_DOCUMENT = "autodebit_consent_document", 422
     MANDATE_ACTIVE = "autodebit_mandate_active", 409
     COVER_NOT_ACTIVE = "autodebit_cover_not_active", 409
     NOTHING_TO_DEBIT = "autodebit_nothing_to_debit", 409

@@ -18,9 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 
 import polars as pl
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -83,6 +86,25 @@ class MandateInput:
     consent_document: str
 
 
+# A signed consent form, scanned: judged by its first bytes (a renamed file is refused).
+_CONSENT_KINDS = ((b"%PDF-", "pdf"), (b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"))
+CONSENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _consent_file(upload) -> tuple[str, bytes]:
+    """(extension, content) of an uploaded consent form, or a refusal naming the field."""
+    content = upload.read(CONSENT_MAX_BYTES + 1)
+    kind = next((ext for magic, ext in _CONSENT_KINDS if content.startswith(magic)), None)
+    if kind is None or len(content) > CONSENT_MAX_BYTES:
+        raise _refuse(
+            AutodebitError.CONSENT_DOCUMENT,
+            "Dokumen persetujuan harus berkas PDF, JPEG atau PNG, paling besar 10 MB.",
+            "The consent document must be a PDF, JPEG or PNG file of at most 10 MB.",
+            "consent_document",
+        )
+    return kind, content
+
+
 def mask_account(number: str) -> str:
     digits = re.sub(r"[\s.\-]", "", number or "")
     if not digits.isdigit() or not 6 <= len(digits) <= 20:
@@ -97,9 +119,16 @@ def mask_account(number: str) -> str:
 
 @transaction.atomic
 def create_mandate(
-    *, actor: Actor, cover_id: int, data: MandateInput, today: dt.date | None = None
+    *,
+    actor: Actor,
+    cover_id: int,
+    data: MandateInput,
+    today: dt.date | None = None,
+    document=None,
 ) -> Mandate:
-    """A member's consent to be debited monthly. Only the masked account number is kept."""
+    """A member's consent to be debited monthly. Only the masked account number is kept. The
+    signed form, when uploaded (`document`), is stored under a random name, which becomes the
+    mandate's consent document."""
     AUTODEBIT.check(actor, "mandate")
     today = today or timezone.localdate()
     cover = covers_for(actor).select_for_update().filter(pk=cover_id).first()
@@ -121,6 +150,9 @@ def create_mandate(
             "The debit day must be 1–28.",
             "debit_day",
         )
+    consent = _consent_file(document) if document is not None else None
+    if consent is not None:
+        data.consent_document = data.consent_document or "(upload)"
     if data.consent_date is None or data.consent_date > today or not data.consent_document.strip():
         raise _refuse(
             AutodebitError.CONSENT_REQUIRED,
@@ -153,6 +185,10 @@ def create_mandate(
             "This member already has an active auto-debit mandate.",
             "cover",
         )
+    if consent is not None:
+        data.consent_document = default_storage.save(
+            f"autodebit/consent/{secrets.token_urlsafe(24)}.{consent[0]}", ContentFile(consent[1])
+        )
     try:
         with transaction.atomic():
             mandate = Mandate.objects.create(
@@ -170,6 +206,8 @@ def create_mandate(
                 created_by=as_user(actor),
             )
     except IntegrityError:
+        if consent is not None:
+            default_storage.delete(data.consent_document)
         raise _refuse(
             AutodebitError.MANDATE_ACTIVE,
             f"Nomor mandat {data.bank_mandate_ref} sudah dipakai, atau peserta sudah punya "

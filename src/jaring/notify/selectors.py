@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from jaring.accounts.scope import Actor, scope_q
-from jaring.notify.models import Message
+from jaring.accounts.scope import Actor, scope_code, scope_q
+from jaring.notify.models import Message, OptOut
 from jaring.notify.permissions import NOTIFY
 
 
@@ -35,7 +35,7 @@ def outbox(user: Actor, *, latest: int = 20) -> dict:
                 "id": m.pk,
                 "template": m.template,
                 "channel": m.channel,
-                "phone": m.phone[:6] + "…" + m.phone[-3:],
+                "phone": masked_phone(m.phone),
                 "status": m.status,
                 "attempts": m.attempts,
                 "next_attempt_at": m.next_attempt_at.isoformat(),
@@ -45,3 +45,29 @@ def outbox(user: Actor, *, latest: int = 20) -> dict:
             for m in rows
         ],
     }
+
+
+def masked_phone(phone: str) -> str:
+    return phone[:6] + "…" + phone[-3:]
+
+
+def messages(user: Actor, *, status: str = "", template: str = "") -> QuerySet[Message]:
+    """The outbox, newest first, filtered by status and template."""
+    qs = messages_for(user).order_by("-id")
+    if status:
+        qs = qs.filter(status=status)
+    if template:
+        qs = qs.filter(template=template)
+    return qs
+
+
+def opt_outs(user: Actor) -> QuerySet[OptOut]:
+    """Numbers that asked for no messages: for a regional user, those its region's messages
+    went (or would go) to; every one for a national user."""
+    NOTIFY.check(user, "view")
+    found = OptOut.objects.order_by("-created_at", "-id")
+    if scope_code(user) is None:
+        return found
+    return found.filter(
+        phone__in=Message.objects.filter(scope_q(user, field="regency_code")).values("phone")
+    )

@@ -58,6 +58,10 @@ MENU: list[Entry] = [
         (("contributions:bills", "contributions.view"),),
     ),
     Entry(_("Continued cover"), (("continuity:handover", "continuity.view"),)),
+    # An agent's login opens its own page there; an officer the agents by activity.
+    Entry(_("Agents"), (("agents:index", "agents.view"),)),
+    Entry(_("Auto-debit"), (("autodebit:mandates", "autodebit.view"),)),
+    Entry(_("Messages"), (("notify:outbox", "notify.view"),)),
     Entry(_("Claims"), (("claims:list", "claims.view"), ("claims:report", "claims.report"))),
     Entry(
         _("Employers"),
