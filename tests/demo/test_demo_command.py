@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jaring.accounts.models import AuditEvent, Role, User
+from jaring.agents.models import Agent, AgentCredit
 from jaring.demo import services
 from jaring.demo.scenarios import SCENARIOS, loader
 from jaring.enrolment.models import Membership
@@ -73,14 +74,21 @@ def test_demo_loads_the_city_and_singkawang_2025_once():
     assert "coverage 2025-12: 27.00 %" in first
 
     users = {u.username: u for u in User.objects.all()}
-    # Every role but the Perisai agent, whose login needs its agent record (not in the demo yet).
-    roles = set(Role.values) - {Role.AGENT}
+    # Every role, the Perisai agent's login with its agent record, credited some of the
+    # scenario's members who pay cash to an agent.
+    roles = set(Role.values)
     assert {u.role for u in users.values()} == roles
     assert len(users) == len(services.USERS) == len(roles)
     assert users["admin"].scope_id is None and users["admin"].is_superuser
     assert users["enumerator"].scope.level == 4
     assert users["enumerator"].scope_id.startswith("61.72.")
-    assert {users[n].scope_id for n in ("officer", "bpjs", "compliance", "viewer")} == {"61.72"}
+    assert {users[n].scope_id for n in ("officer", "bpjs", "compliance", "viewer", "agent")} == {
+        "61.72"
+    }
+    agent = Agent.objects.get(user=users["agent"])
+    assert agent.area_id == "61.72" and agent.status == "active"
+    assert AgentCredit.objects.filter(agent=agent).exists()
+    assert Agent.objects.filter(area_id="61.72").count() == 3  # the scenario's 3, the login one
     for name in users:
         assert (
             authenticate(_login_request(), username=name, password=services.PASSWORD) == users[name]

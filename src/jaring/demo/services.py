@@ -24,12 +24,16 @@ from django.db import transaction
 from jaring.accounts import selectors as account_selectors
 from jaring.accounts import services as account_services
 from jaring.accounts.models import Role, User
+from jaring.accounts.scope import SYSTEM
+from jaring.agents import services as agent_services
+from jaring.agents.models import Agent
 from jaring.dedupe import services as dedupe
 from jaring.demo import compliance
 from jaring.demo.population import Population, as_registered, make_population
 from jaring.demo.synthetic import PERSON_SCHEMA
 from jaring.registry.bulk import insert_workers
 from jaring.registry.models import Worker
+from jaring.rules.nik import compose
 
 CITY = "61.72"  # Kota Singkawang
 SOURCE = "demo"
@@ -58,7 +62,11 @@ USERS = (
     DemoUser("bpjs", Role.BPJS_OFFICER, CITY, "Hendra Wijaya (BPJS TK Singkawang)"),
     DemoUser("compliance", Role.COMPLIANCE_OFFICER, CITY, "Maria Theresia (Pengawasan)"),
     DemoUser("viewer", Role.VIEWER, CITY, "Bong Siu Lan (Sekretariat Daerah)"),
+    # A Perisai agent's login needs its agent record (ensure_agent); the Singkawang 2025
+    # scenario credits it the first share of the members who pay cash to an agent.
+    DemoUser("agent", Role.AGENT, CITY, "Yohanes Lim (Agen Perisai)"),
 )
+AGENT_LOGIN = "agent"
 
 
 @dataclass
@@ -95,7 +103,36 @@ def ensure_users() -> list[str]:
             account_services.register_totp(
                 user=user, key=b32decode(TOTP_SECRET).hex(), name="demo authenticator"
             )
+    ensure_agent()
     return created
+
+
+def ensure_agent() -> Agent | None:
+    """The agent record of the demo's agent login (registered once, as the system); None when
+    the login was removed or given another role."""
+    user = User.objects.filter(username=AGENT_LOGIN, role=Role.AGENT).first()
+    if user is None:
+        return None
+    agent = Agent.objects.filter(user=user).first()
+    if agent is not None:
+        return agent
+    return agent_services.register_agent(
+        actor=SYSTEM,
+        data=agent_services.AgentInput(
+            full_name="Yohanes Lim",
+            nik=compose(f"{CITY}.02", dt.date(1988, 4, 12), "M", 9101),
+            phone="0812 3456 9101",
+            area=user.scope_id or CITY,
+            bpjs_agent_number="PERISAI/DEMO/001",
+            username=user.username,
+            joined_on=dt.date(2025, 1, 6),
+        ),
+    )
+
+
+def demo_agent(city: str) -> Agent | None:
+    """The demo login's agent when it works in `city` (the scenario credits members to it)."""
+    return Agent.objects.filter(user__username=AGENT_LOGIN, area_id=city).first()
 
 
 def population(count: int, seed: int = 0) -> Population:

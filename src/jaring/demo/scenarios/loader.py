@@ -54,7 +54,7 @@ from jaring.demo.scenarios.specs import (
     ProgrammeSpec,
     Scenario,
 )
-from jaring.demo.services import ensure_users
+from jaring.demo.services import demo_agent, ensure_users
 from jaring.demo.synthetic import iter_people, people_frame
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
@@ -390,10 +390,14 @@ def _split(n: int, c: Continuation) -> dict[str, int]:
     return quotas(shares | {"": max(0.0, 1 - sum(shares.values()))}, n)
 
 
-def _agents(s: Scenario, c: Continuation) -> list[int]:
-    """The scenario's Perisai agents, working in the whole city (registered as the system)."""
+def _agents(s: Scenario, c: Continuation, taken: list[int]) -> list[int]:
+    """The scenario's Perisai agents, working in the whole city (registered as the system); the
+    demo's agent login is the first of them where it works in the city."""
     ids = []
-    for n in range(1, c.agents + 1):
+    login = demo_agent(s.city)
+    if c.agents and login is not None and login.pk not in taken:
+        ids.append(login.pk)
+    for n in range(len(ids) + 1, c.agents + 1):
         agent = agent_services.register_agent(
             actor=SYSTEM,
             data=agent_services.AgentInput(
@@ -452,7 +456,7 @@ def _continuation(
     debited: dict[int, bool] = {}  # auto-debit cover id -> lapses
     agents: list[int] = []
     for c in p.continuation:
-        agents += _agents(s, c)
+        agents += _agents(s, c, agents)
         group = next(g for g in p.groups if g.label == c.group)
         members = list(
             Membership.objects.filter(

@@ -90,8 +90,8 @@ class Command(BaseCommand):
         secret = services.TOTP_SECRET
         self.stdout.write("")
         self.stdout.write(
-            "Every user but viewer then types a login code (second factor). Add this key to an "
-            "authenticator app (time-based, 6 digits) or scan the QR code below:"
+            "Every user but viewer and agent then types a login code (second factor). Add this "
+            "key to an authenticator app (time-based, 6 digits) or scan the QR code below:"
         )
         self.stdout.write(f"  {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}")
         self.stdout.write(
