@@ -122,6 +122,13 @@ def test_an_officer_merges_after_confirming(browser, live_server, city):
     assert pair.status == "pending"
     merge.locator("input[name=confirm]").check()
     merge.locator("button[type=submit]").click()
+    # The preview: which record is kept, what it takes, what moves; still nothing merged.
+    expect(page.locator("#preview")).to_be_visible()
+    pair.refresh_from_db()
+    assert pair.status == "pending"
+    _words_only(page)
+    _shot(page, "merge-preview-officer-id")
+    page.locator("#confirm").click()
     expect(page.locator(".messages, [role=status], .alert").first).to_be_visible()
     pair.refresh_from_db()
     assert pair.status == "merged"

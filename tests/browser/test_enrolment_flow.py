@@ -96,6 +96,8 @@ def test_programme_to_cards(page, live_server, tmp_path):
     expect(page.locator("[data-waiting]")).to_have_attribute("data-waiting", "3")
     page.locator("select[name=format]").select_option("csv")
     page.locator("#export-title ~ form button[type=submit]").click()
+    expect(page.locator("#preview [data-count]")).to_have_attribute("data-count", "3")
+    page.locator("#confirm").click()
     expect(page.locator(".message-success")).to_contain_text(f"JRG-{programme.pk}-0001")
     expect(page.locator("[data-waiting]")).to_have_attribute("data-waiting", "0")
     shot(page, "batch")

@@ -119,7 +119,13 @@ def test_cli_rates_list_and_import(admin, tmp_path):
 
 def test_pages_run_in_the_background_then_show_the_bill_and_its_xlsx(admin, billed):
     web = client_for(admin)
-    response = web.post(reverse("contributions:bills"), {"month": "2026-02", "programme": ""})
+    asked = {"month": "2026-02", "programme": ""}
+    # The preview: the run rehearsed (one bill of two members and its amount), nothing kept.
+    preview = web.post(reverse("contributions:bills"), asked)
+    assert preview.status_code == 200 and 'id="confirm"' in preview.text
+    assert str(billed) in preview.text and "Rp" in preview.text
+    assert not Bill.objects.exists() and not BillingRun.objects.exists()
+    response = web.post(reverse("contributions:bills"), asked | {"step": "confirm"})
     assert response.status_code == 302
     run = BillingRun.objects.get()
     assert run.status == "done" and run.result["bills"][0]["members"] == 2

@@ -134,6 +134,6 @@ def test_the_billing_page_offers_to_run_again_and_stops_polling(client, settings
     page = client.get("/contributions/", headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in page
     assert 'name="month" value="2026-05"' in page
-    client.post("/contributions/", {"month": "2026-05", "programme": ""})
+    client.post("/contributions/", {"month": "2026-05", "programme": "", "step": "confirm"})
     latest = BillingRun.objects.filter(created_by=officer).order_by("-pk").first()
     assert latest.status == BillingStatus.DONE

@@ -125,7 +125,14 @@ def test_deciding_on_the_pair_page(client, officer, queued):
     client.post(reverse("dedupe:merge", args=[other.pk]), {"keep": other.worker_id})
     other.refresh_from_db()
     assert other.status == PairStatus.PENDING  # not confirmed: nothing merged
-    client.post(reverse("dedupe:merge", args=[other.pk]), {"keep": other.worker_id, "confirm": "1"})
+    ticked = {"keep": other.worker_id, "confirm": "1"}
+    preview = client.post(reverse("dedupe:merge", args=[other.pk]), ticked)
+    assert preview.status_code == 200 and 'id="confirm"' in preview.text
+    assert f"#{other.worker_id}" in preview.text and 'name="keep"' in preview.text
+    other.refresh_from_db()
+    assert other.status == PairStatus.PENDING  # the preview rehearses the merge, keeps nothing
+    assert "Merged with a duplicate" in preview.text or "Digabung" in preview.text
+    client.post(reverse("dedupe:merge", args=[other.pk]), ticked | {"step": "confirm"})
     other.refresh_from_db()
     assert other.status == PairStatus.MERGED and other.kept_id == other.worker_id
 

@@ -112,3 +112,28 @@ def test_other_city_sees_nothing(call, admin):
     assert call(pontianak, "get", "/api/programmes/").json() == []
     r = call(pontianak, "post", "/api/enrolment/enrol", {"programme": pid})
     assert r.status_code == 404
+
+
+def test_a_programme_over_its_ceiling_needs_confirm_over_ceiling(call, admin):
+    """10 fishers × 5 months × Rp16.800 = Rp840.000 planned: over a ceiling of Rp500.000 the
+    API refuses with over_budget_ceiling and saves nothing, unless confirmed; an update that
+    puts the plan over the ceiling is refused the same way."""
+    over = {**PROGRAMME, "budget_ceiling": 500_000}
+    r = call(admin, "post", "/api/programmes/", over)
+    assert r.status_code == 409
+    [problem] = r.json()["errors"]
+    assert problem["code"] == "over_budget_ceiling" and problem["field"] == "budget_ceiling"
+    assert (problem["planned"], problem["ceiling"]) == (840_000, 500_000)
+    assert call(admin, "get", "/api/programmes/").json() == []
+    r = call(admin, "post", "/api/programmes/", over | {"confirm_over_ceiling": True})
+    assert r.status_code == 201 and r.json()["budget_ceiling"] == 500_000
+    within = call(admin, "post", "/api/programmes/", {**PROGRAMME, "name": "Nelayan"}).json()
+    r = call(admin, "patch", f"/api/programmes/{within['id']}", {"budget_ceiling": 500_000})
+    assert r.status_code == 409 and r.json()["errors"][0]["code"] == "over_budget_ceiling"
+    r = call(
+        admin,
+        "patch",
+        f"/api/programmes/{within['id']}",
+        {"budget_ceiling": 500_000, "confirm_over_ceiling": True},
+    )
+    assert r.status_code == 200 and r.json()["budget_ceiling"] == 500_000

@@ -79,3 +79,28 @@ def test_refusals_exit_2_and_print_the_problems(admin, tmp_path, capsys):
         )
     assert exc.value.returncode == 2
     assert json.loads(capsys.readouterr().out)["errors"][0]["code"] == "illegal_transition"
+
+
+def test_a_programme_over_its_ceiling_is_saved_with_confirm_or_a_yes(
+    admin, tmp_path, capsys, monkeypatch
+):
+    spec = tmp_path / "programme.json"
+    spec.write_text(json.dumps(PROGRAMME | {"budget_ceiling": 500_000}))
+    create = ("programme", "create", str(spec), "--user", admin.username)
+    # Not at a terminal: refused with the code, nothing saved.
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(CommandError) as exc:
+        call_command(*create, "--json")
+    assert exc.value.returncode == 2
+    assert json.loads(capsys.readouterr().out)["errors"][0]["code"] == "over_budget_ceiling"
+    # At a terminal it asks: "n" refuses, "y" saves.
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    with pytest.raises(CommandError):
+        call_command(*create, "--json")
+    assert "Rp840.000" in capsys.readouterr().err
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert run(*create)["budget_ceiling"] == 500_000
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    spec.write_text(json.dumps(PROGRAMME | {"name": "Dua", "budget_ceiling": 500_000}))
+    assert run(*create, "--confirm")["name"] == "Dua"

@@ -46,7 +46,7 @@ def test_the_page_stops_polling_and_offers_to_check_again(client, city_officer, 
     assert response.status_code == 302
     interrupted.refresh_from_db()
     assert (interrupted.status, interrupted.problems) == (Status.READY, [])
-    client.post(f"/imports/{interrupted.pk}/commit/")
+    client.post(f"/imports/{interrupted.pk}/commit/", {"step": "confirm"})
     interrupted.refresh_from_db()
     assert interrupted.status == Status.COMMITTED
     assert Worker.objects.count() == 8

@@ -114,9 +114,16 @@ def test_pages(client, city_officer, csv_bytes):
     assert reverse("imports:commit", args=[batch.pk]) in detail
     # htmx polling of a finished batch asks for a full reload.
     assert client.get(batch_url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
-    client.post(reverse("imports:commit", args=[batch.pk]))
+    # First what saving will do (11 new, the refused row staying out), then the saving.
+    preview = client.post(reverse("imports:commit", args=[batch.pk]))
+    assert preview.status_code == 200 and 'data-count="11"' in preview.text
+    assert 'id="confirm"' in preview.text and Worker.objects.count() == 0
+    client.post(reverse("imports:commit", args=[batch.pk]), {"step": "confirm"})
     batch.refresh_from_db()
     assert batch.status == Status.COMMITTED and Worker.objects.count() == 11
+    # Committed: asking again says it cannot be saved twice.
+    again = client.post(reverse("imports:commit", args=[batch.pk]))
+    assert again.status_code == 409 and 'id="confirm"' not in again.text
     template = client.get(reverse("imports:template"))
     assert template["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get(reverse("imports:template"), {"format": "csv"}).content.startswith(

@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from jaring.accounts.masking import display_nik
@@ -26,9 +28,12 @@ from jaring.contributions.access import programmes_managed
 from jaring.contributions.forms import PaymentForm, RateFileForm, RunForm
 from jaring.contributions.models import BillingRun, BillStatus, RunStatus
 from jaring.contributions.permissions import CONTRIBUTIONS
+from jaring.core import formats
 from jaring.core.errors import CoreError, Problem, ValidationFailed
-from jaring.rules.tables import parse_month
+from jaring.core.rehearsal import rehearse
+from jaring.rules.tables import month_text, parse_month
 from jaring.web.feedback import refusal_kept, refusals_as_messages
+from jaring.web.preview import Preview, confirming, render_preview
 
 
 def _viewer(request) -> None:
@@ -40,6 +45,64 @@ def _runs(request):
     return BillingRun.objects.filter(created_by=request.user).select_related("programme")[:10]
 
 
+def _run_preview(request, chosen: dict):
+    """The month's run rehearsed: which memberships lapse first, each programme's bill (new or
+    added to, members, amount), what would be refused; the confirmation starts the real run."""
+    month, programme = chosen["month"], chosen["programme"]
+    with refusal_kept() as refused:
+        result = rehearse(
+            lambda: services.run_month(month=month, actor=request.user, programme=programme)
+        )
+    bills = [] if refused else result.bills
+    lapsed = 0 if refused else result.lapses.memberships
+    members = sum(b.members for b in bills)
+    total = sum(b.total for b in bills)
+    facts = [
+        (
+            b.programme,
+            (_("new bill") if b.created else _("%(n)s members added") % {"n": b.added})
+            + f" · {formats.number(b.members)} {_('members')} · {formats.rupiah(b.total)}",
+        )
+        for b in bills
+    ]
+    notes = []
+    if lapsed:
+        notes.append(
+            ngettext(
+                "First %(n)s membership lapses (contributions unpaid too long) and is not billed.",
+                "First %(n)s memberships lapse (contributions unpaid too long) and are not billed.",
+                lapsed,
+            )
+            % {"n": formats.number(lapsed)}
+        )
+    en = (get_language() or "id").startswith("en")
+    problems = [] if refused else result.problems
+    notes += [str(p["message_en"] if en else p["message_id"]) for p in problems]
+    preview = Preview(
+        title=_("Monthly billing run"),
+        lead=ngettext(
+            "%(month)s: %(n)s bill for %(members)s members, %(total)s in all.",
+            "%(month)s: %(n)s bills for %(members)s members, %(total)s in all.",
+            len(bills),
+        )
+        % {
+            "month": month_text(month),
+            "n": formats.number(len(bills)),
+            "members": formats.number(members),
+            "total": formats.rupiah(total),
+        },
+        action=reverse("contributions:bills"),
+        back=reverse("contributions:bills"),
+        back_label=_("Bills"),
+        confirm_label=_("Start the run"),
+        count=len(bills) + lapsed,
+        facts=facts,
+        notes=notes,
+        problems=refused.problems,
+    )
+    return render_preview(request, preview)
+
+
 @login_required
 def bill_list(request):
     _viewer(request)
@@ -48,6 +111,8 @@ def bill_list(request):
     if request.method == "POST":
         if not CONTRIBUTIONS.may(request.user, "bill"):
             raise Http404
+        if form.is_valid() and not confirming(request):
+            return _run_preview(request, form.cleaned_data)
         if form.is_valid():
             services.request_run(
                 actor=request.user,

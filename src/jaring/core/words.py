@@ -26,7 +26,7 @@ EVENTS = {
     "membership.expired": _("Cover expired"),
     "membership.renewed": _("Renewed"),
     "membership.ended": _("Ended"),
-    "membership.moved_on_merge": _("Moved to the kept record (merge)"),
+    "membership.moved_on_merge": _("Membership moved to the kept record (merge)"),
     # claims
     "claim.submitted": _("Claim registered"),
     "claim.verified": _("Claim verified"),
@@ -35,7 +35,7 @@ EVENTS = {
     "claim.rejected": _("Claim rejected"),
     "claim.corrected": _("Claim corrected"),
     "claim.documents": _("Documents added"),
-    "claim.moved_on_merge": _("Moved to the kept record (merge)"),
+    "claim.moved_on_merge": _("Claim moved to the kept record (merge)"),
     # programmes, contributions
     "programme.create": _("Programme created"),
     "programme.update": _("Programme changed"),

@@ -11,7 +11,8 @@ from django.utils import translation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from jaring.core import formats
@@ -45,14 +46,49 @@ def _source(code: str | None) -> str:
         return str(PopulationSource(code).label)
 
 
-def _text(c: Canvas, x: float, y: float, text: str, size: float = 9, bold=False, color=None):
-    c.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+def _font(bold: bool) -> str:
+    return "Helvetica-Bold" if bold else "Helvetica"
+
+
+def _fit(text: str, size: float, width: float, bold=False) -> str:
+    """The text cut with "…" so it fits `width` (a long programme or district name)."""
+    font = _font(bold)
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _text(
+    c: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float = 9,
+    bold=False,
+    color=None,
+    width: float | None = None,
+):
+    """One line; with `width`, cut to fit it."""
+    c.setFont(_font(bold), size)
     c.setFillColor(color or colors.black)
-    c.drawString(x, y, text)
+    c.drawString(x, y, _fit(text, size, width, bold) if width else text)
+
+
+def _para(
+    c: Canvas, x: float, y: float, text: str, width: float, size: float = 8, color=None
+) -> float:
+    """Text wrapped to `width`; returns the y below its last line."""
+    for line in simpleSplit(text, _font(False), size, width):
+        _text(c, x, y, line, size, color=color)
+        y -= size * 1.35
+    return y
 
 
 def _trend(c: Canvas, x: float, y: float, w: float, h: float, points: list[dict]) -> None:
-    """Coverage month by month, with the year's target as a dashed line."""
+    """Coverage month by month, with the year's target as a dashed line; the vertical axis in
+    percent of the working population, the horizontal one in months."""
     c.setStrokeColor(LINE)
     c.rect(x, y, w, h, stroke=1, fill=0)
     known = [p for p in points if p["coverage_pct"] is not None]
@@ -62,13 +98,30 @@ def _trend(c: Canvas, x: float, y: float, w: float, h: float, points: list[dict]
     values = [float(p["coverage_pct"]) for p in known]
     targets = [float(p["target_pct"]) for p in known if p["target_pct"] is not None]
     top = max(values + targets) * 1.1 or 1
-    low = max(0.0, min(values) * 0.8)
+    low = max(0.0, min(values + targets) * 0.8)
+    # The plot inside the frame: room on the left for the percentages, below for the months,
+    # above for the legend.
+    px, py, pw, ph = x + 16 * mm, y + 9 * mm, w - 20 * mm, h - 16 * mm
 
     def at(i: int, v: float) -> tuple[float, float]:
-        return x + 6 * mm + i * (w - 12 * mm) / (len(known) - 1), y + 5 * mm + (v - low) / (
-            top - low
-        ) * (h - 10 * mm)
+        return px + i * pw / (len(known) - 1), py + (v - low) / (top - low) * ph
 
+    c.setStrokeColor(LINE)
+    c.setLineWidth(0.5)
+    for k in range(3):  # gridlines and the percentages on the vertical axis
+        v = low + (top - low) * k / 2
+        gy = py + ph * k / 2
+        c.line(px, gy, px + pw, gy)
+        label = f"{_decimal(round(v, 1))} %"
+        c.setFont("Helvetica", 6.5)
+        c.setFillColor(MUTED)
+        c.drawRightString(px - 1.5 * mm, gy - 2, label)
+    c.saveState()
+    c.translate(x + 3.5 * mm, py + ph / 2)
+    c.rotate(90)
+    c.setFont("Helvetica", 6.5)
+    c.drawCentredString(0, 0, "Cakupan (%)")
+    c.restoreState()
     c.setStrokeColor(BRAND)
     c.setLineWidth(1.6)
     path = c.beginPath()
@@ -83,27 +136,79 @@ def _trend(c: Canvas, x: float, y: float, w: float, h: float, points: list[dict]
             c.line(*at(i, float(p["target_pct"])), *at(i + 1, float(p["target_pct"])))
     c.setDash()
     c.setLineWidth(1)
-    _text(c, x + 2 * mm, y + 1.5 * mm, known[0]["month"], 7, color=MUTED)
-    _text(c, x + w - 14 * mm, y + 1.5 * mm, known[-1]["month"], 7, color=MUTED)
-    _text(c, x + 2 * mm, y + h - 4 * mm, f"maks. {top:.0f} %", 7, color=MUTED)
+    # The months under the plot: first, middle and last.
+    c.setFont("Helvetica", 6.5)
+    c.setFillColor(MUTED)
+    c.drawString(px, y + 5 * mm, known[0]["month"])
+    c.drawCentredString(
+        at((len(known) - 1) // 2, low)[0], y + 5 * mm, known[(len(known) - 1) // 2]["month"]
+    )
+    c.drawRightString(px + pw, y + 5 * mm, known[-1]["month"])
+    c.drawCentredString(px + pw / 2, y + 1.5 * mm, "Bulan")
+    # The legend, above the plot on the right.
+    lx, ly = x + w - 62 * mm, y + h - 4 * mm
+    c.setStrokeColor(BRAND)
+    c.setLineWidth(1.6)
+    c.line(lx, ly + 1, lx + 6 * mm, ly + 1)
+    c.setLineWidth(1)
+    _text(c, lx + 7.5 * mm, ly, "cakupan", 6.5, color=MUTED)
+    c.setStrokeColor(ACCENT)
+    c.setDash(3, 2)
+    c.line(lx + 24 * mm, ly + 1, lx + 30 * mm, ly + 1)
+    c.setDash()
+    _text(c, lx + 31.5 * mm, ly, "target tahunan", 6.5, color=MUTED)
+
+
+PAD = 2 * mm  # between two columns
 
 
 def _table(c: Canvas, x: float, y: float, rows: list[tuple], widths: list[float]) -> float:
-    """Rows of cells (the first is the header); returns the y below the table."""
-    for r, row in enumerate(rows):
+    """Rows of cells (the first is the header, wrapped onto two lines if it must); the first
+    column left-aligned and cut to fit, the others right-aligned, a figure too wide for its
+    column set smaller. Returns the y below the table."""
+    header, body = rows[0], rows[1:]
+    lines = [
+        simpleSplit(str(h), _font(True), 7.5, w - PAD)[:2]
+        for h, w in zip(header, widths, strict=True)
+    ]
+    depth = max(len(cell) for cell in lines)
+    for k in range(depth):
         cx = x
-        for i, (cell, width) in enumerate(zip(row, widths, strict=True)):
-            c.setFont("Helvetica-Bold" if r == 0 else "Helvetica", 8)
-            c.setFillColor(MUTED if r == 0 else colors.black)
-            if i == 0:
-                c.drawString(cx, y, str(cell)[:48])
-            else:
-                c.drawRightString(cx + width, y, str(cell))
+        for i, (cell, width) in enumerate(zip(lines, widths, strict=True)):
+            if k < len(cell):
+                c.setFont(_font(True), 7.5)
+                c.setFillColor(MUTED)
+                text = _fit(cell[k], 7.5, width - PAD, bold=True)
+                if i == 0:
+                    c.drawString(cx, y, text)
+                else:
+                    c.drawRightString(cx + width, y, text)
             cx += width
-        y -= 4.4 * mm
-        if r == 0:
-            c.setStrokeColor(LINE)
-            c.line(x, y + 3.2 * mm, x + sum(widths), y + 3.2 * mm)
+        y -= 3.4 * mm
+    c.setStrokeColor(LINE)
+    c.line(x, y + 2.2 * mm, x + sum(widths), y + 2.2 * mm)
+    y -= 1 * mm
+    for row in body:
+        cx = x
+        first = simpleSplit(str(row[0]), _font(False), 8, widths[0] - PAD) or [""]
+        if len(first) > 2:
+            first = [first[0], " ".join(first[1:])]
+        for i, (cell, width) in enumerate(zip(row, widths, strict=True)):
+            text, size = str(cell), 8.0
+            room = width - PAD
+            if i == 0:
+                c.setFont(_font(False), size)
+                c.setFillColor(colors.black)
+                for k, line in enumerate(first):
+                    c.drawString(cx, y - k * 3.4 * mm, _fit(line, size, room))
+            else:
+                while size > 6 and stringWidth(text, _font(False), size) > room:
+                    size -= 0.5
+                c.setFont(_font(False), size)
+                c.setFillColor(colors.black)
+                c.drawRightString(cx + width, y, _fit(text, size, room))
+            cx += width
+        y -= 4.2 * mm + (len(first) - 1) * 3.4 * mm
     return y
 
 
@@ -132,6 +237,7 @@ def report_pdf(region: Region, data: dict) -> bytes:
         f"{region.name} · posisi {cov['counted_on']} · disusun oleh Jaring",
         10,
         color=colors.white,
+        width=width - 2 * left,
     )
     y = height - 48 * mm
     _text(c, left, y + 8 * mm, "Cakupan sekarang", 9, color=MUTED)
@@ -151,7 +257,8 @@ def report_pdf(region: Region, data: dict) -> bytes:
     if gap is not None and float(gap) > 0:
         _text(c, left + 122 * mm, y - 7 * mm, f"{_n(cov['gap_people'])} orang", 11)
     y -= 16 * mm
-    _text(
+    inner = width - 2 * left
+    y = _para(
         c,
         left,
         y,
@@ -159,25 +266,36 @@ def report_pdf(region: Region, data: dict) -> bytes:
         f"bekerja (sumber: {_source(cov['population_source'])} {cov['population_year'] or ''}). "
         f"Ukuran KPI BPJS (pekerja rentan APBD < 6 bulan iuran dihitung sebagian): "
         f"{_pct(cov['kpi_pct'])}.",
-        8,
+        inner,
     )
-    y -= 6 * mm
-    _trend(c, left, y - 42 * mm, width - 2 * left, 40 * mm, data["history"])
-    y -= 50 * mm
+    y -= 2 * mm
+    _trend(c, left, y - 44 * mm, inner, 44 * mm, data["history"])
+    y -= 52 * mm
     col = (width - 2 * left - 8 * mm) / 2
     rows = [("Segmen", "Peserta", "% penduduk bekerja")] + [
         (s["name"], _n(s["participants"]), _pct(s["coverage_pct"])) for s in data["segments"]
     ]
-    y1 = _table(c, left, y, rows, [col * 0.55, col * 0.2, col * 0.25])
+    y1 = _table(c, left, y, rows, [col * 0.48, col * 0.24, col * 0.28])
     districts = [("Kecamatan (terendah dulu)", "Peserta", "Cakupan")] + [
         (d["name"], _n(d["participants"]), _pct(d["coverage_pct"])) for d in data["districts"][:8]
     ]
-    y2 = _table(c, left + col + 8 * mm, y, districts, [col * 0.55, col * 0.2, col * 0.25])
+    y2 = _table(c, left + col + 8 * mm, y, districts, [col * 0.48, col * 0.24, col * 0.28])
+    if data["districts"] and all(d["coverage_pct"] is None for d in data["districts"]):
+        y2 = _para(
+            c,
+            left + col + 8 * mm,
+            y2 + 1 * mm,
+            "Cakupan per kecamatan belum bisa dihitung: penduduk bekerja per kecamatan belum "
+            "diisi (halaman Cakupan, Angka penduduk bekerja).",
+            col,
+            6.5,
+            MUTED,
+        )
     y = min(y1, y2) - 4 * mm
     cats = [("Pekerjaan (peserta Jaring)", "Peserta")] + [
         (k["name"], _n(k["members"])) for k in data["categories"][:8]
     ]
-    y1 = _table(c, left, y, cats, [col * 0.75, col * 0.25])
+    y1 = _table(c, left, y, cats, [col * 0.7, col * 0.3])
     money = data.get("money") or {}
     facts = [("Uang dan manfaat " + str(money.get("year", "")), "")]
     if money:
@@ -185,16 +303,19 @@ def report_pdf(region: Region, data: dict) -> bytes:
             ("Iuran dibayar Pemkot", rupiah(money["contributions_paid"])),
             ("Iuran dibayar peserta mandiri", rupiah(money.get("self_payments", 0))),
             ("Manfaat klaim dibayar", rupiah(money["benefits_paid"])),
-            ("Rasio manfaat : iuran", _decimal(money["ratio"])),
+            (
+                "Rasio manfaat : iuran",
+                "–" if money["ratio"] is None else formats.number(money["ratio"], "id", 2),
+            ),
             ("Klaim (jumlah)", _n(money["claims"])),
         ]
     facts += [
         ("Penyandang disabilitas", _n(data["disability"].get("with"))),
         ("Perempuan / laki-laki", f"{_n(data['sex'].get('F'))} / {_n(data['sex'].get('M'))}"),
-        (f"Berakhir ≤ {data['expiring']['within_days']} hari", _n(data["expiring"]["total"])),
+        (f"Berakhir dalam {data['expiring']['within_days']} hari", _n(data["expiring"]["total"])),
         ("Dugaan data ganda menunggu", _n(data["duplicates_pending"])),
     ]
-    y2 = _table(c, left + col + 8 * mm, y, facts, [col * 0.6, col * 0.4])
+    y2 = _table(c, left + col + 8 * mm, y, facts, [col * 0.55, col * 0.45])
     y = min(y1, y2) - 4 * mm
     _text(c, left, y, "Yang dibutuhkan untuk mencapai target", 10, True, BRAND)
     y -= 5 * mm
@@ -217,19 +338,23 @@ def report_pdf(region: Region, data: dict) -> bytes:
                 f"{proj['months_of_cover']} bulan, anggaran {rupiah(proj['budget_needed'] or 0)}."
             )
             if proj["budget_basis"]:
-                lines.append(f"Dihitung dengan tarif: {proj['budget_basis']}"[:120])
+                lines.append(f"Dihitung dengan tarif: {proj['budget_basis']}")
+    footer = 16 * mm  # the explanation at the foot of the page, and room above it
     for line in lines:
-        _text(c, left, y, line, 8.5)
-        y -= 4.5 * mm
+        if y < footer + 4 * mm:
+            break
+        y = _para(c, left, y, line, inner, 8.5)
     for w in cov["warnings"][:4]:
-        _text(c, left, y, "! " + w["message_id"][:130], 7.5, color=MUTED)
-        y -= 4 * mm
-    _text(
+        if y < footer + 4 * mm:
+            break
+        y = _para(c, left, y, "! " + w["message_id"], inner, 7.5, color=MUTED)
+    _para(
         c,
         left,
         12 * mm,
         "UCJ = peserta aktif semua segmen ÷ penduduk bekerja × 100; tidak dibatasi 100 %. "
         f"Dihitung {data['computed_at']}.",
+        inner,
         7,
         color=MUTED,
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,8 @@ from jaring.dedupe.explain import describe, relatives
 from jaring.dedupe.models import PairStatus
 from jaring.dedupe.permissions import DUPLICATES
 from jaring.web import region_choices
-from jaring.web.feedback import refusals_as_messages
+from jaring.web.feedback import refusal_kept, refusals_as_messages
+from jaring.web.preview import Preview, confirming, rehearse_changes, render_preview
 
 
 def _filter(request) -> selectors.PairFilter:
@@ -71,20 +73,64 @@ def pair_detail(request, pk: int):
 @login_required
 @require_POST
 def merge(request, pk: int):
-    selectors.get_pair(request.user, pk)  # another region's pair is not found, confirmed or not
+    pair = selectors.get_pair(request.user, pk)  # another region's pair: 404, ticked or not
     if not request.POST.get("confirm"):
         messages.error(request, _("Tick the box to confirm that the two are one person."))
         return redirect("dedupe:pair", pk=pk)
-    keep = request.POST.get("keep")
-    with refusals_as_messages(request):
-        services.merge(
-            actor=request.user,
-            pair_id=pk,
-            keep=int(keep) if keep and keep.isdigit() else None,
-            note=request.POST.get("note", ""),
+    keep_raw = request.POST.get("keep")
+    keep = int(keep_raw) if keep_raw and keep_raw.isdigit() else None
+
+    def do_merge():
+        return services.merge(
+            actor=request.user, pair_id=pk, keep=keep, note=request.POST.get("note", "")
         )
+
+    if not confirming(request):
+        return _merge_preview(request, pair, do_merge)
+    with refusals_as_messages(request):
+        do_merge()
         messages.success(request, _("Merged. Both records keep their history."))
     return redirect("dedupe:pair", pk=pk)
+
+
+def _merge_preview(request, pair, do_merge):
+    """The merge rehearsed: which record is kept, what it takes from the other, and what moves
+    with it (memberships, claims, as the areas that own them would record it)."""
+    with refusal_kept() as refused:
+        kept, changes = rehearse_changes(do_merge)
+    records = selectors.records(request.user, pair)
+    facts = []
+    if not refused:
+        others = [r for r in records if not (r["kind"] == "worker" and r["id"] == kept.pk)]
+        facts = [(_("Kept"), f"{_('Worker')} #{kept.pk} · {kept.full_name}")]
+        facts += [(_("Merged into it"), _record_words(r)) for r in others]
+        fills = selectors.merge_fills(pair).get(kept.pk)
+        if fills:
+            facts.append((_("It takes from the other"), ", ".join(fills)))
+    back = reverse("dedupe:pair", args=[pair.pk])
+    preview = Preview(
+        title=_("Same person: merge"),
+        lead=_("The two records become one person; both keep their history."),
+        action=reverse("dedupe:merge", args=[pair.pk]),
+        back=back,
+        back_label=_("Probable duplicate"),
+        confirm_label=_("Merge"),
+        count=0 if refused else 1,
+        facts=facts,
+        changes=[] if refused else changes,
+        problems=refused.problems,
+    )
+    return render_preview(request, preview)
+
+
+def _record_words(record: dict) -> str:
+    if record["kind"] == "worker":
+        return f"{_('Worker')} #{record['id']} · {record['full_name']}"
+    return _("Import #%(batch)s, row %(row)s · %(name)s") % {
+        "batch": record["batch"],
+        "row": record["row"],
+        "name": record["full_name"],
+    }
 
 
 @login_required

@@ -13,12 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from jaring.accounts import audit
+from jaring.core import formats
 from jaring.core.permissions import allowed
-from jaring.core.rehearsal import rehearse
 from jaring.enrolment import selectors, services
 from jaring.enrolment.eligibility import REASON_BY_CODE, REASONS
 from jaring.enrolment.models import EndReason, MembershipStatus
@@ -28,6 +28,7 @@ from jaring.programs.permissions import PROGRAMMES
 from jaring.programs.selectors import get_programme, programmes_for
 from jaring.web.feedback import refusal_kept, refusals_as_messages
 from jaring.web.paging import page_number, paginate
+from jaring.web.preview import Preview, confirming, rehearse_changes, render_preview
 
 
 def _int(raw: str | None) -> int | None:
@@ -114,35 +115,34 @@ def bulk_action(request):
     if not everyone:
         qs = qs.filter(pk__in=ids)
     back = post.get("next") or reverse("enrolment:list")
-    if post.get("step") != "confirm":
+    if not confirming(request):
         if not everyone and not ids:
             messages.error(request, _("Tick the memberships first, or choose all matching."))
             return redirect(back)
         with refusal_kept() as refused:
-            n = rehearse(lambda: _run_bulk(request, f, qs, action))
-        return render(
-            request,
-            "enrolment/bulk_preview.html",
-            {
-                "action": action,
-                "action_label": _ACTIONS[action],
-                "n": 0 if refused else n,
-                "problems": refused.problems,
-                "names": qs.order_by("worker__full_name").values_list(
-                    "worker__full_name", flat=True
-                )[:20],
-                "everyone": everyone,
-                "ids": ids,
-                "carried": [
-                    (k, v)
-                    for k in post
-                    if k not in ("csrfmiddlewaretoken", "step", "membership", "selection")
-                    for v in post.getlist(k)
-                ],
-                "back": back,
-            },
-            status=409 if refused else 200,
+            n, changes = rehearse_changes(lambda: _run_bulk(request, f, qs, action))
+        n = 0 if refused else n
+        label = str(_ACTIONS[action])
+        preview = Preview(
+            title=label,
+            lead=ngettext(
+                "%(what)s: %(n)s membership will change.",
+                "%(what)s: %(n)s memberships will change.",
+                n,
+            )
+            % {"what": label, "n": formats.number(n)},
+            action=reverse("enrolment:bulk"),
+            back=back,
+            back_label=_("Memberships"),
+            confirm_label=_("Confirm"),
+            count=n,
+            changes=[] if refused else changes,
+            names=list(
+                qs.order_by("worker__full_name").values_list("worker__full_name", flat=True)[:20]
+            ),
+            problems=refused.problems,
         )
+        return render_preview(request, preview)
     with refusals_as_messages(request):
         n = _run_bulk(request, f, qs, action)
         messages.success(request, _("%(n)d memberships changed.") % {"n": n})
@@ -271,7 +271,7 @@ def _enrol_selection(request, programme):
     if not everyone:
         workers = workers.filter(pk__in=ids)
     back = request.get_full_path()
-    if post.get("step") != "confirm":
+    if not confirming(request):
         if not everyone and not ids:
             messages.error(request, _("Tick the workers to enrol, or choose all matching."))
             return redirect(back)

@@ -63,6 +63,15 @@ def village_names(codes) -> dict[str, str]:
     return {code: f"{name} ({district})" for code, name, district in found}
 
 
+def region_name(code: str) -> str:
+    """A region's name with its parent ("Pasiran (Singkawang Barat)"), else the code."""
+    found = Region.objects.filter(code=code).values_list("name", "parent__name").first()
+    if not found:
+        return code
+    name, parent = found
+    return f"{name} ({parent})" if parent else name
+
+
 def rejected_rows(batch: ImportBatch) -> QuerySet[ImportRow]:
     return _of_outcomes(batch_rows(batch), NOT_IMPORTED)
 

@@ -301,15 +301,18 @@ def commit_batch(*, actor: User, batch: ImportBatch) -> ImportBatch:
         progress=0,
     )
     if not claimed:
-        raise Conflict(
-            Problem(
-                ImportsError.BATCH_NOT_READY,
-                "Impor ini belum siap disimpan (belum diperiksa, atau sudah disimpan).",
-                "This import is not ready to commit (not checked yet, or already committed).",
-            )
-        )
+        raise Conflict(not_ready_problem())
     with jobs.heartbeat(ImportBatch, batch.pk):
         return _commit(actor, batch)
+
+
+def not_ready_problem() -> Problem:
+    """A commit of an import not checked yet, or committed already (the preview says it too)."""
+    return Problem(
+        ImportsError.BATCH_NOT_READY,
+        "Impor ini belum siap disimpan (belum diperiksa, atau sudah disimpan).",
+        "This import is not ready to commit (not checked yet, or already committed).",
+    )
 
 
 def _commit(actor: User, batch: ImportBatch) -> ImportBatch:

@@ -7,17 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_code
+from jaring.core import formats
 from jaring.imports import exports, selectors, services, values
 from jaring.imports.columns import FIELDS
 from jaring.imports.forms import MappingForm, SynonymForm, UploadForm, ValuesForm
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, Outcome
+from jaring.imports.models import Status as ImportStatus
 from jaring.imports.permissions import IMPORTS
 from jaring.imports.staging import decode_json
 from jaring.web.feedback import refusal_kept, refusals_as_messages
+from jaring.web.preview import Preview, confirming, render_preview
 
 
 def _batch(request, pk: int) -> ImportBatch:
@@ -218,9 +223,62 @@ def batch_check_again(request, pk: int):
 @require_POST
 def batch_commit(request, pk: int):
     batch = _batch(request, pk)
+    if not confirming(request):
+        return _commit_preview(request, batch)
     with refusals_as_messages(request):
         services.commit_batch(actor=request.user, batch=batch)
     return redirect("imports:detail", pk=pk)
+
+
+def _commit_preview(request, batch: ImportBatch):
+    """What saving the import will do, from its check: how many new and updated workers (who),
+    what stays out and why, the probable duplicates left for review."""
+    counts = batch.counts
+    new, updated = counts.get(Outcome.NEW, 0), counts.get(Outcome.UPDATED, 0)
+    facts = [(_("File"), batch.original_name)]
+    if batch.region_code:
+        facts.append((_("Region"), selectors.region_name(batch.region_code)))
+    facts += [
+        (str(o.label), formats.number(counts.get(o.value, 0)))
+        for o in Outcome
+        if o not in (Outcome.NEW, Outcome.UPDATED) and counts.get(o.value)
+    ]
+    notes = []
+    if any(counts.get(o.value) for o in NOT_IMPORTED):
+        notes.append(_("Rows not imported stay out; they are in the rejected rows' file."))
+    if counts.get("probable_duplicates"):
+        notes.append(
+            ngettext(
+                "%(n)s probable duplicate stays in the review queue: decide it after saving.",
+                "%(n)s probable duplicates stay in the review queue: decide them after saving.",
+                counts["probable_duplicates"],
+            )
+            % {"n": formats.number(counts["probable_duplicates"])}
+        )
+    problems = []
+    if batch.status != ImportStatus.READY:
+        problems = [services.not_ready_problem()]
+    back = reverse("imports:detail", args=[batch.pk])
+    preview = Preview(
+        title=_("Save the import"),
+        lead=_("%(new)s new workers will be registered and %(updated)s workers updated.")
+        % {"new": formats.number(new), "updated": formats.number(updated)},
+        action=reverse("imports:commit", args=[batch.pk]),
+        back=back,
+        back_label=batch.original_name,
+        confirm_label=_("Save %(new)s new and %(updated)s updated workers")
+        % {"new": formats.number(new), "updated": formats.number(updated)},
+        count=new + updated,
+        facts=facts,
+        notes=notes,
+        names=list(
+            selectors.batch_rows(batch, outcome=Outcome.NEW).values_list("full_name", flat=True)[
+                :20
+            ]
+        ),
+        problems=problems,
+    )
+    return render_preview(request, preview)
 
 
 @login_required

@@ -45,6 +45,11 @@ class ProgrammeIn(Strict):
         description="village budgets only: PP 50/2025's discount applies (unconfirmed whether "
         "APBDes is excluded like APBD; default false, the full rate)",
     )
+    confirm_over_ceiling: bool = Field(
+        False,
+        description="save even when the planned cost (quota × months × rate) is over the "
+        "budget ceiling; without it such a programme is refused with over_budget_ceiling",
+    )
 
 
 class ProgrammePatch(Strict):
@@ -65,6 +70,11 @@ class ProgrammePatch(Strict):
     pks_date: dt.date | None = None
     status: str | None = None
     pp50_discount: bool | None = None
+    confirm_over_ceiling: bool = Field(
+        False,
+        description="save even when the planned cost (quota × months × rate) is over the "
+        "budget ceiling; without it such a programme is refused with over_budget_ceiling",
+    )
 
 
 class CopyIn(Strict):
@@ -217,6 +227,7 @@ _NULLABLE = {name for name, field in ProgrammeIn.model_fields.items() if field.d
 def programme_changes(payload: Schema) -> dict[str, object]:
     data = payload.model_dump(exclude_unset=True)
     data.pop("reason", None)
+    data.pop("confirm_over_ceiling", None)
     if nulls := sorted(k for k, v in data.items() if v is None and k not in _NULLABLE):
         raise ValidationFailed(
             *(
@@ -240,7 +251,10 @@ def list_programmes(request: HttpRequest, year: int | None = None, status: str =
 @router.post("/", response={201: ProgrammeOut, **errors(401, 403, 409, 422)})
 def create_programme(request: HttpRequest, payload: ProgrammeIn):
     data = services.ProgrammeInput(**programme_changes(payload))
-    programme = services.create_programme(actor=request.auth, data=data)
+    programme = services.save_within_ceiling(
+        lambda: services.create_programme(actor=request.auth, data=data),
+        over_ceiling_ok=payload.confirm_over_ceiling,
+    )
     return Status(201, programme_out(programme))
 
 
@@ -254,11 +268,12 @@ def get_programme(request: HttpRequest, programme_id: int):
 @router.patch("/{programme_id}", response={200: ProgrammeOut, **errors(401, 403, 404, 409, 422)})
 def update_programme(request: HttpRequest, programme_id: int, payload: ProgrammePatch):
     programme = selectors.get_programme(request.auth, programme_id)
-    programme = services.update_programme(
-        actor=request.auth,
-        programme=programme,
-        changes=programme_changes(payload),
-        reason=payload.reason,
+    changes = programme_changes(payload)
+    programme = services.save_within_ceiling(
+        lambda: services.update_programme(
+            actor=request.auth, programme=programme, changes=changes, reason=payload.reason
+        ),
+        over_ceiling_ok=payload.confirm_over_ceiling,
     )
     return programme_out(programme)
 

@@ -27,6 +27,7 @@ class ProgrammeError(ErrorCode):
     QUOTA_NOT_POSITIVE = "quota_not_positive", 422
     CATEGORY_IN_USE = "category_in_use", 409
     CEILING_BELOW_ENROLLED = "ceiling_below_enrolled", 409
+    OVER_BUDGET_CEILING = "over_budget_ceiling", 409
     CATEGORY_TWICE = "category_twice", 422
     PP50_DISCOUNT_NOT_VILLAGE = "pp50_discount_not_village", 422
     INCOME_BASE_NOT_POSITIVE = "income_base_not_positive", 422

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from jaring.accounts import audit
 from jaring.accounts.models import User
 from jaring.accounts.scope import in_scope
 from jaring.core.errors import Conflict, CoreError, PermissionDenied, Problem, ValidationFailed
+from jaring.core.rehearsal import rehearse
 from jaring.programs import budget, hooks
 from jaring.programs.agreement import cover_from
 from jaring.programs.errors import ProgrammeError
@@ -353,6 +355,52 @@ def _save_categories(programme: Programme, categories: list[CategoryTerms]) -> N
                 "income_base": terms.income_base,
             },
         )
+
+
+@dataclass
+class OverCeiling:
+    """A programme whose planned cost (quota × months × rate) is over its budget ceiling."""
+
+    planned: int
+    ceiling: int
+
+    @property
+    def over(self) -> int:
+        return self.planned - self.ceiling
+
+
+def over_ceiling(save: Callable[[], Programme]) -> OverCeiling | None:
+    """The planned cost against the ceiling of the programme `save()` would save (rehearsed:
+    nothing kept), when the plan is over it; a refusal of the save is raised as it raises it."""
+
+    def plan() -> tuple[int, int]:
+        programme = save()
+        return budget.programme_budget(programme, groups=[]).planned, programme.budget_ceiling
+
+    planned, ceiling = rehearse(plan)
+    return OverCeiling(planned, ceiling) if planned > ceiling else None
+
+
+def save_within_ceiling(save: Callable[[], Programme], *, over_ceiling_ok: bool) -> Programme:
+    """`save()` (a create, update or copy), refused with `over_budget_ceiling` when the
+    programme's planned cost would be over its ceiling and the officer has not said to save it
+    anyway (the web form's tick box, the API's `confirm_over_ceiling`, the CLI's `--confirm`).
+    Saved over it, enrolment stops at the ceiling."""
+    if not over_ceiling_ok and (over := over_ceiling(save)):
+        raise Conflict(
+            Problem(
+                ProgrammeError.OVER_BUDGET_CEILING,
+                f"Biaya rencana {rupiah(over.planned)} (kuota × bulan × tarif) melebihi pagu "
+                f"{rupiah(over.ceiling)} sebesar {rupiah(over.over)}. Tidak disimpan: "
+                "turunkan kuota atau bulan, naikkan pagu, atau konfirmasi untuk tetap menyimpan.",
+                f"The planned cost {rupiah(over.planned)} (quota × months × rate) is over the "
+                f"budget ceiling of {rupiah(over.ceiling)} by {rupiah(over.over)}. Not saved: "
+                "lower the quotas or months, raise the ceiling, or confirm to save it anyway.",
+                field="budget_ceiling",
+                params={"planned": over.planned, "ceiling": over.ceiling},
+            )
+        )
+    return save()
 
 
 @transaction.atomic

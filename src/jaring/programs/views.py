@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import DomainError
-from jaring.core.rehearsal import rehearse
-from jaring.programs import budget, selectors, services
+from jaring.programs import selectors, services
 from jaring.programs.defaults import age_limits
 from jaring.programs.models import (
     Benefits,
@@ -112,20 +111,14 @@ def _form_context(data: services.ProgrammeInput, errors: DomainError | None = No
 
 
 def _over_ceiling(request, save) -> dict | None:
-    """The planned cost (quota × months × rate) and the ceiling of the programme as it would be
-    saved, when the plan is over the ceiling and the officer has not said to save it anyway.
-    A refusal of the form itself is raised as the save raises it."""
+    """The planned cost and the ceiling of the programme as it would be saved, when the plan is
+    over the ceiling and the officer has not ticked to save it anyway (services.over_ceiling:
+    the API and the command ask the same). A refusal of the form itself is raised as the save
+    raises it."""
     if request.POST.get("over_ceiling_ok"):
         return None
-
-    def plan() -> tuple[int, int]:
-        programme = save()
-        return budget.programme_budget(programme, groups=[]).planned, programme.budget_ceiling
-
-    planned, ceiling = rehearse(plan)
-    if planned <= ceiling:
-        return None
-    return {"planned": planned, "ceiling": ceiling, "over": planned - ceiling}
+    over = services.over_ceiling(save)
+    return {"planned": over.planned, "ceiling": over.ceiling, "over": over.over} if over else None
 
 
 @login_required

@@ -41,7 +41,15 @@ def test_the_whole_exchange_from_the_page(officer, programme, members, monkeypat
     client = logged_in(officer)
     page = client.get(url("page", programme.pk))
     assert page.status_code == 200 and 'data-waiting="2"' in page.text
-    made = client.post(url("export", programme.pk), {"village": PASIRAN, "format": "csv"})
+    # First the preview: the batch rehearsed (one member of Pasiran, who), nothing sent yet.
+    asked = client.post(url("export", programme.pk), {"village": PASIRAN, "format": "csv"})
+    assert asked.status_code == 200 and 'data-count="1"' in asked.text
+    assert "Citra" in asked.text and "Dewi" not in asked.text and 'name="step"' in asked.text
+    assert not SubmissionBatch.objects.exists()
+    assert Membership.objects.filter(status=S.VERIFIED).count() == 2
+    made = client.post(
+        url("export", programme.pk), {"village": PASIRAN, "format": "csv", "step": "confirm"}
+    )
     assert made.status_code == 302
     page = client.get(made["Location"])
     assert f"JRG-{programme.pk}-0001" in page.text
@@ -68,7 +76,7 @@ def test_the_whole_exchange_from_the_page(officer, programme, members, monkeypat
 
 def test_a_refused_response_says_why_and_changes_nothing(officer, programme, members):
     client = logged_in(officer)
-    client.post(url("export", programme.pk), {"format": "xlsx"})
+    client.post(url("export", programme.pk), {"format": "xlsx", "step": "confirm"})
     citra, dewi = members
     refused = client.post(
         url("response", programme.pk),
@@ -87,7 +95,12 @@ def test_a_refused_response_says_why_and_changes_nothing(officer, programme, mem
 
 
 def test_an_empty_export_is_refused_on_the_page(officer, programme):
-    response = logged_in(officer).post(url("export", programme.pk), {"format": "csv"})
+    # Refused at the preview, with the reason, and again if confirmed all the same.
+    client = logged_in(officer)
+    response = client.post(url("export", programme.pk), {"format": "csv"})
+    assert response.status_code == 409 and 'id="problems"' in response.text
+    assert 'id="confirm"' not in response.text
+    response = client.post(url("export", programme.pk), {"format": "csv", "step": "confirm"})
     assert response.status_code == 400 and 'id="problems"' in response.text
 
 
@@ -97,6 +110,8 @@ def test_an_enumerator_sees_only_the_cards(programme, members):
     assert page.status_code == 200
     assert url("cards", programme.pk) in page.text and url("export", programme.pk) not in page.text
     refused = client.post(url("export", programme.pk), {"format": "csv"})
+    assert refused.status_code == 409
+    refused = client.post(url("export", programme.pk), {"format": "csv", "step": "confirm"})
     assert refused.status_code == 400
     assert Membership.objects.filter(status=S.SUBMITTED).count() == 0
 
@@ -114,7 +129,7 @@ def test_the_page_needs_a_login(programme):
 
 def test_the_batch_file_is_a_read_of_its_niks(officer, programme, members):
     client = logged_in(officer)
-    client.post(url("export", programme.pk), {"format": "csv"})
+    client.post(url("export", programme.pk), {"format": "csv", "step": "confirm"})
     batch = SubmissionBatch.objects.get()
     assert not ReadEvent.objects.exists()  # the batch is made; no NIK is handed out yet
     assert client.get(url("batch-file", batch.pk, "csv")).status_code == 200

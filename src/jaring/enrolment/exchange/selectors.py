@@ -61,3 +61,12 @@ def profile_name(programme: Programme) -> str:
     """The export profile the programme's batches are made in."""
     setting = ExportSetting.objects.filter(programme=programme).first()
     return setting.profile if setting else profiles.DEFAULT
+
+
+def batch_names(batch: SubmissionBatch, limit: int = 20) -> list[str]:
+    """The first names of a batch's members, by name (a preview's "who")."""
+    return list(
+        Membership.objects.filter(batch_lines__batch=batch)
+        .order_by("worker__full_name")
+        .values_list("worker__full_name", flat=True)[:limit]
+    )

@@ -6,9 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jaring.core import formats
 from jaring.enrolment.cards import services as cards
 from jaring.enrolment.cards.pdf import LABELS
 from jaring.enrolment.cards.permissions import CARDS
@@ -21,6 +24,7 @@ from jaring.enrolment.exchange.submission import FORMATS
 from jaring.programs.models import Programme
 from jaring.programs.selectors import get_programme, programmes_for
 from jaring.web.feedback import refusal_kept, show_problems
+from jaring.web.preview import Preview, confirming, rehearse_changes, render_preview
 
 _CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -71,18 +75,72 @@ def exchange_page(request, pk: int):
     return _page(request, _programme(request, pk))
 
 
+def _export(request, programme: Programme, file_format: str) -> exchange_services.BatchFile:
+    return exchange_services.export_batch(
+        actor=request.user,
+        programme_id=programme.pk,
+        region_code=request.POST.get("village") or None,
+        file_format=file_format,
+        profile=request.POST.get("profile") or None,
+    )
+
+
+def _export_preview(request, programme: Programme) -> HttpResponse:
+    """The batch rehearsed (as csv, the cheapest file: the format changes no count): how many
+    members, who, in which layout; then the confirmation makes it."""
+    names: list[str] = []
+
+    def rehearsal():
+        exported = _export(request, programme, "csv")
+        names.extend(exchange_selectors.batch_names(exported.batch))
+        return exported.batch
+
+    with refusal_kept() as refused:
+        batch, changes = rehearse_changes(rehearsal)
+    n = 0 if refused else batch.line_count
+    village = request.POST.get("village") or ""
+    villages = {
+        v["village_id"]: v["village__name"]
+        for v in exchange_selectors.villages_for(request.user, programme)
+    }
+    layout = next((p for p in profiles.usable() if p.name == request.POST.get("profile")), None)
+    facts = [
+        (_("Programme"), programme.name),
+        (_("Village"), villages.get(village, village) if village else _("All my villages")),
+        (_("File"), request.POST.get("format", "xlsx")),
+    ]
+    if layout:
+        facts.append((_("Layout"), layout.title_en if get_language() == "en" else layout.title_id))
+    preview = Preview(
+        title=_("Send a batch to BPJS"),
+        lead=ngettext(
+            "%(n)s verified member will be sent to BPJS in one batch and become submitted.",
+            "%(n)s verified members will be sent to BPJS in one batch and become submitted.",
+            n,
+        )
+        % {"n": formats.number(n)},
+        action=reverse("enrolment:bpjs:export", args=[programme.pk]),
+        back=reverse("enrolment:bpjs:page", args=[programme.pk]),
+        back_label=_("BPJS exchange and cards"),
+        confirm_label=ngettext("Send %(n)s member", "Send %(n)s members", n)
+        % {"n": formats.number(n)},
+        count=n,
+        facts=facts,
+        changes=[] if refused else changes,
+        names=names,
+        problems=refused.problems,
+    )
+    return render_preview(request, preview)
+
+
 @login_required
 @require_POST
 def export_batch(request, pk: int):
     programme = _programme(request, pk)
+    if not confirming(request):
+        return _export_preview(request, programme)
     with refusal_kept() as refused:
-        exported = exchange_services.export_batch(
-            actor=request.user,
-            programme_id=programme.pk,
-            region_code=request.POST.get("village") or None,
-            file_format=request.POST.get("format", "xlsx"),
-            profile=request.POST.get("profile") or None,
-        )
+        exported = _export(request, programme, request.POST.get("format", "xlsx"))
     if refused:
         return _page(request, programme, problems=refused.problems)
     messages.success(

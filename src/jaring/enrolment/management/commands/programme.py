@@ -1,4 +1,5 @@
 import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,6 +16,9 @@ from jaring.enrolment.management.commands._exchange_cli import (
 from jaring.enrolment.selectors import EligibilityFilter, programme_budget
 from jaring.programs import selectors, services, what_if
 from jaring.programs.api import ProgrammeIn, ProgrammePatch, programme_changes, programme_out
+from jaring.programs.errors import ProgrammeError
+
+YES = {"y", "yes", "ya"}
 
 
 # Enrolment's, not programs': its budget and eligibility read memberships (programs sits below).
@@ -43,6 +47,13 @@ class Command(BaseCommand):
         create.add_argument("file", type=Path)
         update = action("update", "change the fields given in a JSON file")
         update.add_argument("file", type=Path)
+        for p in (create, update):
+            p.add_argument(
+                "--confirm",
+                action="store_true",
+                help="save even when the planned cost is over the budget ceiling (without it, "
+                "the command asks at a terminal and refuses otherwise)",
+            )
         copy = action("copy", "a draft for the next fiscal year with the same terms")
         copy.add_argument("--name", default="")
         copy.add_argument("--budget-ceiling", type=int)
@@ -115,18 +126,38 @@ class Command(BaseCommand):
     def _show(self, actor, programme, **_):
         return programme_out(selectors.get_programme(actor, programme))
 
-    def _create(self, actor, file, **_):
+    def _within_ceiling(self, save, confirmed: bool):
+        """The save, over the budget ceiling only when confirmed: by --confirm (or the file's
+        confirm_over_ceiling), or by answering yes at a terminal."""
+        try:
+            return services.save_within_ceiling(save, over_ceiling_ok=confirmed)
+        except DomainError as exc:
+            over = [p for p in exc.problems if p.code == ProgrammeError.OVER_BUDGET_CEILING]
+            if not over or not sys.stdin.isatty():
+                raise
+            self.stderr.write(over[0].message)
+            if input("Save it over the ceiling anyway? [y/N] ").strip().lower() not in YES:
+                raise
+            return services.save_within_ceiling(save, over_ceiling_ok=True)
+
+    def _create(self, actor, file, confirm=False, **_):
         payload = ProgrammeIn(**json.loads(file.read_text("utf-8")))
         data = services.ProgrammeInput(**programme_changes(payload))
-        return programme_out(services.create_programme(actor=actor, data=data))
+        programme = self._within_ceiling(
+            lambda: services.create_programme(actor=actor, data=data),
+            confirm or payload.confirm_over_ceiling,
+        )
+        return programme_out(programme)
 
-    def _update(self, actor, programme, file, **_):
+    def _update(self, actor, programme, file, confirm=False, **_):
         payload = ProgrammePatch(**json.loads(file.read_text("utf-8")))
-        p = services.update_programme(
-            actor=actor,
-            programme=selectors.get_programme(actor, programme),
-            changes=programme_changes(payload),
-            reason=payload.reason,
+        programme = selectors.get_programme(actor, programme)
+        changes = programme_changes(payload)
+        p = self._within_ceiling(
+            lambda: services.update_programme(
+                actor=actor, programme=programme, changes=changes, reason=payload.reason
+            ),
+            confirm or payload.confirm_over_ceiling,
         )
         return programme_out(p)
 
