@@ -35,6 +35,7 @@ from jaring.claims.models import (
 )
 from jaring.claims.permissions import CLAIMS
 from jaring.contributions.rate_tables import current_tables
+from jaring.core import events
 from jaring.core.errors import (
     Conflict,
     CoreError,
@@ -576,6 +577,8 @@ def correct_claim(
         if c.kind in DEATH_KINDS:
             _move_death(actor, c, old_event)
     c.save()
+    if c.status != old_status:
+        events.claim_status_changed.send(sender="claims", claim=c)
     _write_rows(c, data, result)
     removed = list(c.documents.filter(pk__in=remove_documents))
     for doc in removed:
@@ -750,6 +753,8 @@ def transition(
         after=after,
         reason=reason,
     )
+    if target != before["status"]:
+        events.claim_status_changed.send(sender="claims", claim=c)
     return c
 
 

@@ -24,6 +24,9 @@ Events (each a Django signal; keyword arguments only):
   DomainError refuses the cover.
 - `selfpay_paid(payment, actor)`: one self-payment was recorded (not the bulk auto-debit
   results): agents records a cash payment to an agent as its collection.
+- `claim_status_changed(claim)`: a claim moved to another status (a workflow step, or a
+  correction that sends a verified claim back to submitted): notify queues the message to the
+  worker's phone.
 """
 
 from django.dispatch import Signal
@@ -35,3 +38,4 @@ worker_merged = Signal()
 employers_registered = Signal()
 selfpay_opened = Signal()
 selfpay_paid = Signal()
+claim_status_changed = Signal()

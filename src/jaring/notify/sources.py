@@ -1,6 +1,7 @@
 """What is queued, from the areas below: the hand-over reminder (continuity.reminders hands
-its reminders to `cover_ending`), contributions due in 3 days, overdue, lapsed covers. Each
-message's key names the member-month or the cover, so a daily run queues each once."""
+its reminders to `cover_ending`), contributions due in 3 days, overdue, lapsed covers, and a
+claim's new status (core.events.claim_status_changed). Each message's key names the
+member-month, the cover or the claim's step, so each is queued once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from jaring.accounts.scope import Actor
+from jaring.claims.workflow import STATUS_ID
 from jaring.continuity import selectors as continuity
 from jaring.continuity.reminders import Reminder
 from jaring.contributions.services import month_of
@@ -88,3 +90,25 @@ def queue_daily(*, actor: Actor, today: dt.date) -> dict:
     )
     out["cover_lapsed"] = services.queue(lapsed).as_dict()
     return out
+
+
+def claim_status(sender, *, claim, **kwargs) -> None:
+    """The worker's phone learns the claim's new status (for a death claim, the household's
+    phone, addressed to the claimant), inside the claim's transaction: a refused step queues
+    nothing."""
+    worker = claim.worker
+    services.queue(
+        [
+            services.Outgoing(
+                key=f"claim_status:{claim.pk}:{claim.status}:{claim.status_changed_at:%Y%m%d%H%M%S}",
+                template="claim_status",
+                phone=worker.phone,
+                values={
+                    "name": claim.claimant_name or worker.full_name,
+                    "status": STATUS_ID[claim.status],
+                },
+                regency_code=claim.regency_code,
+                worker_id=worker.pk,
+            )
+        ]
+    )
