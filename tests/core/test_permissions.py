@@ -22,6 +22,7 @@ WHO_MAY = {
     "logins.unlock": {A, P},
     "workers.change": {A, P, E},
     "workers.add": {A, P, E},
+    "regions.load": {A},
     "imports.import": {A, P, E},
     "imports.synonyms": {A, P},
     "programmes.manage": {A, P},

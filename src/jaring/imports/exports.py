@@ -43,7 +43,9 @@ def _choices(region_code: str) -> dict[str, list[str]]:
     villages: list[str] = []
     if region_code:
         within = Q(code__startswith=region_code + ".") | Q(code=region_code)
-        found = Region.objects.filter(within, level=Level.VILLAGE).values_list("name", flat=True)
+        found = Region.objects.filter(
+            within, level=Level.VILLAGE, retired_on__isnull=True
+        ).values_list("name", flat=True)
         villages = sorted(set(found))
     return {
         "category": [c.name_id for c in OccupationCategory.objects.all()],

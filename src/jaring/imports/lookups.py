@@ -58,7 +58,8 @@ class Villages:
 
     def __init__(self, region_code: str):
         self.region_code = region_code
-        rows = Region.objects.filter(level=Level.VILLAGE)
+        # A village a newer list retired is not offered for new or moved workers.
+        rows = Region.objects.filter(level=Level.VILLAGE, retired_on__isnull=True)
         if region_code:
             rows = rows.filter(code__startswith=region_code + ".")
         self.by_key: dict[str, list[Village]] = defaultdict(list)
@@ -81,7 +82,8 @@ class Villages:
             dotted = ".".join(code.groups())
             if dotted in self.codes:
                 return dotted, None
-            if Region.objects.filter(code=dotted, level=Level.VILLAGE).exists():
+            live = Region.objects.filter(code=dotted, level=Level.VILLAGE, retired_on__isnull=True)
+            if live.exists():
                 return None, row_reason(RegistryError.VILLAGE_OUT_OF_SCOPE, "village", code=dotted)
             return None, self._unknown(raw, "")
         candidates = self.by_key.get(match_key(_VILLAGE_PREFIX.sub("", raw)), [])

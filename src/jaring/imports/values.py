@@ -158,7 +158,9 @@ class Targets:
         village code is looked up one at a time (`code_of`)."""
         if not self.region_code:
             return {}
-        rows = Region.objects.filter(level=Level.VILLAGE, code__startswith=self.region_code + ".")
+        rows = Region.objects.filter(
+            level=Level.VILLAGE, code__startswith=self.region_code + ".", retired_on__isnull=True
+        )
         out = {}
         for code, name, district in rows.values_list("code", "name", "parent__name").order_by(
             "code"
@@ -195,7 +197,9 @@ class Targets:
             if text.isdigit() and len(text) == 10:
                 text = f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
             if not self.region_code:
-                found = Region.objects.filter(code=text, level=Level.VILLAGE).exists()
+                found = Region.objects.filter(
+                    code=text, level=Level.VILLAGE, retired_on__isnull=True
+                ).exists()
                 return text if found else None
         else:
             text = text.lower()

@@ -23,6 +23,12 @@ class Region(models.Model):
     postal_code = models.CharField(max_length=5, blank=True)
     # Lower-case letters and digits only, so "Sungaijawi Dalam" and "Sungai Jawi Dalam" meet.
     match_key = models.CharField(max_length=100, db_index=True)
+    # Set by `jaring load_regions` (regions.updates) from a newer decree's list: the day a
+    # region was added after the pinned list, and the day it left the list. A retired region
+    # keeps its workers and history; it is not offered for new workers, and the NIKs issued
+    # under its code stay valid (rules.nik).
+    added_on = models.DateField(null=True, blank=True)
+    retired_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -30,6 +36,10 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_on is not None
 
 
 class RegionDataset(models.Model):

@@ -266,7 +266,9 @@ def _check(frame: pl.DataFrame, actor: Actor) -> None:
     WORKERS.check(actor, "add")
     villages = set(frame["village_code"].unique())
     known = set(
-        Region.objects.filter(code__in=villages, level=Level.VILLAGE).values_list("code", flat=True)
+        Region.objects.filter(
+            code__in=villages, level=Level.VILLAGE, retired_on__isnull=True
+        ).values_list("code", flat=True)
     )
     problems = [
         problem(

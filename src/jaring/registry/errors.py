@@ -25,4 +25,7 @@ class RegistryError(ErrorCode):
     PHONE_INVALID = "phone_invalid", 422
     VILLAGE_UNKNOWN = "village_unknown", 422
     VILLAGE_OUT_OF_SCOPE = "village_out_of_scope", 422
+    # A village a newer Kemendagri list retired (jaring load_regions): its workers keep it,
+    # no one new is placed there.
+    VILLAGE_RETIRED = "village_retired", 422
     CATEGORY_UNKNOWN = "category_unknown", 422

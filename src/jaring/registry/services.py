@@ -48,10 +48,23 @@ def _check_region(actor: User, region_code: str) -> None:
         )
 
 
-def _check_database(actor: User, data: WorkerInput) -> list[Problem]:
+def _check_database(actor: User, data: WorkerInput, kept_village: str = "") -> list[Problem]:
+    """`kept_village`: the village the worker already has, which may have been retired."""
     out = []
     village = Region.objects.filter(code=data.village_code.strip(), level=Level.VILLAGE).first()
-    if village is None:
+    if village is not None and village.retired and village.code != kept_village:
+        out.append(
+            problem(
+                "village",
+                RegistryError.VILLAGE_RETIRED,
+                f"Kelurahan/desa {village.name} ({village.code}) sudah tidak ada dalam daftar "
+                f"Kemendagri sejak {village.retired_on:%d-%m-%Y}; pilih kelurahan/desa yang "
+                "berlaku.",
+                f"Village {village.name} ({village.code}) left the Kemendagri list on "
+                f"{village.retired_on:%d-%m-%Y}; choose a current village.",
+            )
+        )
+    elif village is None:
         out.append(
             problem(
                 "village",
@@ -123,9 +136,11 @@ def _apply(worker: Worker, data: WorkerInput, nik: str) -> None:
     worker.email = data.email.strip().lower()
 
 
-def _validate(actor: User, data: WorkerInput, exclude_pk: int | None) -> str:
+def _validate(
+    actor: User, data: WorkerInput, exclude_pk: int | None, kept_village: str = ""
+) -> str:
     """Raises ValidationFailed with every problem; returns the 16-digit NIK."""
-    problems = check_fields(data, _today()) + _check_database(actor, data)
+    problems = check_fields(data, _today()) + _check_database(actor, data, kept_village)
     nik = normalise(data.nik)
     if not any(p.field == "nik" for p in problems):
         duplicate = _duplicate_nik(nik, exclude_pk)
@@ -211,7 +226,7 @@ def update_worker(
         )
     for field, value in changes.items():
         setattr(data, field, value)
-    nik = _validate(actor, data, exclude_pk=worker.pk)
+    nik = _validate(actor, data, exclude_pk=worker.pk, kept_village=worker.village_id)
     before = snapshot(worker)
     _apply(worker, data, nik)
     after = snapshot(worker)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -153,6 +154,22 @@ def historical_district_codes() -> dict[str, dict[str, str]]:
     return {row["code"]: row for row in rows}
 
 
+# Regencies and districts a newer decree's list added or retired after the pinned list
+# (`jaring load_regions`): code -> (name, None while in force, else the day it left the list),
+# or None for a code it did not touch. The regions app registers where to read them in its
+# AppConfig.ready() (rules import no Django); until then only the shipped lists count.
+_newer_source: Callable[[str], tuple[str, str | None] | None] | None = None
+
+
+def register_newer_regions(source: Callable[[str], tuple[str, str | None] | None] | None) -> None:
+    global _newer_source
+    _newer_source = source
+
+
+def _newer(code: str) -> tuple[str, str | None] | None:
+    return _newer_source(code) if _newer_source is not None else None
+
+
 def normalise(raw: object) -> str:
     return _SEPARATORS.sub("", str(raw or ""))
 
@@ -196,25 +213,33 @@ def parse(raw: object, *, today: dt.date | None = None) -> NikResult:
     if wilayah.wilayah_name(province) is None:
         return refuse("province_unknown", code=province)
     if wilayah.wilayah_name(regency) is None:
-        if regency not in legacy_regency_codes():
+        newer_regency = _newer(regency)
+        if regency in legacy_regency_codes() or (newer_regency and newer_regency[1]):
+            warnings.append(_message(WARNINGS, "regency_legacy", code=regency))
+        elif newer_regency is None:
             return refuse("regency_unknown", code=regency)
-        warnings.append(_message(WARNINGS, "regency_legacy", code=regency))
     if cc == "00":
         return refuse("district_zero")
     if regency not in legacy_regency_codes() and wilayah.wilayah_name(district) is None:
         # Districts move between regencies when a regency is split; the NIK keeps the old code.
         past = historical_district_codes().get(district)
         if past is None:
-            return refuse("district_never", code=district)
-        warnings.append(
-            _message(
-                WARNINGS,
-                "district_legacy",
-                code=district,
-                name=past["name"],
-                last_seen=past["last_seen"],
+            newer = _newer(district)
+            if newer is None:
+                return refuse("district_never", code=district)
+            # A district a newer list added is simply valid; one it retired, an old code.
+            name, retired_on = newer
+            past = {"name": name, "last_seen": retired_on} if retired_on else None
+        if past is not None:
+            warnings.append(
+                _message(
+                    WARNINGS,
+                    "district_legacy",
+                    code=district,
+                    name=past["name"],
+                    last_seen=past["last_seen"],
+                )
             )
-        )
 
     day, month, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     sex = "F" if day > 40 else "M"

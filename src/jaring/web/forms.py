@@ -60,17 +60,28 @@ def region_options(regions, empty_label) -> list:
     found = list(regions)
     parents = {r.parent_id for r in found}
     if len(parents) <= 1 or found[0].level != Level.DISTRICT:
-        return [("", empty_label)] + [(r.code, r.name) for r in found]
+        return [("", empty_label)] + [(r.code, _label(r)) for r in found]
     groups: dict[str, list[tuple[str, str]]] = {}
     for r in found:
         groups.setdefault(r.parent.name, []).append((r.code, r.name))
     return [("", empty_label), *groups.items()]
 
 
-def village_options(user: User, district: str, purpose: str) -> list:
+def _label(region) -> str:
+    if region.retired_on is None:
+        return region.name
+    return _("%(name)s (no longer in the list)") % {"name": region.name}
+
+
+def village_options(user: User, district: str, purpose: str, current: str = "") -> list:
+    """A form offers no village a newer list retired (but the one a record already has); a
+    filter offers them all, the retired ones marked."""
     if not district:
         return [("", _("Choose a district first"))]
-    return region_options(region_choices.villages(user, district), EMPTY_LABELS[purpose]["village"])
+    found = region_choices.villages(user, district)
+    if purpose == "form":
+        found = [v for v in found if v.retired_on is None or v.code == current]
+    return region_options(found, EMPTY_LABELS[purpose]["village"])
 
 
 class RegionForm(forms.Form):
@@ -106,7 +117,12 @@ class RegionForm(forms.Form):
                 region_choices.districts(user, data.get("province", "")), labels["district"]
             ),
         )
-        self._offer("village", village_options(user, data.get("district", ""), self.purpose))
+        self._offer(
+            "village",
+            village_options(
+                user, data.get("district", ""), self.purpose, current=data.get("village", "")
+            ),
+        )
         # htmx reloads the select below the one that changed; without JS the form still submits.
         for field, below, target in (
             ("province", "district", "#id_district"),
