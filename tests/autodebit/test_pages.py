@@ -49,6 +49,10 @@ def test_the_mandate_form_keeps_the_masked_account_and_the_signed_form():
     assert default_storage.open(m.consent_document).read() == PDF
     page = web.get("/autodebit/").content.decode()
     assert "••••9012" in page and "123456789012" not in page
+    consent = web.get(f"/autodebit/mandates/{m.pk}/consent/")
+    assert b"".join(consent.streaming_content) == PDF
+    elsewhere = client_for(make_user(Role.PROGRAMME_OFFICER, "61.71"))
+    assert elsewhere.get(f"/autodebit/mandates/{m.pk}/consent/").status_code == 404
     web.post(f"/autodebit/mandates/{m.pk}/end/")
     m.refresh_from_db()
     assert m.status == "cancelled"

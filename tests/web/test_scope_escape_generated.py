@@ -111,6 +111,7 @@ WEB_OBJECTS = {
     "agents:agent": {"pk": "agent"},
     "autodebit:new": {"pk": "cover"},
     "autodebit:end": {"pk": "mandate"},
+    "autodebit:consent": {"pk": "mandate"},
     "claims:detail": {"pk": "claim"},
     "claims:correct": {"pk": "claim"},
     "claims:transition": {"pk": "claim"},

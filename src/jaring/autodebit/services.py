@@ -89,6 +89,7 @@ class MandateInput:
 # A signed consent form, scanned: judged by its first bytes (a renamed file is refused).
 _CONSENT_KINDS = ((b"%PDF-", "pdf"), (b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"))
 CONSENT_MAX_BYTES = 10 * 1024 * 1024
+CONSENT_DIR = "autodebit/consent/"
 
 
 def _consent_file(upload) -> tuple[str, bytes]:
@@ -103,6 +104,11 @@ def _consent_file(upload) -> tuple[str, bytes]:
             "consent_document",
         )
     return kind, content
+
+
+def has_consent_file(mandate: Mandate) -> bool:
+    """Whether the mandate's consent document is a file uploaded here (not only a reference)."""
+    return mandate.consent_document.startswith(CONSENT_DIR)
 
 
 def mask_account(number: str) -> str:
@@ -187,7 +193,7 @@ def create_mandate(
         )
     if consent is not None:
         data.consent_document = default_storage.save(
-            f"autodebit/consent/{secrets.token_urlsafe(24)}.{consent[0]}", ContentFile(consent[1])
+            f"{CONSENT_DIR}{secrets.token_urlsafe(24)}.{consent[0]}", ContentFile(consent[1])
         )
     try:
         with transaction.atomic():

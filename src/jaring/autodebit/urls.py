@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.mandates, name="mandates"),
     path("cover/<int:pk>/", views.new_mandate, name="new"),
     path("mandates/<int:pk>/end/", views.end_mandate, name="end"),
+    path("mandates/<int:pk>/consent/", views.consent_document, name="consent"),
 ]

@@ -1,12 +1,13 @@
 """Pages: the auto-debit mandates (and the members who chose auto-debit and still need one),
-the mandate form, ending a mandate."""
+the mandate form, ending a mandate, the signed consent form uploaded with it."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,6 +38,7 @@ def mandates(request):
     banks = {p.code: p.name for p in profiles().values()}
     for m in page.object_list:
         m.bank_name = banks.get(m.bank, m.bank)
+        m.has_file = services.has_consent_file(m)
     return render(
         request,
         "autodebit/mandates.html",
@@ -98,3 +100,19 @@ def end_mandate(request, pk: int):
         )
         messages.success(request, _("The mandate has ended: the bank is no longer asked to debit."))
     return redirect("autodebit:mandates")
+
+
+@login_required
+def consent_document(request, pk: int):
+    """The signed consent form uploaded with a mandate, for users who see the mandate."""
+    _viewer(request)
+    mandate = selectors.mandate_list(request.user).filter(pk=pk).first()
+    if mandate is None or not services.has_consent_file(mandate):
+        raise Http404
+    name = mandate.consent_document
+    response = FileResponse(default_storage.open(name), as_attachment=False)
+    response["Content-Disposition"] = (
+        f'inline; filename="persetujuan-{mandate.pk}.{name.rsplit(".", 1)[-1]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
