@@ -154,5 +154,5 @@ def test_payment_then_claim_to_paid_and_the_report(page, live_server, settings, 
     page.goto(f"{base}/claims/reports/money/?year=2026&region=61.72&as_of=2026-04-30")
     expect(page.locator("#total-benefits-paid")).to_have_text("Rp42.000.000")
     expect(page.locator("#total-owed-later")).to_have_text("Rp171.000.000")
-    expect(page.locator("#total-ratio")).to_have_text("1250,00")  # Indonesian decimal comma
+    expect(page.locator("#total-ratio")).to_have_text("1.250,00")  # Indonesian marks
     shot(page, "report")

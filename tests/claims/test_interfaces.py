@@ -57,7 +57,13 @@ def cli(*args) -> str:
 
 def test_pages_register_compute_and_move_a_claim(officer, fisher):
     web = client_for(officer)
-    assert web.get("/claims/new/").status_code == 200
+    page = web.get("/claims/new/")
+    assert page.status_code == 200
+    # The parts a kind does not need are marked, for the stylesheet to hide them (a death claim
+    # its heirs and no work-accident fields; an accident no heirs).
+    text = page.content.decode()
+    assert 'class="not-for-death" id="jkk-part"' in text
+    assert 'class="death-only" id="heirs-part"' in text
     form = {
         "member": fisher.worker.nik,
         "kind": "work_death",

@@ -175,3 +175,25 @@ def test_an_imported_worker_history_shows_its_registration_from_the_row(
     assert [e.event.action for e in history] == ["update", "create"]
     assert history[1].who == (city_officer.get_full_name() or city_officer.username)
     assert f"impor #{batch.pk}: rt-03.csv, baris {row.row_number}" in page.content.decode()
+
+
+def test_an_updated_rows_changes_are_shown_in_words(db):
+    """The review names the village and occupation, a choice by its label, money as money."""
+    from django.utils import translation
+
+    from jaring.imports.selectors import changes_in_words
+    from tests.factories import PASIRAN, ROBAN
+
+    changes = {
+        "village_code": [PASIRAN, ROBAN],
+        "category_code": ["fisher", "trader"],
+        "has_disability": [False, True],
+        "marital_status": ["single", "married"],
+        "declared_income": [1_000_000, 1_500_000],
+    }
+    with translation.override("id"):
+        [words] = changes_in_words([changes])
+    shown = " ".join(" ".join(w) for w in words)
+    assert "Pasiran" in shown and "Roban" in shown and PASIRAN not in shown
+    assert "fisher" not in shown and "trader" not in shown and "married" not in shown
+    assert "Rp1.500.000" in shown and "Ya" in shown

@@ -24,6 +24,11 @@ def _language(lang: str | None) -> str:
     return "en" if lang.lower().startswith("en") else "id"
 
 
+def language(lang: str | None = None) -> str:
+    """ "id" or "en": `lang`, or the active language."""
+    return _language(lang)
+
+
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None

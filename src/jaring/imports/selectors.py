@@ -4,17 +4,21 @@ region holds the batch's region."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from jaring.accounts import audit
 from jaring.accounts.masking import display_private
 from jaring.accounts.models import User
 from jaring.accounts.scope import scope_q
+from jaring.core import formats
 from jaring.core.errors import CoreError, NotFound, Problem
+from jaring.imports.columns import FIELDS
 from jaring.imports.models import NOT_IMPORTED, ImportBatch, ImportRow, Outcome, ValueSynonym
 from jaring.imports.permissions import IMPORTS
 from jaring.regions.models import Region
 from jaring.registry.bulk import STORED
-from jaring.registry.models import Worker
+from jaring.registry.models import DisabilityKind, MaritalStatus, OccupationCategory, Worker
 from jaring.registry.services import snapshot
 
 
@@ -104,6 +108,64 @@ def registration(worker: Worker) -> audit.Entry | None:
         after=snapshot(as_registered),
         reason=f"impor #{row.batch_id}: {row.batch.original_name}, baris {row.row_number}",
     )
+
+
+_CHANGE_FIELDS = {
+    "village_code": "village",
+    "category_code": "category",
+    "has_disability": "disability",
+    "rt": "rt_rw",
+    "rw": "rt_rw",
+}
+
+
+def changes_in_words(rows_changes: list[dict]) -> list[list[tuple[str, str, str]]]:
+    """Each row's changes as (field label, registered, from the file) in words: the village and
+    occupation by name, a choice by its label, an income as money; one query for the villages
+    and occupations of all the rows."""
+    labels = {f.name: str(f.label) for f in FIELDS}
+    codes = {v for ch in rows_changes for v in ch.get("village_code", []) if v}
+    villages = village_names(codes)
+    cats = {v for ch in rows_changes for v in ch.get("category_code", []) if v}
+    en = (get_language() or "id").startswith("en")
+    categories = dict(
+        OccupationCategory.objects.filter(code__in=cats).values_list(
+            "code", "name_en" if en else "name_id"
+        )
+    )
+    choices = {
+        "marital_status": dict(MaritalStatus.choices),
+        "disability_kind": dict(DisabilityKind.choices),
+    }
+
+    def word(field: str, value) -> str:
+        if value in (None, ""):
+            return "–"
+        if field == "village_code":
+            return villages.get(value, value)
+        if field == "category_code":
+            return categories.get(value, value)
+        if field == "has_disability":
+            return str(_("Yes") if value else _("No"))
+        if field == "declared_income":
+            return formats.rupiah(value)
+        if field in choices:
+            return str(choices[field].get(value, value))
+        return str(value)
+
+    out = []
+    for changes in rows_changes:
+        out.append(
+            [
+                (
+                    labels.get(_CHANGE_FIELDS.get(f, f), f.replace("_", " ")),
+                    word(f, before),
+                    word(f, after),
+                )
+                for f, (before, after) in changes.items()
+            ]
+        )
+    return out
 
 
 def changes_shown(user: User, changes: dict | None) -> dict:

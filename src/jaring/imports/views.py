@@ -62,9 +62,12 @@ def batch_detail(request, pk: int):
         rows = selectors.batch_rows(batch, outcome=outcome)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     names = selectors.village_names(r.village_code for r in page.object_list)
-    for row in page.object_list:
+    shown = [
+        selectors.changes_shown(request.user, decode_json(r.changes)) for r in page.object_list
+    ]
+    for row, changes in zip(page.object_list, selectors.changes_in_words(shown), strict=True):
         row.reason_list = decode_json(row.reasons) or []
-        row.change_list = selectors.changes_shown(request.user, decode_json(row.changes))
+        row.change_list = changes
         row.village_name = names.get(row.village_code, "")
     context = {
         "batch": batch,
@@ -72,6 +75,7 @@ def batch_detail(request, pk: int):
         "outcome": outcome,
         "problems": problems,
         "problem_count": sum(batch.counts.get(o, 0) for o in NOT_IMPORTED),
+        "region_name": selectors.region_name(batch.region_code) if batch.region_code else "",
         "outcomes": [(o.value, o.label, batch.counts.get(o.value, 0)) for o in Outcome],
         "mapping_form": _mapping_form(batch),
         "values_form": _values_form(request, batch),

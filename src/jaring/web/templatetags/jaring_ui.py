@@ -23,6 +23,12 @@ def grouped(number) -> str:
 
 
 @register.filter
+def formula(text) -> str:
+    """A rule's formula in the page's language (core.words.formula_words)."""
+    return words.formula_words(str(text or ""))
+
+
+@register.filter
 def rupiah(amount) -> str:
     """Rp1.428.000 in Indonesian, Rp1,428,000 in English."""
     return formats.rupiah(amount)
