@@ -80,7 +80,10 @@ class SelfPayCoverOut(Schema):
     sector: str
     channel: str
     start_date: dt.date
-    status: str
+    status: str = Field(
+        description="as it holds today: an active cover past the lapse rule is lapsed even "
+        "before the daily run records it"
+    )
     paid_through: str | None = Field(description="the last paid month, YYYY-MM")
     covered_from: dt.date | None
     covered_through: dt.date | None
@@ -195,7 +198,8 @@ def cover_dict(c: SelfPayCover) -> dict[str, object]:
         "sector": c.sector,
         "channel": c.channel,
         "start_date": c.start_date,
-        "status": c.status,
+        # As it holds today: lapsed past the lapse rule before the daily run records it.
+        "status": getattr(c, "status_today", c.status),
         "paid_through": month_text(month_of(c.paid_through))
         if c.paid_through >= c.first_period
         else None,
@@ -286,9 +290,9 @@ def record_choice(request: HttpRequest, body: HandoverChoiceIn):
     summary="Self-paid covers in the user's region",
 )
 def list_covers(request: HttpRequest, query: Query[CoverQuery]):
-    covers = selectors.covers_for(request.auth).order_by("id")
+    covers = selectors.with_status_today(selectors.covers_for(request.auth)).order_by("id")
     if query.status:
-        covers = covers.filter(status=query.status)
+        covers = covers.filter(status_today=query.status)
     return [cover_dict(c) for c in covers[query.offset : query.offset + query.limit]]
 
 

@@ -94,6 +94,10 @@ class SelfPayCover(_Region):
     def __str__(self) -> str:
         return f"self-paid cover {self.pk} of worker {self.worker_id} ({self.status})"
 
+    def get_status_today_display(self) -> str:
+        """The status that holds today (`selectors.with_status_today`), else the recorded one."""
+        return str(CoverStatus(getattr(self, "status_today", self.status)).label)
+
 
 class SelfPayRate(models.Model):
     """The monthly contribution of one (month, income base, JHT, sector), priced once."""

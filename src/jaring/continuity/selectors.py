@@ -13,7 +13,19 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from jaring.accounts.scope import Actor, in_scope, region_q, scope_q
@@ -21,11 +33,12 @@ from jaring.continuity.models import (
     Choice,
     CoverStatus,
     HandoverChoice,
+    MonthStatus,
     SelfPayCover,
     SelfPayment,
     SelfPayMonth,
 )
-from jaring.continuity.services import AGENT_OWNS, ENDING_STATUSES, notice_days
+from jaring.continuity.services import AGENT_OWNS, ENDING_STATUSES, lapse_limit, notice_days
 from jaring.core.errors import NotFound
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.enrolment.selectors import memberships_for
@@ -47,8 +60,39 @@ def covers_for(user: Actor) -> QuerySet[SelfPayCover]:
     return SelfPayCover.objects.filter(scope_q(user, own=AGENT_OWNS))
 
 
+def lapsing(today: dt.date) -> Q:
+    """Active covers past the lapse rule on `today` (more unpaid months past their due date
+    than it allows): lapsed today, whether or not the daily run (services.apply_lapses, the
+    same rule) has recorded it yet."""
+    overdue = (
+        SelfPayMonth.objects.filter(status=MonthStatus.DUE, due_date__lt=today)
+        .order_by()
+        .values("cover_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=lapse_limit())
+        .values("cover_id")
+    )
+    return Q(status=CoverStatus.ACTIVE, pk__in=overdue)
+
+
+def with_status_today(
+    covers: QuerySet[SelfPayCover], today: dt.date | None = None
+) -> QuerySet[SelfPayCover]:
+    """`status_today` on each cover: the recorded status, or lapsed for an active cover past
+    the lapse rule today (SelfPayCover.get_status_today_display)."""
+    today = today or timezone.localdate()
+    return covers.annotate(
+        status_today=Case(
+            When(lapsing(today), then=Value(CoverStatus.LAPSED.value)),
+            default=F("status"),
+            output_field=CharField(),
+        )
+    )
+
+
 def get_cover(user: Actor, pk: int) -> SelfPayCover:
-    cover = covers_for(user).select_related("worker", "village").filter(pk=pk).first()
+    cover = with_status_today(covers_for(user)).select_related("worker", "village").filter(pk=pk)
+    cover = cover.first()
     if cover is None:
         raise NotFound.of("Peserta mandiri", "Self-paid cover")
     return cover
@@ -217,7 +261,12 @@ def retention(
     ):
         ended[worker] = max(end, ended.get(worker, end))
     out.funded_ended = len(ended)
-    out.self_paying_active = SelfPayCover.objects.filter(inside, status=CoverStatus.ACTIVE).count()
+    # As they stand today: a cover past the lapse rule is lapsed before the daily run says so.
+    out.self_paying_active = (
+        SelfPayCover.objects.filter(inside, status=CoverStatus.ACTIVE)
+        .exclude(lapsing(today))
+        .count()
+    )
     if not ended:
         return out
     funded: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
@@ -233,9 +282,9 @@ def retention(
     paid: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     lapsed: set[int] = set()
     for worker, status, start, end in (
-        SelfPayCover.objects.filter(inside)
+        with_status_today(SelfPayCover.objects.filter(inside), today)
         .order_by()
-        .values_list("worker_id", "status", "covered_from", "covered_through")
+        .values_list("worker_id", "status_today", "covered_from", "covered_through")
     ):
         if worker not in ended:
             continue

@@ -94,10 +94,11 @@ def choose(request, pk: int):
 @login_required
 def covers(request):
     _viewer(request)
-    listed = selectors.covers_for(request.user).select_related("worker", "village")
+    listed = selectors.with_status_today(selectors.covers_for(request.user))
+    listed = listed.select_related("worker", "village")
     status = request.GET.get("status", "")
     if status in CoverStatus.values:
-        listed = listed.filter(status=status)
+        listed = listed.filter(status_today=status)
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -163,7 +164,8 @@ def cover(request, pk: int):
             "payments": chosen.payments.order_by("-paid_on", "-id"),
             "arrears": arrears,
             "form": form,
-            "can_pay": can_pay and chosen.status == CoverStatus.ACTIVE,
+            # Not a cover past the lapse rule today, even before the daily run records it.
+            "can_pay": can_pay and chosen.status_today == CoverStatus.ACTIVE,
             "can_reactivate": can_pay and chosen.status != CoverStatus.ACTIVE,
         },
     )
