@@ -40,8 +40,14 @@ def answer(rows) -> bytes:
 def test_api_exports_a_batch_lists_it_and_serves_its_file(client, officer, programme, members):
     auth = headers(officer)
     url = f"/api/bpjs/programmes/{programme.pk}/batches"
+    # A dry run says what the batch would hold and changes nothing.
+    dry = client.post(f"{url}?format=csv&village={PASIRAN}&dry_run=true", headers=auth)
+    assert dry.status_code == 200, dry.content
+    assert dry.json()["lines"] == 1 and dry.json()["names"] == ["Citra"]
+    assert not Membership.objects.filter(status=S.SUBMITTED).exists()
     created = client.post(f"{url}?format=csv&village={PASIRAN}", headers=auth)
     assert created.status_code == 201, created.content
+    assert created.json()["reference"] == dry.json()["reference"]
     batch = created.json()
     assert batch["lines"] == 1 and batch["reference"].startswith("JRG-")
     listed = client.get(url, headers=auth).json()
@@ -143,6 +149,12 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_cli_export_then_import_response(officer, programme, members, tmp_path):
     path = tmp_path / "batch.xlsx"
+    dry = ("export", "--programme", str(programme.pk), "--dry-run", "--user", officer.username)
+    code, out = run(*dry, "--json")
+    assert code == 0 and json.loads(out)["lines"] == 2 and not path.exists()
+    code, out = run(*dry)
+    assert code == 0 and "nothing changed" in out
+    assert not Membership.objects.filter(status=S.SUBMITTED).exists()
     code, out = run(
         "export", "--programme", str(programme.pk), "--format", "xlsx", "--out", str(path),
         "--user", officer.username, "--json",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -46,10 +47,19 @@ class BatchOut(Schema):
     file_url: str
 
 
+class BatchPreviewOut(Schema):
+    dry_run: bool = True
+    lines: int = Field(description="members the batch would hold")
+    reference: str = Field(description="the reference the batch would get")
+    profile: str
+    names: list[str] = Field(description="the first 20 members by name")
+
+
 class ExportQuery(Schema):
     format: Format = "xlsx"
     village: str = ""
     profile: str = Field("", description="export profile; default: the programme's")
+    dry_run: bool = Field(False, description="say what the batch would hold; change nothing")
 
 
 class ProfileColumnOut(Schema):
@@ -157,12 +167,21 @@ def list_batches(request: HttpRequest, programme_id: int):
 
 @router.post(
     "/programmes/{programme_id}/batches",
-    response={201: BatchOut, **errors(401, 403, 404, 409, 422)},
+    response={201: BatchOut, 200: BatchPreviewOut, **errors(401, 403, 404, 409, 422)},
     summary="Export a submission batch",
 )
 def create_batch(request: HttpRequest, programme_id: int, query: Query[ExportQuery]):
     """Puts every verified member (in your region, or `village`: any region code) in a new
-    batch and marks them submitted. Download the file from `file_url`."""
+    batch and marks them submitted. Download the file from `file_url`. With `dry_run`, says
+    what the batch would hold (200) and changes nothing."""
+    if query.dry_run:
+        preview = exchange_services.preview_batch(
+            actor=request.auth,
+            programme_id=programme_id,
+            region_code=query.village or None,
+            profile=query.profile or None,
+        )
+        return Status(200, {"dry_run": True, **asdict(preview)})
     exported = exchange_services.export_batch(
         actor=request.auth,
         programme_id=programme_id,

@@ -27,6 +27,7 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
+from jaring.core.rehearsal import rehearse
 from jaring.enrolment import bulk
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.errors import EnrolmentError
@@ -272,6 +273,39 @@ def export_batch(
             },
         )
     return BatchFile(batch, _file_name(batch, file_format), _render(rows, file_format, layout))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPreview:
+    """What `export_batch` would do: how many members, in which batch and layout, who."""
+
+    lines: int
+    reference: str
+    profile: str
+    names: list[str]
+
+
+def preview_batch(
+    *, actor: User, programme_id: int, region_code: str | None = None, profile: str | None = None
+) -> BatchPreview:
+    """The batch rehearsed (core.rehearsal; as csv, the format changes no count): the API's
+    `dry_run` and `jaring bpjs export --dry-run`. A refusal is raised as the export raises it;
+    nothing is kept."""
+
+    def rehearsal() -> BatchPreview:
+        exported = export_batch(
+            actor=actor,
+            programme_id=programme_id,
+            region_code=region_code,
+            file_format="csv",
+            profile=profile,
+        )
+        batch = exported.batch
+        return BatchPreview(
+            batch.line_count, batch.reference, batch.profile, exchange_selectors.batch_names(batch)
+        )
+
+    return rehearse(rehearsal)
 
 
 def _batch_profile(batch: SubmissionBatch, name: str) -> Profile:

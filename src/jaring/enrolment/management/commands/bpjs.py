@@ -1,4 +1,5 @@
 import argparse
+from dataclasses import asdict
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,7 +32,10 @@ class Command(BaseCommand):
         export.add_argument("--village", metavar="CODE", help="only this region (any level)")
         export.add_argument("--format", choices=FORMATS, default="xlsx")
         export.add_argument("--profile", metavar="NAME", help="default: the programme's")
-        export.add_argument("--out", type=Path, required=True, metavar="PATH")
+        export.add_argument("--out", type=Path, metavar="PATH", help="required unless --dry-run")
+        export.add_argument(
+            "--dry-run", action="store_true", help="say what the batch would hold; change nothing"
+        )
         export.add_argument("--json", action="store_true", dest="as_json")
         add_user_argument(export)
         answer = actions.add_parser(
@@ -92,7 +96,22 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{batch.reference}: {batch.line_count} peserta → {out}")
 
-    def _export(self, actor, *, programme, village, format, profile, out, as_json, **_):
+    def _export(self, actor, *, programme, village, format, profile, out, as_json, **options):
+        if options.get("dry_run"):
+            preview = exchange_services.preview_batch(
+                actor=actor, programme_id=programme, region_code=village, profile=profile
+            )
+            if as_json:
+                self.stdout.write(dump({"dry_run": True, **asdict(preview)}))
+            else:
+                who = ", ".join(preview.names)
+                self.stdout.write(
+                    f"{preview.reference}: {preview.lines} peserta would be sent ({who}); "
+                    "nothing changed"
+                )
+            return
+        if out is None:
+            raise CommandError("--out PATH is required (or --dry-run)", returncode=2)
         exported = exchange_services.export_batch(
             actor=actor,
             programme_id=programme,
