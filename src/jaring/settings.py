@@ -240,6 +240,8 @@ JARING_UPLOAD_MAX_SHARED_STRINGS_MB = int(
 )
 JARING_UPLOAD_MAX_COLUMNS = int(os.environ.get("JARING_UPLOAD_MAX_COLUMNS", 1000))
 JARING_UPLOAD_MAX_LINE_KB = int(os.environ.get("JARING_UPLOAD_MAX_LINE_KB", 64))
+# A compliance case step's evidence file (PDF, JPEG or PNG), each.
+JARING_EVIDENCE_MAX_BYTES = int(os.environ.get("JARING_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 # What the child process parsing one upload may take (core.sandbox): above what a million-row
 # list needs (a whole import of one peaked at 1.7 GB as xlsx), a crafted file is stopped here.
 JARING_UPLOAD_PARSE_MEMORY_MB = int(os.environ.get("JARING_UPLOAD_PARSE_MEMORY_MB", 3072))

@@ -2,8 +2,13 @@
 employer loses what the business brought; the leads follow; later runs keep the two apart."""
 
 import datetime as dt
+import io
+import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from jaring.accounts.models import AuditEvent, Role
@@ -11,6 +16,7 @@ from jaring.compliance import matching, services
 from jaring.compliance.models import Employer, EmployerLink, Lead, SourceKind
 from jaring.core.errors import Conflict, NotFound
 from tests.compliance.setup import CITY, load
+from tests.compliance.test_interfaces import bearer
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +73,38 @@ def test_a_fuzzy_link_undone_and_kept_apart(tmp_path, client):
     matching.find_leads(actor=officer, region_code=CITY, on=ON)
     assert Employer.objects.filter(pk=business.pk).exists()
     assert not EmployerLink.objects.filter(linked_id=business.pk, undone_at__isnull=True).exists()
+
+
+def test_undo_and_evidence_over_the_api_and_the_command_line(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    officer = make_user(Role.COMPLIANCE_OFFICER, CITY)
+    load(officer, tmp_path)
+    matching.find_leads(actor=officer, region_code=CITY, on=ON)
+    link = EmployerLink.objects.get()
+    api, auth = Client(), bearer(officer)
+    other_city = bearer(make_user(Role.COMPLIANCE_OFFICER, "61.72"))
+    assert api.post(f"/api/compliance/links/{link.pk}/undo", headers=other_city).status_code == 404
+    out = io.StringIO()
+    call_command("compliance", "unlink", str(link.pk), "--user", officer.username, "--json",
+                 stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["employer_id"] == link.linked_id
+    again = api.post(f"/api/compliance/links/{link.pk}/undo", headers=auth)
+    assert again.status_code == 409 and again.json()["errors"][0]["code"] == "link_undone"
+
+    lead = Lead.objects.filter(status="open").exclude(employer__bpjs_list=None).first()
+    case = services.open_case(actor=officer, lead_id=lead.pk, on=ON)
+    step = services.take_step(
+        actor=officer,
+        case_id=case.pk,
+        data=services.StepInput(step="warning_1", taken_on=ON, officer_name="Maria Theresia"),
+    )
+    sent = api.post(
+        f"/api/compliance/steps/{step.pk}/evidence",
+        {"files": [SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n")]},
+        headers=auth,
+    )
+    assert sent.status_code == 201, sent.content
+    (saved,) = sent.json()
+    assert (saved["original_name"], saved["content_type"]) == ("bukti.pdf", "application/pdf")
+    got = api.get(f"/api/compliance/evidence/{saved['id']}", headers=auth)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4\n"

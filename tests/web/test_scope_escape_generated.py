@@ -171,6 +171,8 @@ API_OBJECTS = {
     "/api/compliance/leads/{lead_id}": "lead",
     "/api/compliance/cases/{case_id}": "case",
     "/api/compliance/steps/{step_id}": "letter",
+    "/api/compliance/evidence/{evidence_id}": "evidence",
+    "/api/compliance/links/{link_id}": "link",
     "/api/agents/{agent_id}": "agent",
     "/api/autodebit/mandates/{mandate_id}": "mandate",
     "/api/autodebit/files/{batch_id}": "debit_batch",

@@ -1,14 +1,15 @@
-"""Employer compliance over the API: import lists, match, read leads and cases, take steps,
-close, download a letter, the yearly report. Amounts in rupiah."""
+"""Employer compliance over the API: import lists, match, undo a link, read leads and cases,
+take steps, add and download their evidence files, close, download a letter, the yearly report.
+Amounts in rupiah."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.compliance import letters, matching, selectors, services, sources
@@ -154,6 +155,21 @@ class ComplianceReportOut(Schema):
     workers_added: int
     wages_added: int
     fines: int
+
+
+class ComplianceEvidenceOut(Schema):
+    id: int
+    step_id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class ComplianceUnlinkOut(Schema):
+    employer_id: int = Field(description="the business, its own employer again (its old id)")
+    registered_employer_id: int
+    name: str
 
 
 class ComplianceLeadQuery(Schema):
@@ -351,6 +367,56 @@ def letter(request: HttpRequest, step_id: int):
     response = HttpResponse(letters.letter_pdf(step), content_type=letters.PDF)
     response["Content-Disposition"] = f'attachment; filename="{letters.file_name(step)}"'
     return response
+
+
+@router.post(
+    "/steps/{step_id}/evidence",
+    response={201: list[ComplianceEvidenceOut], **errors(401, 403, 404, 409, 422)},
+    summary="Add evidence files to a step (PDF, JPEG or PNG, checked by content and size)",
+)
+def add_evidence(request: HttpRequest, step_id: int, files: File[list[UploadedFile]]):
+    step = selectors.get_step(request.auth, step_id)
+    saved = services.add_evidence_files(
+        actor=request.auth, case_id=step.case_id, step_id=step.pk, files=files
+    )
+    fields = ("id", "step_id", "original_name", "content_type", "size", "sha256")
+    return Status(201, [{f: getattr(e, f) for f in fields} for e in saved])
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    response={200: None, **errors(401, 403, 404)},
+    openapi_extra=file_response("application/pdf", "image/jpeg", "image/png"),
+    summary="Download an evidence file (a recorded read)",
+)
+def evidence(request: HttpRequest, evidence_id: int):
+    COMPLIANCE.check(request.auth, "view")
+    found = selectors.get_evidence(request.auth, evidence_id)
+    response = FileResponse(
+        services.evidence_file(
+            actor=request.auth, evidence=found, what=f"GET {request.get_full_path()}"
+        ),
+        content_type=found.content_type,
+        as_attachment=True,
+        filename=found.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post(
+    "/links/{link_id}/undo",
+    response={200: ComplianceUnlinkOut, **errors(401, 403, 404, 409)},
+    summary="Undo a link the matching made: the business is its own employer again",
+)
+def unlink(request: HttpRequest, link_id: int):
+    link = selectors.get_link(request.auth, link_id)
+    business = services.unlink(actor=request.auth, link_id=link.pk)
+    return {
+        "employer_id": business.pk,
+        "registered_employer_id": link.employer_id,
+        "name": business.name,
+    }
 
 
 @router.get("/report", response={200: ComplianceReportOut, **errors(401, 403)})

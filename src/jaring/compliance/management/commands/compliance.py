@@ -2,6 +2,7 @@
 
     jaring compliance import PATH --kind licence|umkm|market|bpjs --region 61.71 [--json]
     jaring compliance match --region 61.71 [--on YYYY-MM-DD] [--json]
+    jaring compliance unlink LINK_ID [--json]
     jaring compliance leads --region 61.71 [--kind pwbd|pds_tk|pds_upah|pds_program] [--json]
     jaring compliance cases [--due] [--region 61.71] [--json]
     jaring compliance open LEAD_ID [--on YYYY-MM-DD] [--json]
@@ -78,6 +79,8 @@ class Command(BaseCommand):
         p = common(sub.add_parser("match", help="match the lists and find leads"))
         p.add_argument("--region", required=True)
         p.add_argument("--on", type=date_arg, help="YYYY-MM-DD (default: today)")
+        p = common(sub.add_parser("unlink", help="undo a link: the business its own employer"))
+        p.add_argument("link", type=int)
         p = common(sub.add_parser("leads", help="open leads"))
         p.add_argument("--region", default="")
         p.add_argument("--kind", choices=LeadKind.values, default="")
@@ -132,6 +135,10 @@ class Command(BaseCommand):
         return matching.find_leads(
             actor=actor, region_code=o["region"], on=o["on"] or today
         ).as_dict()
+
+    def _unlink(self, actor, o, today):
+        business = services.unlink(actor=actor, link_id=o["link"], on=today)
+        return {"employer_id": business.pk, "name": business.name}
 
     def _leads(self, actor, o, today):
         if o["region"]:
