@@ -41,7 +41,10 @@ def cli(*args) -> str:
 
 
 def test_cli_run_list_show_export_pay_and_arrears(billed, tmp_path):
-    run = json.loads(cli("billing", "run", "--month", "2026-02", "--as-of", "2026-02-01", "--json"))
+    month = ("billing", "run", "--month", "2026-02", "--as-of", "2026-02-01", "--json")
+    dry = json.loads(cli(*month, "--dry-run"))  # what it would bill; nothing kept
+    assert [b["members"] for b in dry["bills"]] == [2] and not Bill.objects.exists()
+    run = json.loads(cli(*month))
     [made] = run["bills"]
     assert (made["members"], made["total"], made["due_date"]) == (2, 2 * MONTHLY, "2026-02-18")
     [listed] = json.loads(cli("billing", "list", "--json"))
@@ -185,7 +188,11 @@ def test_enumerators_see_no_bills(billed):
 
 def test_api_bills_run_payment_and_refusal(admin, billed, api):
     caller = api(admin)
-    started = caller.post("/api/contributions/runs", {"month": "2026-02", "as_of": "2026-02-01"})
+    asked = {"month": "2026-02", "as_of": "2026-02-01"}
+    dry = caller.post("/api/contributions/runs", asked | {"dry_run": True})
+    assert dry.status_code == 200 and dry.json()["bills"][0]["total"] == 2 * MONTHLY
+    assert not Bill.objects.exists() and not BillingRun.objects.exists()
+    started = caller.post("/api/contributions/runs", asked)
     assert started.status_code == 202 and started.json()["status"] == "done"
     [bill] = caller.get("/api/contributions/bills").json()
     assert (bill["members"], bill["total"]) == (2, 2 * MONTHLY)

@@ -39,6 +39,9 @@ class BillingRunIn(Strict):
     month: str
     programme_id: int | None = None
     as_of: dt.date | None = None
+    dry_run: bool = Field(
+        False, description="answer what the run would do (200, its result); change nothing"
+    )
 
 
 class PaymentIn(Strict):
@@ -260,10 +263,20 @@ def bill_document(request: HttpRequest, bill_id: int, kind: str):
 
 @router.post(
     "/runs",
-    response={202: BillingRunOut, **errors(401, 403, 404, 422)},
+    response={202: BillingRunOut, 200: RunResultOut, **errors(401, 403, 404, 422)},
     summary="Start the monthly run in the background (lapses, then bills)",
 )
 def start_run(request: HttpRequest, body: BillingRunIn):
+    if body.dry_run:
+        return Status(
+            200,
+            services.preview_run(
+                actor=request.auth,
+                month=_month(body.month),
+                programme=_programme(request.auth, body.programme_id),
+                as_of=body.as_of,
+            ).as_dict(),
+        )
     run = services.request_run(
         actor=request.auth,
         month=_month(body.month),

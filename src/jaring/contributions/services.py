@@ -41,6 +41,7 @@ from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.contributions.rate_tables import current_tables
 from jaring.core import events, jobs
 from jaring.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from jaring.core.rehearsal import rehearse
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.models import Membership, MembershipStatus
 from jaring.programs.budget import rule_problem, rules_funder
@@ -389,6 +390,19 @@ def run_month(
     if progress:
         progress("", 1.0)
     return result
+
+
+def preview_run(
+    *,
+    month: dt.date,
+    actor: Actor,
+    programme: Programme | None = None,
+    as_of: dt.date | None = None,
+) -> RunResult:
+    """What `run_month` would do (rehearsed: core.rehearsal; nothing kept): the page's
+    confirmation, the API's `dry_run`, `jaring billing run --dry-run`. Its bill ids are of bills
+    that were never kept."""
+    return rehearse(lambda: run_month(month=month, actor=actor, programme=programme, as_of=as_of))
 
 
 # --- lapse -------------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from jaring.contributions.models import BillingRun, BillStatus, RunStatus
 from jaring.contributions.permissions import CONTRIBUTIONS
 from jaring.core import formats
 from jaring.core.errors import CoreError, Problem, ValidationFailed
-from jaring.core.rehearsal import rehearse
 from jaring.rules.tables import month_text, parse_month
 from jaring.web.feedback import refusal_kept, refusals_as_messages
 from jaring.web.preview import Preview, confirming, render_preview
@@ -50,9 +49,7 @@ def _run_preview(request, chosen: dict):
     added to, members, amount), what would be refused; the confirmation starts the real run."""
     month, programme = chosen["month"], chosen["programme"]
     with refusal_kept() as refused:
-        result = rehearse(
-            lambda: services.run_month(month=month, actor=request.user, programme=programme)
-        )
+        result = services.preview_run(month=month, actor=request.user, programme=programme)
     bills = [] if refused else result.bills
     lapsed = 0 if refused else result.lapses.memberships
     members = sum(b.members for b in bills)

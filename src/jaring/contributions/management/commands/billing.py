@@ -43,6 +43,9 @@ class Command(BaseCommand):
         run.add_argument("--month", type=month_arg, required=True, metavar="YYYY-MM")
         run.add_argument("--programme", type=int, metavar="ID")
         run.add_argument("--as-of", type=date_arg, help="day the lapse rule looks from (today)")
+        run.add_argument(
+            "--dry-run", action="store_true", help="say what the run would do; change nothing"
+        )
         common(run)
         listing = sub.add_parser("list", help="bills, newest month first")
         listing.add_argument("--programme", type=int, metavar="ID")
@@ -81,13 +84,20 @@ class Command(BaseCommand):
             if not opts["json"] and name:
                 self.stderr.write(f"[{fraction:4.0%}] {name}")
 
-        result = services.run_month(
-            month=opts["month"],
-            actor=actor,
-            programme=programme,
-            as_of=opts["as_of"],
-            progress=progress,
-        )
+        if opts.get("dry_run"):
+            result = services.preview_run(
+                month=opts["month"], actor=actor, programme=programme, as_of=opts["as_of"]
+            )
+            if not opts["json"]:
+                self.stdout.write("dry run: nothing is kept")
+        else:
+            result = services.run_month(
+                month=opts["month"],
+                actor=actor,
+                programme=programme,
+                as_of=opts["as_of"],
+                progress=progress,
+            )
         if opts["json"]:
             self.stdout.write(dump(result.as_dict()))
         else:
