@@ -3,6 +3,7 @@
     .venv/bin/python bench/enrolment_bench.py                  # both databases, 100,000 workers
     .venv/bin/python bench/enrolment_bench.py --db sqlite --workers 20000
     .venv/bin/python bench/enrolment_bench.py --db postgres --workers 25000 --answers 2000
+    .venv/bin/python bench/enrolment_bench.py --db sqlite --profile bpjs-kolektif
 
 Each database is a dedicated one, created and loaded here: SQLite `var/bench_enrolment.sqlite3`,
 PostgreSQL `jaring_bench_enrolment` (or BENCH_SQLITE / BENCH_PG_URL). Workers come from the demo
@@ -13,7 +14,10 @@ INSERT … SELECT, one audit event each), bulk verification and the budget; then
 exchange as an officer runs it: the submission batch of every verified member as xlsx (rolled
 back, to time it without using up the members) and as csv (kept: the members become submitted),
 and the branch's response accepting the first `--answers` lines of that batch (all by default),
-each with its own KPJ (`exchange_services.import_response`).
+each with its own KPJ (`exchange_services.import_response`). `--profile bpjs-kolektif` exports
+BPJS's collective form and reads the branch's answer in it: the exported sheet sent back with
+NO KPJ and TGL MULAI filled in and a KETERANGAN column (the generated workers have no place of birth, marital
+status, email or mother's name: those cells are empty).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--region", default="61.72")
     parser.add_argument("--answers", type=int, default=0, help="response rows (0: every line)")
+    parser.add_argument("--profile", default=None, help="export profile (default: jaring)")
     args = parser.parse_args()
     common.report(__file__, args, run, markdown)
 
@@ -117,7 +122,7 @@ def run(args) -> dict:
 
     def export(file_format: str):
         return exchange_services.export_batch(
-            actor=officer, programme_id=programme.pk, file_format=file_format
+            actor=officer, programme_id=programme.pk, file_format=file_format, profile=args.profile
         )
 
     def export_rolled_back(file_format: str):
@@ -131,18 +136,26 @@ def run(args) -> dict:
     load_during.append(common.loadavg()[0])
     lines = BatchLine.objects.filter(batch=batch.batch).order_by("id")
     answers = lines[: args.answers] if args.answers else lines
-    data = _response_csv(answers.values_list("nik", "membership_id"))
+    if args.profile == "bpjs-kolektif":
+        data = _kolektif_response(batch.content, args.answers)
+    else:
+        data = _response_csv(answers.values_list("nik", "membership_id"))
     report = _timed(
         timings,
         "response import, all accepted (KPJ, cover dates, audit)",
         lambda: exchange_services.import_response(
-            actor=officer, programme_id=programme.pk, data=data, file_name="jawaban.csv"
+            actor=officer,
+            programme_id=programme.pk,
+            data=data,
+            file_name="jawaban.csv",
+            profile=args.profile,
         ),
     )
     load_during.append(common.loadavg()[0])
     active = Membership.objects.filter(programme=programme, status=MembershipStatus.ACTIVE)
     return {
         "db": args.db,
+        "profile": args.profile or "jaring",
         "database": common.database_version(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="minutes"),
         "machine": common.machine(),
@@ -172,9 +185,24 @@ def _response_csv(lines) -> bytes:
     return out.getvalue().encode()
 
 
+def _kolektif_response(content: bytes, answers: int) -> bytes:
+    """The collective form as the branch sends it back: NO KPJ and TGL MULAI (the acceptance
+    day) filled in, KETERANGAN added."""
+    header, *rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
+    kpj, start = header.index("NO KPJ"), header.index("TGL MULAI")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*header, "KETERANGAN"])
+    for i, row in enumerate(rows[:answers] if answers else rows, start=1):
+        row[kpj], row[start] = f"26{i:09d}", TODAY.strftime("%d-%m-%Y")
+        writer.writerow([*row, ""])
+    return out.getvalue().encode()
+
+
 def markdown(r: dict) -> str:
     lines = [
-        f"### Enrolment, {r['database']} — {r['workers']:,} workers ({r['date']})",
+        f"### Enrolment, {r['database']} — {r['workers']:,} workers, profile "
+        f"{r.get('profile', 'jaring')} ({r['date']})",
         "",
         f"{common.describe(r['machine'])}. Load average (1 min) after budget / export / "
         f"import: {r['load_average']}; peak {r['peak_mb']} MiB.",
