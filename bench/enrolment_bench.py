@@ -16,8 +16,8 @@ back, to time it without using up the members) and as csv (kept: the members bec
 and the branch's response accepting the first `--answers` lines of that batch (all by default),
 each with its own KPJ (`exchange_services.import_response`). `--profile bpjs-kolektif` exports
 BPJS's collective form and reads the branch's answer in it: the exported sheet sent back with
-NO KPJ and TGL MULAI filled in and a KETERANGAN column (the generated workers have no place of birth, marital
-status, email or mother's name: those cells are empty).
+NO KPJ and TGL MULAI filled in and a KETERANGAN column (the generated workers have no place of
+birth, marital status, email or mother's name: those cells are empty).
 """
 
 from __future__ import annotations
