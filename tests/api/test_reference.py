@@ -18,6 +18,7 @@ def test_regions_without_parent_are_the_provinces(api, viewer):
         "level": 1,
         "kind": "provinsi",
         "postal_code": "",
+        "retired_on": None,
     } in provinces
 
 

@@ -70,7 +70,7 @@ def test_dry_run_prints_what_would_change_and_writes_nothing(tmp_path):
     assert (len(partial.added), len(partial.retired)) == (4, 0) and partial.no_retiring
 
 
-def test_apply_adds_renames_and_retires_keeping_workers(tmp_path):
+def test_apply_adds_renames_and_retires_keeping_workers(tmp_path, api):
     officer = make_user(Role.PROGRAMME_OFFICER, "61.72")
     kept = make_worker(officer, SPLIT, full_name="Siti Warga Lama")
     old_list = singkawang_list(tmp_path, changed=False, name="old.csv")
@@ -108,6 +108,9 @@ def test_apply_adds_renames_and_retires_keeping_workers(tmp_path):
     with pytest.raises(ValidationFailed) as refused:
         services.create_worker(actor=officer, data=worker_input(SPLIT), source="test")
     assert [p.code for p in refused.value.problems] == [RegistryError.VILLAGE_RETIRED]
+    listed = {r["code"]: r for r in api(officer).get("/api/regions/", parent="61.72.02").json()}
+    assert listed[SPLIT]["retired_on"] == dt.date.today().isoformat()
+    assert listed[RENAMED]["retired_on"] is None
     villages = Villages("61.72")
     assert SPLIT not in villages.codes and "61.72.02.1090" in villages.codes
     # A NIK of the district the newer list added is valid now.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from jaring.core.api.schemas import errors
 from jaring.core.errors import NotFound, Problem
@@ -20,6 +22,10 @@ class RegionOut(Schema):
     level: int
     kind: str
     postal_code: str
+    retired_on: dt.date | None = Field(
+        description="the day a newer Kemendagri list left it out (jaring load_regions): it keeps "
+        "its workers but takes no new ones; null while in force"
+    )
 
 
 # The operation id it had in jaring.api.reference: clients name their calls after it.
@@ -40,4 +46,8 @@ def list_regions(request: HttpRequest, parent: str | None = None):
                 field="parent",
             )
         )
-    return list(regions.children(parent).values("code", "name", "level", "kind", "postal_code"))
+    return list(
+        regions.children(parent).values(
+            "code", "name", "level", "kind", "postal_code", "retired_on"
+        )
+    )
