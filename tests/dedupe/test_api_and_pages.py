@@ -52,6 +52,11 @@ def test_pairs_outside_the_region_do_not_exist(api, queued):
 def test_merge_and_distinct_over_the_api(api, officer, queued):
     first, second = ProbableDuplicate.objects.all()[:2]
     keep = first.other_worker_id
+    # A dry run answers the pair as the merge would leave it, and keeps nothing.
+    dry = api(officer).post(f"{API}{first.pk}/merge", {"keep": keep, "dry_run": True})
+    assert dry.status_code == 200 and dry.json()["status"] == "merged"
+    first.refresh_from_db()
+    assert first.status == "pending"
     merged = api(officer).post(f"{API}{first.pk}/merge", {"keep": keep, "note": "satu orang"})
     assert merged.status_code == 200, merged.json()
     assert merged.json()["status"] == "merged" and merged.json()["kept"] == keep

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jaring.core.api.schemas import Strict, errors
+from jaring.core.rehearsal import rehearse
 from jaring.dedupe import selectors, services
 from jaring.dedupe.explain import describe, relatives
 from jaring.dedupe.models import DedupeRun, ProbableDuplicate
@@ -78,6 +79,9 @@ class QueueQuery(Schema):
 class MergeIn(Strict):
     keep: int | None = Field(None, description="worker to keep (default: the older record)")
     note: str = ""
+    dry_run: bool = Field(
+        False, description="answer the pair as the merge would leave it; change nothing"
+    )
 
 
 class DistinctIn(Strict):
@@ -213,8 +217,12 @@ def pair(request: HttpRequest, pair_id: int):
     summary="Same person: keep one worker, the other is marked merged into it",
 )
 def merge(request: HttpRequest, pair_id: int, body: MergeIn):
-    services.merge(actor=request.auth, pair_id=pair_id, keep=body.keep, note=body.note)
-    return pair_out(request.auth, selectors.get_pair(request.auth, pair_id))
+    def merged():
+        services.merge(actor=request.auth, pair_id=pair_id, keep=body.keep, note=body.note)
+        return pair_out(request.auth, selectors.get_pair(request.auth, pair_id))
+
+    # A dry run: the merge rehearsed (core.rehearsal), its refusals as the real call's.
+    return rehearse(merged) if body.dry_run else merged()
 
 
 @router.post(
