@@ -1,3 +1,6 @@
+import os
+import zlib
+
 import pytest
 from django.test import Client
 
@@ -102,6 +105,13 @@ def _transactional(request) -> bool:
     )
 
 
+def restore_migration_data() -> None:
+    """Puts the data migrations' rows back if a transactional test has emptied the database."""
+    if _flushed["yes"]:
+        rerun_data_migrations()
+        _flushed["yes"] = False
+
+
 @pytest.fixture(autouse=True)
 def _migration_data(request, django_db_blocker):
     """Django empties the database after a transactional test, data migrations (regions,
@@ -109,10 +119,8 @@ def _migration_data(request, django_db_blocker):
     per test here, so the data migrations are run again (a few seconds) before the next test
     of any kind. Not after the last one: the test database is gone by then (dropped before a
     session fixture's teardown would run)."""
-    if _flushed["yes"]:
-        with django_db_blocker.unblock():
-            rerun_data_migrations()
-        _flushed["yes"] = False
+    with django_db_blocker.unblock():
+        restore_migration_data()
     yield
     if _transactional(request):
         _flushed["yes"] = True
@@ -127,3 +135,59 @@ def _language_of_the_settings():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+# --- tests that touch no database run in one of the two passes -------------------------------
+# `make test` runs the suite once on SQLite and once on PostgreSQL, side by side. A test that
+# touches no database (rules, generators, file limits, DuckDB and Spark scoring) proves nothing
+# more the second time, so when both passes run (JARING_TESTS_SPLIT=1, set by the Makefile only
+# then) each runs its half of them, by a hash of the test's id; the summary says how many.
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _touches_database(item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or item.get_closest_marker("database")
+        or item.get_closest_marker("browser")
+        or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _this_pass() -> str:
+    return "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+
+
+def _pass_of(nodeid: str) -> str:
+    return ("sqlite", "postgres")[zlib.crc32(nodeid.encode()) % 2]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("JARING_TESTS_SPLIT") != "1":
+        return
+    this = _this_pass()
+    elsewhere = [i for i in items if not _touches_database(i) and _pass_of(i.nodeid) != this]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        skipped = set(elsewhere)
+        items[:] = [i for i in items if i not in skipped]
+    config.stash[_ELSEWHERE] = len(elsewhere)
+
+
+_ELSEWHERE = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if n := config.stash.get(_ELSEWHERE, 0):
+        other = "PostgreSQL" if _this_pass() == "sqlite" else "SQLite"
+        terminalreporter.write_line(
+            f"{n} tests that touch no database ran in the {other} pass instead "
+            "(JARING_TESTS_SPLIT=1, tests/conftest.py)."
+        )

@@ -2,8 +2,9 @@
 recovery at a worker's start, or by its sweep while it runs; what they had not committed is
 rolled back; checked again, an interrupted import commits.
 
-The killed processes (tests/core/jobs_harness.py) work on a database of their own, migrated once
-for the module: a SQLite file, or on PostgreSQL (DATABASE_URL set) the database `<name>_kill`.
+The killed processes (tests/core/jobs_harness.py) work on a database of their own, a copy of the
+migrated test database made once for the module: a SQLite file, or on PostgreSQL the database
+`<test database>_kill`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,36 +29,51 @@ from tests.imports.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 40
+# The killed processes use a copy of the test database, which must be made for this module even
+# when it runs alone.
+pytestmark = pytest.mark.django_db
 
 
 def _database(tmp: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{tmp / 'kill.sqlite3'}"
+    """A copy of the migrated test database, for the killed processes. Migrating a new one in a
+    subprocess took longer than the module's tests (about 40 s a database on a quiet machine)."""
+    from django.db import connection
+
+    from tests.conftest import restore_migration_data
+
+    restore_migration_data()
+    if connection.vendor == "sqlite":
+        path = tmp / "kill.sqlite3"
+        connection.ensure_connection()
+        with closing(sqlite3.connect(path)) as target:
+            connection.connection.backup(target)
+        return f"sqlite:///{path}"
     import psycopg
 
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_kill"
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    template = connection.settings_dict["NAME"]
+    name = template + "_kill"
     server = urlunsplit(parts._replace(path="/postgres"))
+    # A database is copied only with nobody connected to it.
+    connection.close()
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE 'C.UTF-8'")
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> dict[str, str]:
+def env(tmp_path_factory, django_db_setup, django_db_blocker) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("killed")
     out = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    with django_db_blocker.unblock():
+        database = _database(tmp)
     out |= {
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": _database(tmp),
+        "DATABASE_URL": database,
         "JARING_VAR": str(tmp / "var"),
         "JARING_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
     }
-    subprocess.run(
-        [sys.executable, "-m", "jaring.cli", "migrate", "-v0"], env=out, check=True, timeout=600
-    )
     return out
 
 

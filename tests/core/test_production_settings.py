@@ -12,6 +12,9 @@ from django.test import Client
 
 from jaring.enrolment.cards import public
 
+# `jaring check --deploy` in a subprocess reads the pass's database settings.
+pytestmark = pytest.mark.database
+
 # The production environment docs/operations.md prints (with a random key of the right length).
 PRODUCTION = {
     "JARING_SECRET_KEY": "k3y-" + "a1b2c3d4e5" * 6,

@@ -20,7 +20,10 @@ def _districts() -> list[str]:
     ]
 
 
-districts = st.builds(lambda i: _districts()[i % len(_districts())], st.integers(0, 10**6))
+# Read when the module loads, not in a test's first draw: on a busy machine that read alone looked
+# like slow input generation to Hypothesis (a FailedHealthCheck).
+_DISTRICTS = _districts()
+districts = st.builds(lambda i: _DISTRICTS[i % len(_DISTRICTS)], st.integers(0, 10**6))
 # `rules.nik` reads a two-digit year in the 1900s or 2000s: from 2000 on, every birth of the
 # last hundred years has one (before 2000, a 99-year-old's would be in the 1800s).
 todays = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2098, 12, 31))

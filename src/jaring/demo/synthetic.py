@@ -18,6 +18,7 @@ from itertools import accumulate
 import polars as pl
 from lokal import wilayah
 
+from jaring.dedupe.names import TITLES, TITLES_ANYWHERE
 from jaring.rules.months import years_before
 from jaring.rules.nik import compose
 
@@ -266,9 +267,13 @@ def _weighted(choices: dict[str, float]) -> tuple[list[str], list[float]]:
     return list(choices), list(accumulate(choices.values()))
 
 
+_TITLES = frozenset(TITLES) | frozenset(TITLES_ANYWHERE)
+
+
 def _name(rng: random.Random, pool: _NamePool, sex: str) -> str:
     given = rng.choice(pool.male if sex == "M" else pool.female)
-    if rng.random() < pool.single_name_rate:
+    # A title (Abang, Uray, Syarif...) goes before a name, never stands for one.
+    if rng.random() < pool.single_name_rate and given.lower() not in _TITLES:
         return given
     second = rng.choice(pool.second_male if sex == "M" else pool.second_female)
     if second == given:
