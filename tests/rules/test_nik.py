@@ -87,7 +87,20 @@ def test_a_district_code_of_an_earlier_edition_is_valid_with_a_note():
     assert [w.code for w in r.warnings] == ["district_legacy"]
     assert "Mariat" in r.warnings[0].en
     for code, row in nik.historical_district_codes().items():
-        assert row["source"].startswith("cahyadsn/wilayah "), code
+        assert row["source"].startswith(("cahyadsn/wilayah ", "benangmerah/wilayah ")), code
+
+
+def test_a_district_code_retired_before_2016_is_valid_with_a_note():
+    # Pangandaran was 32.07.22 under Kab. Ciamis in Lampiran I Permendagri 18/2013; UU 21/2012
+    # made Kabupaten Pangandaran (32.18) and Permendagri 39/2015 no longer lists the old code.
+    r = nik.parse("3207221508850001", today=TODAY)
+    assert r.valid
+    assert [w.code for w in r.warnings] == ["district_legacy"]
+    assert "Pangandaran" in r.warnings[0].en and "2013" in r.warnings[0].en
+    assert "Permendagri 18/2013" in nik.historical_district_codes()["32.07.22"]["source"]
+    # Ciamis never had a 99th district in any edition: still refused.
+    r = nik.parse("3207991508850001", today=TODAY)
+    assert (r.valid, r.reason) == (False, "district_never_existed")
 
 
 def test_compose_is_the_inverse_of_parse():
