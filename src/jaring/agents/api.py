@@ -17,9 +17,9 @@ from jaring.agents import selectors, services
 from jaring.agents.models import Agent, AgentFee
 from jaring.agents.permissions import AGENTS
 from jaring.contributions.services import month_of
+from jaring.core.api.params import month_param
 from jaring.core.api.schemas import Strict, errors
-from jaring.core.errors import CoreError, Problem, ValidationFailed
-from jaring.rules.tables import month_text, parse_month
+from jaring.rules.tables import month_text
 
 router = Router(tags=["agents"])
 
@@ -103,20 +103,8 @@ class AgentFeeOut(Schema):
     rule_version: str
 
 
-def _month(text: str | None) -> dt.date:
-    if not text:
-        return timezone.localdate().replace(day=1)
-    month = parse_month(text)
-    if month is None:
-        raise ValidationFailed(
-            Problem(
-                CoreError.MONTH_INVALID,
-                "Bulan ditulis YYYY-MM, mis. 2026-05.",
-                "Write the month as YYYY-MM, e.g. 2026-05.",
-                field="month",
-            )
-        )
-    return month
+def _month_or_this(text: str | None) -> dt.date:
+    return month_param(text) if text else timezone.localdate().replace(day=1)
 
 
 def _activity(a: Agent) -> dict[str, object]:
@@ -162,7 +150,7 @@ def _agent(request: HttpRequest, agent_id: int) -> Agent:
 )
 def list_agents(request: HttpRequest, query: Query[AgentMonthQuery]):
     AGENTS.check(request.auth, "view")
-    month = _month(query.month)
+    month = _month_or_this(query.month)
     rows = selectors.activity(request.auth, month)[query.offset : query.offset + query.limit]
     return {"month": month_text(month), "agents": [_activity(a) for a in rows]}
 
@@ -174,7 +162,7 @@ def list_agents(request: HttpRequest, query: Query[AgentMonthQuery]):
 )
 def get_agent(request: HttpRequest, agent_id: int, query: Query[AgentMonthQuery]):
     _agent(request, agent_id)
-    month = _month(query.month)
+    month = _month_or_this(query.month)
     return _activity(selectors.activity(request.auth, month).get(pk=agent_id))
 
 
@@ -258,5 +246,7 @@ class AgentFeeIn(Strict):
 )
 def calculate_fee(request: HttpRequest, agent_id: int, body: AgentFeeIn):
     return _fee(
-        services.calculate_fee(actor=request.auth, agent_id=agent_id, month=_month(body.month))
+        services.calculate_fee(
+            actor=request.auth, agent_id=agent_id, month=_month_or_this(body.month)
+        )
     )

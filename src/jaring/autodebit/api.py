@@ -12,9 +12,9 @@ from ninja.files import UploadedFile
 from jaring.autodebit import selectors, services
 from jaring.autodebit.models import DebitBatch, Mandate, MandateStatus
 from jaring.autodebit.profiles import profiles
+from jaring.core.api.params import month_param
 from jaring.core.api.schemas import Strict, errors, file_response
-from jaring.core.errors import CoreError, Problem, ValidationFailed
-from jaring.rules.tables import month_text, parse_month
+from jaring.rules.tables import month_text
 
 router = Router(tags=["autodebit"])
 
@@ -181,18 +181,11 @@ def end_mandate(request: HttpRequest, mandate_id: int, body: MandateEndIn):
     summary="Make a bank's instruction file for a month; download it at GET /files/{id}",
 )
 def make_file(request: HttpRequest, body: DebitFileIn):
-    month = parse_month(body.month)
-    if month is None:
-        raise ValidationFailed(
-            Problem(
-                CoreError.MONTH_INVALID,
-                "Bulan ditulis YYYY-MM, mis. 2026-05.",
-                "Write the month as YYYY-MM, e.g. 2026-05.",
-                field="month",
-            )
-        )
     batch = services.make_debit_file(
-        actor=request.auth, bank=body.bank, month=month, debit_date=body.debit_date
+        actor=request.auth,
+        bank=body.bank,
+        month=month_param(body.month),
+        debit_date=body.debit_date,
     )
     return Status(201, _batch(batch))
 

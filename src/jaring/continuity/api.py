@@ -11,9 +11,9 @@ from ninja import Field, Query, Router, Schema, Status
 from jaring.continuity import selectors, services
 from jaring.continuity.models import HandoverChoice, SelfPayCover, SelfPayment
 from jaring.contributions.services import month_of
+from jaring.core.api.params import month_param
 from jaring.core.api.schemas import Strict, errors
-from jaring.core.errors import CoreError, Problem, ValidationFailed
-from jaring.rules.tables import month_text, parse_month
+from jaring.rules.tables import month_text
 
 router = Router(tags=["continuity"])
 
@@ -172,20 +172,6 @@ class ContinuityRetentionOut(Schema):
     choices: dict[str, int]
     after_months: list[RetentionAfterOut]
     self_paying_active: int
-
-
-def _month(text: str) -> dt.date:
-    month = parse_month(text)
-    if month is None:
-        raise ValidationFailed(
-            Problem(
-                CoreError.MONTH_INVALID,
-                "Bulan ditulis YYYY-MM, mis. 2026-05.",
-                "Write the month as YYYY-MM, e.g. 2026-05.",
-                field="month",
-            )
-        )
-    return month
 
 
 def cover_dict(c: SelfPayCover) -> dict[str, object]:
@@ -361,7 +347,7 @@ def stop(request: HttpRequest, cover_id: int, body: SelfPayStopIn):
 )
 def run_month(request: HttpRequest, body: SelfPayRunIn):
     return services.run_month(
-        actor=request.auth, month=_month(body.month), as_of=body.as_of
+        actor=request.auth, month=month_param(body.month), as_of=body.as_of
     ).as_dict()
 
 
@@ -371,5 +357,5 @@ def run_month(request: HttpRequest, body: SelfPayRunIn):
     summary="Of those whose city-funded cover ended: self-paid, renewed, lapsed; retention",
 )
 def retention(request: HttpRequest, query: Query[RetentionQuery]):
-    month = _month(query.month) if query.month else timezone.localdate().replace(day=1)
+    month = month_param(query.month) if query.month else timezone.localdate().replace(day=1)
     return selectors.retention(request.auth, query.region, month).as_dict()

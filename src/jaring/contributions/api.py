@@ -22,9 +22,9 @@ from jaring.contributions import (
 from jaring.contributions.access import programmes_managed
 from jaring.contributions.models import BillingRun
 from jaring.contributions.serialise import bill_detail, bill_dict, payment_dict, payment_dicts
+from jaring.core.api.params import month_param
 from jaring.core.api.schemas import ProblemOut, RuleVersionOut, Strict, errors, file_response
-from jaring.core.errors import CoreError, NotFound, Problem, ValidationFailed
-from jaring.rules.tables import parse_month
+from jaring.core.errors import NotFound
 
 router = Router(tags=["contributions"])
 
@@ -190,20 +190,6 @@ class RateImportOut(Schema):
     bills_in_range: int = Field(description="bills already made for months it covers")
 
 
-def _month(text: str, field: str = "month") -> dt.date:
-    month = parse_month(text)
-    if month is None:
-        raise ValidationFailed(
-            Problem(
-                CoreError.MONTH_INVALID,
-                "Bulan ditulis YYYY-MM, mis. 2026-05.",
-                "Write the month as YYYY-MM, e.g. 2026-05.",
-                field=field,
-            )
-        )
-    return month
-
-
 def _programme(user, pk: int | None):
     if pk is None:
         return None
@@ -231,7 +217,7 @@ def list_bills(request: HttpRequest, query: Query[BillQuery]):
     if query.programme_id:
         bills = bills.filter(programme_id=query.programme_id)
     if query.month:
-        bills = bills.filter(month=_month(query.month))
+        bills = bills.filter(month=month_param(query.month))
     if query.status:
         bills = bills.filter(status=query.status)
     return [bill_dict(b) for b in bills]
@@ -272,14 +258,14 @@ def start_run(request: HttpRequest, body: BillingRunIn):
             200,
             services.preview_run(
                 actor=request.auth,
-                month=_month(body.month),
+                month=month_param(body.month),
                 programme=_programme(request.auth, body.programme_id),
                 as_of=body.as_of,
             ).as_dict(),
         )
     run = services.request_run(
         actor=request.auth,
-        month=_month(body.month),
+        month=month_param(body.month),
         programme=_programme(request.auth, body.programme_id),
         as_of=body.as_of,
     )
@@ -446,7 +432,7 @@ def import_statement(request: HttpRequest, programme_id: int, month: str, file: 
     report = statement_services.import_statement(
         actor=request.auth,
         programme_id=programme_id,
-        month=_month(month),
+        month=month_param(month),
         data=file.read(),
         file_name=file.name or "statement.csv",
     )
