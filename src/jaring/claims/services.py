@@ -5,6 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -44,6 +45,7 @@ from jaring.core.errors import (
     Problem,
     ValidationFailed,
 )
+from jaring.core.uploads import save_all
 from jaring.enrolment import services as enrolment
 from jaring.enrolment.lifecycle import sources_of
 from jaring.enrolment.models import EndReason, Membership, MembershipStatus
@@ -218,25 +220,7 @@ def _check_worker(m: Membership, data: ClaimInput, claim: Claim | None = None) -
 
 
 def _save_documents(claim: Claim, checked: Sequence[uploads.Checked], actor: User) -> None:
-    saved: list[ClaimDocument] = []
-    try:
-        for c in checked:
-            doc = ClaimDocument(
-                claim=claim,
-                original_name=c.original_name,
-                content_type=c.content_type,
-                size=len(c.content),
-                sha256=c.sha256,
-                uploaded_by=actor,
-            )
-            doc.file.save(*c.stored(), save=False)
-            saved.append(doc)
-            doc.save()
-    except BaseException:
-        # The transaction rolls the rows back; the files written so far go too.
-        for doc in saved:
-            doc.file.delete(save=False)
-        raise
+    save_all(checked, functools.partial(ClaimDocument, claim=claim, uploaded_by=actor))
 
 
 def _entitlements(

@@ -9,6 +9,7 @@ moves without coverage being imported here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -404,26 +405,9 @@ def add_evidence_files(
         too_large=ComplianceError.EVIDENCE_TOO_LARGE,
         wrong_type=ComplianceError.EVIDENCE_TYPE,
     )
-    user = as_user(actor)
-    saved: list[StepEvidence] = []
-    try:
-        for c in checked:
-            evidence = StepEvidence(
-                step=step,
-                original_name=c.original_name,
-                content_type=c.content_type,
-                size=len(c.content),
-                sha256=c.sha256,
-                uploaded_by=user,
-            )
-            evidence.file.save(*c.stored(), save=False)
-            saved.append(evidence)
-            evidence.save()
-    except BaseException:
-        # The transaction rolls the rows back; the files written so far go too.
-        for evidence in saved:
-            evidence.file.delete(save=False)
-        raise
+    saved = uploads.save_all(
+        checked, functools.partial(StepEvidence, step=step, uploaded_by=as_user(actor))
+    )
     audit.record(
         actor=actor,
         action="compliance.add_evidence_files",

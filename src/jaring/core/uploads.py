@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.files.base import ContentFile
+from django.db import models
 
 from jaring.core.errors import Problem, ValidationFailed
 from jaring.rules.errors import ErrorCode
@@ -26,6 +28,7 @@ KINDS = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 )
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,28 @@ class Checked:
     def stored(self) -> tuple[str, ContentFile]:
         """A random file name and the content to save under it."""
         return f"{secrets.token_urlsafe(24)}.{self.extension}", ContentFile(self.content)
+
+
+def save_all(checked: Sequence[Checked], new: Callable[..., M]) -> list[M]:
+    """Saves a row per checked file, `new(**the file's fields)` with its file stored. Inside the
+    caller's transaction: if one fails, the rows roll back and the files written so far go too."""
+    saved: list[M] = []
+    try:
+        for c in checked:
+            row = new(
+                original_name=c.original_name,
+                content_type=c.content_type,
+                size=len(c.content),
+                sha256=c.sha256,
+            )
+            row.file.save(*c.stored(), save=False)
+            saved.append(row)
+            row.save()
+    except BaseException:
+        for row in saved:
+            row.file.delete(save=False)
+        raise
+    return saved
 
 
 def _megabytes(n: int) -> str:
